@@ -1,0 +1,87 @@
+"""Bot Framework specifics: the CloudAdapter, its authentication and the turn-error boundary.
+
+botbuilder 4.17.1 is archived; it is confined to this module and `teams_handler.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from botbuilder.core import ActivityHandler, TurnContext
+from botbuilder.core.serializer_helper import serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
+from msrest.serialization import Model
+
+from adapters.settings import Settings
+from bot import texts
+
+log = logging.getLogger(__name__)
+
+
+class _AuthConfig:
+    """The attribute bag botbuilder reads with getattr; a dict would silently disable auth."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.APP_ID = settings.app_id
+        self.APP_PASSWORD = settings.app_password
+        # SingleTenant without an app id raises in botbuilder; local mode has no app id at all.
+        self.APP_TYPE = settings.app_type if settings.app_id else "MultiTenant"
+        self.APP_TENANTID = settings.app_tenant_id
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """The HTTP answer for one inbound activity."""
+
+    status: int
+    body: Any = None
+
+
+def build_adapter(settings: Settings) -> CloudAdapter:
+    """A CloudAdapter authenticating with the configured Entra app (none in local mode)."""
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_AuthConfig(settings)))
+    adapter.on_turn_error = on_turn_error
+    return adapter
+
+
+async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+    """Log the failure without the user's text or identity, and apologise once."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    # The exception message may quote user input, so only its type is logged.
+    log.error("turn failed: %s\n%s", type(error).__name__, frames)
+    try:
+        await turn_context.send_activity(texts.TURN_ERROR)
+    except Exception:  # noqa: BLE001 - the apology is best effort; the error is already logged
+        log.warning("could not send the turn-error apology")
+
+
+class BotFrameworkGateway:
+    """Authenticates one inbound activity and runs it through the bot.
+
+    Replaces `CloudAdapter.process`, which in 4.17.x returns 500 for every invoke with a
+    body (double serialisation) and for malformed or expired tokens.
+    """
+
+    def __init__(self, adapter: CloudAdapter, bot: ActivityHandler) -> None:
+        self.adapter = adapter
+        self._bot = bot
+
+    async def process(self, body: Mapping[str, Any], authorization: str) -> TurnResult:
+        activity = Activity().deserialize(dict(body))
+        try:
+            auth = await self.adapter.bot_framework_authentication.authenticate_request(
+                activity, authorization
+            )
+        except Exception as exc:  # noqa: BLE001 - every token failure is a 401, never a 500
+            log.info("rejected request: %s", type(exc).__name__)
+            return TurnResult(401)
+        response = await self.adapter.process_activity(auth, activity, self._bot.on_turn)
+        if response is None:
+            return TurnResult(201)
+        payload = serializer_helper(response.body) if isinstance(response.body, Model) else response.body
+        return TurnResult(response.status, payload)

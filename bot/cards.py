@@ -1,0 +1,149 @@
+"""Replies as Adaptive Cards (version 1.5, what Teams renders) plus a plain-text fallback.
+
+Cards are plain dicts built as objects, never by pasting text into JSON, so nothing a user
+types can change a card's structure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot import texts
+from bot.dialogue import SHOW_ENTRY_ACTION
+from bot.markdown import to_card_markdown, to_plain_text
+from bot.replies import Answer, Clarify, NoAnswer, Notice, Reply, SmallTalk
+from knowledge import Entry
+
+CARD_VERSION = "1.5"
+CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+Card = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One message to send: a card with its fallback, or plain text alone."""
+
+    summary: str
+    card: Card | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class CardSettings:
+    """Where 'Ask HR Direct' leads: a Teams deep link, web page or mailto: URL (or nowhere)."""
+
+    hr_direct_url: str | None = None
+
+
+def render(reply: Reply, settings: CardSettings) -> Outbound:
+    """The message that shows `reply` to staff."""
+    match reply:
+        case Answer():
+            return _answer(reply, settings)
+        case Clarify():
+            return _clarify(reply, settings)
+        case NoAnswer():
+            return _no_answer(settings)
+        case SmallTalk():
+            text = texts.SMALL_TALK[reply.kind.value]
+            return Outbound(summary=text, text=text)
+        case Notice():
+            text = texts.NOTICES[reply.kind.value]
+            return Outbound(summary=text, text=text)
+
+
+def reviewed_label(entry: Entry) -> str:
+    return entry.last_reviewed.strftime("%B %Y")
+
+
+def _card(body: list[Card], actions: list[Card], fallback: str) -> Card:
+    return {
+        "type": "AdaptiveCard",
+        "$schema": CARD_SCHEMA,
+        "version": CARD_VERSION,
+        "fallbackText": fallback,
+        "body": body,
+        "actions": actions,
+    }
+
+
+def _text(text: str, **style: Any) -> Card:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def _show_entry_button(entry: Entry) -> Card:
+    return {
+        "type": "Action.Submit",
+        "title": entry.question if len(entry.question) <= 80 else entry.question[:77] + "…",
+        "data": {
+            "action": SHOW_ENTRY_ACTION,
+            "entry": entry.id,
+            "msteams": {"type": "messageBack", "displayText": entry.question},
+        },
+    }
+
+
+def _escalation_actions(settings: CardSettings) -> list[Card]:
+    if not settings.hr_direct_url:
+        return []
+    return [{"type": "Action.OpenUrl", "title": texts.ASK_HR_DIRECT, "url": settings.hr_direct_url}]
+
+
+def _escalation_note(settings: CardSettings) -> list[Card]:
+    return [] if settings.hr_direct_url else [_text(texts.HR_DIRECT_NO_ROUTE, isSubtle=True)]
+
+
+def _answer(reply: Answer, settings: CardSettings) -> Outbound:
+    entry = reply.entry
+    markdown = to_card_markdown(entry.answer, entry.references)
+    body: list[Card] = [
+        _text(entry.question, size="Medium", weight="Bolder", style="heading"),
+        *(_text(paragraph, spacing="Small") for paragraph in markdown.split("\n\n")),
+        {
+            "type": "FactSet",
+            "spacing": "Medium",
+            "separator": True,
+            "facts": [
+                {"title": texts.REFERENCE, "value": "; ".join(entry.reference_labels)},
+                {"title": texts.OWNER, "value": entry.owner},
+                {"title": texts.LAST_REVIEWED, "value": reviewed_label(entry)},
+            ],
+        },
+    ]
+    if reply.related:
+        body.append(_text(texts.RELATED, weight="Bolder", spacing="Medium"))
+        body.append({"type": "ActionSet", "actions": [_show_entry_button(e) for e in reply.related]})
+    body.append(_text(texts.STILL_NEED_HELP, isSubtle=True, spacing="Medium"))
+    body.extend(_escalation_note(settings))
+    reference = "; ".join(entry.reference_labels)
+    fallback = (
+        f"{entry.question}\n\n{to_plain_text(entry.answer)}\n\n"
+        f"{texts.REFERENCE}: {reference} ({entry.owner}, {texts.LAST_REVIEWED.lower()} "
+        f"{reviewed_label(entry)})"
+    )
+    return Outbound(
+        summary=f"{entry.question} ({reference})",
+        card=_card(body, _escalation_actions(settings), fallback),
+    )
+
+
+def _clarify(reply: Clarify, settings: CardSettings) -> Outbound:
+    heading = texts.AMBIGUOUS if reply.ambiguous else f"{texts.NOT_CONFIDENT} {texts.DID_YOU_MEAN}"
+    body: list[Card] = [
+        _text(heading),
+        {"type": "ActionSet", "actions": [_show_entry_button(e) for e in reply.candidates]},
+        _text(texts.NO_ANSWER, spacing="Medium"),
+        *_escalation_note(settings),
+    ]
+    options = "\n".join(f"- {e.question}" for e in reply.candidates)
+    fallback = f"{heading}\n{options}\n\n{texts.NO_ANSWER}"
+    return Outbound(summary=heading, card=_card(body, _escalation_actions(settings), fallback))
+
+
+def _no_answer(settings: CardSettings) -> Outbound:
+    body = [_text(texts.NO_ANSWER), *_escalation_note(settings)]
+    return Outbound(
+        summary=texts.NO_ANSWER,
+        card=_card(body, _escalation_actions(settings), texts.NO_ANSWER),
+    )

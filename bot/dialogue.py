@@ -1,0 +1,98 @@
+"""The conversation rules: a message or card submit in, one Reply out. No chat SDK here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import smalltalk
+from bot.inbound import Inbound
+from bot.ports import KnowledgeSource
+from bot.replies import (
+    Answer,
+    Clarify,
+    NoAnswer,
+    Notice,
+    NoticeKind,
+    Reply,
+    SmallTalk,
+)
+from bot.sanitize import clean_text, has_words
+from knowledge import Entry, Match
+
+SHOW_ENTRY_ACTION = "show-entry"
+
+
+@dataclass(frozen=True)
+class DialogueSettings:
+    """Confidence bands and input limits.
+
+    At or above `answer_at` the bot answers, unless the runner-up is within `ambiguity_gap`;
+    from `suggest_at` it offers the close questions; below it, it offers HR Direct alone.
+    """
+
+    answer_at: float = 0.80
+    suggest_at: float = 0.50
+    ambiguity_gap: float = 0.05
+    max_suggestions: int = 3
+    max_related: int = 3
+    max_question_chars: int = 1000
+
+
+class Dialogue:
+    """Decides what to say. Never guesses: low confidence is a Clarify or NoAnswer, not an Answer."""
+
+    def __init__(self, knowledge: KnowledgeSource, settings: DialogueSettings | None = None) -> None:
+        self._knowledge = knowledge
+        self._settings = settings or DialogueSettings()
+
+    @property
+    def settings(self) -> DialogueSettings:
+        return self._settings
+
+    async def respond(self, message: Inbound) -> Reply:
+        """The reply to `message`."""
+        if message.value is not None and not message.text.strip():
+            return self._on_submit(message)
+        text = clean_text(message.text)
+        if not text:
+            return Notice(NoticeKind.EMPTY)
+        if not has_words(text):
+            return Notice(NoticeKind.NO_WORDS)
+        if len(text) > self._settings.max_question_chars:
+            return Notice(NoticeKind.TOO_LONG)
+        kind = smalltalk.classify(text)
+        if kind is not None:
+            return SmallTalk(kind)
+        return self.answer(text)
+
+    def answer(self, question: str) -> Reply:
+        """Answer, clarify or decline `question` by the confidence bands."""
+        settings = self._settings
+        matches = self._knowledge.rank(question, limit=max(settings.max_suggestions, 2))
+        close = [m for m in matches if m.confidence >= settings.suggest_at]
+        if not close:
+            return NoAnswer()
+        best = close[0]
+        runner_up = close[1].confidence if len(close) > 1 else 0.0
+        if best.confidence >= settings.answer_at:
+            if best.confidence - runner_up >= settings.ambiguity_gap:
+                return self._answer(best)
+            ambiguous = [m.entry for m in close if best.confidence - m.confidence < settings.ambiguity_gap]
+            return Clarify(tuple(ambiguous[: settings.max_suggestions]), ambiguous=True)
+        return Clarify(tuple(m.entry for m in close[: settings.max_suggestions]))
+
+    def _answer(self, match: Match) -> Answer:
+        return Answer(match.entry, match.confidence, self._related(match.entry))
+
+    def _related(self, entry: Entry) -> tuple[Entry, ...]:
+        found = [self._knowledge.entry(entry_id) for entry_id in entry.related]
+        return tuple(e for e in found if e is not None)[: self._settings.max_related]
+
+    def _on_submit(self, message: Inbound) -> Reply:
+        value = message.value or {}
+        if value.get("action") == SHOW_ENTRY_ACTION:
+            entry_id = value.get("entry")
+            entry = self._knowledge.entry(entry_id) if isinstance(entry_id, str) else None
+            if entry is not None:
+                return Answer(entry, 1.0, self._related(entry))
+        return Notice(NoticeKind.UNKNOWN_ACTION)

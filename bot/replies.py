@@ -1,0 +1,62 @@
+"""What the dialogue decides to say, before it becomes a card. 'No answer' is a value too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from knowledge import Entry
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A confident match: the approved answer of `entry`, word for word."""
+
+    entry: Entry
+    confidence: float
+    related: tuple[Entry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Clarify:
+    """Not confident enough to answer: offer close questions ('Did you mean…?') and HR Direct."""
+
+    candidates: tuple[Entry, ...]
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True)
+class NoAnswer:
+    """Nothing in the corpus is close: say so and offer HR Direct."""
+
+
+class SmallTalkKind(str, Enum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+    GOODBYE = "goodbye"
+    HELP = "help"
+    ACKNOWLEDGEMENT = "acknowledgement"
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    """A greeting, thanks, goodbye or 'what can you do': answered kindly, never escalated."""
+
+    kind: SmallTalkKind
+
+
+class NoticeKind(str, Enum):
+    EMPTY = "empty"
+    NO_WORDS = "no_words"
+    TOO_LONG = "too_long"
+    UNKNOWN_ACTION = "unknown_action"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short, polite reply to input the bot cannot use."""
+
+    kind: NoticeKind
+
+
+Reply = Answer | Clarify | NoAnswer | SmallTalk | Notice

@@ -1,0 +1,20 @@
+"""The curated HR Q&A corpus and how questions are matched against it.
+
+Depends on nothing else in this project.
+"""
+
+from knowledge.corpus import CorpusError, load_corpus
+from knowledge.matching import Matcher, MatchingSettings
+from knowledge.models import Corpus, Entry, Match, PolicyReference, Topic
+
+__all__ = [
+    "Corpus",
+    "CorpusError",
+    "Entry",
+    "Match",
+    "Matcher",
+    "MatchingSettings",
+    "PolicyReference",
+    "Topic",
+    "load_corpus",
+]

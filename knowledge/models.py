@@ -1,0 +1,88 @@
+"""The curated corpus as typed, frozen values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PolicyReference(_Frozen):
+    """Where an approved answer comes from: 'Attendance Policy FAQ' section '7.8'."""
+
+    name: str = Field(min_length=1)
+    section: str | None = None
+    url: str | None = Field(default=None, pattern=r"^(https://|mailto:)\S+$")
+
+    @property
+    def label(self) -> str:
+        """Human-readable citation, e.g. 'Social Media FAQ 1.2'."""
+        return f"{self.name} {self.section}" if self.section else self.name
+
+
+class Entry(_Frozen):
+    """One approved question and answer.
+
+    `answer` is HR-approved text and is never reworded; it may contain markdown links as
+    written in the source document.
+    """
+
+    id: str
+    question: str = Field(min_length=1)
+    alternates: tuple[str, ...] = ()
+    answer: str = Field(min_length=1)
+    references: tuple[PolicyReference, ...] = Field(min_length=1)
+    topic: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    last_reviewed: dt.date
+    source: str = Field(min_length=1, description="document and question number, e.g. 'Q17'")
+    related: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_slug(cls, value: str) -> str:
+        if not _ID.match(value):
+            msg = "must be lower-case words joined by hyphens, e.g. 'sar-how-far-back'"
+            raise ValueError(msg)
+        return value
+
+    @property
+    def reference_labels(self) -> tuple[str, ...]:
+        return tuple(ref.label for ref in self.references)
+
+
+class Topic(_Frozen):
+    """A group of entries shown together when staff browse."""
+
+    id: str
+    title: str
+
+
+class Corpus(_Frozen):
+    """All entries the bot may answer from, plus the vocabulary used to match them."""
+
+    entries: tuple[Entry, ...]
+    topics: tuple[Topic, ...] = ()
+    synonyms: tuple[tuple[str, ...], ...] = ()
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """The entry with `entry_id`, or None when there is none."""
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def topic_title(self, topic_id: str) -> str:
+        return next((t.title for t in self.topics if t.id == topic_id), topic_id)
+
+
+class Match(_Frozen):
+    """A candidate entry for a question, with a confidence in [0, 1]."""
+
+    entry: Entry
+    confidence: float = Field(ge=0.0, le=1.0)

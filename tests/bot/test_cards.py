@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot import Answer, CardSettings, Clarify, NoAnswer, Notice, NoticeKind, SmallTalk, SmallTalkKind, render
+from bot.cards import CARD_VERSION
+from knowledge import Corpus, Entry
+from tests.fake_connector import card_text
+
+HR = CardSettings(hr_direct_url="https://teams.microsoft.com/l/chat/0/0?users=hr@example.org")
+MAX_BYTES = 28 * 1024
+
+
+def entry(corpus: Corpus, entry_id: str) -> Entry:
+    found = corpus.entry(entry_id)
+    assert found is not None
+    return found
+
+
+def actions(card: dict) -> list[dict]:
+    found = list(card.get("actions", []))
+    for element in card["body"]:
+        found.extend(element.get("actions", []))
+    return found
+
+
+def test_answer_card_shows_the_approved_answer_and_its_reference(corpus: Corpus) -> None:
+    tiktok = entry(corpus, "work-email-for-personal-use")
+    message = render(Answer(tiktok, 0.95), HR)
+    card = message.card
+    assert card is not None and card["version"] == CARD_VERSION == "1.5"
+    text = card_text(card)
+    assert card["body"][0]["text"] == tiktok.question
+    assert "the Blue Light Card registration" in text
+    assert "POL19 IT Acceptable Use Policy" in text
+    assert "Employment Policy & Social Media Team" in text
+    assert "June 2024" in text
+    assert "POL19 IT Acceptable Use Policy" in message.summary
+
+
+def test_answer_paragraphs_are_the_approved_words(corpus: Corpus) -> None:
+    for item in corpus.entries:
+        card = render(Answer(item, 1.0), HR).card
+        assert card is not None
+        shown = " ".join(block["text"] for block in card["body"][1:] if block["type"] == "TextBlock")
+        # Link markup aside, every word of the approved answer is on the card, in order.
+        approved = item.answer.replace("](#)", "").replace("[", "").replace("\\(", "(").replace("\\)", ")")
+        for word in approved.split():
+            if word.startswith(("<https", "(mailto", "Governance)](mailto")):
+                continue
+            assert word.strip("[]()") in shown, (item.id, word)
+
+
+def test_placeholder_links_are_not_rendered_as_links(corpus: Corpus) -> None:
+    card = render(Answer(entry(corpus, "sickness-absence-checking-in"), 1.0), HR).card
+    assert card is not None
+    assert "](#)" not in json.dumps(card)
+    assert card["body"][1]["text"] == "This is covered under the Attendance Policy FAQ 7.8."
+
+
+def test_real_links_stay_links(corpus: Corpus) -> None:
+    card = render(Answer(entry(corpus, "tiktok-government-restrictions"), 1.0), HR).card
+    assert card is not None
+    assert "[https://www.gov.uk/government/news/" in card_text(card)
+
+
+def test_answer_card_offers_hr_direct_and_related_questions(corpus: Corpus) -> None:
+    related = entry(corpus, "personal-facebook-testimonial")
+    card = render(Answer(entry(corpus, "what-is-a-social-media-profile"), 1.0, (related,)), HR).card
+    assert card is not None
+    assert ("Action.OpenUrl", "Ask HR Direct") in {(a["type"], a["title"]) for a in actions(card)}
+    submits = [a for a in actions(card) if a["type"] == "Action.Submit"]
+    assert [a["data"]["entry"] for a in submits] == [related.id]
+    assert submits[0]["data"]["msteams"]["displayText"] == related.question
+
+
+def test_clarify_card_lists_candidates_as_buttons(corpus: Corpus) -> None:
+    candidates = (entry(corpus, "sar-how-far-back"), entry(corpus, "sar-individuals-informed"))
+    card = render(Clarify(candidates), HR).card
+    assert card is not None
+    submits = [a for a in actions(card) if a["type"] == "Action.Submit"]
+    assert [a["data"]["entry"] for a in submits] == ["sar-how-far-back", "sar-individuals-informed"]
+    assert "Did you mean" in card_text(card)
+    assert any(a["type"] == "Action.OpenUrl" for a in actions(card))
+
+
+def test_no_answer_card_offers_only_hr_direct() -> None:
+    message = render(NoAnswer(), HR)
+    assert message.card is not None
+    assert [a["title"] for a in actions(message.card)] == ["Ask HR Direct"]
+    assert "don't have an approved answer" in message.summary
+
+
+def test_without_a_configured_route_the_card_still_names_hr_direct() -> None:
+    card = render(NoAnswer(), CardSettings()).card
+    assert card is not None
+    assert actions(card) == []
+    assert "HR Direct" in card_text(card)
+
+
+@pytest.mark.parametrize("reply", [SmallTalk(SmallTalkKind.GREETING), Notice(NoticeKind.TOO_LONG)])
+def test_small_talk_and_notices_are_plain_text(reply: SmallTalk | Notice) -> None:
+    message = render(reply, HR)
+    assert message.card is None
+    assert message.text
+
+
+def test_every_card_fits_teams_limits(corpus: Corpus) -> None:
+    for item in corpus.entries:
+        card = render(Answer(item, 1.0, tuple(corpus.entries[:3])), HR).card
+        assert card is not None
+        assert len(json.dumps(card).encode()) < MAX_BYTES
+        assert card["fallbackText"].startswith(item.question)

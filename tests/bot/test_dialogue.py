@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import pytest
+
+from bot import (
+    Answer,
+    Clarify,
+    Dialogue,
+    DialogueSettings,
+    Inbound,
+    NoAnswer,
+    Notice,
+    NoticeKind,
+    Sender,
+    SmallTalk,
+    SmallTalkKind,
+)
+from bot.dialogue import SHOW_ENTRY_ACTION
+from knowledge import Corpus, Entry, Match
+
+SENDER = Sender(id="29:user")
+
+
+def message(text: str = "", value: dict[str, object] | None = None) -> Inbound:
+    return Inbound(text=text, sender=SENDER, conversation_id="a:1", value=value)
+
+
+class StaticKnowledge:
+    """Returns the matches it was given, whatever the question."""
+
+    def __init__(self, corpus: Corpus, scores: dict[str, float]) -> None:
+        self._corpus = corpus
+        self._scores = scores
+
+    def rank(self, question: str, *, limit: int = 3) -> tuple[Match, ...]:
+        ranked = sorted(self._scores.items(), key=lambda kv: kv[1], reverse=True)[:limit]
+        return tuple(Match(entry=self._entry(i), confidence=c) for i, c in ranked)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._corpus.entry(entry_id)
+
+    def _entry(self, entry_id: str) -> Entry:
+        entry = self._corpus.entry(entry_id)
+        assert entry is not None
+        return entry
+
+
+def dialogue_with(corpus: Corpus, **scores: float) -> Dialogue:
+    settings = DialogueSettings(answer_at=0.8, suggest_at=0.5, ambiguity_gap=0.05)
+    return Dialogue(StaticKnowledge(corpus, {k.replace("_", "-"): v for k, v in scores.items()}), settings)
+
+
+async def test_confident_match_is_answered(corpus: Corpus) -> None:
+    reply = await dialogue_with(corpus, liking_posts=0.9, freedom_of_opinion=0.6).respond(message("liking"))
+    assert isinstance(reply, Answer)
+    assert reply.entry.id == "liking-posts"
+
+
+async def test_close_runner_up_asks_which_was_meant(corpus: Corpus) -> None:
+    dialogue = dialogue_with(corpus, sar_how_far_back=0.9, sar_individuals_informed=0.87, liking_posts=0.6)
+    reply = await dialogue.respond(message("sar"))
+    assert isinstance(reply, Clarify) and reply.ambiguous
+    assert [e.id for e in reply.candidates] == ["sar-how-far-back", "sar-individuals-informed"]
+
+
+async def test_middle_band_suggests_without_answering(corpus: Corpus) -> None:
+    reply = await dialogue_with(corpus, liking_posts=0.7, freedom_of_opinion=0.55, briefing_slides_available=0.3).respond(
+        message("posts")
+    )
+    assert isinstance(reply, Clarify) and not reply.ambiguous
+    assert [e.id for e in reply.candidates] == ["liking-posts", "freedom-of-opinion"]
+
+
+async def test_low_confidence_is_no_answer(corpus: Corpus) -> None:
+    assert isinstance(await dialogue_with(corpus, liking_posts=0.4).respond(message("leave")), NoAnswer)
+
+
+async def test_no_matches_is_no_answer(corpus: Corpus) -> None:
+    assert isinstance(await dialogue_with(corpus).respond(message("anything")), NoAnswer)
+
+
+async def test_answer_carries_curated_related_entries(dialogue: Dialogue) -> None:
+    reply = await dialogue.respond(message(value={"action": SHOW_ENTRY_ACTION, "entry": "what-is-a-social-media-profile"}))
+    assert isinstance(reply, Answer)
+    assert [e.id for e in reply.related] == ["personal-facebook-testimonial"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"action": SHOW_ENTRY_ACTION, "entry": "liking-posts"}, "liking-posts"),
+        ({"action": SHOW_ENTRY_ACTION, "entry": "no-such-entry"}, None),
+        ({"action": SHOW_ENTRY_ACTION, "entry": ["liking-posts"]}, None),
+        ({"action": "delete-everything"}, None),
+        ({}, None),
+    ],
+)
+async def test_card_buttons(dialogue: Dialogue, value: dict[str, object], expected: str | None) -> None:
+    reply = await dialogue.respond(message(value=value))
+    if expected is None:
+        assert reply == Notice(NoticeKind.UNKNOWN_ACTION)
+    else:
+        assert isinstance(reply, Answer) and reply.entry.id == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("", NoticeKind.EMPTY),
+        ("   \n\t ", NoticeKind.EMPTY),
+        ("\u200b\u2060\u202e", NoticeKind.EMPTY),
+        ("😀🙏👍", NoticeKind.NO_WORDS),
+        ("?!...", NoticeKind.NO_WORDS),
+        ("why " * 400, NoticeKind.TOO_LONG),
+    ],
+)
+async def test_unusable_input_gets_a_polite_notice(dialogue: Dialogue, text: str, kind: NoticeKind) -> None:
+    assert await dialogue.respond(message(text)) == Notice(kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("hi", SmallTalkKind.GREETING),
+        ("Hello!", SmallTalkKind.GREETING),
+        ("thanks", SmallTalkKind.THANKS),
+        ("Thank you 🙂", SmallTalkKind.THANKS),
+        ("bye", SmallTalkKind.GOODBYE),
+        ("help", SmallTalkKind.HELP),
+        ("What can you do?", SmallTalkKind.HELP),
+    ],
+)
+async def test_small_talk(dialogue: Dialogue, text: str, kind: SmallTalkKind) -> None:
+    assert await dialogue.respond(message(text)) == SmallTalk(kind)
+
+
+async def test_every_source_question_asked_verbatim_gets_its_own_answer(corpus: Corpus, dialogue: Dialogue) -> None:
+    for entry in corpus.entries:
+        reply = await dialogue.respond(message(entry.question))
+        assert isinstance(reply, Answer), (entry.id, reply)
+        assert reply.entry.id == entry.id
+
+
+async def test_out_of_scope_question_is_not_answered(dialogue: Dialogue) -> None:
+    reply = await dialogue.respond(message("how do I book annual leave"))
+    assert not isinstance(reply, Answer)

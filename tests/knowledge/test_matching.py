@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+
+from knowledge import Matcher
+
+CONFIDENT = 0.8
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # exact source questions
+        ("What counts as a social media profile?", "what-is-a-social-media-profile"),
+        ("How far back does it go regarding a subject access?", "sar-how-far-back"),
+        # paraphrases
+        ("can I use my work email address for online banking", "work-email-for-personal-use"),
+        ("is tiktok allowed on my work phone", "tiktok-government-restrictions"),
+        # typos and spelling variants
+        ("can likeing a post get me in truoble", "liking-posts"),
+        ("wil the breifing slides be shared", "briefing-slides-available"),
+        # synonyms and abbreviations
+        ("tik tok on my work mobile", "tiktok-government-restrictions"),
+        ("will I be told about a subject access request for my e-mails", "sar-individuals-informed"),
+    ],
+)
+def test_finds_the_right_entry(matcher: Matcher, question: str, entry_id: str) -> None:
+    best = matcher.rank(question, limit=1)
+    assert best[0].entry.id == entry_id
+
+
+@pytest.mark.parametrize("question", ["how do I book annual leave", "what is the weather in Leeds", "zzzz qqqq"])
+def test_unrelated_questions_are_not_confident(matcher: Matcher, question: str) -> None:
+    assert all(match.confidence < CONFIDENT for match in matcher.rank(question))
+
+
+def test_results_are_ranked_and_bounded(matcher: Matcher) -> None:
+    matches = matcher.rank("whatsapp messages at work", limit=3)
+    assert 1 <= len(matches) <= 3
+    confidences = [m.confidence for m in matches]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(0.0 <= c <= 1.0 for c in confidences)
+    assert len({m.entry.id for m in matches}) == len(matches)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!?", "the and of"])
+def test_nothing_to_match_is_no_answer(matcher: Matcher, question: str) -> None:
+    assert matcher.rank(question) == ()
