@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
@@ -18,6 +18,7 @@ from adapters.bot_framework import BotFrameworkGateway, build_adapter
 from adapters.console import chat
 from adapters.http import MAX_BODY_BYTES, create_routes
 from adapters.settings import Settings, SettingsError
+from adapters.store import DeliveryLedger, StoreError, create_engine, migrate
 from adapters.structured_log import configure_logging
 from adapters.teams_handler import FaqBot
 from bot import CardSettings, Dialogue, DialogueSettings
@@ -45,10 +46,18 @@ def card_settings(settings: Settings) -> CardSettings:
 
 def create_app(settings: Settings) -> web.Application:
     """The aiohttp application serving the bot; fails fast on a bad corpus."""
+    engine = create_engine(settings.database_url)
     bot = FaqBot(build_dialogue(settings), card_settings(settings))
-    gateway = BotFrameworkGateway(build_adapter(settings), bot)
+    gateway = BotFrameworkGateway(build_adapter(settings), bot, DeliveryLedger(engine))
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app.add_routes(create_routes(gateway, local_mode=settings.local_mode))
+
+    async def store(_app: web.Application) -> AsyncIterator[None]:
+        await migrate(engine)
+        yield
+        await engine.dispose()
+
+    app.cleanup_ctx.append(store)
     return app
 
 
@@ -85,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CorpusError as exc:
         print(f"faqbot: the corpus cannot be served: {exc}", file=sys.stderr)
         return 3
+    except StoreError as exc:
+        print(f"faqbot: the store cannot be used: {exc}", file=sys.stderr)
+        return 4
     return 0
 
 

@@ -5,11 +5,12 @@ botbuilder 4.17.1 is archived; it is confined to this module and `teams_handler.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from botbuilder.core import ActivityHandler, TurnContext
 from botbuilder.core.serializer_helper import serializer_helper
@@ -18,6 +19,7 @@ from botbuilder.schema import Activity
 from msrest.serialization import Model
 
 from adapters.settings import Settings
+from adapters.store import delivery_key
 from bot import texts
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,20 @@ async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
         log.warning("could not send the turn-error apology")
 
 
+class DeliveryClaims(Protocol):
+    """Remembers delivered activities so a re-delivery runs no second turn."""
+
+    async def claim(self, key: str, *, now: dt.datetime) -> bool: ...
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# Teams re-delivers these when the bot is slow; running them twice would repeat side effects.
+_DEDUPLICATED_TYPES = frozenset({"message", "invoke"})
+
+
 class BotFrameworkGateway:
     """Authenticates one inbound activity and runs it through the bot.
 
@@ -67,9 +83,18 @@ class BotFrameworkGateway:
     body (double serialisation) and for malformed or expired tokens.
     """
 
-    def __init__(self, adapter: CloudAdapter, bot: ActivityHandler) -> None:
+    def __init__(
+        self,
+        adapter: CloudAdapter,
+        bot: ActivityHandler,
+        claims: DeliveryClaims,
+        *,
+        clock: Callable[[], dt.datetime] = _utcnow,
+    ) -> None:
         self.adapter = adapter
         self._bot = bot
+        self._claims = claims
+        self._clock = clock
 
     async def process(self, body: Mapping[str, Any], authorization: str) -> TurnResult:
         activity = Activity().deserialize(dict(body))
@@ -80,6 +105,11 @@ class BotFrameworkGateway:
         except Exception as exc:  # noqa: BLE001 - every token failure is a 401, never a 500
             log.info("rejected request: %s", type(exc).__name__)
             return TurnResult(401)
+        if activity.type in _DEDUPLICATED_TYPES and activity.id:
+            key = delivery_key(activity.channel_id or "", activity.conversation.id, activity.id)
+            if not await self._claims.claim(key, now=self._clock()):
+                log.info("ignored a re-delivered %s activity", activity.type)
+                return TurnResult(200)
         response = await self.adapter.process_activity(auth, activity, self._bot.on_turn)
         if response is None:
             return TurnResult(201)

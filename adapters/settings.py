@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "data"
+DEFAULT_DATABASE_URL = "sqlite:///var/faqbot.sqlite3"
 
 # Environment variable -> field. Bot Framework names follow Microsoft's samples.
 ENVIRONMENT = {
@@ -23,6 +24,7 @@ ENVIRONMENT = {
     "FAQBOT_SUGGEST_THRESHOLD": "suggest_threshold",
     "FAQBOT_AMBIGUITY_GAP": "ambiguity_gap",
     "FAQBOT_LOG_LEVEL": "log_level",
+    "FAQBOT_DATABASE_URL": "database_url",
 }
 
 
@@ -47,6 +49,7 @@ class Settings(BaseModel):
     suggest_threshold: float = Field(default=0.50, gt=0, le=1)
     ambiguity_gap: float = Field(default=0.05, ge=0, le=1)
     log_level: str = "INFO"
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False, pattern=r"^(sqlite|postgresql)(\+\w+)?://")
 
     @property
     def local_mode(self) -> bool:

@@ -11,6 +11,7 @@ from adapters.settings import Settings
 from app import create_app
 from bot import Dialogue
 from knowledge import Corpus, Matcher, load_corpus
+from tests.databases import KINDS, database_url
 from tests.fake_connector import FakeConnector, fake_connector
 
 SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "knowledge" / "data"
@@ -33,8 +34,15 @@ def dialogue(matcher: Matcher) -> Dialogue:
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(hr_direct_url=HR_DIRECT_URL)
+def settings(tmp_path: Path) -> Settings:
+    return Settings(hr_direct_url=HR_DIRECT_URL, database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+
+
+@pytest_asyncio.fixture(params=KINDS)
+async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty real database: once SQLite, once PostgreSQL (a fresh database on the local server)."""
+    async with database_url(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest_asyncio.fixture

@@ -110,3 +110,11 @@ async def test_unknown_activity_types_are_ignored(bot_client: TestClient, connec
     response = await bot_client.post("/api/messages", json=activity)
     assert response.status == 200
     assert connector.calls == []
+
+
+async def test_a_redelivered_activity_is_answered_once(bot_client: TestClient, connector: FakeConnector) -> None:
+    activity = activities.message(connector.url, "Can liking a post on social media be a cause for concern for me?")
+    first = await bot_client.post("/api/messages", json=activity)
+    again = await bot_client.post("/api/messages", json=activity)
+    assert (first.status, again.status) == (201, 200)
+    assert len(connector.activities()) == 1
