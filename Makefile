@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chat eval bench clean
+.PHONY: run test chat bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ chat: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+bench-load: $(STAMP)
+	$(BIN)/python -m benchmarks.load $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -17,6 +17,7 @@ from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from msrest.serialization import Model
+from msrest.universal_http.requests import ClientRetryPolicy
 
 from adapters.settings import Settings
 from adapters.store import delivery_key
@@ -44,8 +45,16 @@ class TurnResult:
     body: Any = None
 
 
+def _speed_up_msrest_retry_policy() -> None:
+    """msrest rebuilds its retry policy for every connector client (two per turn), testing 999
+    status codes against a 502-item list each time: about 4 ms of CPU per client. Making that
+    list a frozenset keeps the same codes and the same behaviour at a fraction of the cost."""
+    ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
+
+
 def build_adapter(settings: Settings) -> CloudAdapter:
     """A CloudAdapter authenticating with the configured Entra app (none in local mode)."""
+    _speed_up_msrest_retry_policy()
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_AuthConfig(settings)))
     adapter.on_turn_error = on_turn_error
     return adapter
