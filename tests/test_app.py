@@ -32,11 +32,12 @@ def environment(**extra: str) -> dict[str, str]:
 
 
 @pytest_asyncio.fixture
-async def running_bot() -> AsyncIterator[str]:
+async def running_bot(tmp_path: Path) -> AsyncIterator[str]:
     port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable, "app.py", "run", cwd=ROOT,
-        env=environment(PORT=str(port), FAQBOT_HR_DIRECT_URL="mailto:hr.direct@example.org"),
+        env=environment(PORT=str(port), FAQBOT_HR_DIRECT_URL="mailto:hr.direct@example.org",
+                        FAQBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}"),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
