@@ -61,6 +61,14 @@ def create_app(settings: Settings) -> web.Application:
     return app
 
 
+async def serve() -> web.Application:
+    """Application factory for process managers, e.g.
+    `gunicorn app:serve --worker-class aiohttp.GunicornWebWorker --workers 2`."""
+    settings = Settings.from_env(os.environ)
+    configure_logging(settings.log_level)
+    return create_app(settings)
+
+
 def _run(settings: Settings) -> None:
     if settings.local_mode:
         log.warning(

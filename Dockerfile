@@ -1,0 +1,19 @@
+# Production image: gunicorn runs several aiohttp workers; state lives in PostgreSQL
+# (FAQBOT_DATABASE_URL=postgresql://…), so any number of containers can serve one tenant.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORT=3978 WORKERS=2
+WORKDIR /srv/faqbot
+
+COPY pyproject.toml README.md app.py ./
+COPY knowledge ./knowledge
+COPY bot ./bot
+COPY adapters ./adapters
+RUN pip install --no-cache-dir ".[scale]" \
+    && useradd --system --uid 10001 faqbot
+USER faqbot
+
+EXPOSE 3978
+HEALTHCHECK --interval=30s --timeout=3s \
+    CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=2)"
+CMD ["sh", "-c", "exec gunicorn app:serve --worker-class aiohttp.GunicornWebWorker --workers ${WORKERS} --bind 0.0.0.0:${PORT} --graceful-timeout 20"]
