@@ -101,6 +101,7 @@ def lint_corpus(
         findings += _entry_checks(corpus.entries, files, today, settings)
         findings += _duplicates(corpus.entries, files, settings)
         findings += _retrieval(corpus, files, ranker(corpus))
+    findings = list(dict.fromkeys(findings))  # a draft is both an unknown topic and a draft: say it once
     severity = {"error": 0, "warning": 1}
     position = {entry.id: index for index, entry in enumerate(corpus.entries if corpus else ())}
     # Errors first; then as the curator reads the files: by file, entry order, field.
@@ -129,6 +130,7 @@ def _from_problem(problem: CorpusProblem) -> Finding:
     return Finding("error", check, problem.file, problem.message, problem.entry, problem.field)
 
 
+_RETRIEVAL_DEPTH = 5
 _DRAFT_MESSAGE = (
     f"imported draft (topic '{DRAFT_TOPIC}'): choose a topic from vocabulary.yaml, "
     "check the id and add alternates"
@@ -196,17 +198,21 @@ def _duplicates(entries: Sequence[Entry], files: Mapping[str, str], settings: Li
 
 
 def _retrieval(corpus: Corpus, files: Mapping[str, str], ranker: Ranker) -> Iterator[Finding]:
+    """Phrases another entry matches at least as well as their own (a tie is decided by file order)."""
     for entry in corpus.entries:
         for field, text in _phrases(entry):
-            best = ranker.rank(text, limit=1)
-            if not best:
+            matches = ranker.rank(text, limit=_RETRIEVAL_DEPTH)
+            if not matches:
                 yield Finding("error", "alternate-retrieves-nothing", _file(files, entry),
                               f"'{text}' matches no entry", entry.id, field)
-            elif best[0].entry.id != entry.id:
+                continue
+            own = max((m.confidence for m in matches if m.entry.id == entry.id), default=0.0)
+            rival = max((m for m in matches if m.entry.id != entry.id), key=lambda m: m.confidence, default=None)
+            if rival is not None and rival.confidence >= own:
                 yield Finding(
                     "error", "alternate-retrieves-other", _file(files, entry),
-                    f"'{text}' retrieves entry '{best[0].entry.id}' "
-                    f"(confidence {best[0].confidence:.2f}) instead of this one",
+                    f"'{text}' retrieves entry '{rival.entry.id}' (confidence {rival.confidence:.2f}, "
+                    f"this entry {own:.2f})",
                     entry.id, field,
                 )
 
