@@ -2,18 +2,18 @@
 
 The curated file of the document is the `*.faq.yaml` whose `source_file` or title matches the
 document (or `--output`). Imported questions are merged into it by question number (see
-`knowledge.import_plan`); the file is only written when something changed, atomically, so a
-running bot that watches the folder never reads half a file.
+`knowledge.import_plan`); the file is only written when something changed (see
+`adapters.corpus_file`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import TextIO
 
-from knowledge.corpus import FAQ_SUFFIX, CorpusDocument, CorpusError, dump_document, read_corpus, read_document
+from adapters.corpus_file import write_document
+from knowledge.corpus import FAQ_SUFFIX, CorpusDocument, CorpusError, read_corpus, read_document
 from knowledge.import_plan import DRAFT_TOPIC, EntryChange, ImportBlocked, ImportPlan, plan_import
 from knowledge.importer import ImportedDocument, import_document
 
@@ -55,7 +55,7 @@ def run_import(document: Path, *, corpus_dir: Path, output: Path | None, dry_run
     elif dry_run:
         print(f"\nDry run: {_shown(target)} not written.", file=out)
     else:
-        _write(target, plan.document, header=_header(target, document.name))
+        write_document(target, plan.document, new_file_header=_NEW_FILE_HEADER.format(source=document.name))
         print(f"\nWrote {_shown(target)}. Review the diff (git diff) before committing.", file=out)
     return 1 if imported.problems else 0
 
@@ -75,29 +75,6 @@ def _target(
             return path, curated
     match = _DATED_STEM.match(document.stem)
     return corpus_dir / f"{match.group(1) if match else document.stem}{FAQ_SUFFIX}", None
-
-
-def _header(target: Path, source: str) -> str:
-    """Keep the comment block a curator wrote at the top of the file (YAML dumping drops comments)."""
-    if target.exists():
-        block = []
-        for line in target.read_text(encoding="utf-8").splitlines(keepends=True):
-            if not line.startswith("#"):
-                break
-            block.append(line)
-        return "".join(block)
-    return _NEW_FILE_HEADER.format(source=source)
-
-
-def _write(target: Path, document: CorpusDocument, *, header: str) -> None:
-    text = header + dump_document(
-        document.entries, title=document.title, source_file=document.source_file,
-        owner=document.owner, last_reviewed=document.last_reviewed,
-    )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, target)
 
 
 def _shown(path: Path) -> str:

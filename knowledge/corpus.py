@@ -54,7 +54,9 @@ class CorpusError(Exception):
     """
 
     def __init__(self, problems: Sequence[CorpusProblem] | str) -> None:
-        self.problems = (CorpusProblem(file="corpus", message=problems),) if isinstance(problems, str) else tuple(problems)
+        if isinstance(problems, str):
+            problems = (CorpusProblem(file="corpus", message=problems),)
+        self.problems = tuple(problems)
         more = len(self.problems) - 1
         super().__init__(str(self.problems[0]) + (f" (and {more} more problems)" if more else ""))
 
