@@ -71,7 +71,8 @@ class RunningBot:
 async def bot_with_copied_corpus(tmp_path: Path) -> AsyncIterator[RunningBot]:
     corpus = Path(shutil.copytree(SHIPPED, tmp_path / "corpus"))
     env = {"PORT": str(free_port()), "FAQBOT_CORPUS_DIR": str(corpus), "FAQBOT_RELOAD_SECONDS": "0",
-           "FAQBOT_PID_FILE": str(tmp_path / "faqbot.pid")}
+           "FAQBOT_PID_FILE": str(tmp_path / "faqbot.pid"),
+           "FAQBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "app.py", "run", cwd=ROOT, env=environment(**env),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,

@@ -16,7 +16,7 @@ from adapters.corpus_watch import CORPUS_WATCH
 from adapters.settings import Settings
 from app import create_app
 from tests import activities
-from tests.conftest import HR_DIRECT_URL, SHIPPED_CORPUS
+from tests.conftest import SHIPPED_CORPUS
 from tests.fake_connector import FakeConnector, card_of, card_text
 
 QUESTION = "Are social media posts reviewed prior to being published?"
@@ -31,8 +31,8 @@ def corpus_dir(tmp_path: Path) -> Path:
 
 
 @pytest_asyncio.fixture
-async def live_client(corpus_dir: Path) -> AsyncIterator[TestClient]:
-    settings = Settings(hr_direct_url=HR_DIRECT_URL, corpus_dir=corpus_dir, reload_seconds=POLL_SECONDS)
+async def live_client(settings: Settings, corpus_dir: Path) -> AsyncIterator[TestClient]:
+    settings = settings.model_copy(update={"corpus_dir": corpus_dir, "reload_seconds": POLL_SECONDS})
     async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
         yield client
 
