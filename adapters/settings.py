@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,6 +26,9 @@ ENVIRONMENT = {
     "FAQBOT_AMBIGUITY_GAP": "ambiguity_gap",
     "FAQBOT_LOG_LEVEL": "log_level",
     "FAQBOT_DATABASE_URL": "database_url",
+    "FAQBOT_RELOAD_SECONDS": "reload_seconds",
+    "FAQBOT_PID_FILE": "pid_file",
+    "FAQBOT_REVIEW_MONTHS": "review_months",
 }
 
 
@@ -50,6 +54,14 @@ class Settings(BaseModel):
     ambiguity_gap: float = Field(default=0.05, ge=0, le=1)
     log_level: str = "INFO"
     database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False, pattern=r"^(sqlite|postgresql)(\+\w+)?://")
+    reload_seconds: float = Field(default=5.0, ge=0, le=3600)
+    pid_file: Path | None = None
+    review_months: int = Field(default=12, ge=1, le=120)
+
+    @property
+    def pid_path(self) -> Path:
+        """Where `faqbot run` writes its process id for `faqbot reload`: one file per port by default."""
+        return self.pid_file or Path(tempfile.gettempdir()) / f"faqbot-{self.port}.pid"
 
     @property
     def local_mode(self) -> bool:

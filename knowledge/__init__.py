@@ -3,13 +3,14 @@
 Depends on nothing else in this project.
 """
 
-from knowledge.corpus import CorpusError, load_corpus
+from knowledge.corpus import CorpusError, CorpusProblem, load_corpus, read_corpus
 from knowledge.matching import Matcher, MatchingSettings
 from knowledge.models import Corpus, Entry, Match, PolicyReference, Topic
 
 __all__ = [
     "Corpus",
     "CorpusError",
+    "CorpusProblem",
     "Entry",
     "Match",
     "Matcher",
@@ -17,4 +18,5 @@ __all__ = [
     "PolicyReference",
     "Topic",
     "load_corpus",
+    "read_corpus",
 ]

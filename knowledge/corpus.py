@@ -13,7 +13,8 @@ Only this module knows the file format.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,98 +26,193 @@ from knowledge.models import Corpus, Entry, Topic
 FAQ_SUFFIX = ".faq.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
 _DOCUMENT_DEFAULTS = ("owner", "last_reviewed")
+_UNREADABLE = object()  # _read_yaml's answer for a file it could not parse (None is an empty file)
+
+
+@dataclass(frozen=True)
+class CorpusProblem:
+    """One reason (part of) the corpus cannot be served: the file, and the entry and field if known."""
+
+    file: str
+    message: str
+    entry: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.entry is not None:
+            parts.append(f"entry '{self.entry}'")
+        if self.field is not None:
+            parts.append(f"field '{self.field}'")
+        return ": ".join([*parts, self.message])
 
 
 class CorpusError(Exception):
-    """The corpus cannot be served; the message names the file, the entry and the field."""
+    """The corpus cannot be served; the message names the file, the entry and the field.
+
+    `problems` holds every problem found, the message the first of them.
+    """
+
+    def __init__(self, problems: Sequence[CorpusProblem] | str) -> None:
+        if isinstance(problems, str):
+            problems = (CorpusProblem(file="corpus", message=problems),)
+        self.problems = tuple(problems)
+        more = len(self.problems) - 1
+        super().__init__(str(self.problems[0]) + (f" (and {more} more problems)" if more else ""))
+
+
+@dataclass(frozen=True)
+class CorpusReading:
+    """What a corpus folder holds: the valid entries, every problem, and the file of each entry."""
+
+    corpus: Corpus | None
+    problems: tuple[CorpusProblem, ...]
+    files: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class CorpusDocument:
+    """One `*.faq.yaml` file: its document header and its entries."""
+
+    title: str
+    source_file: str
+    owner: str
+    last_reviewed: dt.date
+    entries: tuple[Entry, ...]
 
 
 def load_corpus(folder: Path) -> Corpus:
-    """Read and validate every corpus file in `folder`; raise CorpusError on the first problem."""
+    """Read and validate every corpus file in `folder`; raise CorpusError naming every problem."""
+    reading = read_corpus(folder)
+    if reading.problems or reading.corpus is None:
+        raise CorpusError(reading.problems)
+    return reading.corpus
+
+
+def read_corpus(folder: Path) -> CorpusReading:
+    """Read `folder` without stopping at the first problem; invalid entries are left out of `corpus`."""
     if not folder.is_dir():
-        raise CorpusError(f"{folder}: corpus folder not found")
+        return CorpusReading(None, (CorpusProblem(str(folder), "corpus folder not found"),), {})
     files = sorted(folder.glob(f"*{FAQ_SUFFIX}"))
     if not files:
-        raise CorpusError(f"{folder}: no *{FAQ_SUFFIX} files")
+        return CorpusReading(None, (CorpusProblem(str(folder), f"no *{FAQ_SUFFIX} files"),), {})
+    problems: list[CorpusProblem] = []
     entries: list[Entry] = []
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     for path in files:
-        for entry in _load_entries(path):
+        for entry in _load_entries(path, problems):
             if entry.id in seen:
-                raise CorpusError(
-                    f"{path.name}: entry '{entry.id}': duplicate id (also in {seen[entry.id].name})"
+                problems.append(
+                    CorpusProblem(path.name, f"duplicate id (also in {seen[entry.id]})", entry=entry.id)
                 )
-            seen[entry.id] = path
+                continue
+            seen[entry.id] = path.name
             entries.append(entry)
-    topics, synonyms = _load_vocabulary(folder / VOCABULARY_FILE)
+    topics, synonyms = _load_vocabulary(folder / VOCABULARY_FILE, problems)
     corpus = Corpus(entries=tuple(entries), topics=topics, synonyms=synonyms)
-    _check_links(corpus, seen)
-    return corpus
+    _check_links(corpus, seen, problems)
+    return CorpusReading(corpus, tuple(problems), seen)
 
 
-def _read_yaml(path: Path) -> Any:
+def read_document(path: Path) -> CorpusDocument:
+    """One `*.faq.yaml` file with its header; raise CorpusError when it is not valid on its own."""
+    problems: list[CorpusProblem] = []
+    entries = _load_entries(path, problems)
+    if problems:
+        raise CorpusError(problems)
+    header = _read_yaml(path, problems).get("document") or {}
+    try:
+        return CorpusDocument(
+            title=str(header.get("title") or ""),
+            source_file=str(header.get("source_file") or ""),
+            owner=str(header["owner"]),
+            last_reviewed=dt.date.fromisoformat(str(header["last_reviewed"])),
+            entries=tuple(entries),
+        )
+    except (KeyError, ValueError) as exc:
+        raise CorpusError([CorpusProblem(path.name, f"document header needs owner and last_reviewed ({exc})")]) from None
+
+
+def _read_yaml(path: Path, problems: list[CorpusProblem]) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise CorpusError(f"{path.name}: not valid YAML: {exc}") from None
+        problems.append(CorpusProblem(path.name, f"not valid YAML: {exc}"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path.name}: cannot be read: {exc}") from None
+        problems.append(CorpusProblem(path.name, f"cannot be read: {exc}"))
+    return _UNREADABLE
 
 
-def _load_entries(path: Path) -> list[Entry]:
-    data = _read_yaml(path)
+def _load_entries(path: Path, problems: list[CorpusProblem]) -> list[Entry]:
+    data = _read_yaml(path, problems)
+    if data is _UNREADABLE:
+        return []
     if not isinstance(data, Mapping) or not isinstance(data.get("entries"), list):
-        raise CorpusError(f"{path.name}: expected a mapping with a list of 'entries'")
+        problems.append(CorpusProblem(path.name, "expected a mapping with a list of 'entries'"))
+        return []
     document = data.get("document") or {}
     if not isinstance(document, Mapping):
-        raise CorpusError(f"{path.name}: 'document' must be a mapping")
+        problems.append(CorpusProblem(path.name, "'document' must be a mapping"))
+        return []
     defaults = {key: document[key] for key in _DOCUMENT_DEFAULTS if key in document}
     entries = []
     for position, raw in enumerate(data["entries"], start=1):
         if not isinstance(raw, Mapping):
-            raise CorpusError(f"{path.name}: entry #{position}: expected a mapping")
-        name = raw.get("id", f"#{position}")
+            problems.append(CorpusProblem(path.name, "expected a mapping", entry=f"#{position}"))
+            continue
+        name = str(raw.get("id", f"#{position}"))
         try:
             entries.append(Entry.model_validate({**defaults, **raw}))
         except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(part) for part in error["loc"]) or "entry"
-            raise CorpusError(f"{path.name}: entry '{name}': field '{field}': {error['msg']}") from None
+            for error in exc.errors():
+                field = ".".join(str(part) for part in error["loc"]) or "entry"
+                problems.append(CorpusProblem(path.name, error["msg"], entry=name, field=field))
     return entries
 
 
-def _load_vocabulary(path: Path) -> tuple[tuple[Topic, ...], tuple[tuple[str, ...], ...]]:
+def _load_vocabulary(
+    path: Path, problems: list[CorpusProblem]
+) -> tuple[tuple[Topic, ...], tuple[tuple[str, ...], ...]]:
     if not path.exists():
         return (), ()
-    data = _read_yaml(path) or {}
+    data = _read_yaml(path, problems)
+    if data is _UNREADABLE:
+        return (), ()
+    data = data or {}
     if not isinstance(data, Mapping):
-        raise CorpusError(f"{path.name}: expected a mapping with 'topics' and 'synonyms'")
+        problems.append(CorpusProblem(path.name, "expected a mapping with 'topics' and 'synonyms'"))
+        return (), ()
     try:
         topics = tuple(Topic.model_validate(item) for item in data.get("topics") or ())
     except ValidationError as exc:
-        raise CorpusError(f"{path.name}: topics: {exc.errors()[0]['msg']}") from None
+        problems.append(CorpusProblem(path.name, f"topics: {exc.errors()[0]['msg']}"))
+        topics = ()
     groups = []
     for position, group in enumerate(data.get("synonyms") or (), start=1):
         if not isinstance(group, list) or len(group) < 2 or not all(isinstance(w, str) for w in group):
-            raise CorpusError(f"{path.name}: synonyms #{position}: expected a list of two or more words")
+            problems.append(
+                CorpusProblem(path.name, f"synonyms #{position}: expected a list of two or more words")
+            )
+            continue
         groups.append(tuple(group))
     return topics, tuple(groups)
 
 
-def _check_links(corpus: Corpus, files: Mapping[str, Path]) -> None:
+def _check_links(corpus: Corpus, files: Mapping[str, str], problems: list[CorpusProblem]) -> None:
     ids = set(files)
     topic_ids = {topic.id for topic in corpus.topics}
     for entry in corpus.entries:
         for related in entry.related:
             if related not in ids:
-                raise CorpusError(
-                    f"{files[entry.id].name}: entry '{entry.id}': field 'related': "
-                    f"unknown entry '{related}'"
+                problems.append(
+                    CorpusProblem(files[entry.id], f"unknown entry '{related}'", entry=entry.id, field="related")
                 )
         if topic_ids and entry.topic not in topic_ids:
-            raise CorpusError(
-                f"{files[entry.id].name}: entry '{entry.id}': field 'topic': "
-                f"unknown topic '{entry.topic}' (see {VOCABULARY_FILE})"
+            problems.append(
+                CorpusProblem(
+                    files[entry.id], f"unknown topic '{entry.topic}' (see {VOCABULARY_FILE})",
+                    entry=entry.id, field="topic",
+                )
             )
 
 

@@ -43,3 +43,13 @@ def test_empty_values_count_as_unset() -> None:
 def test_bad_values_name_the_variable(environ: dict[str, str], named: str) -> None:
     with pytest.raises(SettingsError, match=f"^{named}: "):
         Settings.from_env(environ)
+
+
+def test_curation_settings() -> None:
+    settings = Settings.from_env({"PORT": "4000", "FAQBOT_RELOAD_SECONDS": "0", "FAQBOT_REVIEW_MONTHS": "6"})
+    assert (settings.reload_seconds, settings.review_months) == (0, 6)
+    assert settings.pid_path.name == "faqbot-4000.pid"
+    assert Settings.from_env({"FAQBOT_PID_FILE": "/run/faqbot/bot.pid"}).pid_path.name == "bot.pid"
+    for name, value in (("FAQBOT_RELOAD_SECONDS", "-1"), ("FAQBOT_REVIEW_MONTHS", "0")):
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env({name: value})

@@ -1,0 +1,144 @@
+"""`faqbot import`: read a policy Q&A document into the corpus folder and show what was found.
+
+The curated file of the document is the `*.faq.yaml` whose `source_file` or title matches the
+document (or `--output`). Imported questions are merged into it by question number (see
+`knowledge.import_plan`); the file is only written when something changed (see
+`adapters.corpus_file`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TextIO
+
+from adapters.corpus_file import write_document
+from knowledge.corpus import FAQ_SUFFIX, CorpusDocument, CorpusError, read_corpus, read_document
+from knowledge.import_plan import DRAFT_TOPIC, EntryChange, ImportBlocked, ImportPlan, plan_import
+from knowledge.importer import ImportedDocument, import_document
+
+_DATED_STEM = re.compile(r"^(.*?)-\d{4}-\d{2}$")
+_NEW_FILE_HEADER = (
+    "# Imported from {source} by `faqbot import`. Answers are HR-approved: never reword them.\n"
+    f"# Entries with topic '{DRAFT_TOPIC}' are drafts: the bot will not serve this corpus until a curator\n"
+    "# has given each one a topic from vocabulary.yaml, checked its id and added alternates.\n"
+)
+
+
+def run_import(document: Path, *, corpus_dir: Path, output: Path | None, dry_run: bool, out: TextIO) -> int:
+    """Import `document`; print the report to `out`; 0 when everything was read, 1 otherwise."""
+    try:
+        text = document.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"faqbot import: cannot read {document}: {exc}", file=out)
+        return 1
+    imported = import_document(text)
+    _print_document(document, imported, out)
+    try:
+        target, existing = _target(document, imported, corpus_dir=corpus_dir, output=output)
+    except CorpusError as exc:
+        print(f"\nNothing written: the curated file is not valid, fix it first: {exc}", file=out)
+        return 1
+    reading = read_corpus(corpus_dir) if corpus_dir.is_dir() else None
+    own_ids = {entry.id for entry in existing.entries} if existing else set()
+    taken = {entry_id for entry_id in (reading.files if reading else {}) if entry_id not in own_ids}
+    try:
+        plan = plan_import(imported, source_file=document.name, existing=existing, taken_ids=taken)
+    except ImportBlocked as exc:
+        _print_findings(imported, out)
+        print(f"\nNothing written: {exc}.", file=out)
+        return 1
+    _print_plan(plan, target, existing, out)
+    _print_findings(imported, out)
+    if not plan.changed:
+        print(f"\nNo changes: {_shown(target)} left as it is.", file=out)
+    elif dry_run:
+        print(f"\nDry run: {_shown(target)} not written.", file=out)
+    else:
+        write_document(target, plan.document, new_file_header=_NEW_FILE_HEADER.format(source=document.name))
+        print(f"\nWrote {_shown(target)}. Review the diff (git diff) before committing.", file=out)
+    return 1 if imported.problems else 0
+
+
+def _target(
+    document: Path, imported: ImportedDocument, *, corpus_dir: Path, output: Path | None
+) -> tuple[Path, CorpusDocument | None]:
+    """Where the entries go, and the curated document already there (None for a new file)."""
+    if output is not None:
+        return output, read_document(output) if output.exists() else None
+    for path in sorted(corpus_dir.glob(f"*{FAQ_SUFFIX}")) if corpus_dir.is_dir() else ():
+        try:
+            curated = read_document(path)
+        except CorpusError:
+            continue  # not this document's file, or lint's business
+        if curated.source_file == document.name or (imported.title and curated.title == imported.title):
+            return path, curated
+    match = _DATED_STEM.match(document.stem)
+    return corpus_dir / f"{match.group(1) if match else document.stem}{FAQ_SUFFIX}", None
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _print_document(document: Path, imported: ImportedDocument, out: TextIO) -> None:
+    print(f"Imported {_shown(document)}", file=out)
+    print(f"  title:          {imported.title or '(none)'}", file=out)
+    reviewed = imported.last_reviewed.isoformat() if imported.last_reviewed else "(no sign-off date)"
+    print(f"  last reviewed:  {reviewed}", file=out)
+    print(f"  owner:          {imported.owner or '(no owning team in the sign-off)'}", file=out)
+    print(f"  questions:      {len(imported.questions)}", file=out)
+
+
+_KIND_LABEL = {
+    "new": "NEW DRAFT",
+    "updated": "updated",
+    "unchanged": "unchanged",
+    "not-in-document": "kept",
+}
+
+
+def _print_plan(plan: ImportPlan, target: Path, existing: CorpusDocument | None, out: TextIO) -> None:
+    where = "into" if existing else "new file"
+    print(f"\nEntries ({where} {_shown(target)}):", file=out)
+    entries = {entry.id: entry for entry in plan.document.entries}
+    for change in plan.changes:
+        entry = entries[change.entry_id]
+        line = f"line {change.line}" if change.line else ""
+        print(f"  {_KIND_LABEL[change.kind]:<10} {change.source:<7} {line:<9} {change.entry_id}", file=out)
+        print(f"  {'':<10} references: {'; '.join(entry.reference_labels)}", file=out)
+        for remark in _remarks(change):
+            print(f"  {'':<10} {remark}", file=out)
+    kept = [c for c in plan.changes if c.kind in {"updated", "unchanged"}]
+    if kept:
+        print(f"\n  Curated ids, topics, alternates, related entries and keywords of the {len(kept)} existing "
+              "entries were kept as they are.", file=out)
+    drafts = plan.of_kind("new")
+    if drafts:
+        print(f"  {len(drafts)} new entries are DRAFTS (topic '{DRAFT_TOPIC}', generated id, no alternates): "
+              "the bot will not serve the corpus until a curator files them (`faqbot lint` lists them).",
+              file=out)
+
+
+def _remarks(change: EntryChange) -> list[str]:
+    if change.kind == "updated":
+        remarks = [f"changed from the document: {', '.join(change.fields)}"]
+        if "question" in change.fields:
+            remarks.append("the question changed: check its alternates still fit")
+        return remarks
+    if change.kind == "not-in-document":
+        return ["not in this document: left in the file untouched (delete it yourself if HR withdrew it)"]
+    return []
+
+
+def _print_findings(imported: ImportedDocument, out: TextIO) -> None:
+    print("\nProblems (what could not be read):", file=out)
+    for problem in imported.problems or ("none: every question was read",):
+        print(f"  {problem}", file=out)
+    if imported.notes:
+        print("\nNotes:", file=out)
+        for note in imported.notes:
+            print(f"  {note}", file=out)

@@ -1,0 +1,162 @@
+"""Turn an imported policy document into corpus entries, merged into the curated file of that document.
+
+The document decides what HR approved: each question's wording, its answer and its references,
+the owner and the review date. Curators decide everything else: the entry's id, topic,
+alternates, related entries and keywords. So a re-import updates the former and keeps the
+latter, and says what it changed; it never drops an entry a curator kept.
+
+Questions new to the corpus become drafts: a generated id, no alternates and the topic
+`DRAFT_TOPIC`, which the vocabulary does not declare, so the bot refuses to serve the corpus
+(and lint names each draft) until a curator has filed the entry under a real topic.
+
+Pure: no files are read or written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from knowledge.corpus import CorpusDocument
+from knowledge.importer import ImportedDocument, ImportedQuestion
+from knowledge.models import Entry, PolicyReference
+
+DRAFT_TOPIC = "unsorted"
+# Fields the source document owns; a re-import replaces them. Everything else is curated.
+DOCUMENT_FIELDS = ("question", "answer", "references", "owner", "last_reviewed")
+CURATED_FIELDS = ("id", "topic", "alternates", "related", "keywords")
+_SLUG_WORDS = 6
+_STOP_WORDS = frozenset(
+    "a an and are as at be by can do does for from given how i if in is it me my of on or "
+    "should that the there this to we what when where which who will with would you your".split()
+)
+
+ChangeKind = Literal["new", "updated", "unchanged", "not-in-document"]
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """What the import does to one entry; `fields` are the document fields that change."""
+
+    kind: ChangeKind
+    entry_id: str
+    source: str
+    fields: tuple[str, ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """The document file as it would be written, and what changed against the curated one."""
+
+    document: CorpusDocument
+    changes: tuple[EntryChange, ...]
+
+    @property
+    def changed(self) -> bool:
+        return any(change.kind in {"new", "updated"} for change in self.changes)
+
+    def of_kind(self, kind: ChangeKind) -> tuple[EntryChange, ...]:
+        return tuple(change for change in self.changes if change.kind == kind)
+
+
+class ImportBlocked(Exception):
+    """The document cannot become corpus entries (e.g. no owner and no existing file to take it from)."""
+
+
+def plan_import(
+    imported: ImportedDocument,
+    *,
+    source_file: str,
+    existing: CorpusDocument | None,
+    taken_ids: Collection[str] = (),
+) -> ImportPlan:
+    """Merge `imported` into `existing` (the curated file of the same document, if any).
+
+    `taken_ids` are ids used elsewhere in the corpus, so generated ids stay unique.
+    """
+    owner = imported.owner or (existing.owner if existing else None)
+    reviewed = imported.last_reviewed or (existing.last_reviewed if existing else None)
+    if owner is None or reviewed is None:
+        raise ImportBlocked("the document has no sign-off (date and owning team), so its entries have no owner")
+    if not imported.questions:
+        raise ImportBlocked("the document has no questions that could be read")
+    curated = {entry.source: entry for entry in existing.entries} if existing else {}
+    used = {*taken_ids, *(entry.id for entry in curated.values())}
+    entries: list[Entry] = []
+    changes: list[EntryChange] = []
+    for question in imported.questions:
+        before = curated.get(question.source)
+        if before is None:
+            entry = _draft(question, owner=owner, reviewed=reviewed, used=used)
+            used.add(entry.id)
+            changes.append(EntryChange("new", entry.id, question.source, DOCUMENT_FIELDS, question.line))
+        else:
+            entry = _updated(before, question, owner=owner, reviewed=reviewed)
+            fields = tuple(name for name in DOCUMENT_FIELDS if getattr(entry, name) != getattr(before, name))
+            kind: ChangeKind = "updated" if fields else "unchanged"
+            changes.append(EntryChange(kind, entry.id, question.source, fields, question.line))
+        entries.append(entry)
+    imported_sources = {question.source for question in imported.questions}
+    for entry in existing.entries if existing else ():
+        if entry.source not in imported_sources:
+            entries.append(entry)
+            changes.append(EntryChange("not-in-document", entry.id, entry.source))
+    document = CorpusDocument(
+        title=imported.title or (existing.title if existing else source_file),
+        source_file=source_file,
+        owner=owner,
+        last_reviewed=reviewed,
+        entries=tuple(entries),
+    )
+    return ImportPlan(document, tuple(changes))
+
+
+def slug(question: str, used: Collection[str]) -> str:
+    """A readable id from the question's first meaningful words, unique against `used`."""
+    words = [w for w in re.findall(r"[a-z0-9]+", question.lower()) if w not in _STOP_WORDS]
+    base = "-".join(words[:_SLUG_WORDS]) or "question"
+    candidate, counter = base, 2
+    while candidate in used:
+        candidate, counter = f"{base}-{counter}", counter + 1
+    return candidate
+
+
+def _draft(question: ImportedQuestion, *, owner: str, reviewed: dt.date, used: Collection[str]) -> Entry:
+    return Entry(
+        id=slug(question.question, used),
+        source=question.source,
+        topic=DRAFT_TOPIC,
+        question=question.question,
+        answer=question.answer,
+        references=question.references,
+        owner=owner,
+        last_reviewed=reviewed,
+    )
+
+
+def _updated(before: Entry, question: ImportedQuestion, *, owner: str, reviewed: dt.date) -> Entry:
+    return before.model_copy(
+        update={
+            "question": question.question,
+            "answer": question.answer,
+            "references": _keep_curated_urls(question.references, before.references),
+            "owner": owner,
+            "last_reviewed": reviewed,
+        }
+    )
+
+
+def _keep_curated_urls(
+    found: Sequence[PolicyReference], curated: Sequence[PolicyReference]
+) -> tuple[PolicyReference, ...]:
+    """The document's references, keeping a URL a curator added (the document only has placeholders)."""
+    urls = {(ref.name, ref.section): ref.url for ref in curated if ref.url}
+    return tuple(
+        ref if ref.url or (ref.name, ref.section) not in urls
+        else ref.model_copy(update={"url": urls[(ref.name, ref.section)]})
+        for ref in found
+    )

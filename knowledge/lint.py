@@ -1,0 +1,227 @@
+"""Check a corpus the way a careful curator would, before it reaches staff.
+
+Every finding names its file, entry, field, severity and check. Errors are what must not be
+served (invalid entries, alternates that retrieve another entry, answers too long for a Teams
+message, uncurated drafts); warnings are what a curator should act on soon but that does not
+make an answer wrong (an overdue review).
+
+Pure: takes what `read_corpus` read and today's date, returns findings.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from rapidfuzz import fuzz, utils
+
+from knowledge.corpus import CorpusProblem, CorpusReading
+from knowledge.import_plan import DRAFT_TOPIC
+from knowledge.matching import Matcher
+from knowledge.models import Corpus, Entry, Match
+
+Severity = Literal["error", "warning"]
+
+# The check names a finding can carry (what README and tests refer to).
+CHECKS = (
+    "schema",
+    "duplicate-id",
+    "no-reference",
+    "no-owner",
+    "draft-entry",
+    "duplicate-alternate",
+    "near-duplicate-alternate",
+    "repeated-alternate",
+    "alternate-retrieves-other",
+    "alternate-retrieves-nothing",
+    "review-overdue",
+    "reviewed-in-future",
+    "answer-too-long",
+)
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    """Thresholds of the checks.
+
+    `near_duplicate_ratio`: rapidfuzz ratio (0-100, after lower-casing and dropping punctuation)
+    from which two phrases of different entries count as the same question asked twice.
+    `review_interval_months`: an entry is due for review this long after `last_reviewed`.
+    `answer_char_limit`: longest answer that fits a Teams message. The reply card carries the
+    answer twice (card text and plain-text fallback) with the question and references; 12,000
+    characters keeps the whole message inside a 28 KB budget, well under Teams' documented
+    limit (about 100 KB today, 40 KB in older documentation).
+    """
+
+    near_duplicate_ratio: float = 90.0
+    review_interval_months: int = 12
+    answer_char_limit: int = 12_000
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing lint found: where (file, entry, field), how bad, which check, and what."""
+
+    severity: Severity
+    check: str
+    file: str
+    message: str
+    entry: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.entry is not None:
+            where.append(f"entry '{self.entry}'")
+        if self.field is not None:
+            where.append(f"field '{self.field}'")
+        return f"{': '.join(where)}: {self.severity} [{self.check}] {self.message}"
+
+
+class Ranker(Protocol):
+    def rank(self, question: str, *, limit: int = 3) -> tuple[Match, ...]: ...
+
+
+def lint_corpus(
+    reading: CorpusReading,
+    *,
+    today: dt.date,
+    settings: LintSettings | None = None,
+    ranker: Callable[[Corpus], Ranker] = Matcher,
+) -> tuple[Finding, ...]:
+    """Every finding for the corpus `reading` describes, errors first, then by file and entry."""
+    settings = settings or LintSettings()
+    findings = [_from_problem(problem) for problem in reading.problems]
+    corpus = reading.corpus
+    if corpus is not None and corpus.entries:
+        files = reading.files
+        findings += _entry_checks(corpus.entries, files, today, settings)
+        findings += _duplicates(corpus.entries, files, settings)
+        findings += _retrieval(corpus, files, ranker(corpus))
+    findings = list(dict.fromkeys(findings))  # a draft is both an unknown topic and a draft: say it once
+    severity = {"error": 0, "warning": 1}
+    position = {entry.id: index for index, entry in enumerate(corpus.entries if corpus else ())}
+    # Errors first; then as the curator reads the files: by file, entry order, field.
+    return tuple(sorted(
+        findings,
+        key=lambda f: (severity[f.severity], f.file, position.get(f.entry or "", -1), f.field or ""),
+    ))
+
+
+def has_errors(findings: Sequence[Finding], *, strict: bool = False) -> bool:
+    """True when the findings should fail a CI gate (warnings too when `strict`)."""
+    return any(f.severity == "error" or strict for f in findings)
+
+
+def _from_problem(problem: CorpusProblem) -> Finding:
+    field = problem.field or ""
+    check = "schema"
+    if problem.message.startswith("duplicate id"):
+        check = "duplicate-id"
+    elif field.startswith("references"):
+        check = "no-reference" if field == "references" else "schema"
+    elif field == "owner":
+        check = "no-owner"
+    elif field == "topic" and f"'{DRAFT_TOPIC}'" in problem.message:
+        return Finding("error", "draft-entry", problem.file, _DRAFT_MESSAGE, problem.entry, "topic")
+    return Finding("error", check, problem.file, problem.message, problem.entry, problem.field)
+
+
+_RETRIEVAL_DEPTH = 5
+_DRAFT_MESSAGE = (
+    f"imported draft (topic '{DRAFT_TOPIC}'): choose a topic from vocabulary.yaml, "
+    "check the id and add alternates"
+)
+
+
+def _entry_checks(
+    entries: Sequence[Entry], files: Mapping[str, str], today: dt.date, settings: LintSettings
+) -> Iterator[Finding]:
+    for entry in entries:
+        file = _file(files, entry)
+        if not entry.owner.strip():
+            yield Finding("error", "no-owner", file, "owner is blank", entry.id, "owner")
+        if not any(ref.name.strip() for ref in entry.references):
+            yield Finding("error", "no-reference", file, "no reference names a policy", entry.id, "references")
+        if entry.topic == DRAFT_TOPIC:
+            yield Finding("error", "draft-entry", file, _DRAFT_MESSAGE, entry.id, "topic")
+        due = _add_months(entry.last_reviewed, settings.review_interval_months)
+        if due < today:
+            yield Finding(
+                "warning", "review-overdue", file,
+                f"last reviewed {entry.last_reviewed.isoformat()}, review was due by {due.isoformat()} "
+                f"(every {settings.review_interval_months} months)",
+                entry.id, "last_reviewed",
+            )
+        elif entry.last_reviewed > today:
+            yield Finding("warning", "reviewed-in-future", file,
+                          f"last reviewed {entry.last_reviewed.isoformat()} is after today", entry.id, "last_reviewed")
+        if len(entry.answer) > settings.answer_char_limit:
+            yield Finding(
+                "error", "answer-too-long", file,
+                f"answer has {len(entry.answer):,} characters; a Teams message fits "
+                f"{settings.answer_char_limit:,} (split the entry or link to the policy)",
+                entry.id, "answer",
+            )
+
+
+def _phrases(entry: Entry) -> Iterator[tuple[str, str]]:
+    """(field, text) of every phrase that should retrieve `entry`."""
+    yield "question", entry.question
+    for position, alternate in enumerate(entry.alternates):
+        yield f"alternates[{position}]", alternate
+
+
+def _duplicates(entries: Sequence[Entry], files: Mapping[str, str], settings: LintSettings) -> Iterator[Finding]:
+    rows = [(entry, field, text) for entry in entries for field, text in _phrases(entry)]
+    texts = [utils.default_process(text) for _, _, text in rows]
+    for i, (entry, field, text) in enumerate(rows):
+        for j in range(i + 1, len(rows)):
+            score = fuzz.ratio(texts[i], texts[j], score_cutoff=settings.near_duplicate_ratio)
+            if not score:
+                continue
+            other, other_field, other_text = rows[j]
+            if other.id == entry.id:
+                yield Finding("warning", "repeated-alternate", _file(files, other),
+                              f"'{other_text}' repeats {field} of the same entry", other.id, other_field)
+                continue
+            check = "duplicate-alternate" if texts[i] == texts[j] else "near-duplicate-alternate"
+            similarity = "the same as" if texts[i] == texts[j] else f"{score:.0f}% similar to"
+            yield Finding(
+                "error", check, _file(files, other),
+                f"'{other_text}' is {similarity} '{text}' ({field} of entry '{entry.id}')",
+                other.id, other_field,
+            )
+
+
+def _retrieval(corpus: Corpus, files: Mapping[str, str], ranker: Ranker) -> Iterator[Finding]:
+    """Phrases another entry matches at least as well as their own (a tie is decided by file order)."""
+    for entry in corpus.entries:
+        for field, text in _phrases(entry):
+            matches = ranker.rank(text, limit=_RETRIEVAL_DEPTH)
+            if not matches:
+                yield Finding("error", "alternate-retrieves-nothing", _file(files, entry),
+                              f"'{text}' matches no entry", entry.id, field)
+                continue
+            own = max((m.confidence for m in matches if m.entry.id == entry.id), default=0.0)
+            rival = max((m for m in matches if m.entry.id != entry.id), key=lambda m: m.confidence, default=None)
+            if rival is not None and rival.confidence >= own:
+                yield Finding(
+                    "error", "alternate-retrieves-other", _file(files, entry),
+                    f"'{text}' retrieves entry '{rival.entry.id}' (confidence {rival.confidence:.2f}, "
+                    f"this entry {own:.2f})",
+                    entry.id, field,
+                )
+
+
+def _file(files: Mapping[str, str], entry: Entry) -> str:
+    return files.get(entry.id, "?")
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    target_year, target_month = day.year + year, month + 1
+    return dt.date(target_year, target_month, min(day.day, calendar.monthrange(target_year, target_month)[1]))

@@ -1,0 +1,100 @@
+"""Merging an imported document into its curated file: the document's fields change, curators' stay."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from knowledge.corpus import CorpusDocument, read_document
+from knowledge.import_plan import DRAFT_TOPIC, ImportBlocked, plan_import, slug
+from knowledge.importer import import_document
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = (ROOT / "knowledge" / "data" / "social-media-qa-2024-06.txt").read_text(encoding="utf-8")
+SHIPPED = ROOT / "knowledge" / "data" / "social-media-qa.faq.yaml"
+SOURCE = "social-media-qa-2024-06.txt"
+
+
+@pytest.fixture(scope="module")
+def curated() -> CorpusDocument:
+    return read_document(SHIPPED)
+
+
+def test_reimporting_the_seed_changes_nothing(curated: CorpusDocument) -> None:
+    plan = plan_import(import_document(SEED), source_file=SOURCE, existing=curated)
+    assert not plan.changed
+    assert {c.kind for c in plan.changes} == {"unchanged"}
+    assert plan.document.entries == curated.entries
+
+
+def test_a_changed_answer_is_an_update_and_curated_fields_are_kept(curated: CorpusDocument) -> None:
+    old = "Yes, all social media posts which are on NHSBT accounts"
+    new = "Yes, every social media post on an NHSBT account"
+    plan = plan_import(import_document(SEED.replace(old, new)), source_file=SOURCE, existing=curated)
+    (update,) = plan.of_kind("updated")
+    assert (update.entry_id, update.source, update.fields) == ("posts-reviewed-before-publishing", "Q4", ("answer",))
+    before = next(e for e in curated.entries if e.id == update.entry_id)
+    after = next(e for e in plan.document.entries if e.id == update.entry_id)
+    assert after.answer.startswith(new)
+    assert (after.alternates, after.topic, after.related) == (before.alternates, before.topic, before.related)
+
+
+def test_a_new_review_date_updates_every_entry(curated: CorpusDocument) -> None:
+    plan = plan_import(import_document(SEED.replace("June 2024", "May 2026")), source_file=SOURCE, existing=curated)
+    assert len(plan.of_kind("updated")) == len(curated.entries)
+    assert {e.last_reviewed for e in plan.document.entries} == {dt.date(2026, 5, 1)}
+    assert plan.document.last_reviewed == dt.date(2026, 5, 1)
+
+
+def test_a_url_a_curator_added_survives_a_reimport(curated: CorpusDocument) -> None:
+    url = "https://example.nhs.uk/policies/pol19"
+    entries = tuple(
+        e.model_copy(update={"references": tuple(
+            r.model_copy(update={"url": url}) if r.name == "POL19 IT Acceptable Use Policy" else r
+            for r in e.references)})
+        for e in curated.entries
+    )
+    with_url = CorpusDocument(curated.title, curated.source_file, curated.owner, curated.last_reviewed, entries)
+    plan = plan_import(import_document(SEED), source_file=SOURCE, existing=with_url)
+    assert not plan.changed
+    entry = next(e for e in plan.document.entries if e.source == "Q17")
+    assert entry.references[0].url == url
+
+
+def test_new_questions_are_drafts_with_unique_generated_ids(curated: CorpusDocument) -> None:
+    extra = "\n19. What counts as a social media profile?\n\nSee question 3.\n"
+    text = SEED.replace("\nJune 2024", extra + "\nJune 2024")
+    plan = plan_import(import_document(text), source_file=SOURCE, existing=curated,
+                       taken_ids={"counts-social-media-profile"})
+    (new,) = plan.of_kind("new")
+    draft = next(e for e in plan.document.entries if e.id == new.entry_id)
+    assert (draft.source, draft.topic, draft.alternates) == ("Q19", DRAFT_TOPIC, ())
+    assert draft.id == "counts-social-media-profile-2"
+    assert draft.owner == "Employment Policy & Social Media Team"
+
+
+def test_entries_missing_from_the_document_are_kept_and_reported(curated: CorpusDocument) -> None:
+    start, end = SEED.index("16. Will there be"), SEED.index("17. Do I need")
+    plan = plan_import(import_document(SEED[:start] + SEED[end:]), source_file=SOURCE, existing=curated)
+    (kept,) = plan.of_kind("not-in-document")
+    assert (kept.entry_id, kept.source) == ("future-policy-briefings", "Q16")
+    assert len(plan.document.entries) == len(curated.entries)
+
+
+def test_no_sign_off_and_no_curated_file_blocks_the_import() -> None:
+    with pytest.raises(ImportBlocked, match="no sign-off"):
+        plan_import(import_document("Title\n\n1. A question?\n\nAn answer.\n"), source_file="x.txt", existing=None)
+
+
+def test_no_sign_off_takes_owner_and_date_from_the_curated_file(curated: CorpusDocument) -> None:
+    text = SEED[: SEED.index("June 2024")]
+    plan = plan_import(import_document(text), source_file=SOURCE, existing=curated)
+    assert not plan.changed
+
+
+def test_slug_is_readable_and_unique() -> None:
+    assert slug("Can I take annual leave while on sickness absence?", ()) == "take-annual-leave-while-sickness-absence"
+    assert slug("What is it?", ()) == "question"
+    assert slug("Can I take leave?", {"take-leave", "take-leave-2"}) == "take-leave-3"

@@ -1,0 +1,106 @@
+"""Reading policy Q&A documents: questions, references, sign-off; problems and notes with line numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from knowledge.importer import ImportedDocument, import_document
+
+DOCUMENTS = Path(__file__).resolve().parents[1] / "data" / "import"
+
+
+def read(name: str) -> ImportedDocument:
+    return import_document((DOCUMENTS / name).read_text(encoding="utf-8"))
+
+
+def labels(document: ImportedDocument, source: str) -> list[str]:
+    (question,) = [q for q in document.questions if q.source == source]
+    return [ref.label for ref in question.references]
+
+
+def test_lettered_sub_questions_become_their_own_questions() -> None:
+    document = read("lettered.txt")
+    assert [q.source for q in document.questions] == ["Q1", "Q2(a)", "Q2(b)", "Q3(a)", "Q3(b)"]
+    by_source = {q.source: q for q in document.questions}
+    assert by_source["Q2(a)"].question == "Can I work my hours over four days?"
+    assert by_source["Q3(a)"].answer == "Two requests in any 12-month period."
+    assert by_source["Q3(b)"].line == 21
+    assert document.problems == ()
+
+
+def test_a_numbered_heading_over_sub_questions_is_a_note_not_a_problem() -> None:
+    document = read("lettered.txt")
+    assert "line 7: Q2 is a heading for its sub-questions" in [str(n) for n in document.notes]
+
+
+def test_sign_off_gives_owner_and_review_date() -> None:
+    document = read("lettered.txt")
+    assert (document.owner, document.last_reviewed) == ("Employment Policy Team", dt.date(2024, 11, 1))
+    assert document.title == "Flexible Working Questions & Answers"
+
+
+def test_missing_sign_off_is_a_problem_and_the_questions_are_still_read() -> None:
+    document = read("no-sign-off.txt")
+    assert (document.owner, document.last_reviewed) == (None, None)
+    assert [q.source for q in document.questions] == ["Q1", "Q2"]
+    assert any("no sign-off found" in str(p) for p in document.problems)
+
+
+def test_question_without_answer_is_a_problem_with_its_line() -> None:
+    document = read("unanswered.txt")
+    assert [str(p) for p in document.problems] == ["line 7: question Q2 has no answer; not imported"]
+    assert [q.source for q in document.questions] == ["Q1", "Q3", "Q4"]
+
+
+def test_stray_sub_question_and_numbering_gap_are_problems() -> None:
+    problems = [str(p) for p in read("malformed.txt").problems]
+    assert "line 3: sub-question (a) before any numbered question" in problems
+    assert any(p.startswith("line 11: question 3 follows 1; expected 2") for p in problems)
+
+
+def test_question_on_the_linked_faq_gives_the_section() -> None:
+    assert labels(read("mentions.txt"), "Q1") == ["Attendance Policy FAQ 2.3", "Attendance Questions & Answers Q1"]
+
+
+def test_plain_text_faq_mentions_outside_links_are_references() -> None:
+    assert labels(read("mentions.txt"), "Q2") == [
+        "Attendance Policy FAQ 7.8", "Social Media FAQ 3.1", "Attendance Questions & Answers Q2",
+    ]
+
+
+def test_a_policy_named_in_a_link_and_in_the_text_is_one_reference() -> None:
+    assert labels(read("mentions.txt"), "Q5") == ["Attendance Policy FAQ 7.8", "Attendance Questions & Answers Q5"]
+
+
+def test_real_links_keep_their_url_and_placeholders_get_none() -> None:
+    document = read("mentions.txt")
+    by_source = {q.source: q for q in document.questions}
+    assert [r.url for r in by_source["Q3"].references][0] == "https://example.nhs.uk/policies/attendance"
+    assert by_source["Q4"].references[0].url == "mailto:hr.direct@example.org"
+    assert all(r.url is None for r in by_source["Q2"].references)
+
+
+def test_an_unnamed_faq_mention_is_kept_and_noted() -> None:
+    document = read("mentions.txt")
+    assert "FAQ 2.1" in labels(document, "Q3")
+    assert "line 11: Q3 mentions FAQ 2.1 without naming its policy" in [str(n) for n in document.notes]
+
+
+def test_questions_naming_no_policy_are_notes_not_problems() -> None:
+    document = read("unanswered.txt")
+    assert "line 3: Q1 names no policy; referenced to the document only" in [str(n) for n in document.notes]
+    assert all("names no policy" not in str(p) for p in document.problems)
+
+
+def test_the_seed_document_has_no_problems() -> None:
+    seed = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "social-media-qa-2024-06.txt"
+    document = import_document(seed.read_text(encoding="utf-8"))
+    assert document.problems == ()
+    assert "line 21: joined a sentence split across a page break" in [str(n) for n in document.notes]
+
+
+def test_text_without_questions_is_a_problem() -> None:
+    document = import_document("Just a memo.\n\nNothing numbered here.\n")
+    assert document.questions == ()
+    assert any("no numbered questions found" in str(p) for p in document.problems)

@@ -1,0 +1,145 @@
+"""The curators' commands as the README gives them: import, lint, and reload of a running bot."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import pytest
+import pytest_asyncio
+
+from tests import activities
+from tests.fake_connector import FakeConnector, card_of, card_text
+from tests.test_app import ROOT, environment, free_port
+
+SHIPPED = ROOT / "knowledge" / "data"
+SEED = SHIPPED / "social-media-qa-2024-06.txt"
+QUESTION = "Are social media posts reviewed prior to being published?"
+OLD = "Yes, all social media posts which are on NHSBT accounts"
+NEW = "Yes, every post on an NHSBT account"
+
+
+def faqbot(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, env=environment(**env),
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_import_of_the_seed_shows_what_it_found_and_changes_nothing() -> None:
+    result = faqbot("import", str(SEED), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "owner:          Employment Policy & Social Media Team" in result.stdout
+    assert "unchanged  Q18(d)  line 143  whatsapp-team-updates-personal-phone" in result.stdout
+    assert "No changes: " in result.stdout
+
+
+def test_lint_passes_the_shipped_corpus_and_reports_the_overdue_review() -> None:
+    result = faqbot("lint")
+    assert result.returncode == 0, result.stdout
+    assert "0 errors, 21 warnings" in result.stdout
+    assert "warning [review-overdue]" in result.stdout
+    assert faqbot("lint", "--strict").returncode == 1
+    assert faqbot("lint", "--review-months", "240").stdout.count("review-overdue") == 0
+
+
+def test_lint_fails_a_broken_corpus_naming_each_error() -> None:
+    result = faqbot("lint", "--corpus", str(ROOT / "tests" / "data" / "lint-broken"))
+    assert result.returncode == 1
+    for check in ("schema", "no-reference", "no-owner", "draft-entry", "duplicate-id", "duplicate-alternate",
+                  "near-duplicate-alternate", "alternate-retrieves-other", "alternate-retrieves-nothing",
+                  "answer-too-long"):
+        assert f"error [{check}]" in result.stdout, check
+
+
+def test_lint_reads_its_review_interval_from_the_environment() -> None:
+    assert "review-overdue" not in faqbot("lint", FAQBOT_REVIEW_MONTHS="240").stdout
+
+
+@dataclass
+class RunningBot:
+    url: str
+    corpus: Path
+    env: dict[str, str]
+
+
+@pytest_asyncio.fixture
+async def bot_with_copied_corpus(tmp_path: Path) -> AsyncIterator[RunningBot]:
+    corpus = Path(shutil.copytree(SHIPPED, tmp_path / "corpus"))
+    env = {"PORT": str(free_port()), "FAQBOT_CORPUS_DIR": str(corpus), "FAQBOT_RELOAD_SECONDS": "0",
+           "FAQBOT_PID_FILE": str(tmp_path / "faqbot.pid"),
+           "FAQBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "app.py", "run", cwd=ROOT, env=environment(**env),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{env['PORT']}"
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(100):
+                try:
+                    async with session.get(f"{url}/healthz") as response:
+                        if response.status == 200 and (tmp_path / "faqbot.pid").exists():
+                            break
+                except aiohttp.ClientConnectionError:
+                    pass
+                await asyncio.sleep(0.1)
+            else:
+                pytest.fail("the bot did not start")
+        yield RunningBot(url, corpus, env)
+    finally:
+        process.terminate()
+        await process.wait()
+    assert not (tmp_path / "faqbot.pid").exists()  # removed on a clean stop
+
+
+async def ask(bot: RunningBot, connector: FakeConnector) -> str:
+    before = len(connector.activities())
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{bot.url}/api/messages", json=activities.message(connector.url, QUESTION)) as r:
+            assert r.status == 201
+    return card_text(card_of((await connector.wait_for(before + 1))[-1]))
+
+
+def rewrite(corpus: Path, old: str, new: str) -> None:
+    path = corpus / "social-media-qa.faq.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+async def test_reload_command_changes_an_answer_in_the_running_bot(
+    bot_with_copied_corpus: RunningBot, connector: FakeConnector
+) -> None:
+    bot = bot_with_copied_corpus
+    assert OLD in await ask(bot, connector)
+    rewrite(bot.corpus, OLD, NEW)
+    assert OLD in await ask(bot, connector)  # file polling is off: nothing changes until asked
+    result = await asyncio.to_thread(faqbot, "reload", **bot.env)
+    assert result.returncode == 0, result.stderr
+    assert "asked the bot (process" in result.stdout
+    for _ in range(50):
+        if NEW in await ask(bot, connector):
+            break
+        await asyncio.sleep(0.1)
+    else:
+        pytest.fail("the running bot did not reload")
+
+
+async def test_reload_command_refuses_a_broken_corpus(
+    bot_with_copied_corpus: RunningBot, connector: FakeConnector
+) -> None:
+    bot = bot_with_copied_corpus
+    rewrite(bot.corpus, "  topic: posting-and-opinions\n", "")
+    result = await asyncio.to_thread(faqbot, "reload", **bot.env)
+    assert result.returncode == 3
+    assert "entry 'posts-reviewed-before-publishing': field 'topic'" in result.stderr
+    assert OLD in await ask(bot, connector)
+
+
+def test_reload_without_a_running_bot_says_so(tmp_path: Path) -> None:
+    result = faqbot("reload", FAQBOT_PID_FILE=str(tmp_path / "none.pid"))
+    assert result.returncode == 1
+    assert "no running bot" in result.stderr
