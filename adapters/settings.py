@@ -25,6 +25,8 @@ ENVIRONMENT = {
     "FAQBOT_AMBIGUITY_GAP": "ambiguity_gap",
     "FAQBOT_LOG_LEVEL": "log_level",
     "FAQBOT_DATABASE_URL": "database_url",
+    "FAQBOT_HR_CHANNEL_ID": "hr_channel_id",
+    "FAQBOT_HR_REGISTRARS": "hr_registrars",
 }
 
 
@@ -50,6 +52,13 @@ class Settings(BaseModel):
     ambiguity_gap: float = Field(default=0.05, ge=0, le=1)
     log_level: str = "INFO"
     database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False, pattern=r"^(sqlite|postgresql)(\+\w+)?://")
+    hr_channel_id: str | None = Field(default=None, pattern=r"^19:\S+$")
+    # Comma-separated Entra (AAD) object ids of the people allowed to `register this channel`.
+    hr_registrars: str = ""
+
+    @property
+    def hr_registrar_ids(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.hr_registrars.split(",") if part.strip())
 
     @property
     def local_mode(self) -> bool:
