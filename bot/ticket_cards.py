@@ -22,7 +22,8 @@ HR_ACTION = "hrd-hr"
 MAX_QUESTION_CHARS = 1000
 MAX_DETAILS_CHARS = 3000
 MAX_REPLY_CHARS = 4000
-# Budgets in serialised JSON bytes (non-ASCII text may take 12 bytes a character once escaped).
+# Budgets in serialised JSON bytes (non-ASCII text may take 12 bytes a character once escaped);
+# together they keep a card under 26 KB, leaving room for the activity around it (28 KB in all).
 QUESTION_BYTES = 4_000
 DETAILS_BYTES = 6_000
 REPLY_BYTES = 8_000
@@ -161,7 +162,7 @@ def staff_notice(ticket: Ticket, payload: Mapping[str, Any]) -> Outbound:
             _plain(answer, REPLY_BYTES, spacing="Medium"),
             _note(texts.ANSWER_FOOTER),
         ]
-        return Outbound(summary=summary, card=_card(body, [], f"{summary}\n\n{answer}"))
+        return Outbound(summary=summary, card=_card(body, [], f"{summary}\n\n{clip(answer, 1_000)}"))
     template = texts.STATUS_NOTICES.get(str(notice), texts.STATUS_NOTICES["changed"])
     return text(template.format(reference=ticket.reference))
 
@@ -235,5 +236,5 @@ def hr_ticket(ticket: Ticket, history: Sequence[TicketEvent]) -> Outbound:
         actions.append(_hr_button(texts.REOPEN, ticket, HrAction.REOPEN))
         if ticket.hr_reply and not ticket.suggested_as_faq:
             actions.append(_hr_button(texts.SUGGEST_FAQ, ticket, HrAction.SUGGEST_FAQ))
-    fallback = f"{heading}\n{texts.QUESTION}: {clip(ticket.question, QUESTION_BYTES)}\n{texts.REQUESTER}: {requester}"
+    fallback = f"{heading}\n{texts.QUESTION}: {clip(ticket.question, 500)}\n{texts.REQUESTER}: {clip(requester, 300)}"
     return Outbound(summary=heading, card=_card(body, actions, fallback))

@@ -71,6 +71,9 @@ class SqlTicketStore:
     async def create(self, ticket: NewTicket, deliveries: Sequence[Delivery]) -> tuple[Ticket, bool]:
         requester = ticket.requester
         guess = ticket.best_guess
+        existing = await self._by_key(ticket.idempotency_key)
+        if existing is not None:  # the usual re-submit; the unique key still guards a race
+            return existing, False
         try:
             async with self._engine.begin() as connection:
                 result = await connection.execute(
