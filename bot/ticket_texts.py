@@ -18,7 +18,7 @@ ANONYMOUS = "Ask anonymously (HR Direct won't see who you are; I'll still pass o
 SEND = "Send to HR Direct"
 CONFIRMED = (
     "Thanks, your question is with HR Direct. Your reference is {reference}. "
-    "They'll reply here in this chat, usually within two working days, and I'll let you know when "
+    "They'll reply here in this chat, and I'll let you know when "
     "it is picked up or resolved. Type \"my requests\" to see your requests."
 )
 ALREADY_SENT = "You've already sent this question to HR Direct: your reference is {reference}. Nothing else to do."

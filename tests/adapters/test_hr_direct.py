@@ -30,8 +30,8 @@ CREATE = "/v3/conversations"
 
 
 @asynccontextmanager
-async def serve(store_url: str, policy: RetryPolicy = FAST) -> AsyncIterator[TestClient]:
-    settings = Settings(database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else")
+async def serve(store_url: str, policy: RetryPolicy = FAST, **extra: str) -> AsyncIterator[TestClient]:
+    settings = Settings(database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", **extra)
     async with TestClient(TestServer(create_app(settings, outbox_policy=policy), host="127.0.0.1")) as client:
         yield client
 
@@ -291,3 +291,14 @@ async def test_ticket_commands_in_a_channel_point_to_the_private_chat(
         await register(client, connector)
         reply = await reply_to(client, connector, in_hr_channel(connector.url, text=text))
         assert "1:1 chat" in reply["text"]
+
+
+async def test_configured_channel_wins_and_receives_tickets(store_url: str, connector: FakeConnector) -> None:
+    async with serve(store_url, hr_channel_id=HR_CHANNEL) as client:
+        refused = await reply_to(client, connector, in_hr_channel(connector.url, text="register this channel",
+                                                                  aad_object_id=REGISTRAR, user_id="29:lead",
+                                                                  name="Lead"))
+        assert "FAQBOT_HR_CHANNEL_ID" in refused["text"]
+        assert "HRD-000001" in (await file_ticket(client, connector))["text"]
+        (create,) = await until(lambda: creates(connector))
+        assert create.body["channelData"] == {"channel": {"id": HR_CHANNEL}}

@@ -43,3 +43,11 @@ def test_empty_values_count_as_unset() -> None:
 def test_bad_values_name_the_variable(environ: dict[str, str], named: str) -> None:
     with pytest.raises(SettingsError, match=f"^{named}: "):
         Settings.from_env(environ)
+
+
+def test_hr_direct_channel_and_registrars() -> None:
+    settings = Settings.from_env({"FAQBOT_HR_CHANNEL_ID": "19:hr@thread.tacv2", "FAQBOT_HR_REGISTRARS": " aad-1, aad-2 ,"})
+    assert settings.hr_channel_id == "19:hr@thread.tacv2"
+    assert settings.hr_registrar_ids == frozenset({"aad-1", "aad-2"})
+    with pytest.raises(SettingsError, match="FAQBOT_HR_CHANNEL_ID"):
+        Settings.from_env({"FAQBOT_HR_CHANNEL_ID": "general"})

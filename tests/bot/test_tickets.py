@@ -82,3 +82,13 @@ def test_resolved_card_offers_reopen_and_suggest_only_after_a_reply() -> None:
     assert titles == ["Reopen", "Suggest as FAQ"]
     titles = [a["title"] for a in ticket_cards.hr_ticket(ticket(), ()).card["actions"]]
     assert titles == ["Assign to me", "Assign to…", "Reply", "Resolve"]
+
+
+def test_answer_card_still_need_help_opens_the_form_with_the_staff_question(corpus) -> None:  # type: ignore[no-untyped-def]
+    from bot import Answer, CardSettings, render
+
+    entry = corpus.entries[0]
+    card = render(Answer(entry, 0.9, asked="my own words"), CardSettings(hr_direct_form=True)).card
+    (ask,) = [a for a in card["actions"] if a["title"] == "Ask HR Direct"]
+    assert ask["type"] == "Action.Submit" and ask["data"] == {"action": "hrd-form", "question": "my own words"}
+    assert "usual HR Direct channels" not in card_text(card)
