@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -25,8 +26,11 @@ from adapters.lint_command import run_lint
 from adapters.settings import Settings, SettingsError
 from adapters.store import DeliveryLedger, StoreError, create_engine, migrate
 from adapters.structured_log import configure_logging
+from adapters.store.tickets import SqlTicketStore
 from adapters.teams_handler import FaqBot
+from adapters.ticket_delivery import RetryPolicy, TicketCourier
 from bot import CardSettings, Dialogue, DialogueSettings
+from bot.escalation import Escalation, EscalationSettings
 from bot.ports import KnowledgeSource
 from knowledge import CorpusError, Matcher, load_corpus
 from knowledge.lint import LintSettings
@@ -51,18 +55,35 @@ def card_settings(settings: Settings) -> CardSettings:
     return CardSettings(hr_direct_url=settings.hr_direct_url)
 
 
-def create_app(settings: Settings) -> web.Application:
-    """The aiohttp application serving the bot; fails fast on a bad corpus, then reloads it live."""
+def create_app(settings: Settings, *, outbox_policy: RetryPolicy | None = None) -> web.Application:
+    """The aiohttp application serving the bot; fails fast on a bad corpus, then reloads it live.
+
+    HR Direct deliveries (ticket cards, staff notices) run in a background task started after the
+    store is migrated, so they never hold up the HTTP acknowledgement of a turn.
+    """
     engine = create_engine(settings.database_url)
     knowledge = ReloadableKnowledge(settings.corpus_dir)
-    bot = FaqBot(build_dialogue(settings, knowledge), card_settings(settings))
-    gateway = BotFrameworkGateway(build_adapter(settings), bot, DeliveryLedger(engine))
+    tickets = SqlTicketStore(engine)
+    escalation = Escalation(
+        tickets,
+        knowledge,
+        EscalationSettings(hr_channel_id=settings.hr_channel_id, registrars=settings.hr_registrar_ids),
+    )
+    bot = FaqBot(build_dialogue(settings, knowledge), card_settings(settings), escalation)
+    adapter = build_adapter(settings)
+    courier = TicketCourier(adapter, tickets, escalation.hr_channel, app_id=settings.app_id, policy=outbox_policy)
+    escalation.on_queued(courier.nudge)
+    gateway = BotFrameworkGateway(adapter, bot, DeliveryLedger(engine))
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app.add_routes(create_routes(gateway, local_mode=settings.local_mode))
 
     async def store(_app: web.Application) -> AsyncIterator[None]:
         await migrate(engine)
+        worker = asyncio.create_task(courier.run(), name="ticket-outbox")
         yield
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
         await engine.dispose()
 
     app.cleanup_ctx.append(store)

@@ -29,6 +29,8 @@ ENVIRONMENT = {
     "FAQBOT_RELOAD_SECONDS": "reload_seconds",
     "FAQBOT_PID_FILE": "pid_file",
     "FAQBOT_REVIEW_MONTHS": "review_months",
+    "FAQBOT_HR_CHANNEL_ID": "hr_channel_id",
+    "FAQBOT_HR_REGISTRARS": "hr_registrars",
 }
 
 
@@ -62,6 +64,13 @@ class Settings(BaseModel):
     def pid_path(self) -> Path:
         """Where `faqbot run` writes its process id for `faqbot reload`: one file per port by default."""
         return self.pid_file or Path(tempfile.gettempdir()) / f"faqbot-{self.port}.pid"
+    hr_channel_id: str | None = Field(default=None, pattern=r"^19:\S+$")
+    # Comma-separated Entra (AAD) object ids of the people allowed to `register this channel`.
+    hr_registrars: str = ""
+
+    @property
+    def hr_registrar_ids(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.hr_registrars.split(",") if part.strip())
 
     @property
     def local_mode(self) -> bool:

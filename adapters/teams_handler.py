@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, TextFormatTypes
 
 from bot import CardSettings, Dialogue, Inbound, Outbound, Scope, Sender, render
+from bot.escalation import Escalation, Where
 
 _SCOPES = {"personal": Scope.PERSONAL, "groupChat": Scope.GROUP_CHAT, "channel": Scope.CHANNEL}
 
@@ -14,9 +17,12 @@ _SCOPES = {"personal": Scope.PERSONAL, "groupChat": Scope.GROUP_CHAT, "channel":
 class FaqBot(TeamsActivityHandler):
     """The Teams edge of the bot: no decisions here, only translation."""
 
-    def __init__(self, dialogue: Dialogue, card_settings: CardSettings) -> None:
+    def __init__(
+        self, dialogue: Dialogue, card_settings: CardSettings, escalation: Escalation | None = None
+    ) -> None:
         self._dialogue = dialogue
         self._card_settings = card_settings
+        self._escalation = escalation
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -32,8 +38,17 @@ class FaqBot(TeamsActivityHandler):
             scope=scope,
             value=value,
         )
+        card_settings = self._card_settings
+        if self._escalation is not None:
+            handled = await self._escalation.handle(inbound, _where(activity))
+            if handled is not None:
+                for message in handled:
+                    await turn_context.send_activity(to_activity(message))
+                return
+            if scope is Scope.PERSONAL and await self._escalation.hr_channel() is not None:
+                card_settings = replace(card_settings, hr_direct_form=True)
         reply = await self._dialogue.respond(inbound)
-        await turn_context.send_activity(to_activity(render(reply, self._card_settings)))
+        await turn_context.send_activity(to_activity(render(reply, card_settings)))
 
 
 def to_activity(message: Outbound) -> Activity:
@@ -50,6 +65,19 @@ def to_activity(message: Outbound) -> Activity:
 def _scope(activity: Activity) -> Scope:
     kind = getattr(activity.conversation, "conversation_type", None) or "personal"
     return _SCOPES.get(kind, Scope.PERSONAL)
+
+
+def _where(activity: Activity) -> Where:
+    """The channel and team of `activity` (Teams puts them in channelData) and its reference."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    channel = data.get("channel") if isinstance(data.get("channel"), dict) else {}
+    team = data.get("team") if isinstance(data.get("team"), dict) else {}
+    return Where(
+        channel_id=channel.get("id") if isinstance(channel.get("id"), str) else None,
+        team_id=team.get("id") if isinstance(team.get("id"), str) else None,
+        service_url=activity.service_url,
+        reference=TurnContext.get_conversation_reference(activity).serialize(),
+    )
 
 
 def _mentions_bot(activity: Activity) -> bool:

@@ -16,6 +16,8 @@ from bot.replies import Answer, Clarify, NoAnswer, Notice, Reply, SmallTalk
 from knowledge import Entry
 
 CARD_VERSION = "1.5"
+# Opens the HR Direct ticket form (handled by bot.escalation; the name is shared with ticket_cards).
+HR_DIRECT_FORM_ACTION = "hrd-form"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 Card = dict[str, Any]
 
@@ -31,9 +33,11 @@ class Outbound:
 
 @dataclass(frozen=True)
 class CardSettings:
-    """Where 'Ask HR Direct' leads: a Teams deep link, web page or mailto: URL (or nowhere)."""
+    """Where 'Ask HR Direct' leads: the ticket form when an HR Direct channel is known
+    (`hr_direct_form`), else a Teams deep link, web page or mailto: URL (or nowhere)."""
 
     hr_direct_url: str | None = None
+    hr_direct_form: bool = False
 
 
 def render(reply: Reply, settings: CardSettings) -> Outbound:
@@ -44,7 +48,7 @@ def render(reply: Reply, settings: CardSettings) -> Outbound:
         case Clarify():
             return _clarify(reply, settings)
         case NoAnswer():
-            return _no_answer(settings)
+            return _no_answer(reply, settings)
         case SmallTalk():
             text = texts.SMALL_TALK[reply.kind.value]
             return Outbound(summary=text, text=text)
@@ -84,14 +88,19 @@ def _show_entry_button(entry: Entry) -> Card:
     }
 
 
-def _escalation_actions(settings: CardSettings) -> list[Card]:
+def _escalation_actions(settings: CardSettings, asked: str = "") -> list[Card]:
+    if settings.hr_direct_form:
+        data = {"action": HR_DIRECT_FORM_ACTION, "question": asked}
+        return [{"type": "Action.Submit", "title": texts.ASK_HR_DIRECT, "data": data}]
     if not settings.hr_direct_url:
         return []
     return [{"type": "Action.OpenUrl", "title": texts.ASK_HR_DIRECT, "url": settings.hr_direct_url}]
 
 
 def _escalation_note(settings: CardSettings) -> list[Card]:
-    return [] if settings.hr_direct_url else [_text(texts.HR_DIRECT_NO_ROUTE, isSubtle=True)]
+    if settings.hr_direct_url or settings.hr_direct_form:
+        return []
+    return [_text(texts.HR_DIRECT_NO_ROUTE, isSubtle=True)]
 
 
 def _answer(reply: Answer, settings: CardSettings) -> Outbound:
@@ -124,7 +133,7 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
     )
     return Outbound(
         summary=f"{entry.question} ({reference})",
-        card=_card(body, _escalation_actions(settings), fallback),
+        card=_card(body, _escalation_actions(settings, reply.asked or entry.question), fallback),
     )
 
 
@@ -138,12 +147,12 @@ def _clarify(reply: Clarify, settings: CardSettings) -> Outbound:
     ]
     options = "\n".join(f"- {e.question}" for e in reply.candidates)
     fallback = f"{heading}\n{options}\n\n{texts.NO_ANSWER}"
-    return Outbound(summary=heading, card=_card(body, _escalation_actions(settings), fallback))
+    return Outbound(summary=heading, card=_card(body, _escalation_actions(settings, reply.asked), fallback))
 
 
-def _no_answer(settings: CardSettings) -> Outbound:
+def _no_answer(reply: NoAnswer, settings: CardSettings) -> Outbound:
     body = [_text(texts.NO_ANSWER), *_escalation_note(settings)]
     return Outbound(
         summary=texts.NO_ANSWER,
-        card=_card(body, _escalation_actions(settings), texts.NO_ANSWER),
+        card=_card(body, _escalation_actions(settings, reply.asked), texts.NO_ANSWER),
     )

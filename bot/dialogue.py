@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import smalltalk
 from bot.inbound import Inbound
@@ -71,15 +71,15 @@ class Dialogue:
         matches = self._knowledge.rank(question, limit=max(settings.max_suggestions, 2))
         close = [m for m in matches if m.confidence >= settings.suggest_at]
         if not close:
-            return NoAnswer()
+            return NoAnswer(asked=question)
         best = close[0]
         runner_up = close[1].confidence if len(close) > 1 else 0.0
         if best.confidence >= settings.answer_at:
             if best.confidence - runner_up >= settings.ambiguity_gap:
-                return self._answer(best)
+                return replace(self._answer(best), asked=question)
             ambiguous = [m.entry for m in close if best.confidence - m.confidence < settings.ambiguity_gap]
-            return Clarify(tuple(ambiguous[: settings.max_suggestions]), ambiguous=True)
-        return Clarify(tuple(m.entry for m in close[: settings.max_suggestions]))
+            return Clarify(tuple(ambiguous[: settings.max_suggestions]), ambiguous=True, asked=question)
+        return Clarify(tuple(m.entry for m in close[: settings.max_suggestions]), asked=question)
 
     def _answer(self, match: Match) -> Answer:
         return Answer(match.entry, match.confidence, self._related(match.entry))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Protocol
 
+from bot.tickets import Actor, Delivery, FaqDraft, HrChannel, NewTicket, Ticket, TicketEvent
 from knowledge import Entry, Match
 
 
@@ -13,3 +16,39 @@ class KnowledgeSource(Protocol):
     def rank(self, question: str, *, limit: int = 3) -> tuple[Match, ...]: ...
 
     def entry(self, entry_id: str) -> Entry | None: ...
+
+
+class TicketStore(Protocol):
+    """Tickets, their history, the HR Direct channel and the outbox, stored durably.
+
+    `create` and `record` write the ticket and the deliveries it needs in one transaction, so a
+    confirmed ticket always has its HR post queued.
+    """
+
+    async def create(self, ticket: NewTicket, deliveries: Sequence[Delivery]) -> tuple[Ticket, bool]:
+        """Store `ticket` (True) or return the one already filed with its idempotency key (False)."""
+        ...
+
+    async def get(self, number: int) -> Ticket | None: ...
+
+    async def record(
+        self,
+        before: Ticket,
+        after: Ticket,
+        event: TicketEvent,
+        actor: Actor,
+        deliveries: Sequence[Delivery],
+        draft: FaqDraft | None = None,
+    ) -> bool:
+        """Save `after` only if the ticket is still at `before.version`; False if it moved on."""
+        ...
+
+    async def for_requester(self, user_id: str) -> tuple[Ticket, ...]: ...
+
+    async def history(self, number: int) -> tuple[TicketEvent, ...]: ...
+
+    async def hr_channel(self) -> HrChannel | None: ...
+
+    async def register_channel(self, channel: HrChannel, *, by: str | None, now: dt.datetime) -> None: ...
+
+    async def faq_drafts(self) -> tuple[FaqDraft, ...]: ...

@@ -15,6 +15,7 @@ class Answer:
     entry: Entry
     confidence: float
     related: tuple[Entry, ...] = ()
+    asked: str = ""  # the staff member's words, to pre-fill an HR Direct form
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,14 @@ class Clarify:
 
     candidates: tuple[Entry, ...]
     ambiguous: bool = False
+    asked: str = ""
 
 
 @dataclass(frozen=True)
 class NoAnswer:
     """Nothing in the corpus is close: say so and offer HR Direct."""
+
+    asked: str = ""
 
 
 class SmallTalkKind(str, Enum):

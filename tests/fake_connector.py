@@ -29,6 +29,8 @@ class FakeConnector:
     url: str = ""
     calls: list[ConnectorCall] = field(default_factory=list)
     scripted: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    # Like `scripted`, but only for requests to one exact path (e.g. "/v3/conversations").
+    scripted_paths: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     def activities(self) -> list[dict[str, Any]]:
@@ -92,8 +94,9 @@ async def fake_connector() -> AsyncIterator[FakeConnector]:
             ConnectorCall(request.method, request.raw_path, request.headers.get("Authorization"), body, len(raw))
         )
         connector.arrived.set()
-        if connector.scripted:
-            status, headers = connector.scripted.pop(0)
+        queue = connector.scripted_paths.get(request.path) or connector.scripted
+        if queue:
+            status, headers = queue.pop(0)
             if status >= 400:
                 return web.json_response({"error": {"code": "Scripted", "message": "scripted"}},
                                          status=status, headers=headers)

@@ -53,3 +53,10 @@ def test_curation_settings() -> None:
     for name, value in (("FAQBOT_RELOAD_SECONDS", "-1"), ("FAQBOT_REVIEW_MONTHS", "0")):
         with pytest.raises(SettingsError, match=name):
             Settings.from_env({name: value})
+
+def test_hr_direct_channel_and_registrars() -> None:
+    settings = Settings.from_env({"FAQBOT_HR_CHANNEL_ID": "19:hr@thread.tacv2", "FAQBOT_HR_REGISTRARS": " aad-1, aad-2 ,"})
+    assert settings.hr_channel_id == "19:hr@thread.tacv2"
+    assert settings.hr_registrar_ids == frozenset({"aad-1", "aad-2"})
+    with pytest.raises(SettingsError, match="FAQBOT_HR_CHANNEL_ID"):
+        Settings.from_env({"FAQBOT_HR_CHANNEL_ID": "general"})

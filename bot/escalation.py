@@ -1,0 +1,236 @@
+"""The HR Direct flows: staff ask and follow their tickets; HR Direct works them from its channel.
+
+Everything slow (posting to the HR channel, notifying staff) is queued in the store's outbox in
+the same transaction as the ticket change and delivered after the turn by a background worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot import ticket_cards as cards
+from bot import ticket_texts as texts
+from bot.cards import Outbound
+from bot.inbound import Inbound, Scope
+from bot.ports import KnowledgeSource, TicketStore
+from bot.sanitize import clean_text
+from bot.tickets import (
+    Actor,
+    BestGuess,
+    Delivery,
+    FaqDraft,
+    HrAction,
+    HrChannel,
+    NewTicket,
+    OutboxKind,
+    Refused,
+    Requester,
+    apply,
+    reference,
+)
+
+_COMMAND = re.compile(r"[^a-z ]+")
+ASK_COMMAND = "ask hr direct"
+MY_REQUESTS_COMMAND = "my requests"
+REGISTER_COMMAND = "register this channel"
+DRAFTS_COMMAND = "faq drafts"
+_NOTICE_FOR = {"assigned": "assigned", "resolved": "resolved", "reopened": "reopened"}
+
+
+@dataclass(frozen=True)
+class EscalationSettings:
+    """`hr_channel_id` (configuration) wins over a registered channel; `registrars` are AAD ids."""
+
+    hr_channel_id: str | None = None
+    registrars: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a message came from, as far as tickets care. `reference` is the conversation
+    reference as JSON (needed to reach the staff member later)."""
+
+    channel_id: str | None
+    team_id: str | None
+    service_url: str | None
+    reference: Mapping[str, Any]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _command(text: str) -> str:
+    return " ".join(_COMMAND.sub(" ", text.lower()).split())
+
+
+class Escalation:
+    """Handles ticket commands and card submits; returns None for anything else."""
+
+    def __init__(
+        self,
+        store: TicketStore,
+        knowledge: KnowledgeSource,
+        settings: EscalationSettings,
+        *,
+        clock: Callable[[], dt.datetime] = _utcnow,
+        queued: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._store = store
+        self._knowledge = knowledge
+        self._settings = settings
+        self._clock = clock
+        self._queued = queued
+
+    def on_queued(self, queued: Callable[[], None]) -> None:
+        """Call `queued` whenever a delivery is queued (the delivery worker's wake-up)."""
+        self._queued = queued
+
+    async def hr_channel(self) -> HrChannel | None:
+        """The channel HR Direct works in, or None when none is configured or registered."""
+        registered = await self._store.hr_channel()
+        configured = self._settings.hr_channel_id
+        if configured:
+            if registered is not None and registered.channel_id == configured:
+                return registered
+            return HrChannel(channel_id=configured, team_id=None, service_url=None)
+        return registered
+
+    async def handle(self, message: Inbound, where: Where) -> tuple[Outbound, ...] | None:
+        """The replies for a ticket command or submit; None when the message is not about tickets."""
+        value = message.value
+        if value is not None and not message.text.strip():
+            match value.get("action"):
+                case cards.FORM_ACTION:
+                    return await self._open_form(message, str(value.get("question") or ""))
+                case cards.SUBMIT_ACTION:
+                    return await self._submit(message, where, value)
+                case cards.HR_ACTION:
+                    return await self._hr_action(message, where, value)
+            return None
+        command = _command(message.text)
+        if command == ASK_COMMAND:
+            return await self._open_form(message, "")
+        if command == MY_REQUESTS_COMMAND:
+            if message.scope is not Scope.PERSONAL:
+                return (cards.text(texts.PRIVATE_ONLY),)
+            return (cards.my_requests(await self._store.for_requester(message.sender.id)),)
+        if command == REGISTER_COMMAND:
+            return (cards.text(await self._register(message, where)),)
+        if command == DRAFTS_COMMAND and await self._from_hr_channel(message, where):
+            return (self._drafts(await self._store.faq_drafts()),)
+        return None
+
+    # --- staff ----------------------------------------------------------------------------
+
+    async def _open_form(self, message: Inbound, question: str) -> tuple[Outbound, ...]:
+        if message.scope is not Scope.PERSONAL:
+            return (cards.text(texts.PRIVATE_ONLY),)
+        if await self.hr_channel() is None:
+            return (cards.text(texts.NO_CHANNEL),)
+        return (cards.form(clean_text(question), secrets.token_urlsafe(24)),)
+
+    async def _submit(self, message: Inbound, where: Where, value: Mapping[str, Any]) -> tuple[Outbound, ...]:
+        if message.scope is not Scope.PERSONAL:
+            return (cards.text(texts.PRIVATE_ONLY),)
+        nonce = value.get("nonce")
+        if not isinstance(nonce, str) or not 16 <= len(nonce) <= 100:
+            return (cards.text(texts.NOT_AVAILABLE),)
+        question = clean_text(str(value.get("question") or ""))[: cards.MAX_QUESTION_CHARS]
+        details = clean_text(str(value.get("details") or ""))[: cards.MAX_DETAILS_CHARS]
+        if not question:
+            return (cards.text(texts.QUESTION_NEEDED),)
+        if await self.hr_channel() is None:
+            return (cards.text(texts.NO_CHANNEL),)
+        anonymous = value.get("identity") == "anonymous"
+        sender = message.sender
+        key = hashlib.sha256(f"{sender.id}\x1f{nonce}".encode()).hexdigest()
+        matches = self._knowledge.rank(question, limit=1)
+        guess = BestGuess(matches[0].entry.id, matches[0].entry.question, matches[0].confidence) if matches else None
+        ticket, created = await self._store.create(
+            NewTicket(
+                idempotency_key=key,
+                token=secrets.token_urlsafe(24),
+                requester=Requester(sender.id, sender.aad_object_id, None if anonymous else sender.name, anonymous),
+                question=question,
+                details=details,
+                best_guess=guess,
+                requester_reference=dict(where.reference),
+                created_at=self._clock(),
+            ),
+            [Delivery(OutboxKind.POST_TICKET, {})],
+        )
+        if created:
+            self._queued()
+        return (cards.confirmation(ticket, repeated=not created),)
+
+    # --- HR Direct ------------------------------------------------------------------------
+
+    async def _from_hr_channel(self, message: Inbound, where: Where) -> bool:
+        channel = await self.hr_channel()
+        if channel is None or message.scope is not Scope.CHANNEL or where.channel_id != channel.channel_id:
+            return False
+        return channel.team_id is None or where.team_id == channel.team_id
+
+    async def _hr_action(self, message: Inbound, where: Where, value: Mapping[str, Any]) -> tuple[Outbound, ...]:
+        neutral = (cards.text(texts.NOT_AVAILABLE),)
+        if not await self._from_hr_channel(message, where):
+            return neutral
+        try:
+            action = HrAction(value.get("op"))
+        except ValueError:
+            return neutral
+        number, token, version = value.get("ticket"), value.get("token"), value.get("version")
+        if not isinstance(number, int) or not isinstance(token, str) or not isinstance(version, int):
+            return neutral
+        ticket = await self._store.get(number)
+        if ticket is None or not hmac.compare_digest(ticket.token, token) or ticket.version != version:
+            return neutral
+        sender = message.sender
+        actor = Actor(sender.id, sender.aad_object_id, sender.name or "HR Direct")
+        typed = value.get("reply") if action is HrAction.REPLY else value.get("assignee")
+        text = clean_text(str(typed or ""))[: cards.MAX_REPLY_CHARS]
+        now = self._clock()
+        try:
+            after, event = apply(ticket, action, actor, text=text, now=now)
+        except Refused:
+            return neutral
+        deliveries = [Delivery(OutboxKind.UPDATE_CARD, {})]
+        if action is HrAction.REPLY:
+            deliveries.append(Delivery(OutboxKind.NOTIFY_STAFF, {"notice": "answer", "text": text}))
+        elif event.kind in _NOTICE_FOR and not (event.kind == "assigned" and ticket.assignee):
+            deliveries.append(Delivery(OutboxKind.NOTIFY_STAFF, {"notice": _NOTICE_FOR[event.kind]}))
+        draft = None
+        if action is HrAction.SUGGEST_FAQ:
+            draft = FaqDraft(ticket.number, ticket.question, ticket.hr_reply or "", actor.name, now)
+        if not await self._store.record(ticket, after, event, actor, deliveries, draft):
+            return neutral
+        self._queued()
+        return ()
+
+    async def _register(self, message: Inbound, where: Where) -> str:
+        if message.scope is not Scope.CHANNEL or not where.channel_id:
+            return texts.REGISTER_CHANNEL_ONLY
+        if self._settings.hr_channel_id:
+            return texts.REGISTER_CONFIGURED
+        if message.sender.aad_object_id not in self._settings.registrars:
+            return texts.REGISTER_REFUSED
+        channel = HrChannel(where.channel_id, where.team_id, where.service_url)
+        await self._store.register_channel(channel, by=message.sender.aad_object_id, now=self._clock())
+        return texts.REGISTERED
+
+    @staticmethod
+    def _drafts(drafts: tuple[FaqDraft, ...]) -> Outbound:
+        if not drafts:
+            return cards.text(texts.NO_DRAFTS)
+        lines = [texts.DRAFTS_HEADING]
+        lines.extend(f"- {reference(d.ticket_number)}: {d.question}\n  {d.answer}" for d in drafts)
+        return cards.text("\n".join(lines))
+

@@ -1,0 +1,304 @@
+"""HR Direct end to end over real HTTP, with the fake Bot Connector, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from adapters.settings import Settings
+from adapters.store import create_engine
+from adapters.store.tickets import SqlTicketStore
+from adapters.ticket_delivery import RetryPolicy
+from app import create_app
+from tests import activities
+from tests.fake_connector import ConnectorCall, FakeConnector, card_of, card_text
+
+HR_CHANNEL = "19:hr-direct@thread.tacv2"
+HR_TEAM = "19:team@thread.tacv2"
+REGISTRAR = "aad-hr-lead"
+HR_AGENT = {"user_id": "29:hr-agent", "aad_object_id": "aad-hr-agent", "name": "Bea Agent"}
+FAST = RetryPolicy(base_seconds=0.2, cap_seconds=2.0, lease_seconds=30.0, poll_seconds=0.1)
+QUESTION = "how do I book annual leave when my manager is off sick"
+CREATE = "/v3/conversations"
+
+
+@asynccontextmanager
+async def serve(store_url: str, policy: RetryPolicy = FAST, **extra: str) -> AsyncIterator[TestClient]:
+    settings = Settings(database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", **extra)
+    async with TestClient(TestServer(create_app(settings, outbox_policy=policy), host="127.0.0.1")) as client:
+        yield client
+
+
+async def post(client: TestClient, activity: dict[str, Any]) -> None:
+    response = await client.post("/api/messages", json=activity)
+    assert response.status in {200, 201}, await response.text()
+
+
+async def until(predicate: Callable[[], Any], timeout: float = 8.0) -> Any:
+    async with asyncio.timeout(timeout):
+        while not (result := predicate()):
+            await asyncio.sleep(0.05)
+    return result
+
+
+def in_hr_channel(service_url: str, *, text: str | None = None, value: dict[str, Any] | None = None,
+                  thread: str = HR_CHANNEL, **sender: str) -> dict[str, Any]:
+    who = sender or {"user_id": HR_AGENT["user_id"], "aad_object_id": HR_AGENT["aad_object_id"],
+                     "name": HR_AGENT["name"]}
+    activity = activities.message(service_url, text, value=value, conversation_type="channel",
+                                  conversation_id=thread, mention_bot=text is not None, **who)
+    activity["channelData"]["channel"]["id"] = HR_CHANNEL
+    activity["channelData"]["team"]["id"] = HR_TEAM
+    return activity
+
+
+async def register(client: TestClient, connector: FakeConnector) -> None:
+    before = len(connector.activities())
+    await post(client, in_hr_channel(connector.url, text="register this channel", user_id="29:lead",
+                                     aad_object_id=REGISTRAR, name="Lead"))
+    replies = await connector.wait_for(before + 1)
+    assert "now the HR Direct channel" in replies[-1]["text"]
+
+
+async def reply_to(client: TestClient, connector: FakeConnector, activity: dict[str, Any]) -> dict[str, Any]:
+    before = len([c for c in connector.calls if c.path.endswith(f"/activities/{activity['id']}")])
+    await post(client, activity)
+    calls = await until(lambda: [c for c in connector.calls if c.path.endswith(f"/activities/{activity['id']}")]
+                        [before:] or None)
+    return calls[-1].body
+
+
+def submit_data(card: dict[str, Any]) -> dict[str, Any]:
+    (action,) = [a for a in card["actions"] if a["type"] == "Action.Submit"]
+    return action["data"]
+
+
+async def file_ticket(client: TestClient, connector: FakeConnector, *, identity: str = "named",
+                      details: str = "I work nights.") -> dict[str, Any]:
+    """Ask a question the FAQ cannot answer, open the HR Direct form and send it; the confirmation."""
+    no_answer = await reply_to(client, connector, activities.message(connector.url, QUESTION))
+    ask = next(a for a in card_of(no_answer)["actions"] if a["title"] == "Ask HR Direct")
+    assert ask["type"] == "Action.Submit"
+    form = card_of(await reply_to(client, connector, activities.message(connector.url, value=ask["data"])))
+    question_input = next(e for e in form["body"] if e.get("id") == "question")
+    assert question_input["value"] == QUESTION  # pre-filled and editable
+    submitted = {**submit_data(form), "question": question_input["value"], "details": details, "identity": identity}
+    return await reply_to(client, connector, activities.message(connector.url, value=submitted))
+
+
+def creates(connector: FakeConnector) -> list[ConnectorCall]:
+    return [c for c in connector.calls if c.method == "POST" and c.path == CREATE]
+
+
+def hr_card(call: ConnectorCall) -> dict[str, Any]:
+    return card_of(call.body["activity"])
+
+
+def hr_action(card: dict[str, Any], title: str) -> dict[str, Any]:
+    for action in card["actions"]:
+        if action["title"] == title:
+            return action["data"] if action["type"] == "Action.Submit" else action["card"]["actions"][0]["data"]
+    raise AssertionError(f"no {title!r} on the card: {[a['title'] for a in card['actions']]}")
+
+
+def staff_messages(connector: FakeConnector) -> list[dict[str, Any]]:
+    return [c.body for c in connector.calls if c.method == "POST" and "a%3Astaff-conversation" in c.path]
+
+
+async def test_full_loop_staff_ticket_hr_assign_reply_staff_gets_answer(
+    store_url: str, connector: FakeConnector
+) -> None:
+    async with serve(store_url) as client:
+        await register(client, connector)
+        confirmation = await file_ticket(client, connector)
+        assert "HRD-000001" in confirmation["text"]
+
+        (create,) = await until(lambda: creates(connector))
+        assert create.body["channelData"] == {"channel": {"id": HR_CHANNEL}}
+        card = hr_card(create)
+        shown = card_text(card)
+        assert QUESTION in shown and "I work nights." in shown and "Ada Staff" in shown
+        assert "HRD-000001 · Open" in shown and "Bot's best guess" in shown
+        assert create.size < 28_000
+
+        thread = "19:hr-direct@thread.tacv2;messageid=2"
+        await post(client, in_hr_channel(connector.url, value=hr_action(card, "Assign to me"), thread=thread))
+        updates = await until(lambda: [c for c in connector.calls if c.method == "PUT"])
+        # The card is updated in place: PUT on the thread the post created, with the post's id.
+        assert re.fullmatch(r"/v3/conversations/19%3Ahr%40thread\.tacv2%3Bmessageid%3D(\d+)/activities/\1",
+                            updates[0].path)
+        assigned = card_of(updates[0].body)
+        assert "HRD-000001 · Assigned" in card_text(assigned) and "Bea Agent" in card_text(assigned)
+        await until(lambda: any("picked up" in (m.get("text") or "") for m in staff_messages(connector)))
+
+        reply = {**hr_action(assigned, "Reply"), "reply": "Yes: **book** it with the duty manager."}
+        await post(client, in_hr_channel(connector.url, value=reply, thread=thread))
+        answer = await until(lambda: [m for m in staff_messages(connector)
+                                      if m.get("attachments") and "answered" in m.get("summary", "")])
+        shown = card_text(card_of(answer[0]))
+        assert "HRD-000001" in shown and "Yes: **book** it with the duty manager." in shown
+        runs = [b for b in card_of(answer[0])["body"] if b["type"] == "RichTextBlock"]
+        assert any(i["text"] == "Yes: **book** it with the duty manager." for b in runs for i in b["inlines"])
+
+        mine = await reply_to(client, connector, activities.message(connector.url, "my requests"))
+        assert "HRD-000001 (Assigned" in mine["text"]
+
+
+async def test_resolve_reopen_and_suggest_as_faq(store_url: str, connector: FakeConnector) -> None:
+    async with serve(store_url) as client:
+        await register(client, connector)
+        await file_ticket(client, connector)
+        (create,) = await until(lambda: creates(connector))
+        thread = "19:hr-direct@thread.tacv2;messageid=2"
+        card = hr_card(create)
+
+        async def act(title: str, **typed: str) -> dict[str, Any]:
+            nonlocal card
+            puts = len([c for c in connector.calls if c.method == "PUT"])
+            await post(client, in_hr_channel(connector.url, value={**hr_action(card, title), **typed}, thread=thread))
+            card = card_of((await until(lambda: [c for c in connector.calls if c.method == "PUT"][puts:]))[-1].body)
+            return card
+
+        await act("Reply", reply="Ask your line manager's deputy.")
+        assert "Resolved" in card_text(await act("Resolve"))
+        assert "Open" not in card_text(card).split("\n")[0]
+        await act("Reopen")
+        assert "HRD-000001 · Assigned" in card_text(card)
+        await act("Resolve")
+        await act("Suggest as FAQ")
+        assert "Suggested as an FAQ" in card_text(card)
+        await until(lambda: any("reopened" in (m.get("text") or "") for m in staff_messages(connector)))
+
+        before = len(connector.activities())
+        await post(client, in_hr_channel(connector.url, text="faq drafts"))
+        drafts = (await connector.wait_for(before + 1))[-1]["text"]
+        assert "HRD-000001" in drafts and "Ask your line manager's deputy." in drafts
+
+
+async def test_anonymous_ticket_shows_no_identity_to_hr(store_url: str, connector: FakeConnector) -> None:
+    async with serve(store_url) as client:
+        await register(client, connector)
+        await file_ticket(client, connector, identity="anonymous")
+        (create,) = await until(lambda: creates(connector))
+        raw = json.dumps(create.body["activity"])
+        for identity in ("Ada Staff", "aad-staff-1", "29:staff-member", "staff-conversation"):
+            assert identity not in raw
+        assert "Requester: \nAnonymous" in card_text(hr_card(create))
+
+
+async def test_resubmitting_the_same_form_makes_one_ticket(store_url: str, connector: FakeConnector) -> None:
+    async with serve(store_url) as client:
+        await register(client, connector)
+        no_answer = await reply_to(client, connector, activities.message(connector.url, QUESTION))
+        ask = next(a for a in card_of(no_answer)["actions"] if a["title"] == "Ask HR Direct")
+        form = card_of(await reply_to(client, connector, activities.message(connector.url, value=ask["data"])))
+        submitted = {**submit_data(form), "question": QUESTION, "identity": "named"}
+        first = activities.message(connector.url, value=submitted)
+        assert "HRD-000001" in (await reply_to(client, connector, first))["text"]
+        await post(client, first)  # the same activity re-delivered
+        again = await reply_to(client, connector, activities.message(connector.url, value=submitted))  # new id
+        assert "already sent" in again["text"] and "HRD-000001" in again["text"]
+        await until(lambda: creates(connector))
+        await asyncio.sleep(0.5)
+        assert len(creates(connector)) == 1
+    engine = create_engine(store_url)
+    try:
+        store = SqlTicketStore(engine)
+        assert [t.reference for t in await store.for_requester("29:staff-member")] == ["HRD-000001"]
+    finally:
+        await engine.dispose()
+
+
+async def test_throttled_post_is_retried_after_retry_after_and_delivered_once(
+    store_url: str, connector: FakeConnector
+) -> None:
+    connector.scripted_paths[CREATE] = [(429, {"Retry-After": "1"}), (502, {})]
+    async with serve(store_url) as client:
+        await register(client, connector)
+        await file_ticket(client, connector)
+        started = asyncio.get_running_loop().time()
+        await until(lambda: len(creates(connector)) == 3)
+        assert asyncio.get_running_loop().time() - started >= 0.9  # Retry-After: 1 was honoured
+        await asyncio.sleep(0.5)
+        assert len(creates(connector)) == 3  # two refusals, then exactly one delivery
+
+
+async def test_undelivered_ticket_is_delivered_after_a_restart(store_url: str, connector: FakeConnector) -> None:
+    connector.scripted_paths[CREATE] = [(503, {})]
+    async with serve(store_url, RetryPolicy(base_seconds=0.5, jitter=0.0, poll_seconds=0.1)) as client:
+        await register(client, connector)
+        await file_ticket(client, connector)
+        await until(lambda: creates(connector))
+    assert len(creates(connector)) == 1  # refused, and the bot stopped before retrying
+    async with serve(store_url):
+        await until(lambda: len(creates(connector)) == 2)
+        assert "HRD-000001" in card_text(hr_card(creates(connector)[-1]))
+
+
+async def test_forged_and_stale_hr_actions_change_nothing(store_url: str, connector: FakeConnector) -> None:
+    async with serve(store_url) as client:
+        await register(client, connector)
+        await file_ticket(client, connector)
+        (create,) = await until(lambda: creates(connector))
+        assign = hr_action(hr_card(create), "Assign to me")
+        thread = "19:hr-direct@thread.tacv2;messageid=2"
+        attempts = [
+            activities.message(connector.url, value=assign),  # the staff member's own chat
+            in_hr_channel(connector.url, value={**assign, "token": "guessed-token-0000000000"}, thread=thread),
+            in_hr_channel(connector.url, value={**assign, "version": assign["version"] + 1}, thread=thread),
+            in_hr_channel(connector.url, value={**assign, "op": "delete"}, thread=thread),
+        ]
+        other_channel = in_hr_channel(connector.url, value=assign, thread="19:general@thread.tacv2")
+        other_channel["channelData"]["channel"]["id"] = "19:general@thread.tacv2"
+        attempts.append(other_channel)
+        for attempt in attempts:
+            reply = await reply_to(client, connector, attempt)
+            assert reply["text"] == "Sorry, that button is no longer available."
+        await asyncio.sleep(0.5)
+        assert [c for c in connector.calls if c.method == "PUT"] == []
+    engine = create_engine(store_url)
+    try:
+        ticket = await SqlTicketStore(engine).get(1)
+        assert ticket is not None and ticket.version == 1 and ticket.assignee is None
+    finally:
+        await engine.dispose()
+
+
+async def test_only_registrars_can_register_and_without_a_channel_the_url_or_note_remains(
+    store_url: str, connector: FakeConnector
+) -> None:
+    async with serve(store_url) as client:
+        no_answer = await reply_to(client, connector, activities.message(connector.url, QUESTION))
+        assert all(a["type"] != "Action.Submit" for a in card_of(no_answer)["actions"])
+        refused = await reply_to(client, connector, in_hr_channel(connector.url, text="register this channel"))
+        assert "FAQBOT_HR_REGISTRARS" in refused["text"]
+        asked = await reply_to(client, connector, activities.message(connector.url, "ask hr direct"))
+        assert "isn't set up" in asked["text"]
+
+
+@pytest.mark.parametrize("text", ["my requests", "ask hr direct"])
+async def test_ticket_commands_in_a_channel_point_to_the_private_chat(
+    store_url: str, connector: FakeConnector, text: str
+) -> None:
+    async with serve(store_url) as client:
+        await register(client, connector)
+        reply = await reply_to(client, connector, in_hr_channel(connector.url, text=text))
+        assert "1:1 chat" in reply["text"]
+
+
+async def test_configured_channel_wins_and_receives_tickets(store_url: str, connector: FakeConnector) -> None:
+    async with serve(store_url, hr_channel_id=HR_CHANNEL) as client:
+        refused = await reply_to(client, connector, in_hr_channel(connector.url, text="register this channel",
+                                                                  aad_object_id=REGISTRAR, user_id="29:lead",
+                                                                  name="Lead"))
+        assert "FAQBOT_HR_CHANNEL_ID" in refused["text"]
+        assert "HRD-000001" in (await file_ticket(client, connector))["text"]
+        (create,) = await until(lambda: creates(connector))
+        assert create.body["channelData"] == {"channel": {"id": HR_CHANNEL}}
