@@ -23,9 +23,11 @@ from adapters.corpus_watch import CORPUS_WATCH, CorpusWatch, ReloadRequestError,
 from adapters.http import MAX_BODY_BYTES, create_routes
 from adapters.import_command import run_import
 from adapters.lint_command import run_lint
+from adapters.privacy_commands import purge_every, run_erase, run_export, run_purge
 from adapters.settings import Settings, SettingsError
 from adapters.store import DeliveryLedger, StoreError, create_engine, migrate
 from adapters.structured_log import configure_logging
+from adapters.store.personal_data import PersonalData, Retention
 from adapters.store.tickets import SqlTicketStore
 from adapters.teams_handler import FaqBot
 from adapters.ticket_delivery import RetryPolicy, TicketCourier
@@ -87,6 +89,9 @@ def create_app(settings: Settings, *, outbox_policy: RetryPolicy | None = None) 
         await engine.dispose()
 
     app.cleanup_ctx.append(store)
+    app.cleanup_ctx.append(
+        lambda _app: purge_every(PersonalData(engine), retention(settings), dt.timedelta(hours=settings.purge_hours))
+    )
     app[CORPUS_WATCH] = CorpusWatch(knowledge, settings.corpus_dir, interval=settings.reload_seconds)
     app.cleanup_ctx.append(app[CORPUS_WATCH].watching)
     return app
@@ -120,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("run", help="serve the bot on /api/messages (default)")
     commands.add_parser("chat", help="chat with the bot in this terminal")
     _add_curation_commands(commands)
+    _add_privacy_commands(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(os.environ)
@@ -129,6 +135,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level)
     if args.command in {"import", "lint", "reload"}:
         return _curate(args, settings)
+    try:
+        if args.command == "purge":
+            return run_purge(settings.database_url, retention(settings), sys.stdout)
+        if args.command == "export-user":
+            return run_export(settings.database_url, args.aad_object_id, args.output, sys.stdout)
+        if args.command == "erase-user":
+            return run_erase(settings.database_url, args.aad_object_id, confirmed=args.yes,
+                             keep_open_tickets=settings.erase_keeps_open_tickets, out=sys.stdout)
+    except StoreError as exc:
+        print(f"faqbot: the store cannot be used: {exc}", file=sys.stderr)
+        return 4
     try:
         if args.command == "chat":
             asyncio.run(chat(build_dialogue(settings), card_settings(settings), sys.stdin, sys.stdout))
@@ -154,6 +171,20 @@ def _add_curation_commands(commands: argparse._SubParsersAction[argparse.Argumen
     lint.add_argument("--strict", action="store_true", help="warnings (e.g. overdue reviews) fail too")
     lint.add_argument("--review-months", type=int, help="review interval (default: FAQBOT_REVIEW_MONTHS)")
     commands.add_parser("reload", help="make the running bot reload its corpus now (validated first)")
+
+
+def _add_privacy_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    commands.add_parser("purge", help="delete stored data past its retention period now")
+    export = commands.add_parser("export-user", help="export everything stored about one person (JSON)")
+    export.add_argument("aad_object_id", help="the person's Entra (AAD) object id")
+    export.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    erase = commands.add_parser("erase-user", help="erase one person's stored data")
+    erase.add_argument("aad_object_id", help="the person's Entra (AAD) object id")
+    erase.add_argument("--yes", action="store_true", help="confirm: erasure cannot be undone")
+
+
+def retention(settings: Settings) -> Retention:
+    return Retention(tickets=dt.timedelta(days=settings.retain_tickets_days))
 
 
 def _curate(args: argparse.Namespace, settings: Settings) -> int:

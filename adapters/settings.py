@@ -26,6 +26,9 @@ ENVIRONMENT = {
     "FAQBOT_AMBIGUITY_GAP": "ambiguity_gap",
     "FAQBOT_LOG_LEVEL": "log_level",
     "FAQBOT_DATABASE_URL": "database_url",
+    "FAQBOT_RETAIN_TICKETS_DAYS": "retain_tickets_days",
+    "FAQBOT_PURGE_HOURS": "purge_hours",
+    "FAQBOT_ERASE_KEEPS_OPEN_TICKETS": "erase_keeps_open_tickets",
     "FAQBOT_RELOAD_SECONDS": "reload_seconds",
     "FAQBOT_PID_FILE": "pid_file",
     "FAQBOT_REVIEW_MONTHS": "review_months",
@@ -55,6 +58,9 @@ class Settings(BaseModel):
     suggest_threshold: float = Field(default=0.50, gt=0, le=1)
     ambiguity_gap: float = Field(default=0.05, ge=0, le=1)
     log_level: str = "INFO"
+    retain_tickets_days: int = Field(default=365, ge=1, le=3650)
+    purge_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    erase_keeps_open_tickets: bool = True
     database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False, pattern=r"^(sqlite|postgresql)(\+\w+)?://")
     reload_seconds: float = Field(default=5.0, ge=0, le=3600)
     pid_file: Path | None = None
