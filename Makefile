@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/faqbot run
+	FAQBOT_LOCAL_MODE=1 $(BIN)/faqbot run
 
 chat: $(STAMP)
 	$(BIN)/faqbot chat

@@ -10,17 +10,24 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from aiohttp import web
 
+from adapters.activity_policy import ActivityPolicy
 from adapters.bot_framework import BotFrameworkGateway, build_adapter
+from adapters.channel_auth import ChannelTokenValidator, KeySource, SigningKeys, SigningKeysUnavailable
 from adapters.console import chat
-from adapters.http import MAX_BODY_BYTES, create_routes
+from adapters.http import MAX_BODY_BYTES, create_routes, metrics_middleware
+from adapters.inbound_guard import InboundGuard
+from adapters.metrics import Metrics, metrics_routes
+from adapters.outbound_delivery import OutboundDelivery
+from adapters.readiness import CorpusLoaded, ReadinessCheck
 from adapters.settings import Settings, SettingsError
 from adapters.structured_log import configure_logging
-from adapters.teams_handler import FaqBot
-from bot import CardSettings, Dialogue, DialogueSettings
+from adapters.teams_handler import FaqBot, Responder
+from bot import CardSettings, Dialogue, DialogueSettings, Reply
 from knowledge import CorpusError, Matcher, load_corpus
 
 log = logging.getLogger("faqbot")
@@ -28,7 +35,10 @@ log = logging.getLogger("faqbot")
 
 def build_dialogue(settings: Settings) -> Dialogue:
     """The dialogue over the configured corpus; raises CorpusError for a bad corpus."""
-    matcher = Matcher(load_corpus(settings.corpus_dir))
+    return _dialogue_over(Matcher(load_corpus(settings.corpus_dir)), settings)
+
+
+def _dialogue_over(matcher: Matcher, settings: Settings) -> Dialogue:
     return Dialogue(
         matcher,
         DialogueSettings(
@@ -43,20 +53,96 @@ def card_settings(settings: Settings) -> CardSettings:
     return CardSettings(hr_direct_url=settings.hr_direct_url)
 
 
-def create_app(settings: Settings) -> web.Application:
-    """The aiohttp application serving the bot; fails fast on a bad corpus."""
-    bot = FaqBot(build_dialogue(settings), card_settings(settings))
-    gateway = BotFrameworkGateway(build_adapter(settings), bot)
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
-    app.add_routes(create_routes(gateway, local_mode=settings.local_mode))
+METRICS_KEY = web.AppKey("metrics", Metrics)
+DELIVERY_KEY = web.AppKey("delivery", OutboundDelivery)
+_OUTCOMES = {"Answer": "answer", "Clarify": "clarify", "NoAnswer": "no_answer", "SmallTalk": "small_talk",
+             "Notice": "notice"}
+
+
+def create_app(
+    settings: Settings,
+    *,
+    dialogue: Responder | None = None,
+    credentials_factory: Any = None,
+    readiness: Sequence[ReadinessCheck] = (),
+) -> web.Application:
+    """The aiohttp application serving the bot; fails fast on a bad corpus or an unsafe configuration.
+
+    `dialogue` and `credentials_factory` replace the real ones (tests); `readiness` adds checks
+    (e.g. the store) to the corpus check of `/readyz`.
+    """
+    problems = settings.serving_problems()
+    if problems:
+        raise SettingsError("; ".join(problems))
+    metrics = Metrics()
+    checks: list[ReadinessCheck] = list(readiness)
+    if dialogue is None:
+        matcher = Matcher(load_corpus(settings.corpus_dir))
+        dialogue = _dialogue_over(matcher, settings)
+        checks.insert(0, CorpusLoaded(len(matcher.corpus.entries)))
+
+    def count(reply: Reply) -> None:
+        metrics.answers.inc(outcome=_OUTCOMES.get(type(reply).__name__, "other"))
+
+    delivery = OutboundDelivery(observer=metrics)
+    bot = FaqBot(dialogue, card_settings(settings), on_reply=count)
+    gateway = BotFrameworkGateway(build_adapter(settings, delivery, credentials_factory), bot)
+    validator = None
+    if settings.local_mode:
+        policy = ActivityPolicy.local(settings.allowed_tenants)
+    else:
+        policy = ActivityPolicy.production(settings.allowed_tenants, settings.service_url_hosts)
+        validator = ChannelTokenValidator(settings.app_id, SigningKeys(KeySource(settings.openid_metadata_url)))
+    guard = InboundGuard(gateway, policy, validator, metrics)
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[metrics_middleware(metrics)])
+    app[METRICS_KEY] = metrics
+    app[DELIVERY_KEY] = delivery
+    app.add_routes(create_routes(guard, local_mode=settings.local_mode, readiness=checks,
+                                 body_timeout=settings.body_timeout))
+    if validator is not None:
+        app.cleanup_ctx.append(_prewarm(validator.keys))
+    if settings.metrics_port:
+        app.cleanup_ctx.append(_metrics_listener(metrics, settings.metrics_port))
     return app
+
+
+def _prewarm(keys: SigningKeys) -> Any:
+    """Fetch the signing keys in the background at start-up, so the first request does not wait."""
+
+    async def context(_app: web.Application) -> AsyncIterator[None]:
+        async def fetch() -> None:
+            try:
+                await keys.refresh()
+            except SigningKeysUnavailable:
+                log.warning("signing keys not available at start-up; will retry on the first request")
+
+        task = asyncio.create_task(fetch())
+        yield
+        task.cancel()
+
+    return context
+
+
+def _metrics_listener(metrics: Metrics, port: int) -> Any:
+    """Serve /metrics on 127.0.0.1:`port` only, never on the public bot port."""
+
+    async def context(_app: web.Application) -> AsyncIterator[None]:
+        metrics_app = web.Application()
+        metrics_app.add_routes(metrics_routes(metrics))
+        runner = web.AppRunner(metrics_app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        yield
+        await runner.cleanup()
+
+    return context
 
 
 def _run(settings: Settings) -> None:
     if settings.local_mode:
         log.warning(
-            "LOCAL MODE: no MicrosoftAppId set, so requests are NOT authenticated. "
-            "Listening on %s only. Never expose this to a network.",
+            "LOCAL MODE (FAQBOT_LOCAL_MODE): requests are NOT authenticated. "
+            "Listening on %s and accepting this machine only. Never expose this to a network.",
             settings.bind_host,
         )
     app = create_app(settings)
@@ -77,6 +163,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"faqbot: configuration error: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
+    if args.command != "chat" and settings.serving_problems():
+        for problem in settings.serving_problems():
+            print(f"faqbot: configuration error: {problem}", file=sys.stderr)
+        print("faqbot: refusing to start: see the Configuration section of README.md", file=sys.stderr)
+        return 2
     try:
         if args.command == "chat":
             asyncio.run(chat(build_dialogue(settings), card_settings(settings), sys.stdin, sys.stdout))

@@ -34,7 +34,7 @@ def dialogue(matcher: Matcher) -> Dialogue:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(hr_direct_url=HR_DIRECT_URL)
+    return Settings(hr_direct_url=HR_DIRECT_URL, local_mode=True, metrics_port=0)
 
 
 @pytest_asyncio.fixture

@@ -28,7 +28,7 @@ def free_port() -> int:
 
 def environment(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("Microsoft", "FAQBOT_"))}
-    return env | extra
+    return env | {"FAQBOT_LOCAL_MODE": "1", "FAQBOT_METRICS_PORT": "0"} | extra
 
 
 @pytest_asyncio.fixture
