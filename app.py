@@ -92,7 +92,8 @@ def create_app(
         policy = ActivityPolicy.local(settings.allowed_tenants)
     else:
         policy = ActivityPolicy.production(settings.allowed_tenants, settings.service_url_hosts)
-        validator = ChannelTokenValidator(settings.app_id, SigningKeys(KeySource(settings.openid_metadata_url)))
+        validator = ChannelTokenValidator(settings.app_id, SigningKeys(
+            KeySource(settings.openid_metadata_url, fetch_timeout=settings.key_fetch_timeout)))
     guard = InboundGuard(gateway, policy, validator, metrics)
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[metrics_middleware(metrics)])
     app[METRICS_KEY] = metrics

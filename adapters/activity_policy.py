@@ -32,18 +32,17 @@ class ActivityPolicy:
     allowed_tenants: frozenset[str]
     service_url_hosts: tuple[str, ...]
     require_aad_object_id: bool
-    require_https: bool
 
     @classmethod
     def production(cls, tenants: tuple[str, ...], service_url_hosts: tuple[str, ...]) -> ActivityPolicy:
         return cls(frozenset({TEAMS_CHANNEL}), frozenset(tenants), tuple(h.lower() for h in service_url_hosts),
-                   require_aad_object_id=True, require_https=True)
+                   require_aad_object_id=True)
 
     @classmethod
     def local(cls, tenants: tuple[str, ...] = ()) -> ActivityPolicy:
         """Test clients allowed, but replies may only go to this machine (no SSRF from local mode)."""
         return cls(LOCAL_CHANNELS, frozenset(tenants), LOOPBACK_HOSTS,
-                   require_aad_object_id=False, require_https=False)
+                   require_aad_object_id=False)
 
     def violation(self, activity: Mapping[str, Any]) -> str | None:
         """A short reason code when `activity` is not allowed, else None. Codes are safe to log."""
@@ -68,7 +67,8 @@ class ActivityPolicy:
             host = (parts.hostname or "").lower()
         except ValueError:
             return False
-        if parts.scheme != "https" and (self.require_https or parts.scheme != "http"):
+        # Plain http only to this machine (a local connector in tests); Teams is always https.
+        if parts.scheme != "https" and not (parts.scheme == "http" and host in LOOPBACK_HOSTS):
             return False
         if parts.username or parts.password:
             return False

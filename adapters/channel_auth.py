@@ -67,6 +67,7 @@ class SigningKeys:
     _keys: dict[str, SigningKey] = field(default_factory=dict)
     _fetched_at: float | None = None
     _last_attempt: float | None = None
+    _completed_at: float | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def get(self, kid: str) -> SigningKey | None:
@@ -80,8 +81,16 @@ class SigningKeys:
         return self._keys.get(kid)
 
     async def refresh(self) -> None:
-        """Fetch the metadata and key set; keep the old keys when that fails."""
+        """Fetch the metadata and key set; keep the old keys when that fails.
+
+        Callers that queue behind a fetch in flight share its outcome instead of fetching again.
+        """
+        waiting_since = self.clock()
         async with self._lock:
+            if self._completed_at is not None and self._completed_at >= waiting_since:
+                if not self._keys:
+                    raise SigningKeysUnavailable()
+                return
             self._last_attempt = self.clock()
             try:
                 keys = await self._fetch()
@@ -91,6 +100,8 @@ class SigningKeys:
                 if not self._keys:
                     raise SigningKeysUnavailable() from None
                 return
+            finally:
+                self._completed_at = self.clock()
             self._keys = keys
             self._fetched_at = self.clock()
 
