@@ -197,7 +197,11 @@ class BotFrameworkGateway:
         self._bot = bot
 
     async def run(self, body: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResult:
-        activity = Activity().deserialize(dict(body))
+        try:
+            activity = Activity().deserialize(dict(body))
+        except Exception as exc:  # noqa: BLE001 - msrest raises several types for one cause: unreadable input
+            log.info("activity not readable: %s", type(exc).__name__)
+            return TurnResult(400, {"error": "activity fields have invalid values"})
         authentication = self.adapter.bot_framework_authentication
         assert isinstance(authentication, DeliveringAuthentication)
         if claims is None:
@@ -213,5 +217,9 @@ class BotFrameworkGateway:
         response = await self.adapter.process_activity(auth, activity, self._bot.on_turn)
         if response is None:
             return TurnResult(201)
+        if response.status == 501:
+            # botbuilder answers invokes nobody handles with 501; a 5xx invites pointless
+            # re-deliveries, so acknowledge them like any other ignored activity.
+            return TurnResult(200, {})
         payload = serializer_helper(response.body) if isinstance(response.body, Model) else response.body
         return TurnResult(response.status, payload)

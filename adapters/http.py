@@ -171,6 +171,13 @@ async def _read_activity(request: web.Request, timeout: float) -> Mapping[str, A
             for key in _ACCOUNT_STRINGS:
                 if part.get(key) is not None and not isinstance(part[key], str):
                     raise _error(web.HTTPBadRequest, f"activity field '{field}.{key}' has the wrong type")
+    for entity in body.get("entities") or []:
+        if not isinstance(entity, dict):
+            raise _error(web.HTTPBadRequest, "activity entities must be objects")
+        if entity.get("type") == "mention":
+            mentioned = entity.get("mentioned")
+            if not isinstance(mentioned, dict) or not isinstance(mentioned.get("id"), str):
+                raise _error(web.HTTPBadRequest, "a mention needs 'mentioned.id'")
     if body["type"] in HANDLED_TYPES:
         for field in ("from", "conversation", "recipient"):
             part = body.get(field)
