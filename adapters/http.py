@@ -73,7 +73,10 @@ def create_routes(
     async def messages(request: web.Request) -> web.StreamResponse:
         if local_mode and not _is_loopback(request.remote):
             raise _error(web.HTTPForbidden, "local mode accepts connections from this machine only")
-        body = await _read_activity(request, body_timeout)
+        try:
+            body = await _read_activity(request, body_timeout)
+        except _BodyTimeout:
+            return await _timeout_and_close(request)
         result = await processor.process(body, request.headers.get("Authorization", ""))
         if result.body is None:
             return web.Response(status=result.status)
@@ -139,10 +142,25 @@ async def _read_body(request: web.Request, timeout: float) -> bytes:
                     raise _error(web.HTTPRequestEntityTooLarge, "activity too large", max_size=MAX_BODY_BYTES)
                 chunks.append(chunk)
     except TimeoutError:
-        # A client that stalls mid-body must not hold the connection: answer and close it.
-        request.protocol.force_close()
-        raise _error(web.HTTPRequestTimeout, "the request body did not arrive in time") from None
+        raise _BodyTimeout() from None
     return b"".join(chunks)
+
+
+class _BodyTimeout(Exception):
+    """The body did not arrive within the body timeout."""
+
+
+async def _timeout_and_close(request: web.Request) -> web.StreamResponse:
+    """Answer 408 and close the connection at once.
+
+    aiohttp would otherwise keep reading ("lingering") the rest of a stalled body for 10 s.
+    """
+    response = web.json_response({"error": "the request body did not arrive in time"}, status=408)
+    response.force_close()
+    await response.prepare(request)
+    await response.write_eof()
+    request.protocol.force_close()
+    return response
 
 
 async def _read_activity(request: web.Request, timeout: float) -> Mapping[str, Any]:

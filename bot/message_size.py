@@ -18,32 +18,48 @@ ELLIPSIS = "…"
 
 
 def size_of(message: Outbound) -> int:
-    """UTF-8 bytes of the message's payload as it is serialised (card, summary and text)."""
+    """Bytes of the message's payload (card, summary and text) serialised as the connector client
+    sends it: JSON with non-ASCII escaped, so an emoji costs 12 bytes."""
     payload = {"card": message.card, "summary": message.summary, "text": message.text}
-    return len(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    return len(json.dumps(payload))
 
 
 def fit(message: Outbound, limit: int = MAX_MESSAGE_BYTES) -> Outbound:
-    """`message` itself when it fits in `limit` bytes with its envelope, else a shortened text message."""
+    """`message` itself when it fits in `limit` bytes with its envelope, else a shortened text message.
+
+    The summary is cut to a quarter of the budget at most; the text keeps its beginning.
+    """
     budget = limit - ENVELOPE_ALLOWANCE_BYTES
     if size_of(message) <= budget:
         return message
     summary = _truncate(message.summary, budget // 4)
     full = message.text if message.card is None else str(message.card.get("fallbackText") or message.summary)
     tail = f"\n\n{summary}"
-    # Summary and text each go into the activity once; JSON escaping can double a byte count.
-    room = (budget - 2 * _bytes(summary)) // 2 - _bytes(tail) - _bytes(ELLIPSIS)
+    # The summary goes into the activity twice (summary and text's tail).
+    room = budget - 2 * _bytes(summary) - _bytes(ELLIPSIS) - 64
     text = _truncate(full or "", max(room, 0)) + tail
     return Outbound(summary=summary, text=text)
 
 
+def _char_bytes(char: str) -> int:
+    return len(json.dumps(char)) - 2
+
+
 def _bytes(text: str) -> int:
-    return len(text.encode("utf-8"))
+    """Serialised (escaped JSON) size of `text`."""
+    return len(json.dumps(text)) - 2
 
 
 def _truncate(text: str, max_bytes: int) -> str:
-    """`text` cut to `max_bytes` UTF-8 bytes at a character boundary, with an ellipsis when cut."""
+    """`text` cut to `max_bytes` serialised bytes at a character boundary, with an ellipsis when cut."""
     if _bytes(text) <= max_bytes:
         return text
-    cut = text.encode("utf-8")[: max(max_bytes - _bytes(ELLIPSIS), 0)].decode("utf-8", errors="ignore")
-    return cut.rstrip() + ELLIPSIS
+    room = max_bytes - _bytes(ELLIPSIS)
+    used = 0
+    kept: list[str] = []
+    for char in text:
+        used += _char_bytes(char)
+        if used > room:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + ELLIPSIS
