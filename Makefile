@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chat bench-load clean
+.PHONY: run test chat bench-load clean audit
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/faqbot run
+	FAQBOT_LOCAL_MODE=1 $(BIN)/faqbot run
 
 chat: $(STAMP)
 	$(BIN)/faqbot chat
@@ -24,5 +24,16 @@ test: $(STAMP)
 bench-load: $(STAMP)
 	$(BIN)/python -m benchmarks.load $(BENCH_ARGS)
 
+# Dependency audit (security/audit.py): pip-audit lives in its own venv so its dependencies
+# are not audited as ours.
+AUDIT_VENV := .venv-audit
+$(AUDIT_VENV)/.installed:
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1
+	touch $@
+
+audit: $(STAMP) $(AUDIT_VENV)/.installed
+	$(BIN)/python security/audit.py $(BIN)/python $(AUDIT_VENV)/bin/pip-audit
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(AUDIT_VENV) .pytest_cache .hypothesis

@@ -14,24 +14,31 @@ import os
 import sys
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
+from adapters.activity_policy import ActivityPolicy
 from adapters.bot_framework import BotFrameworkGateway, build_adapter
+from adapters.channel_auth import ChannelTokenValidator, KeySource, SigningKeys, SigningKeysUnavailable
 from adapters.console import chat
 from adapters.corpus_watch import CORPUS_WATCH, CorpusWatch, ReloadRequestError, request_reload, serve_reload_signal
-from adapters.http import MAX_BODY_BYTES, create_routes
+from adapters.http import MAX_BODY_BYTES, create_routes, metrics_middleware
 from adapters.import_command import run_import
+from adapters.inbound_guard import InboundGuard
 from adapters.lint_command import run_lint
+from adapters.metrics import Metrics, metrics_routes
+from adapters.outbound_delivery import OutboundDelivery
 from adapters.privacy_commands import purge_every, run_erase, run_export, run_purge
+from adapters.readiness import CorpusLoaded, ReadinessCheck
 from adapters.settings import Settings, SettingsError
-from adapters.store import DeliveryLedger, StoreError, create_engine, migrate
+from adapters.store import DeliveryLedger, StoreError, StoreReachable, create_engine, migrate
 from adapters.structured_log import configure_logging
 from adapters.store.personal_data import PersonalData, Retention
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams_handler import FaqBot
+from adapters.teams_handler import FaqBot, Responder
 from adapters.ticket_delivery import RetryPolicy, TicketCourier
-from bot import CardSettings, Dialogue, DialogueSettings
+from bot import CardSettings, Dialogue, DialogueSettings, Reply
 from bot.escalation import Escalation, EscalationSettings
 from bot.ports import KnowledgeSource
 from knowledge import CorpusError, Matcher, load_corpus
@@ -57,27 +64,66 @@ def card_settings(settings: Settings) -> CardSettings:
     return CardSettings(hr_direct_url=settings.hr_direct_url)
 
 
-def create_app(settings: Settings, *, outbox_policy: RetryPolicy | None = None) -> web.Application:
-    """The aiohttp application serving the bot; fails fast on a bad corpus, then reloads it live.
+METRICS_KEY = web.AppKey("metrics", Metrics)
+DELIVERY_KEY = web.AppKey("delivery", OutboundDelivery)
+_OUTCOMES = {"Answer": "answer", "Clarify": "clarify", "NoAnswer": "no_answer", "SmallTalk": "small_talk",
+             "Notice": "notice"}
+
+
+def create_app(
+    settings: Settings,
+    *,
+    dialogue: Responder | None = None,
+    credentials_factory: Any = None,
+    readiness: Sequence[ReadinessCheck] = (),
+    outbox_policy: RetryPolicy | None = None,
+) -> web.Application:
+    """The aiohttp application serving the bot; fails fast on a bad corpus or an unsafe configuration,
+    then reloads the corpus live.
 
     HR Direct deliveries (ticket cards, staff notices) run in a background task started after the
-    store is migrated, so they never hold up the HTTP acknowledgement of a turn.
+    store is migrated, so they never hold up the HTTP acknowledgement of a turn. `dialogue` and
+    `credentials_factory` replace the real ones (tests); `readiness` adds checks to `/readyz`.
     """
+    problems = settings.serving_problems()
+    if problems:
+        raise SettingsError("; ".join(problems))
+    metrics = Metrics()
     engine = create_engine(settings.database_url)
     knowledge = ReloadableKnowledge(settings.corpus_dir)
+    checks: list[ReadinessCheck] = [CorpusLoaded(len(knowledge.corpus.entries)), StoreReachable(engine),
+                                    *readiness]
+    if dialogue is None:
+        dialogue = build_dialogue(settings, knowledge)
+
+    def count(reply: Reply) -> None:
+        metrics.answers.inc(outcome=_OUTCOMES.get(type(reply).__name__, "other"))
+
     tickets = SqlTicketStore(engine)
     escalation = Escalation(
         tickets,
         knowledge,
         EscalationSettings(hr_channel_id=settings.hr_channel_id, registrars=settings.hr_registrar_ids),
     )
-    bot = FaqBot(build_dialogue(settings, knowledge), card_settings(settings), escalation)
-    adapter = build_adapter(settings)
+    delivery = OutboundDelivery(observer=metrics)
+    bot = FaqBot(dialogue, card_settings(settings), escalation, on_reply=count)
+    adapter = build_adapter(settings, delivery, credentials_factory)
     courier = TicketCourier(adapter, tickets, escalation.hr_channel, app_id=settings.app_id, policy=outbox_policy)
     escalation.on_queued(courier.nudge)
     gateway = BotFrameworkGateway(adapter, bot, DeliveryLedger(engine))
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
-    app.add_routes(create_routes(gateway, local_mode=settings.local_mode))
+    validator = None
+    if settings.local_mode:
+        policy = ActivityPolicy.local(settings.allowed_tenants)
+    else:
+        policy = ActivityPolicy.production(settings.allowed_tenants, settings.service_url_hosts)
+        validator = ChannelTokenValidator(settings.app_id, SigningKeys(
+            KeySource(settings.openid_metadata_url, fetch_timeout=settings.key_fetch_timeout)))
+    guard = InboundGuard(gateway, policy, validator, metrics)
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[metrics_middleware(metrics)])
+    app[METRICS_KEY] = metrics
+    app[DELIVERY_KEY] = delivery
+    app.add_routes(create_routes(guard, local_mode=settings.local_mode, readiness=checks,
+                                 body_timeout=settings.body_timeout))
 
     async def store(_app: web.Application) -> AsyncIterator[None]:
         await migrate(engine)
@@ -94,6 +140,10 @@ def create_app(settings: Settings, *, outbox_policy: RetryPolicy | None = None) 
     )
     app[CORPUS_WATCH] = CorpusWatch(knowledge, settings.corpus_dir, interval=settings.reload_seconds)
     app.cleanup_ctx.append(app[CORPUS_WATCH].watching)
+    if validator is not None:
+        app.cleanup_ctx.append(_prewarm(validator.keys))
+    if settings.metrics_port:
+        app.cleanup_ctx.append(_metrics_listener(metrics, settings.metrics_port))
     return app
 
 
@@ -105,11 +155,43 @@ async def serve() -> web.Application:
     return create_app(settings)
 
 
+def _prewarm(keys: SigningKeys) -> Any:
+    """Fetch the signing keys in the background at start-up, so the first request does not wait."""
+
+    async def context(_app: web.Application) -> AsyncIterator[None]:
+        async def fetch() -> None:
+            try:
+                await keys.refresh()
+            except SigningKeysUnavailable:
+                log.warning("signing keys not available at start-up; will retry on the first request")
+
+        task = asyncio.create_task(fetch())
+        yield
+        task.cancel()
+
+    return context
+
+
+def _metrics_listener(metrics: Metrics, port: int) -> Any:
+    """Serve /metrics on 127.0.0.1:`port` only, never on the public bot port."""
+
+    async def context(_app: web.Application) -> AsyncIterator[None]:
+        metrics_app = web.Application()
+        metrics_app.add_routes(metrics_routes(metrics))
+        runner = web.AppRunner(metrics_app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        yield
+        await runner.cleanup()
+
+    return context
+
+
 def _run(settings: Settings) -> None:
     if settings.local_mode:
         log.warning(
-            "LOCAL MODE: no MicrosoftAppId set, so requests are NOT authenticated. "
-            "Listening on %s only. Never expose this to a network.",
+            "LOCAL MODE (FAQBOT_LOCAL_MODE): requests are NOT authenticated. "
+            "Listening on %s and accepting this machine only. Never expose this to a network.",
             settings.bind_host,
         )
     app = create_app(settings)
@@ -146,6 +228,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"faqbot: the store cannot be used: {exc}", file=sys.stderr)
         return 4
+    if args.command != "chat" and settings.serving_problems():
+        for problem in settings.serving_problems():
+            print(f"faqbot: configuration error: {problem}", file=sys.stderr)
+        print("faqbot: refusing to start: see the Configuration section of README.md", file=sys.stderr)
+        return 2
     try:
         if args.command == "chat":
             asyncio.run(chat(build_dialogue(settings), card_settings(settings), sys.stdin, sys.stdout))

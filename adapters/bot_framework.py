@@ -1,4 +1,4 @@
-"""Bot Framework specifics: the CloudAdapter, its authentication and the turn-error boundary.
+"""Bot Framework specifics: the CloudAdapter, its connector delivery and the turn-error boundary.
 
 botbuilder 4.17.1 is archived; it is confined to this module and `teams_handler.py`.
 """
@@ -11,19 +11,34 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from botbuilder.core import ActivityHandler, TurnContext
 from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, CallerIdConstants
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    BotFrameworkAuthentication,
+    CertificateServiceClientCredentialsFactory,
+    ClaimsIdentity,
+    ConnectorFactory,
+    ServiceClientCredentialsFactory,
+)
+from msrest.pipeline import AsyncHTTPSender
 from msrest.serialization import Model
 from msrest.universal_http.requests import ClientRetryPolicy
 
+from adapters.outbound_delivery import OutboundDelivery, conversation_of
 from adapters.settings import Settings
 from adapters.store import delivery_key
 from bot import texts
 
 log = logging.getLogger(__name__)
+
+# Seconds before msrest gives up on one connector call (its default is 100 s; Teams waits 15 s).
+CONNECTOR_TIMEOUT_SECONDS = 10
 
 
 class _AuthConfig:
@@ -52,10 +67,33 @@ def _speed_up_msrest_retry_policy() -> None:
     ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
 
 
-def build_adapter(settings: Settings) -> CloudAdapter:
-    """A CloudAdapter authenticating with the configured Entra app (none in local mode)."""
+def credentials_factory_for(settings: Settings) -> ServiceClientCredentialsFactory | None:
+    """The outbound credential: a certificate when one is configured, else botbuilder's default
+    (client secret or user-assigned managed identity, from the same settings)."""
+    if settings.app_certificate_thumbprint and settings.app_certificate_key_file:
+        return CertificateServiceClientCredentialsFactory(
+            settings.app_certificate_thumbprint,
+            settings.app_certificate_key_file.read_text(encoding="utf-8"),
+            settings.app_id,
+            settings.app_tenant_id or None,
+        )
+    return None
+
+
+def build_adapter(
+    settings: Settings,
+    delivery: OutboundDelivery,
+    credentials_factory: ServiceClientCredentialsFactory | None = None,
+) -> CloudAdapter:
+    """A CloudAdapter for the configured Entra app whose every connector call goes through `delivery`.
+
+    `credentials_factory` replaces the outbound credential (tests pass a fake one).
+    """
     _speed_up_msrest_retry_policy()
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_AuthConfig(settings)))
+    inner = ConfigurationBotFrameworkAuthentication(
+        _AuthConfig(settings), credentials_factory=credentials_factory or credentials_factory_for(settings)
+    )
+    adapter = CloudAdapter(DeliveringAuthentication(inner, delivery))
     adapter.on_turn_error = on_turn_error
     return adapter
 
@@ -85,11 +123,98 @@ def _utcnow() -> dt.datetime:
 _DEDUPLICATED_TYPES = frozenset({"message", "invoke"})
 
 
+class DeliveringAuthentication(BotFrameworkAuthentication):
+    """botbuilder's authentication, except that connector clients it makes deliver via `delivery`.
+
+    CloudAdapter gets connector clients from here for proactive sends (continue_conversation,
+    create_conversation), and `BotFrameworkGateway` uses `connector_factory` for replies, so
+    every outbound call (reply, send, update, create) is retried and paced in one place.
+    """
+
+    def __init__(self, inner: BotFrameworkAuthentication, delivery: OutboundDelivery) -> None:
+        self._inner = inner
+        self.delivery = delivery
+
+    def connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return _DeliveringConnectorFactory(self._inner.create_connector_factory(claims_identity), self.delivery)
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        result = await self._inner.authenticate_request(activity, auth_header)
+        result.connector_factory = _DeliveringConnectorFactory(result.connector_factory, self.delivery)
+        return result
+
+    async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str) -> AuthenticateRequestResult:
+        raise PermissionError("streaming requests are not accepted")
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return self.connector_factory(claims_identity)
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> Any:
+        return await self._inner.create_user_token_client(claims_identity)
+
+    def create_bot_framework_client(self) -> Any:
+        return self._inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return self._inner.get_originating_audience()
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        raise PermissionError("skill requests are not accepted")
+
+
+class _DeliveringConnectorFactory(ConnectorFactory):
+    def __init__(self, inner: ConnectorFactory, delivery: OutboundDelivery) -> None:
+        self._inner = inner
+        self._delivery = delivery
+
+    async def create(self, service_url: str, audience: str = None) -> Any:  # type: ignore[assignment]
+        client = await self._inner.create(service_url, audience)
+        client.config.connection.timeout = CONNECTOR_TIMEOUT_SECONDS
+        pipeline = client.config.pipeline
+        # msrest chains policies to a final sender; put ours in front of the real sender so every
+        # attempt re-runs only the HTTP call (the credential policy has already signed it).
+        sender = _DeliveringSender(pipeline._sender, self._delivery)  # noqa: SLF001 - msrest 0.7.1 is frozen
+        pipeline._sender = sender  # noqa: SLF001
+        if pipeline._impl_policies:  # noqa: SLF001
+            pipeline._impl_policies[-1].next = sender  # noqa: SLF001
+        return client
+
+
+class _DeliveringSender(AsyncHTTPSender):
+    def __init__(self, inner: AsyncHTTPSender, delivery: OutboundDelivery) -> None:
+        self._inner = inner
+        self._delivery = delivery
+
+    async def __aenter__(self) -> _DeliveringSender:
+        await self._inner.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc_details: Any) -> None:
+        await self._inner.__aexit__(*exc_details)
+
+    def build_context(self) -> Any:
+        return self._inner.build_context()
+
+    async def send(self, request: Any, **config: Any) -> Any:
+        http_request = request.http_request
+        paced = http_request.method in {"POST", "PUT"}
+        conversation = conversation_of(urlsplit(http_request.url).path) if paced else None
+
+        def status_of(response: Any) -> tuple[int, str | None]:
+            http_response = response.http_response
+            return http_response.status_code, http_response.headers.get("Retry-After")
+
+        return await self._delivery.deliver(
+            conversation, lambda: self._inner.send(request, **config), status_of
+        )
+
+
 class BotFrameworkGateway:
-    """Authenticates one inbound activity and runs it through the bot.
+    """Runs one already-authorised activity through the bot.
 
     Replaces `CloudAdapter.process`, which in 4.17.x returns 500 for every invoke with a
-    body (double serialisation) and for malformed or expired tokens.
+    body (double serialisation) and for malformed or expired tokens. Tokens are validated
+    before this (`adapters/channel_auth.py`); `claims` is None only in local mode.
     """
 
     def __init__(
@@ -105,15 +230,24 @@ class BotFrameworkGateway:
         self._claims = claims
         self._clock = clock
 
-    async def process(self, body: Mapping[str, Any], authorization: str) -> TurnResult:
-        activity = Activity().deserialize(dict(body))
+    async def run(self, body: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResult:
         try:
-            auth = await self.adapter.bot_framework_authentication.authenticate_request(
-                activity, authorization
-            )
-        except Exception as exc:  # noqa: BLE001 - every token failure is a 401, never a 500
-            log.info("rejected request: %s", type(exc).__name__)
-            return TurnResult(401)
+            activity = Activity().deserialize(dict(body))
+        except Exception as exc:  # noqa: BLE001 - msrest raises several types for one cause: unreadable input
+            log.info("activity not readable: %s", type(exc).__name__)
+            return TurnResult(400, {"error": "activity fields have invalid values"})
+        authentication = self.adapter.bot_framework_authentication
+        assert isinstance(authentication, DeliveringAuthentication)
+        if claims is None:
+            # Local mode: no app id, so botbuilder returns the anonymous identity without any fetch.
+            auth = await authentication.authenticate_request(activity, "")
+        else:
+            identity = ClaimsIdentity(dict(claims), True, "Bearer")
+            auth = AuthenticateRequestResult()
+            auth.claims_identity = identity
+            auth.audience = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+            auth.caller_id = CallerIdConstants.public_azure_channel.value
+            auth.connector_factory = authentication.connector_factory(identity)
         if activity.type in _DEDUPLICATED_TYPES and activity.id:
             key = delivery_key(activity.channel_id or "", activity.conversation.id, activity.id)
             if not await self._claims.claim(key, now=self._clock()):
@@ -122,5 +256,9 @@ class BotFrameworkGateway:
         response = await self.adapter.process_activity(auth, activity, self._bot.on_turn)
         if response is None:
             return TurnResult(201)
+        if response.status == 501:
+            # botbuilder answers invokes nobody handles with 501; a 5xx invites pointless
+            # re-deliveries, so acknowledge them like any other ignored activity.
+            return TurnResult(200, {})
         payload = serializer_helper(response.body) if isinstance(response.body, Model) else response.body
         return TurnResult(response.status, payload)

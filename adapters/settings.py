@@ -34,7 +34,27 @@ ENVIRONMENT = {
     "FAQBOT_REVIEW_MONTHS": "review_months",
     "FAQBOT_HR_CHANNEL_ID": "hr_channel_id",
     "FAQBOT_HR_REGISTRARS": "hr_registrars",
+    "MicrosoftAppCertificateThumbprint": "app_certificate_thumbprint",
+    "MicrosoftAppCertificateKeyFile": "app_certificate_key_file",
+    "FAQBOT_LOCAL_MODE": "local_mode",
+    "FAQBOT_ALLOWED_TENANTS": "allowed_tenants",
+    "FAQBOT_SERVICE_URL_HOSTS": "service_url_hosts",
+    "FAQBOT_OPENID_METADATA_URL": "openid_metadata_url",
+    "FAQBOT_BODY_TIMEOUT": "body_timeout",
+    "FAQBOT_KEY_FETCH_TIMEOUT": "key_fetch_timeout",
+    "FAQBOT_METRICS_PORT": "metrics_port",
+    "FAQBOT_LOG_SALT": "log_salt",
 }
+
+# Production mode: the Bot Connector's OpenID metadata, and the hosts Teams sends from.
+BOT_FRAMEWORK_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+TEAMS_SERVICE_URL_HOSTS = (
+    "smba.trafficmanager.net",
+    "smba.infra.gcc.teams.microsoft.com",
+    "smba.infra.gov.teams.microsoft.us",
+    "smba.infra.dod.teams.microsoft.us",
+)
+_LIST_FIELDS = ("allowed_tenants", "service_url_hosts")
 
 
 class SettingsError(Exception):
@@ -77,11 +97,48 @@ class Settings(BaseModel):
     @property
     def hr_registrar_ids(self) -> frozenset[str]:
         return frozenset(part.strip() for part in self.hr_registrars.split(",") if part.strip())
+    app_certificate_thumbprint: str = ""
+    app_certificate_key_file: Path | None = None
+    local_mode: bool = False
+    allowed_tenants: tuple[str, ...] = ()
+    service_url_hosts: tuple[str, ...] = TEAMS_SERVICE_URL_HOSTS
+    openid_metadata_url: str = Field(default=BOT_FRAMEWORK_OPENID_METADATA_URL, pattern=r"^https?://\S+$")
+    body_timeout: float = Field(default=10.0, gt=0, le=300)
+    key_fetch_timeout: float = Field(default=5.0, gt=0, le=60)
+    metrics_port: int = Field(default=9464, ge=0, le=65535)
+    log_salt: str = Field(default="", repr=False)
 
     @property
-    def local_mode(self) -> bool:
-        """True when no app id is set: no Bot Framework authentication, for trying the bot locally."""
-        return not self.app_id
+    def managed_identity(self) -> bool:
+        return self.app_type.lower() == "userassignedmsi"
+
+    def serving_problems(self) -> list[str]:
+        """What stops this configuration from serving Teams safely; empty when it can serve.
+
+        Production (an app id is set) fails closed: it needs a credential and allowed tenants.
+        Local mode must be asked for explicitly and cannot be combined with an app id.
+        """
+        if self.local_mode:
+            return ["FAQBOT_LOCAL_MODE cannot be combined with MicrosoftAppId"] if self.app_id else []
+        if not self.app_id:
+            return [
+                "MicrosoftAppId is not set: configure MicrosoftAppId, a credential, MicrosoftAppTenantId and "
+                "FAQBOT_ALLOWED_TENANTS for production, or set FAQBOT_LOCAL_MODE=1 to try the bot on this machine"
+            ]
+        problems = []
+        has_certificate = bool(self.app_certificate_thumbprint and self.app_certificate_key_file)
+        if not (self.app_password or has_certificate or self.managed_identity):
+            problems.append(
+                "no credential: set MicrosoftAppPassword, MicrosoftAppCertificateThumbprint with "
+                "MicrosoftAppCertificateKeyFile, or MicrosoftAppType=UserAssignedMSI"
+            )
+        if self.app_type.lower() in {"singletenant", "userassignedmsi"} and not self.app_tenant_id:
+            problems.append(f"MicrosoftAppTenantId is required with MicrosoftAppType={self.app_type}")
+        if not self.allowed_tenants:
+            problems.append("FAQBOT_ALLOWED_TENANTS is not set: list the Entra tenant id(s) allowed to use the bot")
+        if not self.service_url_hosts:
+            problems.append("FAQBOT_SERVICE_URL_HOSTS is empty: list the Bot Connector hosts replies may go to")
+        return problems
 
     @property
     def bind_host(self) -> str:
@@ -93,7 +150,12 @@ class Settings(BaseModel):
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Settings from `environ` (pass `os.environ`); empty variables count as unset."""
-        values = {field: environ[name] for name, field in ENVIRONMENT.items() if environ.get(name, "").strip()}
+        values: dict[str, object] = {
+            field: environ[name] for name, field in ENVIRONMENT.items() if environ.get(name, "").strip()
+        }
+        for field in _LIST_FIELDS:
+            if isinstance(values.get(field), str):
+                values[field] = tuple(item.strip() for item in str(values[field]).split(",") if item.strip())
         try:
             return cls.model_validate(values)
         except ValidationError as exc:

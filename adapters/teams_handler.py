@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Protocol
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, TextFormatTypes
 
-from bot import CardSettings, Dialogue, Inbound, Outbound, Scope, Sender, render
+from bot import CardSettings, Inbound, Outbound, Reply, Scope, Sender, render
 from bot.escalation import Escalation, Where
+from bot.message_size import fit
 
 _SCOPES = {"personal": Scope.PERSONAL, "groupChat": Scope.GROUP_CHAT, "channel": Scope.CHANNEL}
+
+
+class Responder(Protocol):
+    """What the handler needs from the dialogue."""
+
+    async def respond(self, message: Inbound) -> Reply: ...
 
 
 class FaqBot(TeamsActivityHandler):
     """The Teams edge of the bot: no decisions here, only translation."""
 
     def __init__(
-        self, dialogue: Dialogue, card_settings: CardSettings, escalation: Escalation | None = None
+        self,
+        dialogue: Responder,
+        card_settings: CardSettings,
+        escalation: Escalation | None = None,
+        on_reply: Callable[[Reply], None] | None = None,
     ) -> None:
         self._dialogue = dialogue
         self._card_settings = card_settings
         self._escalation = escalation
+        self._on_reply = on_reply
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -48,7 +62,9 @@ class FaqBot(TeamsActivityHandler):
             if scope is Scope.PERSONAL and await self._escalation.hr_channel() is not None:
                 card_settings = replace(card_settings, hr_direct_form=True)
         reply = await self._dialogue.respond(inbound)
-        await turn_context.send_activity(to_activity(render(reply, card_settings)))
+        if self._on_reply is not None:
+            self._on_reply(reply)
+        await turn_context.send_activity(to_activity(fit(render(reply, card_settings))))
 
 
 def to_activity(message: Outbound) -> Activity:

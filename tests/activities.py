@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import time
 from typing import Any
 
 BOT_ID = "28:faq-bot"
 TENANT = "tenant-nhs"
-_ids = itertools.count(1_700_000_000_001)
+# Unique across runs too: a bot sharing a database with an earlier run must not see re-deliveries.
+_ids = itertools.count(int(time.time() * 1_000_000))
 
 
 def message(

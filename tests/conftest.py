@@ -12,7 +12,10 @@ from app import create_app
 from bot import Dialogue
 from knowledge import Corpus, Matcher, load_corpus
 from tests.databases import KINDS, database_url
+from tests import activities
 from tests.fake_connector import FakeConnector, fake_connector
+from tests.fake_credentials import FakeCredentialsFactory
+from tests.key_server import APP_ID, KeyServer, key_server
 
 SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 HR_DIRECT_URL = "https://teams.microsoft.com/l/chat/0/0?users=hr.direct@example.org"
@@ -35,7 +38,8 @@ def dialogue(matcher: Matcher) -> Dialogue:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(hr_direct_url=HR_DIRECT_URL, database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    return Settings(hr_direct_url=HR_DIRECT_URL, local_mode=True, metrics_port=0,
+                    database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}")
 
 
 @pytest_asyncio.fixture(params=KINDS)
@@ -55,4 +59,30 @@ async def connector() -> AsyncIterator[FakeConnector]:
 async def bot_client(settings: Settings) -> AsyncIterator[TestClient]:
     """The real application served over HTTP on 127.0.0.1."""
     async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
+        yield client
+
+
+@pytest_asyncio.fixture
+async def keys() -> AsyncIterator[KeyServer]:
+    """A local OpenID metadata + signing-key server and token minter."""
+    async with key_server() as server:
+        yield server
+
+
+def production_settings(keys: KeyServer, **changes: object) -> Settings:
+    """Production mode against the local key server; replies may go to the fake connector on 127.0.0.1."""
+    values: dict[str, object] = {
+        "app_id": APP_ID, "app_password": "not-a-real-secret", "app_tenant_id": activities.TENANT,
+        "allowed_tenants": (activities.TENANT,), "service_url_hosts": ("127.0.0.1",),
+        "openid_metadata_url": keys.metadata_url, "key_fetch_timeout": 1.0, "metrics_port": 0,
+        "hr_direct_url": HR_DIRECT_URL,
+    }
+    return Settings.model_validate(values | changes)
+
+
+@pytest_asyncio.fixture
+async def production_client(keys: KeyServer) -> AsyncIterator[TestClient]:
+    """The real application in production mode, authenticating against the local key server."""
+    app = create_app(production_settings(keys), credentials_factory=FakeCredentialsFactory(APP_ID))
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         yield client

@@ -28,7 +28,7 @@ def free_port() -> int:
 
 def environment(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("Microsoft", "FAQBOT_"))}
-    return env | extra
+    return env | {"FAQBOT_LOCAL_MODE": "1", "FAQBOT_METRICS_PORT": "0"} | extra
 
 
 @pytest_asyncio.fixture
@@ -101,3 +101,62 @@ def test_bad_setting_is_named() -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "PORT" in result.stderr
+
+
+PRODUCTION = {
+    "MicrosoftAppId": "00000000-0000-4000-8000-0000000000b0",
+    "MicrosoftAppPassword": "not-a-real-secret",
+    "MicrosoftAppTenantId": "tenant-nhs",
+    "FAQBOT_ALLOWED_TENANTS": "tenant-nhs",
+}
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"FAQBOT_LOCAL_MODE": ""}, "FAQBOT_LOCAL_MODE=1"),
+        ({"FAQBOT_LOCAL_MODE": ""} | PRODUCTION | {"FAQBOT_ALLOWED_TENANTS": ""}, "FAQBOT_ALLOWED_TENANTS"),
+        ({"FAQBOT_LOCAL_MODE": ""} | PRODUCTION | {"MicrosoftAppPassword": ""}, "no credential"),
+        ({"FAQBOT_LOCAL_MODE": ""} | PRODUCTION | {"MicrosoftAppTenantId": ""}, "MicrosoftAppTenantId"),
+        (PRODUCTION, "FAQBOT_LOCAL_MODE cannot be combined with MicrosoftAppId"),
+    ],
+)
+def test_unsafe_configuration_refuses_to_start(env: dict[str, str], named: str) -> None:
+    result = subprocess.run([sys.executable, "app.py", "run"], cwd=ROOT, env=environment(**env),
+                            capture_output=True, text=True, timeout=5)
+    assert result.returncode == 2
+    assert named in result.stderr
+    assert "refusing to start" in result.stderr
+
+
+async def test_local_mode_is_reported_on_healthz_and_metrics_stay_on_loopback() -> None:
+    port, metrics_port = free_port(), free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "app.py", "run", cwd=ROOT,
+        env=environment(PORT=str(port), FAQBOT_METRICS_PORT=str(metrics_port)),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(100):
+                try:
+                    async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                        health = await response.json()
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            else:
+                pytest.fail("the bot did not start")
+            assert health["mode"] == "local"
+            assert "not authenticated" in health["warning"]
+            async with session.get(f"http://127.0.0.1:{port}/readyz") as response:
+                assert response.status == 200
+                assert (await response.json())["checks"] == {"corpus": True, "store": True}
+            async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
+                assert response.status == 404
+            async with session.get(f"http://127.0.0.1:{metrics_port}/metrics") as response:
+                assert response.status == 200
+                assert "faqbot_http_requests_total" in await response.text()
+    finally:
+        process.terminate()
+        await process.communicate()

@@ -39,7 +39,7 @@ async def two_instances(tmp_path: Path) -> AsyncIterator[tuple[TestClient, TestC
     async with database_url("postgresql", tmp_path) as url, AsyncExitStack() as stack:
         clients = []
         for _ in range(2):
-            app = create_app(Settings(database_url=url))
+            app = create_app(Settings(database_url=url, local_mode=True, metrics_port=0))
             clients.append(await stack.enter_async_context(TestClient(TestServer(app, host="127.0.0.1"))))
         yield clients[0], clients[1]
 

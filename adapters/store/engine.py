@@ -10,6 +10,7 @@ import asyncio
 import fcntl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -93,3 +94,16 @@ def _upgrade(connection: Connection) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     command.upgrade(config, "heads")
+
+
+@dataclass(frozen=True)
+class StoreReachable:
+    """Ready when the database answers a trivial query."""
+
+    engine: AsyncEngine
+    name: str = "store"
+
+    async def ready(self) -> bool:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return True

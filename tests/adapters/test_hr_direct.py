@@ -31,7 +31,8 @@ CREATE = "/v3/conversations"
 
 @asynccontextmanager
 async def serve(store_url: str, policy: RetryPolicy = FAST, **extra: str) -> AsyncIterator[TestClient]:
-    settings = Settings(database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", **extra)
+    settings = Settings(database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", local_mode=True,
+                        metrics_port=0, **extra)
     async with TestClient(TestServer(create_app(settings, outbox_policy=policy), host="127.0.0.1")) as client:
         yield client
 

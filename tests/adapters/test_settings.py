@@ -5,11 +5,55 @@ import pytest
 from adapters.settings import Settings, SettingsError
 
 
-def test_defaults_are_local_mode_on_loopback() -> None:
-    settings = Settings.from_env({})
+def test_local_mode_must_be_asked_for() -> None:
+    assert not Settings.from_env({}).local_mode
+    assert Settings.from_env({}).serving_problems()
+    settings = Settings.from_env({"FAQBOT_LOCAL_MODE": "1"})
     assert settings.local_mode
+    assert settings.serving_problems() == []
     assert settings.port == 3978
     assert settings.bind_host == "127.0.0.1"
+
+
+PRODUCTION = {
+    "MicrosoftAppId": "00000000-0000-0000-0000-000000000001",
+    "MicrosoftAppPassword": "secret",
+    "MicrosoftAppTenantId": "tenant-nhs",
+    "FAQBOT_ALLOWED_TENANTS": "tenant-nhs, tenant-two",
+}
+
+
+def test_production_with_everything_can_serve() -> None:
+    settings = Settings.from_env(PRODUCTION)
+    assert not settings.local_mode
+    assert settings.serving_problems() == []
+    assert settings.allowed_tenants == ("tenant-nhs", "tenant-two")
+    assert "smba.trafficmanager.net" in settings.service_url_hosts
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"MicrosoftAppPassword": ""}, "MicrosoftAppPassword"),
+        ({"MicrosoftAppTenantId": ""}, "MicrosoftAppTenantId"),
+        ({"FAQBOT_ALLOWED_TENANTS": " , "}, "FAQBOT_ALLOWED_TENANTS"),
+        ({"FAQBOT_LOCAL_MODE": "1"}, "FAQBOT_LOCAL_MODE"),
+    ],
+)
+def test_production_without_a_safeguard_names_it(change: dict[str, str], named: str) -> None:
+    problems = Settings.from_env(PRODUCTION | change).serving_problems()
+    assert any(named in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize(
+    "credential",
+    [
+        {"MicrosoftAppType": "UserAssignedMSI"},
+        {"MicrosoftAppCertificateThumbprint": "AB12", "MicrosoftAppCertificateKeyFile": "/run/secrets/bot.pem"},
+    ],
+)
+def test_managed_identity_or_certificate_is_a_credential(credential: dict[str, str]) -> None:
+    assert Settings.from_env(PRODUCTION | {"MicrosoftAppPassword": ""} | credential).serving_problems() == []
 
 
 def test_bot_framework_variables() -> None:
@@ -23,6 +67,9 @@ def test_bot_framework_variables() -> None:
     })
     assert not settings.local_mode
     assert settings.bind_host == "0.0.0.0"
+    assert settings.serving_problems() == [
+        "FAQBOT_ALLOWED_TENANTS is not set: list the Entra tenant id(s) allowed to use the bot"
+    ]
     assert (settings.port, settings.answer_threshold, settings.app_tenant_id) == (8080, 0.9, "tenant")
     assert "secret" not in repr(settings)
 

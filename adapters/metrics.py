@@ -1,0 +1,114 @@
+"""Prometheus-format metrics: counters and one latency histogram, in the text exposition format.
+
+Labels are fixed vocabularies (status codes, outcome names, reason codes), never user data.
+Served on a separate loopback listener (see `metrics_routes`), not on the public bot port.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+Labels = tuple[tuple[str, str], ...]
+
+
+@dataclass
+class Counter:
+    name: str
+    help: str
+    values: dict[Labels, float] = field(default_factory=dict)
+
+    def inc(self, amount: float = 1.0, **labels: str) -> None:
+        key = tuple(sorted(labels.items()))
+        self.values[key] = self.values.get(key, 0.0) + amount
+
+    def value(self, **labels: str) -> float:
+        return self.values.get(tuple(sorted(labels.items())), 0.0)
+
+    def render(self) -> Iterable[str]:
+        yield f"# HELP {self.name} {self.help}"
+        yield f"# TYPE {self.name} counter"
+        if not self.values:
+            yield f"{self.name} 0"
+        for labels, value in sorted(self.values.items()):
+            yield f"{self.name}{_labels(labels)} {_number(value)}"
+
+
+@dataclass
+class Histogram:
+    name: str
+    help: str
+    buckets: tuple[float, ...] = LATENCY_BUCKETS
+    counts: list[int] = field(default_factory=list)
+    total: float = 0.0
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        self.counts = [0] * len(self.buckets)
+
+    def observe(self, value: float) -> None:
+        index = bisect.bisect_left(self.buckets, value)
+        if index < len(self.counts):
+            self.counts[index] += 1
+        self.total += value
+        self.count += 1
+
+    def render(self) -> Iterable[str]:
+        yield f"# HELP {self.name} {self.help}"
+        yield f"# TYPE {self.name} histogram"
+        cumulative = 0
+        for bound, count in zip(self.buckets, self.counts, strict=True):
+            cumulative += count
+            yield f'{self.name}_bucket{{le="{bound}"}} {cumulative}'
+        yield f'{self.name}_bucket{{le="+Inf"}} {self.count}'
+        yield f"{self.name}_sum {_number(self.total)}"
+        yield f"{self.name}_count {self.count}"
+
+
+class Metrics:
+    """Everything the bot counts. One instance per application."""
+
+    def __init__(self) -> None:
+        self.requests = Counter("faqbot_http_requests_total", "HTTP requests to /api/messages by status code.")
+        self.latency = Histogram("faqbot_http_request_duration_seconds",
+                                 "Time to answer a request to /api/messages.")
+        self.answers = Counter("faqbot_answers_total", "Replies to staff messages by outcome.")
+        self.escalations = Counter("faqbot_escalations_total", "Questions escalated to HR Direct.")
+        self.rejections = Counter("faqbot_rejected_requests_total", "Requests refused by authentication or policy, by reason.")
+        self.outbound_retries = Counter("faqbot_outbound_retries_total",
+                                        "Bot Connector calls retried, by the status that caused the retry.")
+
+    def retried(self, status: int) -> None:
+        """`RetryObserver` for outbound delivery."""
+        self.outbound_retries.inc(status=str(status))
+
+    def render(self) -> str:
+        parts = (self.requests, self.latency, self.answers, self.escalations, self.rejections, self.outbound_retries)
+        return "\n".join(line for metric in parts for line in metric.render()) + "\n"
+
+
+def metrics_routes(metrics: Metrics) -> list[web.RouteDef]:
+    async def expose(_request: web.Request) -> web.Response:
+        return web.Response(text=metrics.render(), content_type="text/plain", charset="utf-8",
+                            headers={"X-Content-Type-Options": "nosniff"})
+
+    return [web.get("/metrics", expose)]
+
+
+def _labels(labels: Labels) -> str:
+    if not labels:
+        return ""
+    inner = ",".join(f'{key}="{_escape(value)}"' for key, value in labels)
+    return "{" + inner + "}"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else repr(value)

@@ -1,0 +1,152 @@
+"""Delivery to the Bot Connector: retries on throttling and gateway errors, paced per conversation.
+
+botframework-connector 4.17.1 tries each send once. Teams asks bots to retry 429, 412, 502 and
+504 with jittered exponential backoff, honouring Retry-After, and limits each bot to 7 sends per
+second (8 per 2 s, 60 per 30 s) per conversation. `OutboundDelivery.deliver` wraps one HTTP
+attempt function with both; it knows nothing of Bot Framework types.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Protocol, TypeVar
+
+RETRYABLE_STATUSES = frozenset({412, 429, 502, 504})
+# Teams' published per-conversation send limits: (window seconds, max sends in it).
+TEAMS_CONVERSATION_LIMITS = ((1.0, 7), (2.0, 8), (30.0, 60))
+# Teams' per-app-per-tenant ceiling is 50 RPS (30 in an older revision): plan for 30.
+TEAMS_APP_LIMITS = ((1.0, 30),)
+MAX_OUTBOUND_BYTES = 28 * 1024
+
+Response = TypeVar("Response")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """At most `max_attempts` tries, all started within `budget` seconds of the first.
+
+    Delay before retry n (1-based) is `base_delay * 2**(n-1)`, capped at `max_delay`, randomised
+    by ±`jitter`; a Retry-After header replaces it when longer. A Retry-After that would overrun
+    the budget ends the retries (the caller sees the failure, not a late duplicate).
+    """
+
+    max_attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    jitter: float = 0.2
+    budget: float = 12.0
+
+    def backoff(self, retry: int, rng: random.Random) -> float:
+        delay = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
+        return delay * (1 + rng.uniform(-self.jitter, self.jitter))
+
+
+class RetryObserver(Protocol):
+    def retried(self, status: int) -> None: ...
+
+
+@dataclass
+class SlidingWindowPacer:
+    """Waits until one more send fits every (window, limit) pair, per key."""
+
+    limits: tuple[tuple[float, int], ...]
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    max_keys: int = 10_000
+    _sent: dict[str, deque[float]] = field(default_factory=dict)
+
+    async def acquire(self, key: str) -> None:
+        longest = max(window for window, _ in self.limits)
+        while True:
+            now = self.clock()
+            sent = self._sent.setdefault(key, deque())
+            while sent and now - sent[0] >= longest:
+                sent.popleft()
+            wait = 0.0
+            for window, limit in self.limits:
+                recent = [t for t in sent if now - t < window]
+                if len(recent) >= limit:
+                    wait = max(wait, recent[-limit] + window - now)
+            if wait <= 0:
+                sent.append(now)
+                self._forget_idle(now, longest)
+                return
+            await self.sleep(wait)
+
+    def _forget_idle(self, now: float, longest: float) -> None:
+        if len(self._sent) <= self.max_keys:
+            return
+        for key in [k for k, times in self._sent.items() if not times or now - times[-1] >= longest]:
+            del self._sent[key]
+
+
+@dataclass
+class OutboundDelivery:
+    """Sends with pacing and retries. `attempt` performs one HTTP call and returns its response;
+    `status_of` reads (status, Retry-After header) from it."""
+
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    conversation_pacer: SlidingWindowPacer = field(
+        default_factory=lambda: SlidingWindowPacer(TEAMS_CONVERSATION_LIMITS))
+    app_pacer: SlidingWindowPacer = field(default_factory=lambda: SlidingWindowPacer(TEAMS_APP_LIMITS))
+    observer: RetryObserver | None = None
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    rng: random.Random = field(default_factory=random.Random)
+
+    async def deliver(
+        self,
+        conversation: str | None,
+        attempt: Callable[[], Awaitable[Response]],
+        status_of: Callable[[Response], tuple[int, str | None]],
+    ) -> Response:
+        """The first non-retryable response, or the last one when the attempts or budget run out."""
+        started = self.clock()
+        retry = 0
+        while True:
+            if conversation is not None:
+                await self.conversation_pacer.acquire(conversation)
+            await self.app_pacer.acquire("app")
+            response = await attempt()
+            status, retry_after = status_of(response)
+            retry += 1
+            if status not in RETRYABLE_STATUSES or retry >= self.policy.max_attempts:
+                return response
+            delay = max(self.policy.backoff(retry, self.rng), parse_retry_after(retry_after) or 0.0)
+            if self.clock() - started + delay > self.policy.budget:
+                return response
+            if self.observer is not None:
+                self.observer.retried(status)
+            await self.sleep(delay)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def conversation_of(path: str) -> str | None:
+    """The conversation id segment of a connector URL path `/v3/conversations/{id}/...`."""
+    parts = path.split("/")
+    try:
+        index = parts.index("conversations")
+    except ValueError:
+        return None
+    return parts[index + 1] if len(parts) > index + 2 and parts[index + 1] else None
