@@ -1,6 +1,6 @@
 """Composition root: builds the bot from settings and runs it. Nothing happens at import time.
 
-Usage: `python app.py [run|chat]` (or the `faqbot` console script).
+Usage: `python app.py [run|chat|eval FILE]` (or the `faqbot` console script).
 """
 
 from __future__ import annotations
@@ -11,17 +11,21 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from aiohttp import web
 
 from adapters.bot_framework import BotFrameworkGateway, build_adapter
 from adapters.console import chat
+from adapters.evaluation_report import run_evaluation
 from adapters.http import MAX_BODY_BYTES, create_routes
 from adapters.settings import Settings, SettingsError
 from adapters.structured_log import configure_logging
 from adapters.teams_handler import FaqBot
 from bot import CardSettings, Dialogue, DialogueSettings
+from bot.evaluation import Targets
 from knowledge import CorpusError, Matcher, load_corpus
+from knowledge.evaluation import LabelledSetError
 
 log = logging.getLogger("faqbot")
 
@@ -29,6 +33,10 @@ log = logging.getLogger("faqbot")
 def build_dialogue(settings: Settings) -> Dialogue:
     """The dialogue over the configured corpus; raises CorpusError for a bad corpus."""
     matcher = Matcher(load_corpus(settings.corpus_dir))
+    return _dialogue(matcher, settings)
+
+
+def _dialogue(matcher: Matcher, settings: Settings) -> Dialogue:
     return Dialogue(
         matcher,
         DialogueSettings(
@@ -70,6 +78,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="serve the bot on /api/messages (default)")
     commands.add_parser("chat", help="chat with the bot in this terminal")
+    evaluate = commands.add_parser("eval", help="measure matching on a labelled question file")
+    evaluate.add_argument("file", type=Path, help="YAML list of {q, expect} (entry id or out-of-scope)")
+    evaluate.add_argument("--corpus", type=Path, help="corpus folder (default: FAQBOT_CORPUS_DIR)")
+    evaluate.add_argument("--summary-only", action="store_true", help="rates and confusions, no question text")
+    evaluate.add_argument("--gate", action="store_true", help="exit 1 when a target below is missed")
+    evaluate.add_argument("--min-correct", type=float, default=Targets.min_correct)
+    evaluate.add_argument("--max-wrong", type=float, default=Targets.max_wrong)
+    evaluate.add_argument("--min-escalated", type=float, default=Targets.min_escalated)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(os.environ)
@@ -78,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level)
     try:
+        if args.command == "eval":
+            return _evaluate(args, settings)
         if args.command == "chat":
             asyncio.run(chat(build_dialogue(settings), card_settings(settings), sys.stdin, sys.stdout))
         else:
@@ -86,6 +104,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"faqbot: the corpus cannot be served: {exc}", file=sys.stderr)
         return 3
     return 0
+
+
+def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    corpus = load_corpus(args.corpus or settings.corpus_dir)
+    targets = Targets(args.min_correct, args.max_wrong, args.min_escalated) if args.gate else None
+    try:
+        met = asyncio.run(
+            run_evaluation(
+                _dialogue(Matcher(corpus), settings), corpus, args.file,
+                out=sys.stdout, err=sys.stderr, show_failures=not args.summary_only, targets=targets,
+            )
+        )
+    except LabelledSetError as exc:
+        print(f"faqbot: the labelled file cannot be used: {exc}", file=sys.stderr)
+        return 2
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
