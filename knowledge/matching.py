@@ -1,8 +1,29 @@
-"""Rank corpus entries against a staff question. The only place rapidfuzz is configured."""
+"""Rank corpus entries against a staff question. The only place rapidfuzz is configured.
+
+How a confidence is made (all on normalised tokens, see `knowledge.normalize`):
+
+- every word has a weight: its inverse document frequency over entries (BM25's form), so
+  'tiktok' or 'testimonial' count far more than 'policy' or 'social_media'; a word the corpus
+  has never seen weighs most, because it usually means the question is about something else;
+- a word the corpus has never seen but that is a near spelling of a corpus word (rapidfuzz
+  ratio) is read as that word, for slightly less credit ('testimonal' -> 'testimonial');
+- **phrase similarity**: the weighted Dice overlap between the question and the closest of the
+  entry's curated phrasings (its question and alternates);
+- **coverage**: the weighted share of the question's words the entry explains anywhere: fully
+  when curated (question, alternates, keywords), partly when only its answer uses the word.
+
+The confidence is a blend of the two, in [0, 1]. It is high only when a curated phrasing says
+nearly what the staff member said AND nothing important in the question is left unexplained;
+an unknown, weighty word ('payslip', 'password') pulls it down, which is what keeps
+out-of-scope questions that share a few words with an entry from being answered.
+"""
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -14,22 +35,62 @@ from knowledge.normalize import Normalizer
 class MatchingSettings:
     """Tuning of the matcher; confidence below `score_cutoff` is never returned."""
 
-    score_cutoff: float = 0.35
+    score_cutoff: float = 0.2
+    phrase_share: float = 0.6
+    """Weight of phrase similarity in the confidence; the rest is coverage."""
+    answer_credit: float = 0.5
+    """How much a question word counts when an entry's answer, but none of its phrasings, uses it."""
+    typo_similarity: float = 84.0
+    """rapidfuzz ratio (0-100) from which an unknown word is read as a corpus word."""
+    typo_credit: float = 0.8
+    """How much a word read through a typo correction counts."""
+    typo_min_length: int = 5
+    """Shorter unknown words are left alone: too many real words are one letter from another."""
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    owner: int
+    mass: float
 
 
 class Matcher:
-    """Fuzzy matcher over each entry's question and alternates."""
+    """Weighted-overlap matcher over each entry's phrasings, keywords and answer text."""
 
     def __init__(self, corpus: Corpus, settings: MatchingSettings | None = None) -> None:
         self._corpus = corpus
         self._settings = settings or MatchingSettings()
         self._normalizer = Normalizer(corpus.synonyms)
-        self._texts: list[str] = []
-        self._owners: list[int] = []
+        tokens = self._normalizer.tokens
+        phrases: list[tuple[int, frozenset[str]]] = []
+        curated: list[set[str]] = []
+        answers: list[set[str]] = []
         for index, entry in enumerate(corpus.entries):
-            for phrase in (entry.question, *entry.alternates):
-                self._texts.append(" ".join(self._normalizer.tokens(phrase)))
-                self._owners.append(index)
+            entry_phrases = [frozenset(tokens(p)) for p in (entry.question, *entry.alternates)]
+            phrases.extend((index, p) for p in entry_phrases if p)
+            words = set().union(*entry_phrases, *(tokens(k) for k in entry.keywords))
+            curated.append(words)
+            answers.append(set(tokens(entry.answer)) - words)
+        documents = len(corpus.entries)
+        frequency: dict[str, int] = defaultdict(int)
+        for words, answer in zip(curated, answers, strict=True):
+            for word in words | answer:
+                frequency[word] += 1
+        self._weight = {w: _idf(documents, df) for w, df in frequency.items()}
+        self._unknown_weight = _idf(documents, 0)
+        self._phrases = tuple(_Phrase(owner, self._mass(words)) for owner, words in phrases)
+        self._phrase_postings: dict[str, list[int]] = defaultdict(list)
+        for position, (_, words) in enumerate(phrases):
+            for word in words:
+                self._phrase_postings[word].append(position)
+        self._entry_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for index, (words, answer) in enumerate(zip(curated, answers, strict=True)):
+            for word in words:
+                self._entry_postings[word].append((index, 1.0))
+            for word in answer:
+                self._entry_postings[word].append((index, self._settings.answer_credit))
+        self._vocabulary = tuple(sorted(self._weight))
+        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
     @property
     def corpus(self) -> Corpus:
@@ -37,26 +98,67 @@ class Matcher:
 
     def rank(self, question: str, *, limit: int = 3) -> tuple[Match, ...]:
         """Best entries for `question`, highest confidence first; empty when none reaches the cutoff."""
-        query = " ".join(self._normalizer.tokens(question))
+        query = self._query(question)
         if not query:
             return ()
-        hits = process.extract(
-            query,
-            self._texts,
-            scorer=fuzz.token_set_ratio,
-            processor=None,  # both sides are already normalised by Normalizer
-            score_cutoff=self._settings.score_cutoff * 100,
-            limit=None,
+        total = sum(self._weight.get(word, self._unknown_weight) for word in query)
+        phrase_hits: dict[int, float] = defaultdict(float)
+        coverage: dict[int, float] = defaultdict(float)
+        for word, credit in query.items():
+            weight = self._weight.get(word)
+            if weight is None:
+                continue
+            for position in self._phrase_postings.get(word, ()):
+                phrase_hits[position] += weight * credit
+            for index, found in self._entry_postings[word]:
+                coverage[index] += weight * credit * found
+        similarity: dict[int, float] = defaultdict(float)
+        for position, hit in phrase_hits.items():
+            phrase = self._phrases[position]
+            dice = 2 * hit / (total + phrase.mass)
+            if dice > similarity[phrase.owner]:
+                similarity[phrase.owner] = dice
+        share = self._settings.phrase_share
+        scored = [
+            (share * similarity.get(index, 0.0) + (1 - share) * covered / total, index)
+            for index, covered in coverage.items()
+        ]
+        scored.sort(reverse=True)
+        cutoff = self._settings.score_cutoff
+        return tuple(
+            Match(entry=self._corpus.entries[index], confidence=min(1.0, confidence))
+            for confidence, index in scored[:limit]
+            if confidence >= cutoff
         )
-        best: dict[int, float] = {}
-        for text, score, position in hits:
-            # token_set_ratio is 100 for any subset; blend in word order so a fuller match wins ties.
-            blended = (score + fuzz.token_sort_ratio(query, text, processor=None)) / 200
-            owner = self._owners[position]
-            best[owner] = max(best.get(owner, 0.0), blended)
-        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:limit]
-        return tuple(Match(entry=self._corpus.entries[i], confidence=c) for i, c in ranked)
 
     def entry(self, entry_id: str) -> Entry | None:
         """The corpus entry with `entry_id`, or None."""
         return self._corpus.entry(entry_id)
+
+    def _query(self, question: str) -> dict[str, float]:
+        """Question words with the credit each may earn (less when read through a typo)."""
+        query: dict[str, float] = {}
+        for word in self._normalizer.tokens(question):
+            credit = 1.0
+            if word not in self._weight:
+                corrected = self._correct(word)
+                if corrected is not None:
+                    word, credit = corrected, self._settings.typo_credit
+            query[word] = max(query.get(word, 0.0), credit)
+        return query
+
+    def _correct_uncached(self, word: str) -> str | None:
+        if len(word) < self._settings.typo_min_length or not word.isalpha():
+            return None
+        found = process.extractOne(
+            word, self._vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=self._settings.typo_similarity
+        )
+        return found[0] if found else None
+
+    def _mass(self, words: frozenset[str]) -> float:
+        return sum(self._weight[word] for word in words)
+
+
+def _idf(documents: int, frequency: int) -> float:
+    """BM25's inverse document frequency: rare words weigh more, a word in every entry almost nothing."""
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
