@@ -46,6 +46,8 @@ class MatchingSettings:
     """How much a word read through a typo correction counts."""
     typo_min_length: int = 5
     """Shorter unknown words are left alone: too many real words are one letter from another."""
+    unknown_weight: float = 1.0
+    """Weight of a word the corpus never uses, relative to the weight of a word only one entry uses."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class Matcher:
             for word in words | answer:
                 frequency[word] += 1
         self._weight = {w: _idf(documents, df) for w, df in frequency.items()}
-        self._unknown_weight = _idf(documents, 0)
+        self._unknown_weight = self._settings.unknown_weight * _idf(documents, 1)
         self._phrases = tuple(_Phrase(owner, self._mass(words)) for owner, words in phrases)
         self._phrase_postings: dict[str, list[int]] = defaultdict(list)
         for position, (_, words) in enumerate(phrases):
@@ -101,6 +103,25 @@ class Matcher:
         query = self._query(question)
         if not query:
             return ()
+        share = self._settings.phrase_share
+        scored = [
+            (share * similarity + (1 - share) * coverage, index)
+            for index, (similarity, coverage) in self._evidence(query).items()
+        ]
+        scored.sort(reverse=True)
+        cutoff = self._settings.score_cutoff
+        return tuple(
+            Match(entry=self._corpus.entries[index], confidence=min(1.0, confidence))
+            for confidence, index in scored[:limit]
+            if confidence >= cutoff
+        )
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """The corpus entry with `entry_id`, or None."""
+        return self._corpus.entry(entry_id)
+
+    def _evidence(self, query: dict[str, float]) -> dict[int, tuple[float, float]]:
+        """(phrase similarity, coverage) of every entry sharing a word with `query`."""
         total = sum(self._weight.get(word, self._unknown_weight) for word in query)
         phrase_hits: dict[int, float] = defaultdict(float)
         coverage: dict[int, float] = defaultdict(float)
@@ -118,22 +139,7 @@ class Matcher:
             dice = 2 * hit / (total + phrase.mass)
             if dice > similarity[phrase.owner]:
                 similarity[phrase.owner] = dice
-        share = self._settings.phrase_share
-        scored = [
-            (share * similarity.get(index, 0.0) + (1 - share) * covered / total, index)
-            for index, covered in coverage.items()
-        ]
-        scored.sort(reverse=True)
-        cutoff = self._settings.score_cutoff
-        return tuple(
-            Match(entry=self._corpus.entries[index], confidence=min(1.0, confidence))
-            for confidence, index in scored[:limit]
-            if confidence >= cutoff
-        )
-
-    def entry(self, entry_id: str) -> Entry | None:
-        """The corpus entry with `entry_id`, or None."""
-        return self._corpus.entry(entry_id)
+        return {index: (similarity.get(index, 0.0), covered / total) for index, covered in coverage.items()}
 
     def _query(self, question: str) -> dict[str, float]:
         """Question words with the credit each may earn (less when read through a typo)."""

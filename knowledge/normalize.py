@@ -29,7 +29,10 @@ STOPWORDS = frozenset(
     wanted needed ok okay really actually basically just tbh btw fyi lol guys team's thing things
     stuff bit lot lots anything something everything say says said let yes yeah hiya morning
     afternoon evening wonder query re etc eg ie e g whether still even though although because
-    while whilst am pm x xx""".split()
+    while whilst am pm xx whats thats theres heres hows whos wheres whens isnt arent wasnt werent
+    doesnt didnt cant couldnt wont wouldnt shouldnt havent hasnt theyre theyve weve youve youd
+    theyd hed shed its someones somewhere anywhere anyone anybody everyone everybody something
+    somethings fine great now real true big vs via per ur u r""".split()
 )
 
 # Stems that the suffix rules would get wrong.
