@@ -91,7 +91,14 @@ class Matcher:
                 self._entry_postings[word].append((index, 1.0))
             for word in answer:
                 self._entry_postings[word].append((index, self._settings.answer_credit))
-        self._vocabulary = tuple(sorted(self._weight))
+        # Misspellings are compared with words as written (and synonym variants), not with stems.
+        spellings: dict[str, str] = {}
+        for entry in corpus.entries:
+            for text in (entry.question, *entry.alternates, *entry.keywords, entry.answer):
+                spellings.update(self._normalizer.words(text))
+        spellings.update(self._normalizer.variants())
+        self._spellings = {word: token for word, token in spellings.items() if token in self._weight}
+        self._vocabulary = tuple(sorted(self._spellings))
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
     @property
@@ -144,10 +151,10 @@ class Matcher:
     def _query(self, question: str) -> dict[str, float]:
         """Question words with the credit each may earn (less when read through a typo)."""
         query: dict[str, float] = {}
-        for word in self._normalizer.tokens(question):
+        for written, word in self._normalizer.words(question):
             credit = 1.0
             if word not in self._weight:
-                corrected = self._correct(word)
+                corrected = self._correct(written)
                 if corrected is not None:
                     word, credit = corrected, self._settings.typo_credit
             query[word] = max(query.get(word, 0.0), credit)
@@ -159,7 +166,7 @@ class Matcher:
         found = process.extractOne(
             word, self._vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=self._settings.typo_similarity
         )
-        return found[0] if found else None
+        return self._spellings[found[0]] if found else None
 
     def _mass(self, words: frozenset[str]) -> float:
         return sum(self._weight[word] for word in words)

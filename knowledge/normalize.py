@@ -106,7 +106,15 @@ class Normalizer:
 
     def tokens(self, text: str, *, keep_stopwords: bool = False) -> list[str]:
         """Stemmed tokens of `text`; stopwords dropped unless asked for. Synonym tokens are not stemmed."""
+        return [token for _, token in self.words(text, keep_stopwords=keep_stopwords)]
+
+    def words(self, text: str, *, keep_stopwords: bool = False) -> list[tuple[str, str]]:
+        """(word as written, folded; its token) pairs, so a misspelt word can be compared as written."""
         words = self.text(text).split()
         if not keep_stopwords:
             words = [w for w in words if w not in STOPWORDS]
-        return [w if w in self._canonical else stem(w) for w in words]
+        return [(w, w if w in self._canonical else stem(w)) for w in words]
+
+    def variants(self) -> dict[str, str]:
+        """Every folded synonym variant and the token it becomes."""
+        return dict(self._variants)
