@@ -20,8 +20,10 @@ out-of-scope questions that share a few words with an entry from being answered.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,11 +50,14 @@ class MatchingSettings:
     """Shorter unknown words are left alone: too many real words are one letter from another."""
     unknown_weight: float = 1.0
     """Weight of a word the corpus never uses, relative to the weight of a word only one entry uses."""
+    candidate_postings: int = 1000
+    """How many postings may be read to find candidates before commoner words stop adding new ones."""
 
 
 @dataclass(frozen=True)
 class _Phrase:
     owner: int
+    words: frozenset[str]
     mass: float
 
 
@@ -63,39 +68,39 @@ class Matcher:
         self._corpus = corpus
         self._settings = settings or MatchingSettings()
         self._normalizer = Normalizer(corpus.synonyms)
-        tokens = self._normalizer.tokens
+        spellings: dict[str, str] = {}
+
+        def tokens(text: str) -> list[str]:
+            pairs = self._normalizer.words(text)
+            spellings.update(pairs)
+            return [token for _, token in pairs]
+
         phrases: list[tuple[int, frozenset[str]]] = []
-        curated: list[set[str]] = []
-        answers: list[set[str]] = []
+        self._curated: list[frozenset[str]] = []
+        self._answers: list[frozenset[str]] = []
         for index, entry in enumerate(corpus.entries):
             entry_phrases = [frozenset(tokens(p)) for p in (entry.question, *entry.alternates)]
             phrases.extend((index, p) for p in entry_phrases if p)
-            words = set().union(*entry_phrases, *(tokens(k) for k in entry.keywords))
-            curated.append(words)
-            answers.append(set(tokens(entry.answer)) - words)
+            words = frozenset().union(*entry_phrases, *(tokens(k) for k in entry.keywords))
+            self._curated.append(words)
+            self._answers.append(frozenset(tokens(entry.answer)) - words)
         documents = len(corpus.entries)
         frequency: dict[str, int] = defaultdict(int)
-        for words, answer in zip(curated, answers, strict=True):
+        for words, answer in zip(self._curated, self._answers, strict=True):
             for word in words | answer:
                 frequency[word] += 1
         self._weight = {w: _idf(documents, df) for w, df in frequency.items()}
         self._unknown_weight = self._settings.unknown_weight * _idf(documents, 1)
-        self._phrases = tuple(_Phrase(owner, self._mass(words)) for owner, words in phrases)
+        self._phrases = tuple(_Phrase(owner, words, self._mass(words)) for owner, words in phrases)
         self._phrase_postings: dict[str, list[int]] = defaultdict(list)
         for position, (_, words) in enumerate(phrases):
             for word in words:
                 self._phrase_postings[word].append(position)
-        self._entry_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for index, (words, answer) in enumerate(zip(curated, answers, strict=True)):
+        self._curated_postings: dict[str, list[int]] = defaultdict(list)
+        for index, words in enumerate(self._curated):
             for word in words:
-                self._entry_postings[word].append((index, 1.0))
-            for word in answer:
-                self._entry_postings[word].append((index, self._settings.answer_credit))
+                self._curated_postings[word].append(index)
         # Misspellings are compared with words as written (and synonym variants), not with stems.
-        spellings: dict[str, str] = {}
-        for entry in corpus.entries:
-            for text in (entry.question, *entry.alternates, *entry.keywords, entry.answer):
-                spellings.update(self._normalizer.words(text))
         spellings.update(self._normalizer.variants())
         self._spellings = {word: token for word, token in spellings.items() if token in self._weight}
         self._vocabulary = tuple(sorted(self._spellings))
@@ -115,11 +120,10 @@ class Matcher:
             (share * similarity + (1 - share) * coverage, index)
             for index, (similarity, coverage) in self._evidence(query).items()
         ]
-        scored.sort(reverse=True)
         cutoff = self._settings.score_cutoff
         return tuple(
             Match(entry=self._corpus.entries[index], confidence=min(1.0, confidence))
-            for confidence, index in scored[:limit]
+            for confidence, index in heapq.nlargest(limit, scored)
             if confidence >= cutoff
         )
 
@@ -128,25 +132,48 @@ class Matcher:
         return self._corpus.entry(entry_id)
 
     def _evidence(self, query: dict[str, float]) -> dict[int, tuple[float, float]]:
-        """(phrase similarity, coverage) of every entry sharing a word with `query`."""
-        total = sum(self._weight.get(word, self._unknown_weight) for word in query)
-        phrase_hits: dict[int, float] = defaultdict(float)
-        coverage: dict[int, float] = defaultdict(float)
-        for word, credit in query.items():
-            weight = self._weight.get(word)
-            if weight is None:
-                continue
-            for position in self._phrase_postings.get(word, ()):
-                phrase_hits[position] += weight * credit
-            for index, found in self._entry_postings[word]:
-                coverage[index] += weight * credit * found
-        similarity: dict[int, float] = defaultdict(float)
-        for position, hit in phrase_hits.items():
+        """(phrase similarity, coverage) of the entries whose curated words share a word with `query`.
+
+        An entry matched only through its answer text is not a candidate: its confidence could not
+        exceed `(1 - phrase_share) * answer_credit`. Candidates come from the postings of the
+        weightiest words first; when the next word would take the postings read past
+        `candidate_postings`, it and commoner words only add to candidates already
+        found (they weigh too little to lift an entry on their own). On a small corpus every
+        posting is read and the result is exact.
+        """
+        weight = self._weight
+        total = sum(weight.get(word, self._unknown_weight) for word in query)
+        known = sorted((w for w in query if w in weight), key=weight.__getitem__, reverse=True)
+        value = {w: weight[w] * query[w] for w in known}
+        budget = self._settings.candidate_postings
+        phrases: set[int] = set()
+        for position, word in enumerate(known):
+            postings: Collection[int] = self._phrase_postings.get(word, ())
+            if len(postings) > budget:
+                if position or len(known) == 1:
+                    break
+                # Even the weightiest word is everywhere: start from phrases holding the two weightiest.
+                postings = set(postings).intersection(self._phrase_postings.get(known[1], ()))
+            phrases.update(postings)
+            budget -= len(postings)
+        entries = {self._phrases[position].owner for position in phrases}
+        for word in known[:1]:
+            entries.update(self._curated_postings.get(word, ()))
+        similarity: dict[int, float] = {}
+        for position in phrases:
             phrase = self._phrases[position]
+            hit = sum(value[w] for w in phrase.words.intersection(value))
             dice = 2 * hit / (total + phrase.mass)
-            if dice > similarity[phrase.owner]:
+            if dice > similarity.get(phrase.owner, 0.0):
                 similarity[phrase.owner] = dice
-        return {index: (similarity.get(index, 0.0), covered / total) for index, covered in coverage.items()}
+        answer_credit = self._settings.answer_credit
+        evidence = {}
+        for index in entries:
+            curated, answer = self._curated[index], self._answers[index]
+            covered = sum(value[w] for w in curated.intersection(value))
+            covered += answer_credit * sum(value[w] for w in answer.intersection(value))
+            evidence[index] = (similarity.get(index, 0.0), covered / total)
+        return evidence
 
     def _query(self, question: str) -> dict[str, float]:
         """Question words with the credit each may earn (less when read through a typo)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _SPACE = re.compile(r"\s+")
@@ -39,6 +40,7 @@ STOPWORDS = frozenset(
 _STEM_EXCEPTIONS = {"using": "use", "used": "use", "uses": "use", "news": "news", "bus": "bus"}
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stem: plurals and -ing/-ed endings removed, a final 'e' dropped.
 
@@ -92,8 +94,10 @@ class Normalizer:
 
     @staticmethod
     def _fold(text: str) -> str:
-        text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.translate(_APOSTROPHES)
+        if not text.isascii():
+            text = unicodedata.normalize("NFKD", text)
+            text = "".join(ch for ch in text if not unicodedata.combining(ch))
         text = text.lower().replace("'", "")
         return _SPACE.sub(" ", _PUNCTUATION.sub(" ", text)).strip()
 
