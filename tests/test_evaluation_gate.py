@@ -15,10 +15,11 @@ from knowledge.evaluation import load_labelled
 
 HELDOUT = Path(__file__).resolve().parent.parent / "eval" / "heldout.yaml"
 
-# The product's targets are Targets() (95% correct, <= 1% wrong, >= 97% escalated). The gate is
-# set at what the shipped matcher achieves on the held-out set, so a regression fails CI; raise it
-# towards the targets as matching improves.
-GATE = Targets(min_correct=0.0, max_wrong=1.0, min_escalated=0.0)
+# The product's targets are Targets() (95% correct, <= 1% wrong, >= 97% escalated) and are NOT yet
+# met on the held-out set: the shipped matcher measured 64.3% correct, 4.1% wrong and 93.2%
+# escalated (24.6% of in-scope questions get "Did you mean…?" instead). The gate sits just below
+# those figures so a regression fails CI; raise it towards Targets() as matching improves.
+GATE = Targets(min_correct=0.62, max_wrong=0.05, min_escalated=0.90)
 
 
 async def test_heldout_set_meets_the_gate(corpus: Corpus, matcher: Matcher) -> None:

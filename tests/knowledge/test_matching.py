@@ -61,18 +61,24 @@ def test_an_unknown_weighty_word_lowers_confidence(matcher: Matcher) -> None:
 
 
 def test_a_word_only_in_the_answer_counts_less_than_a_curated_one(corpus: Corpus) -> None:
-    # 'detrimental' appears only in the answer of Q1; give it to another entry's keywords and
-    # that entry must overtake Q1.
-    entry = corpus.entry("liking-posts")
-    assert entry is not None
-    boosted = corpus.model_copy(
+    # 'detrimental' appears only in the answer of Q1; once curated as a keyword it counts fully.
+    entry = corpus.entry("sickness-absence-checking-in")
+    assert entry is not None and "detrimental" in entry.answer
+    curated = corpus.model_copy(
         update={"entries": tuple(
             e.model_copy(update={"keywords": (*e.keywords, "detrimental")}) if e.id == entry.id else e
             for e in corpus.entries
         )}
     )
-    assert Matcher(corpus).rank("detrimental", limit=1)[0].entry.id == "sickness-absence-checking-in"
-    assert Matcher(boosted).rank("detrimental", limit=1)[0].entry.id == entry.id
+    question = "off sick and posting, is that detrimental"
+    (before,) = Matcher(corpus).rank(question, limit=1)
+    (after,) = Matcher(curated).rank(question, limit=1)
+    assert before.entry.id == after.entry.id == entry.id
+    assert after.confidence > before.confidence
+
+
+def test_an_entry_matched_only_through_its_answer_is_not_offered(matcher: Matcher) -> None:
+    assert matcher.rank("detrimental") == ()
 
 
 def test_settings_are_honoured(corpus: Corpus) -> None:
