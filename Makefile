@@ -35,5 +35,14 @@ $(AUDIT_VENV)/.installed:
 audit: $(STAMP) $(AUDIT_VENV)/.installed
 	$(BIN)/python security/audit.py $(BIN)/python $(AUDIT_VENV)/bin/pip-audit
 
+# Curators: run after editing the corpus. Tuning set with every failed question, then the held-out
+# set as the CI gate sees it (figures only).
+eval: $(STAMP)
+	$(BIN)/faqbot eval eval/tuning.yaml
+	$(BIN)/faqbot eval eval/heldout.yaml --summary-only
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_matching
+
 clean:
 	rm -rf $(VENV) $(AUDIT_VENV) .pytest_cache .hypothesis

@@ -1,6 +1,6 @@
 """Composition root: builds the bot from settings and runs it. Nothing happens at import time.
 
-Usage: `python app.py [run|chat|import|lint|reload]` (or the `faqbot` console script).
+Usage: `python app.py [run|chat|eval|import|lint|reload|purge|export-user|erase-user]` (or `faqbot`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from adapters.activity_policy import ActivityPolicy
 from adapters.bot_framework import BotFrameworkGateway, build_adapter
 from adapters.channel_auth import ChannelTokenValidator, KeySource, SigningKeys, SigningKeysUnavailable
 from adapters.console import chat
+from adapters.evaluation_report import run_evaluation
 from adapters.corpus_watch import CORPUS_WATCH, CorpusWatch, ReloadRequestError, request_reload, serve_reload_signal
 from adapters.http import MAX_BODY_BYTES, create_routes, metrics_middleware
 from adapters.import_command import run_import
@@ -44,6 +45,8 @@ from bot.ports import KnowledgeSource
 from knowledge import CorpusError, Matcher, load_corpus
 from knowledge.lint import LintSettings
 from knowledge.reloadable import ReloadableKnowledge
+from bot.evaluation import Targets
+from knowledge.evaluation import LabelledSetError
 
 log = logging.getLogger("faqbot")
 
@@ -208,6 +211,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("chat", help="chat with the bot in this terminal")
     _add_curation_commands(commands)
     _add_privacy_commands(commands)
+    evaluate = commands.add_parser("eval", help="measure matching on a labelled question file")
+    evaluate.add_argument("file", type=Path, help="YAML list of {q, expect} (entry id or out-of-scope)")
+    evaluate.add_argument("--corpus", type=Path, help="corpus folder (default: FAQBOT_CORPUS_DIR)")
+    evaluate.add_argument("--summary-only", action="store_true", help="rates and confusions, no question text")
+    evaluate.add_argument("--gate", action="store_true", help="exit 1 when a target below is missed")
+    evaluate.add_argument("--min-correct", type=float, default=Targets.min_correct)
+    evaluate.add_argument("--max-wrong", type=float, default=Targets.max_wrong)
+    evaluate.add_argument("--min-escalated", type=float, default=Targets.min_escalated)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(os.environ)
@@ -234,6 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("faqbot: refusing to start: see the Configuration section of README.md", file=sys.stderr)
         return 2
     try:
+        if args.command == "eval":
+            return _evaluate(args, settings)
         if args.command == "chat":
             asyncio.run(chat(build_dialogue(settings), card_settings(settings), sys.stdin, sys.stdout))
         else:
@@ -295,6 +308,22 @@ def _curate(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"asked the bot (process {pid}) to reload {corpus_dir}; its log says corpus_reloaded when done")
     return 0
+
+
+def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    corpus = load_corpus(args.corpus or settings.corpus_dir)
+    targets = Targets(args.min_correct, args.max_wrong, args.min_escalated) if args.gate else None
+    try:
+        met = asyncio.run(
+            run_evaluation(
+                build_dialogue(settings, Matcher(corpus)), corpus, args.file,
+                out=sys.stdout, err=sys.stderr, show_failures=not args.summary_only, targets=targets,
+            )
+        )
+    except LabelledSetError as exc:
+        print(f"faqbot: the labelled file cannot be used: {exc}", file=sys.stderr)
+        return 2
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot import DialogueSettings
+
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 DEFAULT_DATABASE_URL = "sqlite:///var/faqbot.sqlite3"
 
@@ -74,9 +76,10 @@ class Settings(BaseModel):
     port: int = Field(default=3978, ge=1, le=65535)
     corpus_dir: Path = DEFAULT_CORPUS_DIR
     hr_direct_url: str | None = Field(default=None, pattern=r"^(https://|mailto:|msteams:)\S+$")
-    answer_threshold: float = Field(default=0.80, gt=0, le=1)
-    suggest_threshold: float = Field(default=0.50, gt=0, le=1)
-    ambiguity_gap: float = Field(default=0.05, ge=0, le=1)
+    # Defaults are the dialogue's calibrated bands (bot.DialogueSettings).
+    answer_threshold: float = Field(default=DialogueSettings.answer_at, gt=0, le=1)
+    suggest_threshold: float = Field(default=DialogueSettings.suggest_at, gt=0, le=1)
+    ambiguity_gap: float = Field(default=DialogueSettings.ambiguity_gap, ge=0, le=1)
     log_level: str = "INFO"
     retain_tickets_days: int = Field(default=365, ge=1, le=3650)
     purge_hours: float = Field(default=24.0, gt=0, le=24 * 30)

@@ -1,8 +1,31 @@
-"""Rank corpus entries against a staff question. The only place rapidfuzz is configured."""
+"""Rank corpus entries against a staff question. The only place rapidfuzz is configured.
+
+How a confidence is made (all on normalised tokens, see `knowledge.normalize`):
+
+- every word has a weight: its inverse document frequency over entries (BM25's form), so
+  'tiktok' or 'testimonial' count far more than 'policy' or 'social_media'; a word the corpus
+  has never seen weighs most, because it usually means the question is about something else;
+- a word the corpus has never seen but that is a near spelling of a corpus word (rapidfuzz
+  ratio) is read as that word, for slightly less credit ('testimonal' -> 'testimonial');
+- **phrase similarity**: the weighted Dice overlap between the question and the closest of the
+  entry's curated phrasings (its question and alternates);
+- **coverage**: the weighted share of the question's words the entry explains anywhere: fully
+  when curated (question, alternates, keywords), partly when only its answer uses the word.
+
+The confidence is a blend of the two, in [0, 1]. It is high only when a curated phrasing says
+nearly what the staff member said AND nothing important in the question is left unexplained;
+an unknown, weighty word ('payslip', 'password') pulls it down, which is what keeps
+out-of-scope questions that share a few words with an entry from being answered.
+"""
 
 from __future__ import annotations
 
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -14,22 +37,74 @@ from knowledge.normalize import Normalizer
 class MatchingSettings:
     """Tuning of the matcher; confidence below `score_cutoff` is never returned."""
 
-    score_cutoff: float = 0.35
+    score_cutoff: float = 0.2
+    phrase_share: float = 0.6
+    """Weight of phrase similarity in the confidence; the rest is coverage."""
+    answer_credit: float = 0.5
+    """How much a question word counts when an entry's answer, but none of its phrasings, uses it."""
+    typo_similarity: float = 84.0
+    """rapidfuzz ratio (0-100) from which an unknown word is read as a corpus word."""
+    typo_credit: float = 0.8
+    """How much a word read through a typo correction counts."""
+    typo_min_length: int = 5
+    """Shorter unknown words are left alone: too many real words are one letter from another."""
+    unknown_weight: float = 1.0
+    """Weight of a word the corpus never uses, relative to the weight of a word only one entry uses."""
+    candidate_postings: int = 1000
+    """How many postings may be read to find candidates before commoner words stop adding new ones."""
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    owner: int
+    words: frozenset[str]
+    mass: float
 
 
 class Matcher:
-    """Fuzzy matcher over each entry's question and alternates."""
+    """Weighted-overlap matcher over each entry's phrasings, keywords and answer text."""
 
     def __init__(self, corpus: Corpus, settings: MatchingSettings | None = None) -> None:
         self._corpus = corpus
         self._settings = settings or MatchingSettings()
         self._normalizer = Normalizer(corpus.synonyms)
-        self._texts: list[str] = []
-        self._owners: list[int] = []
+        spellings: dict[str, str] = {}
+
+        def tokens(text: str) -> list[str]:
+            pairs = self._normalizer.words(text)
+            spellings.update(pairs)
+            return [token for _, token in pairs]
+
+        phrases: list[tuple[int, frozenset[str]]] = []
+        self._curated: list[frozenset[str]] = []
+        self._answers: list[frozenset[str]] = []
         for index, entry in enumerate(corpus.entries):
-            for phrase in (entry.question, *entry.alternates):
-                self._texts.append(" ".join(self._normalizer.tokens(phrase)))
-                self._owners.append(index)
+            entry_phrases = [frozenset(tokens(p)) for p in (entry.question, *entry.alternates)]
+            phrases.extend((index, p) for p in entry_phrases if p)
+            words = frozenset().union(*entry_phrases, *(tokens(k) for k in entry.keywords))
+            self._curated.append(words)
+            self._answers.append(frozenset(tokens(entry.answer)) - words)
+        documents = len(corpus.entries)
+        frequency: dict[str, int] = defaultdict(int)
+        for words, answer in zip(self._curated, self._answers, strict=True):
+            for word in words | answer:
+                frequency[word] += 1
+        self._weight = {w: _idf(documents, df) for w, df in frequency.items()}
+        self._unknown_weight = self._settings.unknown_weight * _idf(documents, 1)
+        self._phrases = tuple(_Phrase(owner, words, self._mass(words)) for owner, words in phrases)
+        self._phrase_postings: dict[str, list[int]] = defaultdict(list)
+        for position, (_, words) in enumerate(phrases):
+            for word in words:
+                self._phrase_postings[word].append(position)
+        self._curated_postings: dict[str, list[int]] = defaultdict(list)
+        for index, words in enumerate(self._curated):
+            for word in words:
+                self._curated_postings[word].append(index)
+        # Misspellings are compared with words as written (and synonym variants), not with stems.
+        spellings.update(self._normalizer.variants())
+        self._spellings = {word: token for word, token in spellings.items() if token in self._weight}
+        self._vocabulary = tuple(sorted(self._spellings))
+        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
     @property
     def corpus(self) -> Corpus:
@@ -37,26 +112,93 @@ class Matcher:
 
     def rank(self, question: str, *, limit: int = 3) -> tuple[Match, ...]:
         """Best entries for `question`, highest confidence first; empty when none reaches the cutoff."""
-        query = " ".join(self._normalizer.tokens(question))
+        query = self._query(question)
         if not query:
             return ()
-        hits = process.extract(
-            query,
-            self._texts,
-            scorer=fuzz.token_set_ratio,
-            processor=None,  # both sides are already normalised by Normalizer
-            score_cutoff=self._settings.score_cutoff * 100,
-            limit=None,
+        share = self._settings.phrase_share
+        scored = [
+            (share * similarity + (1 - share) * coverage, index)
+            for index, (similarity, coverage) in self._evidence(query).items()
+        ]
+        cutoff = self._settings.score_cutoff
+        return tuple(
+            Match(entry=self._corpus.entries[index], confidence=min(1.0, confidence))
+            for confidence, index in heapq.nlargest(limit, scored)
+            if confidence >= cutoff
         )
-        best: dict[int, float] = {}
-        for text, score, position in hits:
-            # token_set_ratio is 100 for any subset; blend in word order so a fuller match wins ties.
-            blended = (score + fuzz.token_sort_ratio(query, text, processor=None)) / 200
-            owner = self._owners[position]
-            best[owner] = max(best.get(owner, 0.0), blended)
-        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:limit]
-        return tuple(Match(entry=self._corpus.entries[i], confidence=c) for i, c in ranked)
 
     def entry(self, entry_id: str) -> Entry | None:
         """The corpus entry with `entry_id`, or None."""
         return self._corpus.entry(entry_id)
+
+    def _evidence(self, query: dict[str, float]) -> dict[int, tuple[float, float]]:
+        """(phrase similarity, coverage) of the entries whose curated words share a word with `query`.
+
+        An entry matched only through its answer text is not a candidate: its confidence could not
+        exceed `(1 - phrase_share) * answer_credit`. Candidates come from the postings of the
+        weightiest words first; when the next word would take the postings read past
+        `candidate_postings`, it and commoner words only add to candidates already
+        found (they weigh too little to lift an entry on their own). On a small corpus every
+        posting is read and the result is exact.
+        """
+        weight = self._weight
+        total = sum(weight.get(word, self._unknown_weight) for word in query)
+        known = sorted((w for w in query if w in weight), key=weight.__getitem__, reverse=True)
+        value = {w: weight[w] * query[w] for w in known}
+        budget = self._settings.candidate_postings
+        phrases: set[int] = set()
+        for position, word in enumerate(known):
+            postings: Collection[int] = self._phrase_postings.get(word, ())
+            if len(postings) > budget:
+                if position or len(known) == 1:
+                    break
+                # Even the weightiest word is everywhere: start from phrases holding the two weightiest.
+                postings = set(postings).intersection(self._phrase_postings.get(known[1], ()))
+            phrases.update(postings)
+            budget -= len(postings)
+        entries = {self._phrases[position].owner for position in phrases}
+        for word in known[:1]:
+            entries.update(self._curated_postings.get(word, ()))
+        similarity: dict[int, float] = {}
+        for position in phrases:
+            phrase = self._phrases[position]
+            hit = sum(value[w] for w in phrase.words.intersection(value))
+            dice = 2 * hit / (total + phrase.mass)
+            if dice > similarity.get(phrase.owner, 0.0):
+                similarity[phrase.owner] = dice
+        answer_credit = self._settings.answer_credit
+        evidence = {}
+        for index in entries:
+            curated, answer = self._curated[index], self._answers[index]
+            covered = sum(value[w] for w in curated.intersection(value))
+            covered += answer_credit * sum(value[w] for w in answer.intersection(value))
+            evidence[index] = (similarity.get(index, 0.0), covered / total)
+        return evidence
+
+    def _query(self, question: str) -> dict[str, float]:
+        """Question words with the credit each may earn (less when read through a typo)."""
+        query: dict[str, float] = {}
+        for written, word in self._normalizer.words(question):
+            credit = 1.0
+            if word not in self._weight:
+                corrected = self._correct(written)
+                if corrected is not None:
+                    word, credit = corrected, self._settings.typo_credit
+            query[word] = max(query.get(word, 0.0), credit)
+        return query
+
+    def _correct_uncached(self, word: str) -> str | None:
+        if len(word) < self._settings.typo_min_length or not word.isalpha():
+            return None
+        found = process.extractOne(
+            word, self._vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=self._settings.typo_similarity
+        )
+        return self._spellings[found[0]] if found else None
+
+    def _mass(self, words: frozenset[str]) -> float:
+        return sum(self._weight[word] for word in words)
+
+
+def _idf(documents: int, frequency: int) -> float:
+    """BM25's inverse document frequency: rare words weigh more, a word in every entry almost nothing."""
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))

@@ -1,28 +1,76 @@
-"""The one cleaning rule applied to corpus text and to staff questions alike."""
+"""The one cleaning rule applied to corpus text and to staff questions alike.
+
+Text is folded (case, accents, apostrophes, punctuation), synonym phrases become one canonical
+token ('whats app' -> 'whatsapp', 'off sick' -> 'sickness_absence'), filler words are dropped and
+each remaining word is reduced to a light stem ('posting', 'posted', 'posts' -> 'post'), with US
+spellings folded to British ('organization' -> 'organisation').
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _SPACE = re.compile(r"\s+")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
+_US_IZE = re.compile(r"iz(e|ed|es|ing|ation|ations)$")
 
+# Grammar words, greetings and chatter: they say nothing about which policy is meant.
 STOPWORDS = frozenset(
     """a an the and or but if of to in on at by for with about as into from up out over under
-    is are was were be been being am do does did doing have has had having i me my mine we us our
-    you your yours he him his she her they them their it its this that these those there here
+    is are was were be been being am do does did doing have has had having i me my mine myself we us
+    our you your yours he him his she her they them their it its this that these those there here
     what which who whom whose when where why how can could would should will shall may might must
     not no so than too very just also any all some such only own same other again further then
-    once s t don im ive id ill youre hi hello hey please pls thanks thank cheers quick one question
-    ask asking wondering know tell anyone someone get got go going like want need""".split()
+    once s t don dont im ive id ill youre hi hello hey please pls plz thanks thank cheers quick one
+    question ask asking wondering know tell anyone someone somebody get got go going like want need
+    wanted needed ok okay really actually basically just tbh btw fyi lol guys team's thing things
+    stuff bit lot lots anything something everything say says said let yes yeah hiya morning
+    afternoon evening wonder query re etc eg ie e g whether still even though although because
+    while whilst am pm xx whats thats theres heres hows whos wheres whens isnt arent wasnt werent
+    doesnt didnt cant couldnt wont wouldnt shouldnt havent hasnt theyre theyve weve youve youd
+    theyd hed shed its someones somewhere anywhere anyone anybody everyone everybody something
+    somethings fine great now real true big vs via per ur u r""".split()
 )
+
+# Stems that the suffix rules would get wrong.
+_STEM_EXCEPTIONS = {"using": "use", "used": "use", "uses": "use", "news": "news", "bus": "bus"}
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light English stem: plurals and -ing/-ed endings removed, a final 'e' dropped.
+
+    Deliberately simple: it only has to map a word and its usual variants to the same key, on
+    both sides of the comparison.
+    """
+    if word in _STEM_EXCEPTIONS:
+        return _STEM_EXCEPTIONS[word]
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    word = _US_IZE.sub(r"is\1", word)
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if word[-1] == word[-2] and word[-1] not in "lsz":  # stopped -> stop
+                word = word[:-1]
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
 
 
 class Normalizer:
-    """Turns text into comparable tokens: case, accents, punctuation and synonyms folded.
+    """Turns text into comparable tokens: case, accents, punctuation, synonyms and endings folded.
 
     Synonym groups map every variant (single or multi-word) to the group's first form, so
     'whats app', "what's app" and 'whatsapp' become the same token.
@@ -39,14 +87,17 @@ class Normalizer:
         # Longest variants first, so 'work mobile phone' wins over 'work mobile'.
         ordered = sorted(variants, key=len, reverse=True)
         self._variants = variants
+        self._canonical = frozenset(variants.values())
         self._pattern = (
             re.compile(r"\b(" + "|".join(re.escape(v) for v in ordered) + r")\b") if ordered else None
         )
 
     @staticmethod
     def _fold(text: str) -> str:
-        text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.translate(_APOSTROPHES)
+        if not text.isascii():
+            text = unicodedata.normalize("NFKD", text)
+            text = "".join(ch for ch in text if not unicodedata.combining(ch))
         text = text.lower().replace("'", "")
         return _SPACE.sub(" ", _PUNCTUATION.sub(" ", text)).strip()
 
@@ -58,6 +109,16 @@ class Normalizer:
         return self._pattern.sub(lambda m: self._variants[m.group(1)], folded)
 
     def tokens(self, text: str, *, keep_stopwords: bool = False) -> list[str]:
-        """Tokens of `text`; stopwords dropped unless asked for."""
+        """Stemmed tokens of `text`; stopwords dropped unless asked for. Synonym tokens are not stemmed."""
+        return [token for _, token in self.words(text, keep_stopwords=keep_stopwords)]
+
+    def words(self, text: str, *, keep_stopwords: bool = False) -> list[tuple[str, str]]:
+        """(word as written, folded; its token) pairs, so a misspelt word can be compared as written."""
         words = self.text(text).split()
-        return words if keep_stopwords else [w for w in words if w not in STOPWORDS]
+        if not keep_stopwords:
+            words = [w for w in words if w not in STOPWORDS]
+        return [(w, w if w in self._canonical else stem(w)) for w in words]
+
+    def variants(self) -> dict[str, str]:
+        """Every folded synonym variant and the token it becomes."""
+        return dict(self._variants)

@@ -160,3 +160,37 @@ async def test_local_mode_is_reported_on_healthz_and_metrics_stay_on_loopback() 
     finally:
         process.terminate()
         await process.communicate()
+
+
+def run_eval(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "app.py", "eval", *args], cwd=ROOT, env=environment(),
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_eval_command_reports_rates_and_failures(tmp_path: Path) -> None:
+    labelled = tmp_path / "set.yaml"
+    labelled.write_text(
+        '- q: "can i have tik tok on my work phone"\n  expect: tiktok-government-restrictions\n'
+        '- q: "how do i book annual leave"\n  expect: out-of-scope\n'
+        '- q: "can i have tik tok on my work phone"\n  expect: liking-posts\n',
+        encoding="utf-8",
+    )
+    result = run_eval(str(labelled))
+    assert result.returncode == 0, result.stderr
+    assert "answered correctly:      50.0% of in-scope" in result.stdout
+    assert "out-of-scope escalated: 100.0%" in result.stdout
+    assert "liking-posts -> tiktok-government-restrictions" in result.stdout
+    assert "'can i have tik tok on my work phone'" in result.stdout
+
+    summary = run_eval(str(labelled), "--summary-only", "--gate")
+    assert summary.returncode == 1
+    assert "tik tok" not in summary.stdout
+    assert "TARGET MISSED: answered correctly 50.0% < 95.0%" in summary.stdout
+
+
+def test_eval_command_names_a_bad_labelled_file(tmp_path: Path) -> None:
+    labelled = tmp_path / "set.yaml"
+    labelled.write_text("- q: hello\n  expect: no-such-entry\n", encoding="utf-8")
+    result = run_eval(str(labelled), "--corpus", str(ROOT / "knowledge" / "data"))
+    assert result.returncode == 2
+    assert "set.yaml: item #1" in result.stderr

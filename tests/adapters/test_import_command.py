@@ -44,6 +44,7 @@ def test_seed_into_the_shipped_corpus_changes_nothing(corpus_copy: Path) -> None
 
 def test_an_edited_document_updates_answers_and_keeps_curation(corpus_copy: Path, tmp_path: Path) -> None:
     document = tmp_path / "social-media-qa-2024-06.txt"
+    curated = next(e for e in read_document(corpus_copy / "social-media-qa.faq.yaml").entries if e.source == "Q4")
     text = SEED.read_text(encoding="utf-8")
     text = text.replace("Yes, all social media posts which are on NHSBT accounts", "Yes, every post on an NHSBT account")
     text = text.replace("\nJune 2024", "\n19. Can I block a colleague on Instagram?\n\nYes, see the Social Media Policy FAQ 5.1.\n\nJune 2024")
@@ -56,7 +57,7 @@ def test_an_edited_document_updates_answers_and_keeps_curation(corpus_copy: Path
     written = read_document(corpus_copy / "social-media-qa.faq.yaml")
     entry = next(e for e in written.entries if e.source == "Q4")
     assert entry.answer.startswith("Yes, every post on an NHSBT account")
-    assert entry.alternates == ("who approves posts on NHSBT social media accounts", "are posts checked before they go out")
+    assert entry.alternates == curated.alternates and len(entry.alternates) >= 2
     text_written = (corpus_copy / "social-media-qa.faq.yaml").read_text(encoding="utf-8")
     assert text_written.startswith("# Curated from social-media-qa-2024-06.txt.")
     # The draft's topic is not in the vocabulary: the bot refuses to serve it until a curator files it.

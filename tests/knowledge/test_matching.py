@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge import Matcher
+from knowledge import Corpus, Matcher, MatchingSettings
 
 CONFIDENT = 0.8
 
@@ -46,3 +46,41 @@ def test_results_are_ranked_and_bounded(matcher: Matcher) -> None:
 @pytest.mark.parametrize("question", ["", "   ", "?!?", "the and of"])
 def test_nothing_to_match_is_no_answer(matcher: Matcher, question: str) -> None:
     assert matcher.rank(question) == ()
+
+
+def test_a_misspelt_word_is_read_as_the_corpus_word(matcher: Matcher) -> None:
+    (best,) = matcher.rank("do I need a testimonal on my personal facebok", limit=1)
+    assert best.entry.id == "personal-facebook-testimonial"
+
+
+def test_an_unknown_weighty_word_lowers_confidence(matcher: Matcher) -> None:
+    # Same known words, plus a word the corpus never uses: the question is probably about something else.
+    (plain,) = matcher.rank("report a sickness absence on social media", limit=1)
+    (foreign,) = matcher.rank("report a sickness absence payslip on social media", limit=1)
+    assert foreign.confidence < plain.confidence
+
+
+def test_a_word_only_in_the_answer_counts_less_than_a_curated_one(corpus: Corpus) -> None:
+    # 'detrimental' appears only in the answer of Q1; once curated as a keyword it counts fully.
+    entry = corpus.entry("sickness-absence-checking-in")
+    assert entry is not None and "detrimental" in entry.answer
+    curated = corpus.model_copy(
+        update={"entries": tuple(
+            e.model_copy(update={"keywords": (*e.keywords, "detrimental")}) if e.id == entry.id else e
+            for e in corpus.entries
+        )}
+    )
+    question = "off sick and posting, is that detrimental"
+    (before,) = Matcher(corpus).rank(question, limit=1)
+    (after,) = Matcher(curated).rank(question, limit=1)
+    assert before.entry.id == after.entry.id == entry.id
+    assert after.confidence > before.confidence
+
+
+def test_an_entry_matched_only_through_its_answer_is_not_offered(matcher: Matcher) -> None:
+    assert matcher.rank("detrimental") == ()
+
+
+def test_settings_are_honoured(corpus: Corpus) -> None:
+    strict = Matcher(corpus, MatchingSettings(score_cutoff=0.99))
+    assert strict.rank("whatsapp messages at work") == ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot import Answer, Dialogue, Inbound, Sender
 from knowledge import Corpus, Matcher
 from knowledge.importer import import_document
 
@@ -57,3 +58,27 @@ def test_every_alternate_retrieves_its_own_entry(corpus: Corpus, matcher: Matche
         for phrase in (entry.question, *entry.alternates):
             best = matcher.rank(phrase, limit=1)
             assert best and best[0].entry.id == entry.id, (entry.id, phrase)
+
+
+def test_no_alternate_is_closer_to_another_entry(corpus: Corpus, matcher: Matcher) -> None:
+    for entry in corpus.entries:
+        for phrase in (entry.question, *entry.alternates):
+            ranked = matcher.rank(phrase, limit=len(corpus.entries))
+            own = next(m.confidence for m in ranked if m.entry.id == entry.id)
+            closer = [m.entry.id for m in ranked if m.entry.id != entry.id and m.confidence >= own]
+            assert closer == [], (entry.id, phrase, closer)
+
+
+async def test_every_phrasing_typed_by_staff_gets_its_own_answer(corpus: Corpus, matcher: Matcher) -> None:
+    # With the shipped bands: a curated phrasing is answered outright, never "Did you mean…?".
+    dialogue = Dialogue(matcher)
+    for entry in corpus.entries:
+        for phrase in (entry.question, *entry.alternates):
+            reply = await dialogue.respond(Inbound(text=phrase, sender=Sender(id="curator"), conversation_id="c"))
+            assert isinstance(reply, Answer) and reply.entry.id == entry.id, (entry.id, phrase, reply)
+
+
+def test_every_entry_has_enough_curated_phrasings(corpus: Corpus) -> None:
+    for entry in corpus.entries:
+        assert len(entry.alternates) >= 10, entry.id
+        assert len(set(entry.alternates)) == len(entry.alternates), entry.id

@@ -1,0 +1,141 @@
+"""Match latency, index build time and memory: the shipped corpus and synthetic 1,000/10,000-entry ones.
+
+Run with `make bench` (or `python -m benchmarks.bench_matching`). Pinned to one core where the OS
+allows. Figures are printed with a baseline measured in the same run: the skeleton's matcher
+(rapidfuzz token_set_ratio over every question and alternate), so ratios hold across machines.
+Synthetic corpora are generated from a fixed seed: words drawn from a Zipf-like vocabulary, each
+entry with a question, 15 alternates, 6 keywords and a 120-word answer, i.e. larger than the
+shipped entries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import os
+import random
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from knowledge import Corpus, Entry, Matcher, PolicyReference, load_corpus
+from knowledge.normalize import Normalizer
+
+SHIPPED = Path(__file__).resolve().parent.parent / "knowledge" / "data"
+
+
+class SkeletonMatcher:
+    """The baseline: token_set_ratio of the normalised question against every phrase."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._normalizer = Normalizer(corpus.synonyms)
+        self._texts = [" ".join(self._normalizer.tokens(p)) for e in corpus.entries for p in (e.question, *e.alternates)]
+
+    def rank(self, question: str, *, limit: int = 3) -> object:
+        query = " ".join(self._normalizer.tokens(question))
+        return process.extract(query, self._texts, scorer=fuzz.token_set_ratio, processor=None, limit=limit)
+
+
+def synthetic_corpus(entries: int, seed: int = 7) -> Corpus:
+    rng = random.Random(seed)
+    syllables = ["ka", "lo", "mi", "ner", "sta", "po", "ri", "ven", "tu", "sha", "dor", "el", "qua", "bri"]
+    vocabulary = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(12000)})
+    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]  # Zipf: a few words are everywhere
+
+    def words(count: int) -> str:
+        return " ".join(rng.choices(vocabulary, weights, k=count))
+
+    made = []
+    for index in range(entries):
+        made.append(
+            Entry(
+                id=f"entry-{index}", question=words(12) + "?", alternates=tuple(words(rng.randint(5, 10)) for _ in range(15)),
+                answer=words(120), references=(PolicyReference(name="Synthetic policy"),), topic="synthetic",
+                owner="Benchmark", last_reviewed=dt.date(2024, 6, 1), source=f"Q{index}", keywords=tuple(words(1) for _ in range(6)),
+            )
+        )
+    return Corpus(entries=tuple(made))
+
+
+def queries_for(corpus: Corpus, count: int, seed: int = 11) -> tuple[list[str], list[str]]:
+    """Staff-like queries (alternates with a word dropped and a typo) with their entry ids, then out-of-scope ones."""
+    rng = random.Random(seed)
+    found = []
+    sources = []
+    for _ in range(count):
+        entry = rng.choice(corpus.entries)
+        sources.append(entry.id)
+        words = rng.choice((entry.question, *entry.alternates)).split()
+        if len(words) > 3:
+            words.pop(rng.randrange(len(words)))
+        position = rng.randrange(len(words))
+        word = words[position]
+        if len(word) > 4:
+            cut = rng.randrange(1, len(word) - 1)
+            words[position] = word[:cut] + word[cut + 1 :]
+        found.append(" ".join(["can", "I", *words, "please"]))
+    found += ["how do I book annual leave", "forgot my password", "payslip dates"] * (count // 30 + 1)
+    return found, sources
+
+
+def timed(build: Callable[[], object]) -> tuple[object, float, float]:
+    """The built object, seconds taken, and MiB of memory it still holds."""
+    gc.collect()
+    tracemalloc.start()
+    started = time.perf_counter()
+    built = build()
+    seconds = time.perf_counter() - started
+    held = tracemalloc.get_traced_memory()[0] / 2**20
+    tracemalloc.stop()
+    return built, seconds, held
+
+
+def latencies(rank: Callable[[str], object], queries: Sequence[str]) -> tuple[float, float]:
+    """p50 and p99 of one query, in milliseconds, after a warm-up pass."""
+    for query in queries[:20]:
+        rank(query)
+    samples = []
+    for query in queries:
+        started = time.perf_counter()
+        rank(query)
+        samples.append((time.perf_counter() - started) * 1000)
+    cuts = statistics.quantiles(samples, n=100)
+    return cuts[49], cuts[98]
+
+
+def bench(name: str, corpus: Corpus, queries: Sequence[str], sources: Sequence[str], baseline_queries: int) -> None:
+    matcher, build_s, held = timed(lambda: Matcher(corpus))
+    assert isinstance(matcher, Matcher)
+    p50, p99 = latencies(lambda q: matcher.rank(q, limit=3), queries)
+    top1 = sum(1 for q, expected in zip(queries, sources, strict=False) if (r := matcher.rank(q, limit=1)) and r[0].entry.id == expected)
+    skeleton, base_build_s, base_held = timed(lambda: SkeletonMatcher(corpus))
+    assert isinstance(skeleton, SkeletonMatcher)
+    b50, b99 = latencies(lambda q: skeleton.rank(q, limit=3), queries[:baseline_queries])
+    print(
+        f"{name:<16} {len(corpus.entries):>6} entries | match p50 {p50:7.3f} ms  p99 {p99:7.3f} ms "
+        f"(baseline p50 {b50:7.3f} ms, p99 {b99:7.3f} ms; x{b99 / p99:5.1f} faster at p99) | "
+        f"top-1 {top1 / len(sources):5.1%} | build {build_s:6.2f} s (baseline {base_build_s:5.2f} s) | index {held:6.1f} MiB (baseline {base_held:5.1f} MiB)"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000], help="synthetic corpus sizes")
+    parser.add_argument("--queries", type=int, default=1000)
+    args = parser.parse_args(argv)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    shipped = load_corpus(SHIPPED)
+    bench("shipped", shipped, *queries_for(shipped, args.queries), args.queries)
+    for size in args.sizes:
+        corpus = synthetic_corpus(size)
+        bench("synthetic", corpus, *queries_for(corpus, args.queries), max(50, args.queries // 10))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""The CI gate: the shipped corpus and bands, measured on the held-out labelled set.
+
+The held-out set (eval/heldout.yaml) was written independently and is never tuned on; only its
+aggregate rates are asserted here, so a failure prints figures, never its questions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot import Dialogue
+from bot.evaluation import Targets, evaluate
+from knowledge import Corpus, Matcher
+from knowledge.evaluation import load_labelled
+
+HELDOUT = Path(__file__).resolve().parent.parent / "eval" / "heldout.yaml"
+
+# The product's targets are Targets() (95% correct, <= 1% wrong, >= 97% escalated) and are NOT yet
+# met on the held-out set: the shipped matcher measured 64.3% correct, 4.1% wrong and 93.2%
+# escalated (24.6% of in-scope questions get "Did you mean…?" instead). The gate sits just below
+# those figures so a regression fails CI; raise it towards Targets() as matching improves.
+GATE = Targets(min_correct=0.62, max_wrong=0.05, min_escalated=0.90)
+
+
+async def test_heldout_set_meets_the_gate(corpus: Corpus, matcher: Matcher) -> None:
+    report = await evaluate(Dialogue(matcher), load_labelled(HELDOUT, corpus))
+    figures = (
+        f"correct {report.correct_rate:.1%}, wrong {report.wrong_rate:.1%}, "
+        f"escalated {report.escalated_rate:.1%}, clarified {report.clarified_rate:.1%}"
+    )
+    assert report.shortfalls(GATE) == (), figures
