@@ -62,10 +62,11 @@ class FaqBot(TeamsActivityHandler):
         if any(member.id == bot_id for member in members_added):
             await self._welcome(turn_context)
 
-    async def on_teams_members_added(  # type: ignore[override]
-        self, teams_members_added: list[Any], team_info: Any, turn_context: TurnContext
+    async def on_teams_members_added_dispatch(  # type: ignore[override]
+        self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
     ) -> None:
-        await self.on_members_added_activity(teams_members_added, turn_context)
+        # Only the bot's own arrival matters; the SDK default would fetch every new member's profile.
+        await self.on_members_added_activity(members_added, turn_context)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         activity = turn_context.activity
