@@ -87,7 +87,7 @@ def _show_entry_button(entry: Entry) -> Card:
         "data": {
             "action": SHOW_ENTRY_ACTION,
             "entry": entry.id,
-            "msteams": {"type": "messageBack", "displayText": entry.question},
+            # No msteams messageBack here: the Agents Playground drops messageBack submits.
         },
     }
 

@@ -102,7 +102,6 @@ def _ask_button(entry: Entry) -> Card:
         "data": {
             "action": SHOW_ENTRY_ACTION,
             "entry": entry.id,
-            "msteams": {"type": "messageBack", "displayText": entry.question},
         },
     }
 
@@ -115,7 +114,7 @@ def _command_button(title: str, command: str) -> Card:
     return {
         "type": "Action.Submit",
         "title": title,
-        "data": {"action": COMMAND_ACTION, "command": command, "msteams": {"type": "messageBack", "displayText": command}},
+        "data": {"action": COMMAND_ACTION, "command": command},
     }
 
 

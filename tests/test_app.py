@@ -32,11 +32,14 @@ def environment(**extra: str) -> dict[str, str]:
 
 
 @pytest_asyncio.fixture
-async def running_bot() -> AsyncIterator[str]:
+async def running_bot(tmp_path: Path) -> AsyncIterator[str]:
     port = free_port()
+    # A fresh database per run: the default var/ file would remember activity ids of earlier runs.
+    database = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     process = await asyncio.create_subprocess_exec(
         sys.executable, "app.py", "run", cwd=ROOT,
-        env=environment(PORT=str(port), FAQBOT_HR_DIRECT_URL="mailto:hr.direct@example.org"),
+        env=environment(PORT=str(port), FAQBOT_HR_DIRECT_URL="mailto:hr.direct@example.org",
+                        FAQBOT_DATABASE_URL=database),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
