@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chat bench-load clean audit
+TOOLS_STAMP := tools/node_modules/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test chat eval bench bench-load clean audit tools package link cards
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +21,35 @@ run: $(STAMP)
 chat: $(STAMP)
 	$(BIN)/faqbot chat
 
-test: $(STAMP)
+test: $(STAMP) tools
 	$(BIN)/pytest
+
+# The official validators the tests use (Teams manifest schema, Adaptive Cards renderer): exact
+# versions from tools/package-lock.json, and Debian's headless Chromium for the renderer.
+tools: $(TOOLS_STAMP) $(CHROMIUM)
+
+$(TOOLS_STAMP): tools/package.json tools/package-lock.json
+	cd tools && npm ci --ignore-scripts --no-audit --no-fund
+	touch $(TOOLS_STAMP)
+
+$(CHROMIUM):
+	apt-get update && apt-get install -y chromium
+
+# The Teams app package to upload (needs MicrosoftAppId; see README "Teams app package").
+package: $(STAMP) tools
+	$(BIN)/faqbot package --out build/hr-faq-bot-teams-app.zip
+
+# The link managers paste into welcome e-mails: opens a chat with the bot in Teams.
+link: $(STAMP)
+	$(BIN)/faqbot link
+
+# Re-draw docs/cards/*.png with the official renderer (what staff see in Teams).
+cards: $(STAMP) tools
+	$(BIN)/python -m tests.card_gallery build/cards.json
+	node tools/render_cards.mjs build/cards.json build/cards > build/cards-report.json
+	mkdir -p docs/cards
+	for name in welcome help topics answer answer-voted did-you-mean escalation; do \
+		cp build/cards/$$name.png docs/cards/; done
 
 bench-load: $(STAMP)
 	$(BIN)/python -m benchmarks.load $(BENCH_ARGS)
@@ -45,4 +75,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_matching
 
 clean:
-	rm -rf $(VENV) $(AUDIT_VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(AUDIT_VENV) .pytest_cache .hypothesis tools/node_modules build

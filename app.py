@@ -33,13 +33,16 @@ from adapters.outbound_delivery import OutboundDelivery
 from adapters.privacy_commands import purge_every, run_erase, run_export, run_purge
 from adapters.readiness import CorpusLoaded, ReadinessCheck
 from adapters.settings import Settings, SettingsError
-from adapters.store import DeliveryLedger, StoreError, StoreReachable, create_engine, migrate
+from adapters.pseudonym import Pseudonymizer
+from adapters.store import DeliveryLedger, FeedbackStore, StoreError, StoreReachable, WelcomeStore, create_engine, migrate
 from adapters.structured_log import configure_logging
 from adapters.store.personal_data import PersonalData, Retention
 from adapters.store.tickets import SqlTicketStore
 from adapters.teams_handler import FaqBot, Responder
+from adapters.teams_package import PackageError, build_package, chat_link, official_validation
 from adapters.ticket_delivery import RetryPolicy, TicketCourier
 from bot import CardSettings, Dialogue, DialogueSettings, Reply
+from bot.engagement import Engagement
 from bot.escalation import Escalation, EscalationSettings
 from bot.ports import KnowledgeSource
 from knowledge import CorpusError, Matcher, load_corpus
@@ -109,7 +112,11 @@ def create_app(
         EscalationSettings(hr_channel_id=settings.hr_channel_id, registrars=settings.hr_registrar_ids),
     )
     delivery = OutboundDelivery(observer=metrics)
-    bot = FaqBot(dialogue, card_settings(settings), escalation, on_reply=count)
+    pseudonyms = Pseudonymizer(settings.effective_pseudonym_salt)
+    engagement = Engagement(
+        dialogue, knowledge.corpus, WelcomeStore(engine, pseudonyms), FeedbackStore(engine, pseudonyms)  # type: ignore[arg-type]
+    )
+    bot = FaqBot(engagement, card_settings(settings), escalation, on_reply=count)
     adapter = build_adapter(settings, delivery, credentials_factory)
     courier = TicketCourier(adapter, tickets, escalation.hr_channel, app_id=settings.app_id, policy=outbox_policy)
     escalation.on_queued(courier.nudge)
@@ -197,6 +204,8 @@ def _run(settings: Settings) -> None:
             "Listening on %s and accepting this machine only. Never expose this to a network.",
             settings.bind_host,
         )
+    if not settings.pseudonym_salt:
+        log.warning("FAQBOT_PSEUDONYM_SALT is not set: using the fixed development salt (local mode only)")
     app = create_app(settings)
     serve_reload_signal(app, settings.pid_path)
     log.info("listening on http://%s:%d/api/messages", settings.bind_host, settings.port)
@@ -219,6 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     evaluate.add_argument("--min-correct", type=float, default=Targets.min_correct)
     evaluate.add_argument("--max-wrong", type=float, default=Targets.max_wrong)
     evaluate.add_argument("--min-escalated", type=float, default=Targets.min_escalated)
+    package = commands.add_parser("package", help="build and validate the Teams app package (zip to upload)")
+    package.add_argument("--out", type=Path, default=Path("build/hr-faq-bot-teams-app.zip"))
+    package.add_argument("--skip-official-check", action="store_true", help="skip the Node schema validation")
+    commands.add_parser("link", help="print the Teams link that opens a chat with the bot (for managers)")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(os.environ)
@@ -228,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level)
     if args.command in {"import", "lint", "reload"}:
         return _curate(args, settings)
+    if args.command in {"package", "link"}:
+        return _teams_app(args, settings)
     try:
         if args.command == "purge":
             return run_purge(settings.database_url, retention(settings), sys.stdout)
@@ -324,6 +339,27 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
         print(f"faqbot: the labelled file cannot be used: {exc}", file=sys.stderr)
         return 2
     return 0 if met else 1
+
+
+
+
+def _teams_app(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        if args.command == "link":
+            print(chat_link(settings))
+            return 0
+        zip_path = build_package(settings, args.out)
+        if not args.skip_official_check:
+            passed, report = official_validation(zip_path)
+            print(report)
+            if not passed:
+                print(f"faqbot: {zip_path} does not validate against the official schema", file=sys.stderr)
+                return 5
+        print(f"wrote {zip_path}: upload it in Teams (Apps > Manage your apps > Upload an app)")
+    except PackageError as exc:
+        print(f"faqbot: cannot build the Teams package: {exc}", file=sys.stderr)
+        return 5
+    return 0
 
 
 if __name__ == "__main__":

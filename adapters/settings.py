@@ -46,7 +46,21 @@ ENVIRONMENT = {
     "FAQBOT_KEY_FETCH_TIMEOUT": "key_fetch_timeout",
     "FAQBOT_METRICS_PORT": "metrics_port",
     "FAQBOT_LOG_SALT": "log_salt",
+    "FAQBOT_PSEUDONYM_SALT": "pseudonym_salt",
+    "FAQBOT_TEAMS_APP_ID": "teams_app_id",
+    "FAQBOT_APP_VERSION": "app_version",
+    "FAQBOT_APP_NAME": "app_name",
+    "FAQBOT_APP_FULL_NAME": "app_full_name",
+    "FAQBOT_APP_DESCRIPTION": "app_description",
+    "FAQBOT_APP_FULL_DESCRIPTION": "app_full_description",
+    "FAQBOT_DEVELOPER_NAME": "developer_name",
+    "FAQBOT_DEVELOPER_URL": "developer_url",
+    "FAQBOT_PRIVACY_URL": "privacy_url",
+    "FAQBOT_TERMS_URL": "terms_url",
+    "FAQBOT_BOT_DOMAIN": "bot_domain",
 }
+# Only for local mode (no MicrosoftAppId): production must set FAQBOT_PSEUDONYM_SALT.
+DEVELOPMENT_PSEUDONYM_SALT = "faqbot-local-development-salt-not-secret"
 
 # Production mode: the Bot Connector's OpenID metadata, and the hosts Teams sends from.
 BOT_FRAMEWORK_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
@@ -88,6 +102,32 @@ class Settings(BaseModel):
     reload_seconds: float = Field(default=5.0, ge=0, le=3600)
     pid_file: Path | None = None
     review_months: int = Field(default=12, ge=1, le=120)
+    pseudonym_salt: str = Field(default="", repr=False)
+    # The Teams app package (manifest/); see adapters/teams_package.py.
+    teams_app_id: str = Field(default="", pattern=r"^$|^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+    app_version: str = Field(default="1.0.0", pattern=r"^\d+\.\d+\.\d+$")
+    app_name: str = Field(default="HR Policy FAQ", min_length=1, max_length=30)
+    app_full_name: str = Field(default="HR Policy FAQ for NHS Blood and Transplant staff", max_length=100)
+    app_description: str = Field(
+        default="Approved answers to HR policy questions, with the policy they come from.", max_length=80
+    )
+    app_full_description: str = Field(
+        default=(
+            "Ask HR policy questions in your own words and get HR's approved answer, word for word, "
+            "with its policy reference. Browse topics, and ask HR Direct when the bot has no answer."
+        ),
+        max_length=4000,
+    )
+    developer_name: str = Field(default="NHS Blood and Transplant", max_length=32)
+    developer_url: str = Field(default="https://www.nhsbt.nhs.uk/", pattern=r"^https://\S+$")
+    privacy_url: str = Field(default="https://www.nhsbt.nhs.uk/privacy/", pattern=r"^https://\S+$")
+    terms_url: str = Field(default="https://www.nhsbt.nhs.uk/terms-and-conditions/", pattern=r"^https://\S+$")
+    bot_domain: str = Field(default="", pattern=r"^$|^[A-Za-z0-9.-]+(:\d+)?$")
+
+    @property
+    def effective_pseudonym_salt(self) -> str:
+        """The salt for pseudonymous keys: the configured one, or the fixed development one locally."""
+        return self.pseudonym_salt or DEVELOPMENT_PSEUDONYM_SALT
 
     @property
     def pid_path(self) -> Path:
@@ -139,6 +179,8 @@ class Settings(BaseModel):
             problems.append(f"MicrosoftAppTenantId is required with MicrosoftAppType={self.app_type}")
         if not self.allowed_tenants:
             problems.append("FAQBOT_ALLOWED_TENANTS is not set: list the Entra tenant id(s) allowed to use the bot")
+        if not self.pseudonym_salt:
+            problems.append("FAQBOT_PSEUDONYM_SALT is not set: give a long random secret (it keys stored pseudonyms)")
         if not self.service_url_hosts:
             problems.append("FAQBOT_SERVICE_URL_HOSTS is empty: list the Bot Connector hosts replies may go to")
         return problems
@@ -160,9 +202,10 @@ class Settings(BaseModel):
             if isinstance(values.get(field), str):
                 values[field] = tuple(item.strip() for item in str(values[field]).split(",") if item.strip())
         try:
-            return cls.model_validate(values)
+            settings = cls.model_validate(values)
         except ValidationError as exc:
             error = exc.errors()[0]
             field = str(error["loc"][0]) if error["loc"] else "?"
             name = next((env for env, f in ENVIRONMENT.items() if f == field), field)
             raise SettingsError(f"{name}: {error['msg']}") from None
+        return settings

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Protocol
+from typing import Any, Protocol
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import Activity, TextFormatTypes
+from botbuilder.schema import Activity, ChannelAccount, TextFormatTypes
 
-from bot import CardSettings, Inbound, Outbound, Reply, Scope, Sender, render
+from bot import Answer, CardSettings, Inbound, Outbound, Reply, Scope, Sender, render
+from bot.engagement import FEEDBACK_VERB, Engagement, Installation
 from bot.escalation import Escalation, Where
 from bot.message_size import fit
+
+log = logging.getLogger(__name__)
+ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 
 _SCOPES = {"personal": Scope.PERSONAL, "groupChat": Scope.GROUP_CHAT, "channel": Scope.CHANNEL}
 
@@ -28,12 +33,12 @@ class FaqBot(TeamsActivityHandler):
 
     def __init__(
         self,
-        dialogue: Responder,
+        engagement: Engagement,
         card_settings: CardSettings,
         escalation: Escalation | None = None,
         on_reply: Callable[[Reply], None] | None = None,
     ) -> None:
-        self._dialogue = dialogue
+        self._engagement = engagement
         self._card_settings = card_settings
         self._escalation = escalation
         self._on_reply = on_reply
@@ -61,10 +66,68 @@ class FaqBot(TeamsActivityHandler):
                 return
             if scope is Scope.PERSONAL and await self._escalation.hr_channel() is not None:
                 card_settings = replace(card_settings, hr_direct_form=True)
-        reply = await self._dialogue.respond(inbound)
+        reply = await self._engagement.respond(inbound)
         if self._on_reply is not None:
             self._on_reply(reply)
-        await turn_context.send_activity(to_activity(fit(render(reply, card_settings))))
+        outbound = to_activity(fit(render(reply, card_settings)))
+        if isinstance(reply, Answer) and reply.feedback is not None and activity.reply_to_id:
+            # An Action.Submit fallback vote: acknowledge it on the rated card itself.
+            outbound.id = activity.reply_to_id
+            try:
+                await turn_context.update_activity(outbound)
+                return
+            except Exception:  # noqa: BLE001 - the client may not allow updates; reply instead
+                log.info("could not update the rated card; replying instead")
+                outbound.id = None
+        await turn_context.send_activity(outbound)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._welcome(turn_context)
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if any(member.id == bot_id for member in members_added):
+            await self._welcome(turn_context)
+
+    async def on_teams_members_added_dispatch(  # type: ignore[override]
+        self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        # Only the bot's own arrival matters; the SDK default would fetch every new member's profile.
+        await self.on_members_added_activity(members_added, turn_context)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        activity = turn_context.activity
+        if activity.name != ADAPTIVE_CARD_ACTION:
+            return await super().on_invoke_activity(turn_context)
+        action = (activity.value or {}).get("action") if isinstance(activity.value, dict) else None
+        data = action.get("data") if isinstance(action, dict) else None
+        if not isinstance(action, dict) or action.get("verb") != FEEDBACK_VERB or not isinstance(data, dict):
+            return InvokeResponse(status=400, body={"statusCode": 400, "type": "application/vnd.microsoft.error",
+                                                    "value": {"code": "BadRequest", "message": "unknown action"}})
+        reply = await self._engagement.on_feedback(_sender(activity), data)
+        message = render(reply, self._card_settings)
+        if message.card is None:
+            body: dict[str, Any] = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                                    "value": message.text or message.summary}
+        else:
+            body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": message.card}
+        return InvokeResponse(status=200, body=body)
+
+    async def _welcome(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+        team = channel_data.get("team")
+        installation = Installation(
+            scope=_scope(activity),
+            sender=_sender(activity),
+            conversation_id=activity.conversation.id,
+            team_id=team.get("id") if isinstance(team, dict) else None,
+        )
+        reply = await self._engagement.on_install(installation)
+        if reply is not None:
+            await turn_context.send_activity(to_activity(render(reply, self._card_settings)))
 
 
 def to_activity(message: Outbound) -> Activity:

@@ -7,13 +7,16 @@ types can change a card's structure.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import texts
 from bot.dialogue import SHOW_ENTRY_ACTION
 from bot.markdown import to_card_markdown, to_plain_text
 from bot.replies import Answer, Clarify, NoAnswer, Notice, Reply, SmallTalk
 from knowledge import Entry
+
+if TYPE_CHECKING:
+    from bot.engagement import EngagementReply
 
 CARD_VERSION = "1.5"
 # Opens the HR Direct ticket form (handled by bot.escalation; the name is shared with ticket_cards).
@@ -40,8 +43,11 @@ class CardSettings:
     hr_direct_form: bool = False
 
 
-def render(reply: Reply, settings: CardSettings) -> Outbound:
+def render(reply: Reply | EngagementReply, settings: CardSettings) -> Outbound:
     """The message that shows `reply` to staff."""
+    # Imported here: engagement_cards builds on this module's card helpers.
+    from bot.engagement_cards import render_engagement
+
     match reply:
         case Answer():
             return _answer(reply, settings)
@@ -55,6 +61,8 @@ def render(reply: Reply, settings: CardSettings) -> Outbound:
         case Notice():
             text = texts.NOTICES[reply.kind.value]
             return Outbound(summary=text, text=text)
+        case _:
+            return render_engagement(reply, settings)
 
 
 def reviewed_label(entry: Entry) -> str:
@@ -83,9 +91,14 @@ def _show_entry_button(entry: Entry) -> Card:
         "data": {
             "action": SHOW_ENTRY_ACTION,
             "entry": entry.id,
-            "msteams": {"type": "messageBack", "displayText": entry.question},
+            # No msteams messageBack here: the Agents Playground drops messageBack submits.
         },
     }
+
+
+def _stacked_buttons(entries: tuple[Entry, ...]) -> list[Card]:
+    """One button per row: a row of long question titles would be cut off side by side."""
+    return [{"type": "ActionSet", "spacing": "Small", "actions": [_show_entry_button(e)]} for e in entries]
 
 
 def _escalation_actions(settings: CardSettings, asked: str = "") -> list[Card]:
@@ -122,7 +135,10 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
     ]
     if reply.related:
         body.append(_text(texts.RELATED, weight="Bolder", spacing="Medium"))
-        body.append({"type": "ActionSet", "actions": [_show_entry_button(e) for e in reply.related]})
+        body.extend(_stacked_buttons(reply.related))
+    from bot.engagement_cards import feedback_block  # see render()
+
+    body.extend(feedback_block(entry, reply.feedback))
     body.append(_text(texts.STILL_NEED_HELP, isSubtle=True, spacing="Medium"))
     body.extend(_escalation_note(settings))
     reference = "; ".join(entry.reference_labels)
@@ -141,7 +157,7 @@ def _clarify(reply: Clarify, settings: CardSettings) -> Outbound:
     heading = texts.AMBIGUOUS if reply.ambiguous else f"{texts.NOT_CONFIDENT} {texts.DID_YOU_MEAN}"
     body: list[Card] = [
         _text(heading),
-        {"type": "ActionSet", "actions": [_show_entry_button(e) for e in reply.candidates]},
+        *_stacked_buttons(reply.candidates),
         _text(texts.NO_ANSWER, spacing="Medium"),
         *_escalation_note(settings),
     ]

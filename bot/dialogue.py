@@ -15,6 +15,7 @@ from bot.replies import (
     NoticeKind,
     Reply,
     SmallTalk,
+    Vote,
 )
 from bot.sanitize import clean_text, has_words
 from knowledge import Entry, Match
@@ -83,12 +84,26 @@ class Dialogue:
             return Clarify(tuple(ambiguous[: settings.max_suggestions]), ambiguous=True, asked=question)
         return Clarify(tuple(m.entry for m in close[: settings.max_suggestions]), asked=question)
 
+    def entry(self, entry_id: str) -> Entry | None:
+        """The corpus entry with `entry_id`, or None."""
+        return self._knowledge.entry(entry_id)
+
+    def show(self, entry: Entry, *, feedback: Vote | None = None) -> Answer:
+        """`entry`'s answer as a button shows it, with the vote just given (if any)."""
+        return Answer(entry, 1.0, self._related(entry), feedback=feedback)
+
     def _answer(self, match: Match) -> Answer:
         return Answer(match.entry, match.confidence, self._related(match.entry))
 
     def _related(self, entry: Entry) -> tuple[Entry, ...]:
-        found = [self._knowledge.entry(entry_id) for entry_id in entry.related]
-        return tuple(e for e in found if e is not None)[: self._settings.max_related]
+        """Curated related entries first, topped up with the nearest neighbours of its question."""
+        limit = self._settings.max_related
+        found = [e for e in (self._knowledge.entry(entry_id) for entry_id in entry.related) if e is not None]
+        if len(found) < limit:
+            for match in self._knowledge.rank(entry.question, limit=limit + len(found) + 1):
+                if match.entry.id != entry.id and match.entry not in found:
+                    found.append(match.entry)
+        return tuple(found[:limit])
 
     def _on_submit(self, message: Inbound) -> Reply:
         value = message.value or {}

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.tickets import Actor, Delivery, FaqDraft, HrChannel, NewTicket, Ticket, TicketEvent
+from bot.replies import Vote
 from knowledge import Entry, Match
 
 
@@ -52,3 +53,17 @@ class TicketStore(Protocol):
     async def register_channel(self, channel: HrChannel, *, by: str | None, now: dt.datetime) -> None: ...
 
     async def faq_drafts(self) -> tuple[FaqDraft, ...]: ...
+
+
+class WelcomeBook(Protocol):
+    """Remembers who has been welcomed, so install events that repeat welcome only once."""
+
+    async def claim_welcome(self, kind: str, subject_id: str) -> bool:
+        """True the first time (`kind`, `subject_id`) is claimed, False ever after."""
+        ...
+
+
+class FeedbackBox(Protocol):
+    """Keeps one vote per person per answer; a new vote replaces the old one."""
+
+    async def record_vote(self, voter_id: str, entry_id: str, vote: Vote, missing: str | None) -> None: ...

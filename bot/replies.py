@@ -8,14 +8,25 @@ from enum import Enum
 from knowledge import Entry
 
 
+class Vote(str, Enum):
+    """Staff feedback on an answer."""
+
+    UP = "up"
+    DOWN = "down"
+
+
 @dataclass(frozen=True)
 class Answer:
-    """A confident match: the approved answer of `entry`, word for word."""
+    """A confident match: the approved answer of `entry`, word for word.
+
+    `feedback` is the vote this person just gave, shown on the card in place of the question.
+    """
 
     entry: Entry
     confidence: float
     related: tuple[Entry, ...] = ()
     asked: str = ""  # the staff member's words, to pre-fill an HR Direct form
+    feedback: Vote | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,8 @@ def production_settings(keys: KeyServer, **changes: object) -> Settings:
         "app_id": APP_ID, "app_password": "not-a-real-secret", "app_tenant_id": activities.TENANT,
         "allowed_tenants": (activities.TENANT,), "service_url_hosts": ("127.0.0.1",),
         "openid_metadata_url": keys.metadata_url, "key_fetch_timeout": 1.0, "metrics_port": 0,
-        "hr_direct_url": HR_DIRECT_URL,
+        "hr_direct_url": HR_DIRECT_URL, "pseudonym_salt": "a-long-random-test-secret",
+        "database_url": f"sqlite:///{tempfile.mkdtemp(prefix='faqbot-test-')}/bot.sqlite3",
     }
     return Settings.model_validate(values | changes)
 

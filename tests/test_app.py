@@ -34,6 +34,8 @@ def environment(**extra: str) -> dict[str, str]:
 @pytest_asyncio.fixture
 async def running_bot(tmp_path: Path) -> AsyncIterator[str]:
     port = free_port()
+    # A fresh database per run: the default var/ file would remember activity ids of earlier runs.
+    database = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     process = await asyncio.create_subprocess_exec(
         sys.executable, "app.py", "run", cwd=ROOT,
         env=environment(PORT=str(port), FAQBOT_HR_DIRECT_URL="mailto:hr.direct@example.org",
@@ -108,6 +110,7 @@ PRODUCTION = {
     "MicrosoftAppPassword": "not-a-real-secret",
     "MicrosoftAppTenantId": "tenant-nhs",
     "FAQBOT_ALLOWED_TENANTS": "tenant-nhs",
+    "FAQBOT_PSEUDONYM_SALT": "a-long-random-test-secret",
 }
 
 

@@ -20,6 +20,7 @@ PRODUCTION = {
     "MicrosoftAppPassword": "secret",
     "MicrosoftAppTenantId": "tenant-nhs",
     "FAQBOT_ALLOWED_TENANTS": "tenant-nhs, tenant-two",
+    "FAQBOT_PSEUDONYM_SALT": "a-long-random-test-secret",
 }
 
 
@@ -64,6 +65,7 @@ def test_bot_framework_variables() -> None:
         "MicrosoftAppTenantId": "tenant",
         "PORT": "8080",
         "FAQBOT_ANSWER_THRESHOLD": "0.9",
+        "FAQBOT_PSEUDONYM_SALT": "pepper",
     })
     assert not settings.local_mode
     assert settings.bind_host == "0.0.0.0"

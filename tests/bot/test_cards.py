@@ -73,7 +73,7 @@ def test_answer_card_offers_hr_direct_and_related_questions(corpus: Corpus) -> N
     assert ("Action.OpenUrl", "Ask HR Direct") in {(a["type"], a["title"]) for a in actions(card)}
     submits = [a for a in actions(card) if a["type"] == "Action.Submit"]
     assert [a["data"]["entry"] for a in submits] == [related.id]
-    assert submits[0]["data"]["msteams"]["displayText"] == related.question
+    assert related.question.startswith(submits[0]["title"].rstrip("…"))
 
 
 def test_clarify_card_lists_candidates_as_buttons(corpus: Corpus) -> None:

@@ -79,10 +79,13 @@ async def test_no_matches_is_no_answer(corpus: Corpus) -> None:
     assert isinstance(await dialogue_with(corpus).respond(message("anything")), NoAnswer)
 
 
-async def test_answer_carries_curated_related_entries(dialogue: Dialogue) -> None:
+async def test_answer_carries_curated_related_entries_first_then_neighbours(dialogue: Dialogue) -> None:
     reply = await dialogue.respond(message(value={"action": SHOW_ENTRY_ACTION, "entry": "what-is-a-social-media-profile"}))
     assert isinstance(reply, Answer)
-    assert [e.id for e in reply.related] == ["personal-facebook-testimonial"]
+    related = [e.id for e in reply.related]
+    assert related[0] == "personal-facebook-testimonial"
+    assert len(related) == 3 == len(set(related))
+    assert "what-is-a-social-media-profile" not in related
 
 
 @pytest.mark.parametrize(

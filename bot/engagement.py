@@ -1,0 +1,155 @@
+"""Onboarding and exploring: welcomes, `help`, `topics` and feedback, in front of the dialogue.
+
+`Engagement` handles what is not a policy question and passes everything else to `Dialogue`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.dialogue import Dialogue
+from bot.inbound import Inbound, Scope, Sender
+from bot.ports import FeedbackBox, WelcomeBook
+from bot.replies import Answer, Notice, NoticeKind, Reply, SmallTalk, SmallTalkKind, Vote
+from bot.sanitize import clean_text
+from knowledge import Corpus, Entry
+
+FEEDBACK_ACTION = "feedback"
+COMMAND_ACTION = "command"
+FEEDBACK_VERB = "feedback"
+MAX_MISSING_CHARS = 500
+EXAMPLE_COUNT = 3
+
+_TOPICS_WORDS = frozenset({"topics", "topic", "browse", "browse topics", "list topics", "show topics", "all topics"})
+_HELP_WORDS = frozenset({"help"})
+
+
+@dataclass(frozen=True)
+class Welcome:
+    """The personal welcome: what the bot answers, example questions, HR Direct, privacy."""
+
+    examples: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class TeamIntro:
+    """A short introduction posted once to a team or group chat."""
+
+
+@dataclass(frozen=True)
+class Help:
+    """What the bot can do and its commands."""
+
+    examples: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class TopicGroup:
+    title: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Topics:
+    """The corpus grouped by topic, in the curators' topic order."""
+
+    groups: tuple[TopicGroup, ...]
+
+
+@dataclass(frozen=True)
+class Installation:
+    """The bot was added: to someone's personal scope, a team, or a group chat."""
+
+    scope: Scope
+    sender: Sender
+    conversation_id: str
+    team_id: str | None = None
+
+
+EngagementReply = Welcome | TeamIntro | Help | Topics
+
+
+def person_id(sender: Sender) -> str:
+    """The id that stands for a person: the AAD object id, or the channel user id when absent."""
+    return sender.aad_object_id or sender.id
+
+
+class Engagement:
+    """The front door: onboarding, browsing and feedback; policy questions go to the dialogue."""
+
+    def __init__(self, dialogue: Dialogue, corpus: Corpus, welcomes: WelcomeBook, feedback: FeedbackBox) -> None:
+        self._dialogue = dialogue
+        self._welcomes = welcomes
+        self._feedback = feedback
+        self._topics = group_by_topic(corpus)
+        self._examples = examples(self._topics)
+
+    async def respond(self, message: Inbound) -> Reply | EngagementReply:
+        """The reply to a message or card submit."""
+        value = message.value
+        if value is not None and not message.text.strip():
+            action = value.get("action")
+            if action == FEEDBACK_ACTION:
+                return await self.on_feedback(message.sender, value)
+            if action == COMMAND_ACTION:
+                return self._command(str(value.get("command", ""))) or Notice(NoticeKind.UNKNOWN_ACTION)
+        folded = " ".join(clean_text(message.text).lower().strip(" .!?").split())
+        command = self._command(folded)
+        if command is not None:
+            return command
+        reply = await self._dialogue.respond(message)
+        if isinstance(reply, SmallTalk) and reply.kind is SmallTalkKind.HELP:
+            return Help(self._examples)
+        return reply
+
+    async def on_feedback(self, sender: Sender, value: Mapping[str, Any]) -> Answer | Notice:
+        """Record a 👍/👎 (one per person per answer) and return the answer acknowledging it."""
+        entry_id = value.get("entry")
+        entry = self._dialogue.entry(entry_id) if isinstance(entry_id, str) else None
+        try:
+            vote = Vote(value.get("vote"))
+        except ValueError:
+            vote = None
+        if entry is None or vote is None:
+            return Notice(NoticeKind.UNKNOWN_ACTION)
+        raw = value.get("missing")
+        missing = clean_text(raw)[:MAX_MISSING_CHARS] if isinstance(raw, str) and vote is Vote.DOWN else ""
+        await self._feedback.record_vote(person_id(sender), entry.id, vote, missing or None)
+        return self._dialogue.show(entry, feedback=vote)
+
+    async def on_install(self, installation: Installation) -> EngagementReply | None:
+        """The welcome for a new install, or None when this person, team or chat was welcomed already."""
+        if installation.scope is Scope.PERSONAL:
+            first = await self._welcomes.claim_welcome("user", person_id(installation.sender))
+            return Welcome(self._examples) if first else None
+        if installation.team_id:
+            first = await self._welcomes.claim_welcome("team", installation.team_id)
+        else:
+            first = await self._welcomes.claim_welcome("chat", installation.conversation_id)
+        return TeamIntro() if first else None
+
+    def _command(self, folded: str) -> EngagementReply | None:
+        if folded in _TOPICS_WORDS:
+            return self._topics
+        if folded in _HELP_WORDS:
+            return Help(self._examples)
+        return None
+
+
+def examples(topics: Topics) -> tuple[Entry, ...]:
+    """Example questions for the welcome: the shortest question of each topic, shortest first."""
+    shortest = [min(group.entries, key=lambda e: len(e.question)) for group in topics.groups]
+    return tuple(sorted(shortest, key=lambda e: len(e.question))[:EXAMPLE_COUNT])
+
+
+def group_by_topic(corpus: Corpus) -> Topics:
+    order = [topic.id for topic in corpus.topics]
+    order += sorted({e.topic for e in corpus.entries} - set(order))
+    groups = []
+    for topic_id in order:
+        entries = tuple(e for e in corpus.entries if e.topic == topic_id)
+        if entries:
+            groups.append(TopicGroup(corpus.topic_title(topic_id), entries))
+    return Topics(tuple(groups))

@@ -1,0 +1,187 @@
+"""Cards for onboarding and exploring: welcome, team introduction, help, topics, feedback buttons.
+
+Built as objects like `bot.cards`, at Adaptive Cards 1.5. Feedback uses Action.Execute (the card
+is replaced in place by the invoke response) with an Action.Submit fallback for older clients.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import engagement_texts as texts
+from bot.cards import CARD_SCHEMA, CARD_VERSION, Card, CardSettings, Outbound
+from bot.dialogue import SHOW_ENTRY_ACTION
+from bot.engagement import (
+    COMMAND_ACTION,
+    FEEDBACK_ACTION,
+    FEEDBACK_VERB,
+    MAX_MISSING_CHARS,
+    EngagementReply,
+    Help,
+    TeamIntro,
+    Topics,
+    Welcome,
+)
+from bot.replies import Vote
+from bot.texts import ASK_HR_DIRECT, HR_DIRECT_NO_ROUTE
+from knowledge import Entry
+
+MAX_BUTTON_TITLE = 80
+
+
+def render_engagement(reply: EngagementReply, settings: CardSettings) -> Outbound:
+    """The message for a welcome, introduction, help or topics reply."""
+    match reply:
+        case Welcome():
+            return _welcome(reply, settings)
+        case TeamIntro():
+            return Outbound(summary=texts.TEAM_INTRO, text=texts.TEAM_INTRO)
+        case Help():
+            return _help(reply, settings)
+        case Topics():
+            return _topics(reply)
+
+
+def feedback_block(entry: Entry, vote: Vote | None) -> list[Card]:
+    """The 👍/👎 question under an answer; after a vote, the thanks and a way to change it."""
+    heading = texts.FEEDBACK_PROMPT if vote is None else f"{texts.FEEDBACK_THANKS[vote.value]} {texts.FEEDBACK_CHANGE}"
+    down_card = {
+        "type": "AdaptiveCard",
+        "body": [{
+            "type": "Input.Text",
+            "id": "missing",
+            "label": texts.FEEDBACK_MISSING_LABEL,
+            "isMultiline": True,
+            "maxLength": MAX_MISSING_CHARS,
+        }],
+        "actions": [_feedback_action(entry, Vote.DOWN, texts.FEEDBACK_SEND)],
+    }
+    return [
+        _text(heading, spacing="Medium", separator=True, isSubtle=vote is not None, id="feedback"),
+        {
+            "type": "ActionSet",
+            "actions": [
+                _feedback_action(entry, Vote.UP, texts.FEEDBACK_UP),
+                {"type": "Action.ShowCard", "title": texts.FEEDBACK_DOWN, "card": down_card},
+            ],
+        },
+    ]
+
+
+def _feedback_action(entry: Entry, vote: Vote, title: str) -> Card:
+    data = {"action": FEEDBACK_ACTION, "entry": entry.id, "vote": vote.value}
+    return {
+        "type": "Action.Execute",
+        "title": title,
+        "verb": FEEDBACK_VERB,
+        "data": data,
+        "fallback": {"type": "Action.Submit", "title": title, "data": data},
+    }
+
+
+def _card(body: list[Card], actions: list[Card], fallback: str) -> Card:
+    return {
+        "type": "AdaptiveCard",
+        "$schema": CARD_SCHEMA,
+        "version": CARD_VERSION,
+        "fallbackText": fallback,
+        "body": body,
+        "actions": actions,
+    }
+
+
+def _text(text: str, **style: Any) -> Card:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def _ask_button(entry: Entry) -> Card:
+    title = entry.question if len(entry.question) <= MAX_BUTTON_TITLE else entry.question[: MAX_BUTTON_TITLE - 1] + "…"
+    return {
+        "type": "Action.Submit",
+        "title": title,
+        "data": {
+            "action": SHOW_ENTRY_ACTION,
+            "entry": entry.id,
+        },
+    }
+
+
+def _stacked(entries: tuple[Entry, ...]) -> list[Card]:
+    return [{"type": "ActionSet", "spacing": "Small", "actions": [_ask_button(e)]} for e in entries]
+
+
+def _command_button(title: str, command: str) -> Card:
+    return {
+        "type": "Action.Submit",
+        "title": title,
+        "data": {"action": COMMAND_ACTION, "command": command},
+    }
+
+
+def _hr_direct(settings: CardSettings) -> tuple[list[Card], list[Card]]:
+    if settings.hr_direct_url:
+        return [], [{"type": "Action.OpenUrl", "title": ASK_HR_DIRECT, "url": settings.hr_direct_url}]
+    return [_text(HR_DIRECT_NO_ROUTE, isSubtle=True, spacing="None")], []
+
+
+def _welcome(reply: Welcome, settings: CardSettings) -> Outbound:
+    note, actions = _hr_direct(settings)
+    body: list[Card] = [
+        _text(texts.WELCOME_TITLE, size="Large", weight="Bolder", style="heading"),
+        _text(texts.WELCOME_INTRO),
+        _text(texts.WELCOME_TRY, weight="Bolder", spacing="Medium"),
+        *_stacked(reply.examples),
+        _text(texts.WELCOME_BROWSE, spacing="Medium"),
+        _text(texts.WELCOME_HR_DIRECT),
+        *note,
+        _text(texts.PRIVACY_NOTE, size="Small", isSubtle=True, spacing="Medium", separator=True),
+    ]
+    examples = "\n".join(f"- {e.question}" for e in reply.examples)
+    fallback = f"{texts.WELCOME_TITLE}\n\n{texts.WELCOME_INTRO}\n\n{examples}\n\n{texts.PRIVACY_NOTE}"
+    return Outbound(summary=texts.WELCOME_TITLE, card=_card(body, actions, fallback))
+
+
+def _help(reply: Help, settings: CardSettings) -> Outbound:
+    note, actions = _hr_direct(settings)
+    commands = {
+        "type": "FactSet",
+        "facts": [{"title": name, "value": what} for name, what in texts.HELP_COMMANDS],
+    }
+    body: list[Card] = [
+        _text(texts.HELP_TITLE, size="Medium", weight="Bolder", style="heading"),
+        _text(texts.HELP_INTRO),
+        _text(texts.HELP_COMMANDS_TITLE, weight="Bolder", spacing="Medium"),
+        commands,
+        _text(texts.HELP_EXAMPLES, weight="Bolder", spacing="Medium"),
+        *_stacked(reply.examples),
+        *note,
+        _text(texts.PRIVACY_NOTE, size="Small", isSubtle=True, spacing="Medium", separator=True),
+    ]
+    listed = "\n".join(f"- {name}: {what}" for name, what in texts.HELP_COMMANDS)
+    fallback = f"{texts.HELP_INTRO}\n\n{texts.HELP_COMMANDS_TITLE}:\n{listed}"
+    return Outbound(
+        summary=texts.HELP_TITLE,
+        card=_card(body, [_command_button(texts.BROWSE_TOPICS, "topics"), *actions], fallback),
+    )
+
+
+def _topics(reply: Topics) -> Outbound:
+    body: list[Card] = [
+        _text(texts.TOPICS_TITLE, size="Medium", weight="Bolder", style="heading"),
+        _text(texts.TOPICS_INTRO, isSubtle=True, spacing="None"),
+    ]
+    for group in reply.groups:
+        body.append(_text(group.title, weight="Bolder", spacing="Medium", separator=True))
+        body.extend(
+            {
+                "type": "Container",
+                "spacing": "Small",
+                "selectAction": _ask_button(entry),
+                "items": [_text(f"› {entry.question}", color="Accent")],
+            }
+            for entry in group.entries
+        )
+    lines = "\n".join(
+        f"{group.title}:\n" + "\n".join(f"- {e.question}" for e in group.entries) for group in reply.groups
+    )
+    return Outbound(summary=texts.TOPICS_TITLE, card=_card(body, [], f"{texts.TOPICS_TITLE}\n\n{lines}"))

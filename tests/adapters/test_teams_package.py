@@ -1,0 +1,105 @@
+"""The Teams app package: built from manifest/ and configuration, valid by the official schema."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from adapters.settings import Settings
+from adapters.teams_package import (
+    MANIFEST_DIR,
+    PackageError,
+    build_package,
+    chat_link,
+    check_icons,
+    manifest_for,
+    official_validation,
+    read_icon,
+)
+from app import main
+
+BOT_ID = "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"
+TEAMS_APP_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+
+
+@pytest.fixture
+def configured() -> Settings:
+    return Settings(app_id=BOT_ID, pseudonym_salt="s", teams_app_id=TEAMS_APP_ID, bot_domain="faqbot.example.org",
+                    privacy_url="https://hr.example.org/privacy", app_name="HR FAQ")
+
+
+def test_package_is_filled_from_configuration_and_passes_the_official_schema(configured: Settings, tmp_path: Path) -> None:
+    package = build_package(configured, tmp_path / "app.zip")
+    with zipfile.ZipFile(package) as archive:
+        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["id"] == TEAMS_APP_ID
+    assert manifest["bots"][0]["botId"] == BOT_ID
+    assert manifest["validDomains"] == ["faqbot.example.org"]
+    assert manifest["developer"]["privacyUrl"] == "https://hr.example.org/privacy"
+    assert manifest["name"]["short"] == "HR FAQ"
+    assert float(manifest["manifestVersion"]) >= 1.17
+    assert set(manifest["bots"][0]["scopes"]) == {"personal", "team", "groupChat"}
+    titles = [c["title"] for c in manifest["bots"][0]["commandLists"][0]["commands"]]
+    assert titles == ["help", "topics", "ask HR Direct", "my requests"]
+    passed, report = official_validation(package)
+    assert passed, report
+    assert "VALID" in report
+
+
+def test_the_official_check_rejects_a_manifest_that_breaks_the_schema(configured: Settings, tmp_path: Path) -> None:
+    package = build_package(configured, tmp_path / "app.zip")
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(package) as good, zipfile.ZipFile(broken, "w") as bad:
+        manifest = json.loads(good.read("manifest.json"))
+        manifest["bots"][0]["scopes"] = ["everywhere"]
+        del manifest["developer"]
+        bad.writestr("manifest.json", json.dumps(manifest))
+        for name in ("color.png", "outline.png"):
+            bad.writestr(name, good.read(name))
+    passed, report = official_validation(broken)
+    assert not passed
+    assert "INVALID" in report and "developer" in report
+
+
+def test_icons_are_the_sizes_teams_requires() -> None:
+    assert (read_icon((MANIFEST_DIR / "color.png").read_bytes()).width, read_icon((MANIFEST_DIR / "color.png").read_bytes()).height) == (192, 192)
+    outline = read_icon((MANIFEST_DIR / "outline.png").read_bytes())
+    assert (outline.width, outline.height) == (32, 32)
+    assert outline.rgba is not None
+    assert any(p[3] == 0 for p in outline.rgba) and all(p[:3] == (255, 255, 255) for p in outline.rgba if p[3])
+
+
+def test_icon_of_the_wrong_size_is_refused(configured: Settings, tmp_path: Path) -> None:
+    shutil.copy(MANIFEST_DIR / "manifest.json", tmp_path / "manifest.json")
+    shutil.copy(MANIFEST_DIR / "outline.png", tmp_path / "color.png")  # 32x32 where 192x192 is required
+    shutil.copy(MANIFEST_DIR / "outline.png", tmp_path / "outline.png")
+    with pytest.raises(PackageError, match="icons.color.*192x192"):
+        check_icons(manifest_for(configured, tmp_path), tmp_path)
+    with pytest.raises(PackageError, match="icons.color"):
+        build_package(configured, tmp_path / "out.zip", tmp_path)
+
+
+def test_package_needs_the_bot_app_id() -> None:
+    with pytest.raises(PackageError, match="MicrosoftAppId"):
+        manifest_for(Settings())
+
+
+def test_chat_link_for_managers_opens_a_chat_with_the_bot(configured: Settings) -> None:
+    assert chat_link(configured) == f"https://teams.microsoft.com/l/chat/0/0?users=28:{BOT_ID}"
+
+
+def test_package_and_link_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("MicrosoftAppId", BOT_ID)
+    monkeypatch.setenv("FAQBOT_PSEUDONYM_SALT", "s")
+    out = tmp_path / "teams.zip"
+    assert main(["package", "--out", str(out)]) == 0
+    assert out.is_file() and "VALID" in capsys.readouterr().out
+    assert main(["link"]) == 0
+    assert capsys.readouterr().out.strip().endswith(f"users=28:{BOT_ID}")
+    monkeypatch.delenv("MicrosoftAppId")
+    assert main(["package", "--out", str(out)]) == 5
