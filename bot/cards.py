@@ -12,6 +12,7 @@ from typing import Any
 from bot import texts
 from bot.dialogue import SHOW_ENTRY_ACTION
 from bot.markdown import to_card_markdown, to_plain_text
+from bot.questions import QUESTION_ID_KEY
 from bot.replies import Answer, Clarify, NoAnswer, Notice, Reply, SmallTalk
 from knowledge import Entry
 
@@ -36,13 +37,17 @@ class CardSettings:
     hr_direct_url: str | None = None
 
 
-def render(reply: Reply, settings: CardSettings) -> Outbound:
-    """The message that shows `reply` to staff."""
+def render(reply: Reply, settings: CardSettings, *, question_id: str | None = None) -> Outbound:
+    """The message that shows `reply` to staff.
+
+    `question_id` (see bot.questions) goes into the "did you mean" buttons' data, so a click can be
+    linked to the question that produced it without identifying anyone.
+    """
     match reply:
         case Answer():
             return _answer(reply, settings)
         case Clarify():
-            return _clarify(reply, settings)
+            return _clarify(reply, settings, question_id)
         case NoAnswer():
             return _no_answer(settings)
         case SmallTalk():
@@ -72,15 +77,18 @@ def _text(text: str, **style: Any) -> Card:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
-def _show_entry_button(entry: Entry) -> Card:
+def _show_entry_button(entry: Entry, question_id: str | None = None) -> Card:
+    data: Card = {
+        "action": SHOW_ENTRY_ACTION,
+        "entry": entry.id,
+        "msteams": {"type": "messageBack", "displayText": entry.question},
+    }
+    if question_id is not None:
+        data[QUESTION_ID_KEY] = question_id
     return {
         "type": "Action.Submit",
         "title": entry.question if len(entry.question) <= 80 else entry.question[:77] + "…",
-        "data": {
-            "action": SHOW_ENTRY_ACTION,
-            "entry": entry.id,
-            "msteams": {"type": "messageBack", "displayText": entry.question},
-        },
+        "data": data,
     }
 
 
@@ -128,11 +136,11 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
     )
 
 
-def _clarify(reply: Clarify, settings: CardSettings) -> Outbound:
+def _clarify(reply: Clarify, settings: CardSettings, question_id: str | None) -> Outbound:
     heading = texts.AMBIGUOUS if reply.ambiguous else f"{texts.NOT_CONFIDENT} {texts.DID_YOU_MEAN}"
     body: list[Card] = [
         _text(heading),
-        {"type": "ActionSet", "actions": [_show_entry_button(e) for e in reply.candidates]},
+        {"type": "ActionSet", "actions": [_show_entry_button(e, question_id) for e in reply.candidates]},
         _text(texts.NO_ANSWER, spacing="Medium"),
         *_escalation_note(settings),
     ]

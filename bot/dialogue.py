@@ -78,8 +78,8 @@ class Dialogue:
             if best.confidence - runner_up >= settings.ambiguity_gap:
                 return self._answer(best)
             ambiguous = [m.entry for m in close if best.confidence - m.confidence < settings.ambiguity_gap]
-            return Clarify(tuple(ambiguous[: settings.max_suggestions]), ambiguous=True)
-        return Clarify(tuple(m.entry for m in close[: settings.max_suggestions]))
+            return Clarify(tuple(ambiguous[: settings.max_suggestions]), ambiguous=True, confidence=best.confidence)
+        return Clarify(tuple(m.entry for m in close[: settings.max_suggestions]), confidence=best.confidence)
 
     def _answer(self, match: Match) -> Answer:
         return Answer(match.entry, match.confidence, self._related(match.entry))

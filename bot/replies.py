@@ -23,6 +23,7 @@ class Clarify:
 
     candidates: tuple[Entry, ...]
     ambiguous: bool = False
+    confidence: float | None = None  # of the best candidate (recorded for the curators' report)
 
 
 @dataclass(frozen=True)
