@@ -1,6 +1,6 @@
 """Composition root: builds the bot from settings and runs it. Nothing happens at import time.
 
-Usage: `python app.py [run|chat|import|lint|reload]` (or the `faqbot` console script).
+Usage: `python app.py [run|chat|import|lint|reload|report|suggestions]` (or the `faqbot` console script).
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from pathlib import Path
 
 from aiohttp import web
 
+from adapters.analytics.report_command import FORMATS as REPORT_FORMATS
+from adapters.analytics.report_command import run_report
+from adapters.analytics.suggestions_command import run_suggestions
 from adapters.bot_framework import BotFrameworkGateway, build_adapter
 from adapters.console import chat
 from adapters.corpus_watch import CORPUS_WATCH, CorpusWatch, ReloadRequestError, request_reload, serve_reload_signal
@@ -23,7 +26,7 @@ from adapters.http import MAX_BODY_BYTES, create_routes
 from adapters.import_command import run_import
 from adapters.lint_command import run_lint
 from adapters.settings import Settings, SettingsError
-from adapters.store import DeliveryLedger, StoreError, create_engine, migrate
+from adapters.store import DeliveryLedger, QuestionStore, StoreError, create_engine, migrate
 from adapters.structured_log import configure_logging
 from adapters.teams_handler import FaqBot
 from bot import CardSettings, Dialogue, DialogueSettings
@@ -55,7 +58,7 @@ def create_app(settings: Settings) -> web.Application:
     """The aiohttp application serving the bot; fails fast on a bad corpus, then reloads it live."""
     engine = create_engine(settings.database_url)
     knowledge = ReloadableKnowledge(settings.corpus_dir)
-    bot = FaqBot(build_dialogue(settings, knowledge), card_settings(settings))
+    bot = FaqBot(build_dialogue(settings, knowledge), card_settings(settings), QuestionStore(engine))
     gateway = BotFrameworkGateway(build_adapter(settings), bot, DeliveryLedger(engine))
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app.add_routes(create_routes(gateway, local_mode=settings.local_mode))
@@ -99,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("run", help="serve the bot on /api/messages (default)")
     commands.add_parser("chat", help="chat with the bot in this terminal")
     _add_curation_commands(commands)
+    _add_analytics_commands(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(os.environ)
@@ -108,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level)
     if args.command in {"import", "lint", "reload"}:
         return _curate(args, settings)
+    if args.command in {"report", "suggestions"}:
+        return _analytics(args, settings)
     try:
         if args.command == "chat":
             asyncio.run(chat(build_dialogue(settings), card_settings(settings), sys.stdin, sys.stdout))
@@ -133,6 +139,36 @@ def _add_curation_commands(commands: argparse._SubParsersAction[argparse.Argumen
     lint.add_argument("--strict", action="store_true", help="warnings (e.g. overdue reviews) fail too")
     lint.add_argument("--review-months", type=int, help="review interval (default: FAQBOT_REVIEW_MONTHS)")
     commands.add_parser("reload", help="make the running bot reload its corpus now (validated first)")
+
+
+def _add_analytics_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    report = commands.add_parser("report", help="what staff ask: answered, escalated, top entries, gaps")
+    report.add_argument("--since", type=dt.date.fromisoformat, help="first day, e.g. 2026-10-01 (default: all)")
+    report.add_argument("--format", choices=REPORT_FORMATS, default="text", help="text (default), csv or html")
+    report.add_argument("--output", type=Path, help="write to this file (default: print)")
+    report.add_argument("--corpus", type=Path, help="corpus folder for entry titles (default: FAQBOT_CORPUS_DIR)")
+    suggestions = commands.add_parser("suggestions", help="alternates suggested by how staff asked")
+    suggestions.add_argument("action", nargs="?", choices=("accept", "dismiss"), help="accept or dismiss one")
+    suggestions.add_argument("which", nargs="?", help="its number in the list (or its exact wording)")
+    suggestions.add_argument("--corpus", type=Path, help="corpus folder (default: FAQBOT_CORPUS_DIR)")
+
+
+def _analytics(args: argparse.Namespace, settings: Settings) -> int:
+    """The curators' view of what staff ask: report and suggested alternates."""
+    corpus_dir: Path = args.corpus or settings.corpus_dir
+    try:
+        if args.command == "report":
+            return run_report(database_url=settings.database_url, corpus_dir=corpus_dir, since=args.since,
+                              fmt=args.format, output=args.output, out=sys.stdout)
+        if args.action is not None and args.which is None:
+            print(f"faqbot suggestions {args.action}: say which, e.g. `faqbot suggestions {args.action} 1`",
+                  file=sys.stderr)
+            return 2
+        return run_suggestions(database_url=settings.database_url, corpus_dir=corpus_dir, action=args.action,
+                               which=args.which, out=sys.stdout, err=sys.stderr)
+    except StoreError as exc:
+        print(f"faqbot {args.command}: the store cannot be used: {exc}", file=sys.stderr)
+        return 4
 
 
 def _curate(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, TextFormatTypes
 
 from bot import CardSettings, Dialogue, Inbound, Outbound, Scope, Sender, render
+from bot.ports import QuestionLog
+from bot.questions import AskedQuestion, Resolved, new_question_id, question_event
 
+log = logging.getLogger("faqbot.questions")
 _SCOPES = {"personal": Scope.PERSONAL, "groupChat": Scope.GROUP_CHAT, "channel": Scope.CHANNEL}
 
 
 class FaqBot(TeamsActivityHandler):
     """The Teams edge of the bot: no decisions here, only translation."""
 
-    def __init__(self, dialogue: Dialogue, card_settings: CardSettings) -> None:
+    def __init__(self, dialogue: Dialogue, card_settings: CardSettings, questions: QuestionLog | None = None) -> None:
         self._dialogue = dialogue
         self._card_settings = card_settings
+        self._questions = questions
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -33,7 +40,22 @@ class FaqBot(TeamsActivityHandler):
             value=value,
         )
         reply = await self._dialogue.respond(inbound)
-        await turn_context.send_activity(to_activity(render(reply, self._card_settings)))
+        event = question_event(inbound, reply, question_id=new_question_id(), now=dt.datetime.now(dt.UTC))
+        question_id = event.id if isinstance(event, AskedQuestion) else event.question_id if event else None
+        await turn_context.send_activity(to_activity(render(reply, self._card_settings, question_id=question_id)))
+        await self._record(event)  # after the reply is sent: staff never wait for it
+
+    async def _record(self, event: AskedQuestion | Resolved | None) -> None:
+        """Record the question without identity; a failure is logged (no text) and never breaks the turn."""
+        if event is None or self._questions is None:
+            return
+        try:
+            if isinstance(event, Resolved):
+                await self._questions.mark_resolved(event.question_id, event.entry_id)
+            else:
+                await self._questions.record(event)
+        except Exception as exc:  # noqa: BLE001 - analytics must never break a turn
+            log.warning("question_log_failed error=%s", type(exc).__name__)
 
 
 def to_activity(message: Outbound) -> Activity:
