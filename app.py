@@ -143,7 +143,7 @@ def _add_curation_commands(commands: argparse._SubParsersAction[argparse.Argumen
 
 def _add_analytics_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = commands.add_parser("report", help="what staff ask: answered, escalated, top entries, gaps")
-    report.add_argument("--since", type=dt.date.fromisoformat, help="first day, e.g. 2026-10-01 (default: all)")
+    report.add_argument("--since", type=_day, help="first day, e.g. 2026-10-01 (default: all)")
     report.add_argument("--format", choices=REPORT_FORMATS, default="text", help="text (default), csv or html")
     report.add_argument("--output", type=Path, help="write to this file (default: print)")
     report.add_argument("--corpus", type=Path, help="corpus folder for entry titles (default: FAQBOT_CORPUS_DIR)")
@@ -151,6 +151,13 @@ def _add_analytics_commands(commands: argparse._SubParsersAction[argparse.Argume
     suggestions.add_argument("action", nargs="?", choices=("accept", "dismiss"), help="accept or dismiss one")
     suggestions.add_argument("which", nargs="?", help="its number in the list (or its exact wording)")
     suggestions.add_argument("--corpus", type=Path, help="corpus folder (default: FAQBOT_CORPUS_DIR)")
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2026-10-01") from None
 
 
 def _analytics(args: argparse.Namespace, settings: Settings) -> int:

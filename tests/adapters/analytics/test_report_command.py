@@ -87,4 +87,4 @@ def test_text_and_csv_reports_since_a_date(database: str, history: tuple) -> Non
 def test_a_bad_date_is_a_clear_usage_error(database: str) -> None:
     result = faqbot(database, "report", "--since", "last tuesday")
     assert result.returncode == 2
-    assert "--since: invalid fromisoformat value" in result.stderr
+    assert "'last tuesday' is not a date: use YYYY-MM-DD" in result.stderr
