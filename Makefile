@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TOOLS_STAMP := tools/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test chat eval bench bench-load clean audit tools package link cards
+.PHONY: run test chat eval bench bench-load clean audit tools package link cards report-example
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ cards: $(STAMP) tools
 	mkdir -p docs/cards
 	for name in welcome help topics answer answer-voted did-you-mean escalation; do \
 		cp build/cards/$$name.png docs/cards/; done
+
+# The report on a GENERATED history, as docs/report.html and docs/report.png.
+report-example: $(STAMP) tools
+	$(BIN)/python -m benchmarks.sample_history
 
 bench-load: $(STAMP)
 	$(BIN)/python -m benchmarks.load $(BENCH_ARGS)

@@ -1,6 +1,6 @@
 """Composition root: builds the bot from settings and runs it. Nothing happens at import time.
 
-Usage: `python app.py [run|chat|eval|import|lint|reload|purge|export-user|erase-user]` (or `faqbot`).
+Usage: `python app.py [run|chat|eval|import|lint|reload|report|suggestions|purge|export-user|erase-user|package|link]`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ from typing import Any
 from aiohttp import web
 
 from adapters.activity_policy import ActivityPolicy
+from adapters.analytics.report_command import FORMATS as REPORT_FORMATS
+from adapters.analytics.report_command import run_report
+from adapters.analytics.suggestions_command import run_suggestions
 from adapters.bot_framework import BotFrameworkGateway, build_adapter
 from adapters.channel_auth import ChannelTokenValidator, KeySource, SigningKeys, SigningKeysUnavailable
 from adapters.console import chat
@@ -34,9 +37,9 @@ from adapters.privacy_commands import purge_every, run_erase, run_export, run_pu
 from adapters.readiness import CorpusLoaded, ReadinessCheck
 from adapters.settings import Settings, SettingsError
 from adapters.pseudonym import Pseudonymizer
-from adapters.store import DeliveryLedger, FeedbackStore, StoreError, StoreReachable, WelcomeStore, create_engine, migrate
+from adapters.store import DeliveryLedger, FeedbackStore, QuestionStore, StoreError, StoreReachable, WelcomeStore, create_engine, migrate
 from adapters.structured_log import configure_logging
-from adapters.store.personal_data import PersonalData, Retention
+from adapters.store.personal_data import PersonalData, PseudonymKey, Retention
 from adapters.store.tickets import SqlTicketStore
 from adapters.teams_handler import FaqBot, Responder
 from adapters.teams_package import PackageError, build_package, chat_link, official_validation
@@ -116,7 +119,7 @@ def create_app(
     engagement = Engagement(
         dialogue, knowledge.corpus, WelcomeStore(engine, pseudonyms), FeedbackStore(engine, pseudonyms)  # type: ignore[arg-type]
     )
-    bot = FaqBot(engagement, card_settings(settings), escalation, on_reply=count)
+    bot = FaqBot(engagement, card_settings(settings), escalation, on_reply=count, questions=QuestionStore(engine))
     adapter = build_adapter(settings, delivery, credentials_factory)
     courier = TicketCourier(adapter, tickets, escalation.hr_channel, app_id=settings.app_id, policy=outbox_policy)
     escalation.on_queued(courier.nudge)
@@ -146,7 +149,7 @@ def create_app(
 
     app.cleanup_ctx.append(store)
     app.cleanup_ctx.append(
-        lambda _app: purge_every(PersonalData(engine), retention(settings), dt.timedelta(hours=settings.purge_hours))
+        lambda _app: purge_every(PersonalData(engine, pseudonym_key(settings)), retention(settings), dt.timedelta(hours=settings.purge_hours))
     )
     app[CORPUS_WATCH] = CorpusWatch(knowledge, settings.corpus_dir, interval=settings.reload_seconds)
     app.cleanup_ctx.append(app[CORPUS_WATCH].watching)
@@ -232,6 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     package.add_argument("--out", type=Path, default=Path("build/hr-faq-bot-teams-app.zip"))
     package.add_argument("--skip-official-check", action="store_true", help="skip the Node schema validation")
     commands.add_parser("link", help="print the Teams link that opens a chat with the bot (for managers)")
+    _add_analytics_commands(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(os.environ)
@@ -243,13 +247,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _curate(args, settings)
     if args.command in {"package", "link"}:
         return _teams_app(args, settings)
+    if args.command in {"report", "suggestions"}:
+        return _analytics(args, settings)
     try:
         if args.command == "purge":
-            return run_purge(settings.database_url, retention(settings), sys.stdout)
+            return run_purge(settings.database_url, pseudonym_key(settings), retention(settings), sys.stdout)
         if args.command == "export-user":
-            return run_export(settings.database_url, args.aad_object_id, args.output, sys.stdout)
+            return run_export(settings.database_url, pseudonym_key(settings), args.aad_object_id, args.output,
+                              sys.stdout)
         if args.command == "erase-user":
-            return run_erase(settings.database_url, args.aad_object_id, confirmed=args.yes,
+            return run_erase(settings.database_url, pseudonym_key(settings), args.aad_object_id, confirmed=args.yes,
                              keep_open_tickets=settings.erase_keeps_open_tickets, out=sys.stdout)
     except StoreError as exc:
         print(f"faqbot: the store cannot be used: {exc}", file=sys.stderr)
@@ -299,7 +306,54 @@ def _add_privacy_commands(commands: argparse._SubParsersAction[argparse.Argument
 
 
 def retention(settings: Settings) -> Retention:
-    return Retention(tickets=dt.timedelta(days=settings.retain_tickets_days))
+    return Retention(
+        tickets=dt.timedelta(days=settings.retain_tickets_days),
+        feedback=dt.timedelta(days=settings.retain_feedback_days),
+        questions=dt.timedelta(days=settings.retain_questions_days),
+    )
+
+
+def pseudonym_key(settings: Settings) -> PseudonymKey:
+    """How stored pseudonyms are made from a person's id (the same salt as the running bot)."""
+    pseudonyms = Pseudonymizer(settings.effective_pseudonym_salt)
+    return lambda person, namespace: pseudonyms.key(person, namespace=namespace)
+
+
+def _add_analytics_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    report = commands.add_parser("report", help="what staff ask: answered, escalated, top entries, gaps")
+    report.add_argument("--since", type=_day, help="first day, e.g. 2026-10-01 (default: all)")
+    report.add_argument("--format", choices=REPORT_FORMATS, default="text", help="text (default), csv or html")
+    report.add_argument("--output", type=Path, help="write to this file (default: print)")
+    report.add_argument("--corpus", type=Path, help="corpus folder for entry titles (default: FAQBOT_CORPUS_DIR)")
+    suggestions = commands.add_parser("suggestions", help="alternates suggested by how staff asked")
+    suggestions.add_argument("action", nargs="?", choices=("accept", "dismiss"), help="accept or dismiss one")
+    suggestions.add_argument("which", nargs="?", help="its number in the list (or its exact wording)")
+    suggestions.add_argument("--corpus", type=Path, help="corpus folder (default: FAQBOT_CORPUS_DIR)")
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2026-10-01") from None
+
+
+def _analytics(args: argparse.Namespace, settings: Settings) -> int:
+    """The curators' view of what staff ask: report and suggested alternates."""
+    corpus_dir: Path = args.corpus or settings.corpus_dir
+    try:
+        if args.command == "report":
+            return run_report(database_url=settings.database_url, corpus_dir=corpus_dir, since=args.since,
+                              fmt=args.format, output=args.output, out=sys.stdout)
+        if args.action is not None and args.which is None:
+            print(f"faqbot suggestions {args.action}: say which, e.g. `faqbot suggestions {args.action} 1`",
+                  file=sys.stderr)
+            return 2
+        return run_suggestions(database_url=settings.database_url, corpus_dir=corpus_dir, action=args.action,
+                               which=args.which, out=sys.stdout, err=sys.stderr)
+    except StoreError as exc:
+        print(f"faqbot {args.command}: the store cannot be used: {exc}", file=sys.stderr)
+        return 4
 
 
 def _curate(args: argparse.Namespace, settings: Settings) -> int:

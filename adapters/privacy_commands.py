@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.store import create_engine, migrate
-from adapters.store.personal_data import PersonalData, Removed, Retention
+from adapters.store.personal_data import PersonalData, PseudonymKey, Removed, Retention
 
 log = logging.getLogger(__name__)
 
@@ -24,26 +24,28 @@ def _print_removed(title: str, removed: Removed, out: TextIO) -> None:
         out.write(f"  kept     {number:>6}  {what}\n")
 
 
-async def _with_store(database_url: str, work: Callable[[PersonalData], object]) -> object:
+async def _with_store(database_url: str, pseudonym: PseudonymKey, work: Callable[[PersonalData], object]) -> object:
     engine = create_engine(database_url)
     try:
         await migrate(engine)
-        return await work(PersonalData(engine))  # type: ignore[misc]
+        return await work(PersonalData(engine, pseudonym))  # type: ignore[misc]
     finally:
         await engine.dispose()
 
 
-def run_purge(database_url: str, retention: Retention, out: TextIO) -> int:
+def run_purge(database_url: str, pseudonym: PseudonymKey, retention: Retention, out: TextIO) -> int:
     """Delete everything past its retention period now; prints what was removed."""
-    removed = asyncio.run(_with_store(database_url, lambda data: data.purge(retention, now=dt.datetime.now(dt.UTC))))
+    removed = asyncio.run(_with_store(database_url, pseudonym, lambda data: data.purge(retention, now=dt.datetime.now(dt.UTC))))
     assert isinstance(removed, Removed)
     _print_removed("Retention purge", removed, out)
     return 0
 
 
-def run_export(database_url: str, aad_object_id: str, output: Path | None, out: TextIO) -> int:
+def run_export(
+    database_url: str, pseudonym: PseudonymKey, aad_object_id: str, output: Path | None, out: TextIO
+) -> int:
     """Write everything stored about one person as JSON (to `output`, or standard output)."""
-    exported = asyncio.run(_with_store(database_url, lambda data: data.export(aad_object_id)))
+    exported = asyncio.run(_with_store(database_url, pseudonym, lambda data: data.export(aad_object_id)))
     text = json.dumps(exported, indent=2, ensure_ascii=False)
     if output is None:
         out.write(text + "\n")
@@ -54,13 +56,21 @@ def run_export(database_url: str, aad_object_id: str, output: Path | None, out: 
     return 0
 
 
-def run_erase(database_url: str, aad_object_id: str, *, keep_open_tickets: bool, confirmed: bool, out: TextIO) -> int:
+def run_erase(
+    database_url: str,
+    pseudonym: PseudonymKey,
+    aad_object_id: str,
+    *,
+    keep_open_tickets: bool,
+    confirmed: bool,
+    out: TextIO,
+) -> int:
     """Erase one person's data; refuses without `confirmed`."""
     if not confirmed:
         out.write("Erasure is permanent. Export first (faqbot export-user), then run again with --yes.\n")
         return 1
     removed = asyncio.run(
-        _with_store(database_url, lambda data: data.erase(aad_object_id, keep_open_tickets=keep_open_tickets))
+        _with_store(database_url, pseudonym, lambda data: data.erase(aad_object_id, keep_open_tickets=keep_open_tickets))
     )
     assert isinstance(removed, Removed)
     _print_removed("Erasure", removed, out)

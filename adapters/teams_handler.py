@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,10 +16,13 @@ from bot import Answer, CardSettings, Inbound, Outbound, Reply, Scope, Sender, r
 from bot.engagement import FEEDBACK_VERB, Engagement, Installation
 from bot.escalation import Escalation, Where
 from bot.message_size import fit
+from bot.ports import QuestionLog
+from bot.questions import AskedQuestion, Resolved, new_question_id, question_event
 
 log = logging.getLogger(__name__)
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 
+log = logging.getLogger("faqbot.questions")
 _SCOPES = {"personal": Scope.PERSONAL, "groupChat": Scope.GROUP_CHAT, "channel": Scope.CHANNEL}
 
 
@@ -37,11 +41,13 @@ class FaqBot(TeamsActivityHandler):
         card_settings: CardSettings,
         escalation: Escalation | None = None,
         on_reply: Callable[[Reply], None] | None = None,
+        questions: QuestionLog | None = None,
     ) -> None:
         self._engagement = engagement
         self._card_settings = card_settings
         self._escalation = escalation
         self._on_reply = on_reply
+        self._questions = questions
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -69,7 +75,9 @@ class FaqBot(TeamsActivityHandler):
         reply = await self._engagement.respond(inbound)
         if self._on_reply is not None:
             self._on_reply(reply)
-        outbound = to_activity(fit(render(reply, card_settings)))
+        event = question_event(inbound, reply, question_id=new_question_id(), now=dt.datetime.now(dt.UTC))
+        question_id = event.id if isinstance(event, AskedQuestion) else event.question_id if event else None
+        outbound = to_activity(fit(render(reply, card_settings, question_id=question_id)))
         if isinstance(reply, Answer) and reply.feedback is not None and activity.reply_to_id:
             # An Action.Submit fallback vote: acknowledge it on the rated card itself.
             outbound.id = activity.reply_to_id
@@ -80,6 +88,7 @@ class FaqBot(TeamsActivityHandler):
                 log.info("could not update the rated card; replying instead")
                 outbound.id = None
         await turn_context.send_activity(outbound)
+        await self._record(event)  # after the reply is sent: staff never wait for it
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._welcome(turn_context)
@@ -128,6 +137,18 @@ class FaqBot(TeamsActivityHandler):
         reply = await self._engagement.on_install(installation)
         if reply is not None:
             await turn_context.send_activity(to_activity(render(reply, self._card_settings)))
+
+    async def _record(self, event: AskedQuestion | Resolved | None) -> None:
+        """Record the question without identity; a failure is logged (no text) and never breaks the turn."""
+        if event is None or self._questions is None:
+            return
+        try:
+            if isinstance(event, Resolved):
+                await self._questions.mark_resolved(event.question_id, event.entry_id)
+            else:
+                await self._questions.record(event)
+        except Exception as exc:  # noqa: BLE001 - analytics must never break a turn
+            log.warning("question_log_failed error=%s", type(exc).__name__)
 
 
 def to_activity(message: Outbound) -> Activity:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from bot import texts
 from bot.dialogue import SHOW_ENTRY_ACTION
 from bot.markdown import to_card_markdown, to_plain_text
+from bot.questions import QUESTION_ID_KEY
 from bot.replies import Answer, Clarify, NoAnswer, Notice, Reply, SmallTalk
 from knowledge import Entry
 
@@ -43,8 +44,14 @@ class CardSettings:
     hr_direct_form: bool = False
 
 
-def render(reply: Reply | EngagementReply, settings: CardSettings) -> Outbound:
-    """The message that shows `reply` to staff."""
+def render(
+    reply: Reply | EngagementReply, settings: CardSettings, *, question_id: str | None = None
+) -> Outbound:
+    """The message that shows `reply` to staff.
+
+    `question_id` (see bot.questions) goes into the "did you mean" buttons' data, so a click can be
+    linked to the question that produced it without identifying anyone.
+    """
     # Imported here: engagement_cards builds on this module's card helpers.
     from bot.engagement_cards import render_engagement
 
@@ -52,7 +59,7 @@ def render(reply: Reply | EngagementReply, settings: CardSettings) -> Outbound:
         case Answer():
             return _answer(reply, settings)
         case Clarify():
-            return _clarify(reply, settings)
+            return _clarify(reply, settings, question_id)
         case NoAnswer():
             return _no_answer(reply, settings)
         case SmallTalk():
@@ -84,21 +91,26 @@ def _text(text: str, **style: Any) -> Card:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
-def _show_entry_button(entry: Entry) -> Card:
+def _show_entry_button(entry: Entry, question_id: str | None = None) -> Card:
+    data: Card = {
+        "action": SHOW_ENTRY_ACTION,
+        "entry": entry.id,
+        # No msteams messageBack here: the Agents Playground drops messageBack submits.
+    }
+    if question_id is not None:
+        data[QUESTION_ID_KEY] = question_id
     return {
         "type": "Action.Submit",
         "title": entry.question if len(entry.question) <= 80 else entry.question[:77] + "…",
-        "data": {
-            "action": SHOW_ENTRY_ACTION,
-            "entry": entry.id,
-            # No msteams messageBack here: the Agents Playground drops messageBack submits.
-        },
+        "data": data,
     }
 
 
-def _stacked_buttons(entries: tuple[Entry, ...]) -> list[Card]:
+def _stacked_buttons(entries: tuple[Entry, ...], question_id: str | None = None) -> list[Card]:
     """One button per row: a row of long question titles would be cut off side by side."""
-    return [{"type": "ActionSet", "spacing": "Small", "actions": [_show_entry_button(e)]} for e in entries]
+    return [
+        {"type": "ActionSet", "spacing": "Small", "actions": [_show_entry_button(e, question_id)]} for e in entries
+    ]
 
 
 def _escalation_actions(settings: CardSettings, asked: str = "") -> list[Card]:
@@ -153,11 +165,11 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
     )
 
 
-def _clarify(reply: Clarify, settings: CardSettings) -> Outbound:
+def _clarify(reply: Clarify, settings: CardSettings, question_id: str | None) -> Outbound:
     heading = texts.AMBIGUOUS if reply.ambiguous else f"{texts.NOT_CONFIDENT} {texts.DID_YOU_MEAN}"
     body: list[Card] = [
         _text(heading),
-        *_stacked_buttons(reply.candidates),
+        *_stacked_buttons(reply.candidates, question_id),
         _text(texts.NO_ANSWER, spacing="Medium"),
         *_escalation_note(settings),
     ]

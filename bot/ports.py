@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.tickets import Actor, Delivery, FaqDraft, HrChannel, NewTicket, Ticket, TicketEvent
 from bot.replies import Vote
 from knowledge import Entry, Match
+
+if TYPE_CHECKING:  # bot.questions imports the dialogue, which imports this module
+    from bot.questions import AskedQuestion
 
 
 class KnowledgeSource(Protocol):
@@ -67,3 +70,22 @@ class FeedbackBox(Protocol):
     """Keeps one vote per person per answer; a new vote replaces the old one."""
 
     async def record_vote(self, voter_id: str, entry_id: str, vote: Vote, missing: str | None) -> None: ...
+
+
+class QuestionLog(Protocol):
+    """Where handled questions are recorded without identity (see bot.questions).
+
+    Every method may fail (the store is down); callers log and carry on, a turn never depends on it.
+    Updates for an unknown or purged id do nothing.
+    """
+
+    async def record(self, question: AskedQuestion) -> None: ...
+
+    async def mark_resolved(self, question_id: str, entry_id: str) -> None:
+        """The question ended at `entry_id` (a "did you mean" click, or HR Direct answered with it)."""
+
+    async def mark_feedback(self, question_id: str, *, helpful: bool) -> None:
+        """The person said whether the answer helped (the latest feedback wins)."""
+
+    async def mark_escalated(self, question_id: str) -> None:
+        """The person asked HR Direct after this reply."""

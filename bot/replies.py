@@ -36,6 +36,7 @@ class Clarify:
     candidates: tuple[Entry, ...]
     ambiguous: bool = False
     asked: str = ""
+    confidence: float | None = None  # of the best candidate (recorded for the curators' report)
 
 
 @dataclass(frozen=True)

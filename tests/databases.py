@@ -39,3 +39,10 @@ async def database_url(kind: str, folder: Path) -> AsyncIterator[str]:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await admin.close()
+
+
+def temporary_sqlite_url() -> str:
+    """A SQLite file in a fresh temporary folder, for apps a test builds outside the fixtures."""
+    import tempfile
+
+    return f"sqlite:///{tempfile.mkdtemp(prefix='faqbot-test-')}/bot.sqlite3"

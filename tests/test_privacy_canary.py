@@ -22,6 +22,7 @@ from adapters.settings import Settings
 from adapters.structured_log import configure_logging, user_ref
 from app import METRICS_KEY, create_app
 from bot import Inbound, Reply
+from tests.databases import temporary_sqlite_url
 from tests import activities
 from tests.conftest import production_settings
 from tests.fake_connector import FakeConnector
@@ -87,7 +88,7 @@ async def test_no_canary_reaches_logs_or_metrics(
 ) -> None:
     canary = Canaries()
     app = create_app(production_settings(keys), credentials_factory=FakeCredentialsFactory(APP_ID))
-    failing = create_app(Settings(local_mode=True, metrics_port=0), dialogue=FailingDialogue())
+    failing = create_app(Settings(local_mode=True, metrics_port=0, database_url=temporary_sqlite_url()), dialogue=FailingDialogue())
     async with TestClient(TestServer(app, host="127.0.0.1")) as client, \
             TestClient(TestServer(failing, host="127.0.0.1")) as local:
         def token() -> dict[str, str]:

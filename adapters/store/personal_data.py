@@ -1,21 +1,37 @@
 """Retention and subject access over everything the store keeps about people.
 
 `purge` enforces the retention periods; `export` and `erase` answer a subject access or
-erasure request for one person, found by their Entra (AAD) object id. Each table that holds
+erasure request for one person, found by their Entra (AAD) object id (feedback and welcomes are
+stored under a keyed hash of it, so they are found by recomputing that hash). Questions are
+recorded without identity (`asked_questions`) and cannot be linked to a person; they are only purged. Each table that holds
 personal data is covered here, so a new table must be added here too (a test lists them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.store.tables import delivered_activities, faq_drafts, hr_channel, ticket_events, ticket_outbox, tickets
+from adapters.store.tables import (
+    alternate_decisions,
+    asked_questions,
+    delivered_activities,
+    faq_drafts,
+    feedback_votes,
+    hr_channel,
+    ticket_events,
+    ticket_outbox,
+    tickets,
+    welcomes,
+)
+
+# How a person's id becomes the stored pseudonym for a namespace (adapters/pseudonym.py).
+PseudonymKey = Callable[[str, str], str]
 
 ERASED = "(erased)"
 OPEN_STATUSES = ("open", "assigned")
@@ -26,6 +42,8 @@ class Retention:
     """How long each kind of record is kept."""
 
     tickets: dt.timedelta = dt.timedelta(days=365)
+    feedback: dt.timedelta = dt.timedelta(days=365)
+    questions: dt.timedelta = dt.timedelta(days=365)
     deliveries: dt.timedelta = dt.timedelta(days=30)
     delivery_claims: dt.timedelta = dt.timedelta(days=1)
 
@@ -49,8 +67,13 @@ def _rows(result: sa.CursorResult[Any]) -> list[dict[str, Any]]:
 class PersonalData:
     """Retention, export and erasure over the SQL store."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, pseudonym: PseudonymKey) -> None:
         self._engine = engine
+        self._pseudonym = pseudonym
+
+    def _keys(self, aad_object_id: str) -> tuple[str, str]:
+        """The person's feedback and welcome keys (stored instead of their id)."""
+        return self._pseudonym(aad_object_id, "feedback"), self._pseudonym(aad_object_id, "welcome:user")
 
     async def purge(self, retention: Retention, *, now: dt.datetime) -> Removed:
         """Delete what is older than its retention period. Tickets HR is still working on are kept."""
@@ -71,6 +94,14 @@ class PersonalData:
                 )
             )
             counts["delivered_activities"] = result.rowcount or 0
+            result = await connection.execute(
+                sa.delete(feedback_votes).where(feedback_votes.c.voted_at < now - retention.feedback)
+            )
+            counts["feedback_votes"] = result.rowcount or 0
+            result = await connection.execute(
+                sa.delete(asked_questions).where(asked_questions.c.asked_at < now - retention.questions)
+            )
+            counts["asked_questions"] = result.rowcount or 0
             kept = await connection.scalar(
                 sa.select(sa.func.count()).select_from(tickets).where(
                     tickets.c.updated_at < now - retention.tickets, tickets.c.status.in_(OPEN_STATUSES)
@@ -101,8 +132,14 @@ class PersonalData:
             registered = await connection.execute(
                 sa.select(hr_channel).where(hr_channel.c.registered_by_aad_id == aad_object_id)
             )
+            voter, welcomed = self._keys(aad_object_id)
+            votes = await connection.execute(sa.select(feedback_votes).where(feedback_votes.c.voter == voter))
+            welcome = await connection.execute(sa.select(welcomes).where(welcomes.c.key == welcomed))
             return {
                 "subject": {"aad_object_id": aad_object_id},
+                "feedback_votes": _rows(votes),
+                "welcomed": _rows(welcome),
+                "questions_asked": "not linkable: questions are recorded without identity",
                 "tickets_asked": own_tickets,
                 "ticket_history": _rows(events),
                 "ticket_messages": _rows(notices),
@@ -143,6 +180,11 @@ class PersonalData:
                 .values(registered_by_aad_id=None)
             )
             counts["hr_channel (identity removed)"] = result.rowcount or 0
+            voter, welcomed = self._keys(aad_object_id)
+            result = await connection.execute(sa.delete(feedback_votes).where(feedback_votes.c.voter == voter))
+            counts["feedback_votes"] = result.rowcount or 0
+            result = await connection.execute(sa.delete(welcomes).where(welcomes.c.key == welcomed))
+            counts["welcomes"] = result.rowcount or 0
         return Removed(counts, kept)
 
     @staticmethod

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from adapters.settings import Settings
 from app import create_app
+from tests.databases import temporary_sqlite_url
 from tests import activities
 from tests.fake_connector import FakeConnector, fake_connector
 
@@ -48,7 +49,7 @@ def run_property(examples: int, strategy_for: Any) -> None:
     async def start() -> tuple[TestClient, Any, FakeConnector]:
         connector_context = fake_connector()
         connector = await connector_context.__aenter__()
-        client = TestClient(TestServer(create_app(Settings(local_mode=True, metrics_port=0)), host="127.0.0.1"))
+        client = TestClient(TestServer(create_app(Settings(local_mode=True, metrics_port=0, database_url=temporary_sqlite_url())), host="127.0.0.1"))
         await client.start_server()
         return client, connector_context, connector
 

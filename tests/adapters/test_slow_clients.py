@@ -8,11 +8,12 @@ import time
 from aiohttp.test_utils import TestServer
 
 from adapters.settings import Settings
+from tests.databases import temporary_sqlite_url
 from app import create_app
 
 
 async def test_stalled_body_is_answered_408_and_closed() -> None:
-    app = create_app(Settings(local_mode=True, metrics_port=0, body_timeout=0.5))
+    app = create_app(Settings(local_mode=True, metrics_port=0, database_url=temporary_sqlite_url(), body_timeout=0.5))
     async with TestServer(app, host="127.0.0.1") as server:
         reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
         writer.write(b"POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -27,7 +28,7 @@ async def test_stalled_body_is_answered_408_and_closed() -> None:
 
 
 async def test_a_slow_but_steady_body_within_the_timeout_is_served() -> None:
-    app = create_app(Settings(local_mode=True, metrics_port=0, body_timeout=2.0))
+    app = create_app(Settings(local_mode=True, metrics_port=0, database_url=temporary_sqlite_url(), body_timeout=2.0))
     async with TestServer(app, host="127.0.0.1") as server:
         reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
         body = b'{"type": "typing", "channelId": "msteams"}'

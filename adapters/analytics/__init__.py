@@ -1,0 +1,1 @@
+"""What staff ask: the curators' report and suggested alternates, from questions recorded without identity."""

@@ -1,0 +1,100 @@
+"""Asking the bot over real HTTP records the question without identity; recording never breaks a turn."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from adapters.settings import Settings
+from tests import activities
+from tests.adapters.test_messages_endpoint import ask
+from tests.fake_connector import FakeConnector, card_of, card_text
+
+IDENTITY = ("29:staff-member", "aad-staff-1", "Ada Staff", "a:staff-conversation", "tenant-nhs")
+
+
+def rows(settings: Settings) -> list[dict]:
+    path = settings.database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        connection.row_factory = sqlite3.Row
+        return [dict(row) for row in connection.execute("SELECT * FROM asked_questions ORDER BY asked_at")]
+
+
+async def recorded(settings: Settings, count: int) -> list[dict]:
+    for _ in range(100):  # the row is written just after the reply is sent
+        found = rows(settings)
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.02)
+    return rows(settings)
+
+
+async def test_a_question_is_recorded_without_identity(
+    bot_client: TestClient, connector: FakeConnector, settings: Settings
+) -> None:
+    await ask(bot_client, connector, activities.message(
+        connector.url, "Can liking a post on social media be a cause for concern for me? I'm ada@nhsbt.nhs.uk"))
+    [row] = await recorded(settings, 1)
+    assert row["outcome"] == "answered"
+    assert row["entry_id"] == "liking-posts"
+    assert row["confidence"] >= settings.answer_threshold  # it was answered, so at least the answer band
+    assert row["question"].startswith("can liking a post on social media be a cause for concern for me")
+    assert row["question"].endswith("im [email]")
+    stored = " ".join(str(value) for value in row.values())
+    for identity in IDENTITY:
+        assert identity.lower() not in stored.lower()
+    assert set(row) == {"id", "asked_at", "question", "outcome", "entry_id", "confidence",
+                        "resolved_entry_id", "helpful", "escalated"}
+
+
+async def test_a_did_you_mean_click_is_linked_to_its_question(
+    bot_client: TestClient, connector: FakeConnector, settings: Settings
+) -> None:
+    reply = await ask(bot_client, connector, activities.message(connector.url, "posting online"))
+    buttons = [action for block in card_of(reply)["body"] if block.get("type") == "ActionSet"
+               for action in block["actions"]]
+    [row] = await recorded(settings, 1)
+    assert row["outcome"] == "did-you-mean"
+    assert row["resolved_entry_id"] is None
+    chosen = buttons[0]["data"]
+    assert chosen["question"] == row["id"]
+    answer = await ask(bot_client, connector, activities.message(connector.url, value=chosen))
+    assert card_of(answer)["body"][0]["text"] == buttons[0]["title"].rstrip("…")[:77] or \
+        card_of(answer)["body"][0]["text"].startswith(buttons[0]["title"].rstrip("…"))  # the chosen entry's answer
+    for _ in range(100):
+        [row] = rows(settings)  # the click is not a new question
+        if row["resolved_entry_id"]:
+            break
+        await asyncio.sleep(0.02)
+    assert row["resolved_entry_id"] == chosen["entry"]
+
+
+async def test_greetings_are_small_talk_and_notices_are_not_recorded(
+    bot_client: TestClient, connector: FakeConnector, settings: Settings
+) -> None:
+    await ask(bot_client, connector, activities.message(connector.url, "!!!"))
+    await ask(bot_client, connector, activities.message(connector.url, "hello"))
+    found = await recorded(settings, 1)
+    assert [(r["question"], r["outcome"]) for r in found] == [("hello", "small-talk")]
+
+
+async def test_a_broken_store_never_breaks_the_answer_and_logs_no_text(
+    bot_client: TestClient, connector: FakeConnector, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = Path(settings.database_url.removeprefix("sqlite:///"))
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP TABLE asked_questions")
+    with caplog.at_level(logging.WARNING, logger="faqbot.questions"):
+        reply = await ask(bot_client, connector, activities.message(connector.url, "how do I book annual leave"))
+        assert "Ask HR Direct" in card_text(card_of(reply))
+        for _ in range(100):
+            if caplog.records:
+                break
+            await asyncio.sleep(0.02)
+    assert "question_log_failed error=OperationalError" in [r.getMessage() for r in caplog.records]
+    assert "annual leave" not in caplog.text
