@@ -32,7 +32,7 @@ from adapters.import_command import run_import
 from adapters.inbound_guard import InboundGuard
 from adapters.lint_command import run_lint
 from adapters.metrics import Metrics, metrics_routes
-from adapters.outbound_delivery import OutboundDelivery
+from adapters.outbound_delivery import OutboundDelivery, SlidingWindowPacer, app_limits
 from adapters.privacy_commands import purge_every, run_erase, run_export, run_purge
 from adapters.readiness import CorpusLoaded, ReadinessCheck
 from adapters.settings import Settings, SettingsError
@@ -114,7 +114,9 @@ def create_app(
         knowledge,
         EscalationSettings(hr_channel_id=settings.hr_channel_id, registrars=settings.hr_registrar_ids),
     )
-    delivery = OutboundDelivery(observer=metrics)
+    delivery = OutboundDelivery(
+        observer=metrics, app_pacer=SlidingWindowPacer(app_limits(settings.outbound_per_second))
+    )
     pseudonyms = Pseudonymizer(settings.effective_pseudonym_salt)
     engagement = Engagement(
         dialogue, knowledge.corpus, WelcomeStore(engine, pseudonyms), FeedbackStore(engine, pseudonyms)  # type: ignore[arg-type]

@@ -20,8 +20,16 @@ from typing import Protocol, TypeVar
 RETRYABLE_STATUSES = frozenset({412, 429, 502, 504})
 # Teams' published per-conversation send limits: (window seconds, max sends in it).
 TEAMS_CONVERSATION_LIMITS = ((1.0, 7), (2.0, 8), (30.0, 60))
-# Teams' per-app-per-tenant ceiling is 50 RPS (30 in an older revision): plan for 30.
-TEAMS_APP_LIMITS = ((1.0, 30),)
+# Teams' per-app-per-tenant ceiling is 50 RPS in the current documentation (30 in an older
+# revision); FAQBOT_OUTBOUND_PER_SECOND lowers it for tenants that still see 429s at 50.
+TEAMS_APP_SENDS_PER_SECOND = 50
+
+
+def app_limits(per_second: int) -> tuple[tuple[float, int], ...]:
+    return ((1.0, per_second),)
+
+
+TEAMS_APP_LIMITS = app_limits(TEAMS_APP_SENDS_PER_SECOND)
 MAX_OUTBOUND_BYTES = 28 * 1024
 
 Response = TypeVar("Response")

@@ -29,6 +29,7 @@ ENVIRONMENT = {
     "FAQBOT_LOG_LEVEL": "log_level",
     "FAQBOT_DATABASE_URL": "database_url",
     "FAQBOT_RETAIN_TICKETS_DAYS": "retain_tickets_days",
+    "FAQBOT_OUTBOUND_PER_SECOND": "outbound_per_second",
     "FAQBOT_RETAIN_FEEDBACK_DAYS": "retain_feedback_days",
     "FAQBOT_RETAIN_QUESTIONS_DAYS": "retain_questions_days",
     "FAQBOT_PURGE_HOURS": "purge_hours",
@@ -98,6 +99,7 @@ class Settings(BaseModel):
     ambiguity_gap: float = Field(default=DialogueSettings.ambiguity_gap, ge=0, le=1)
     log_level: str = "INFO"
     retain_tickets_days: int = Field(default=365, ge=1, le=3650)
+    outbound_per_second: int = Field(default=50, ge=1, le=1000)
     retain_feedback_days: int = Field(default=365, ge=1, le=3650)
     retain_questions_days: int = Field(default=365, ge=1, le=3650)
     purge_hours: float = Field(default=24.0, gt=0, le=24 * 30)
