@@ -76,7 +76,8 @@ def reviewed_label(entry: Entry) -> str:
     return entry.last_reviewed.strftime("%B %Y")
 
 
-def _card(body: list[Card], actions: list[Card], fallback: str) -> Card:
+def adaptive_card(body: list[Card], actions: list[Card], fallback: str) -> Card:
+    """A version-1.5 card Teams renders, with the text clients without cards show instead."""
     return {
         "type": "AdaptiveCard",
         "$schema": CARD_SCHEMA,
@@ -87,7 +88,7 @@ def _card(body: list[Card], actions: list[Card], fallback: str) -> Card:
     }
 
 
-def _text(text: str, **style: Any) -> Card:
+def text_block(text: str, **style: Any) -> Card:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
@@ -125,15 +126,15 @@ def _escalation_actions(settings: CardSettings, asked: str = "") -> list[Card]:
 def _escalation_note(settings: CardSettings) -> list[Card]:
     if settings.hr_direct_url or settings.hr_direct_form:
         return []
-    return [_text(texts.HR_DIRECT_NO_ROUTE, isSubtle=True)]
+    return [text_block(texts.HR_DIRECT_NO_ROUTE, isSubtle=True)]
 
 
 def _answer(reply: Answer, settings: CardSettings) -> Outbound:
     entry = reply.entry
     markdown = to_card_markdown(entry.answer, entry.references)
     body: list[Card] = [
-        _text(entry.question, size="Medium", weight="Bolder", style="heading"),
-        *(_text(paragraph, spacing="Small") for paragraph in markdown.split("\n\n")),
+        text_block(entry.question, size="Medium", weight="Bolder", style="heading"),
+        *(text_block(paragraph, spacing="Small") for paragraph in markdown.split("\n\n")),
         {
             "type": "FactSet",
             "spacing": "Medium",
@@ -146,12 +147,12 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
         },
     ]
     if reply.related:
-        body.append(_text(texts.RELATED, weight="Bolder", spacing="Medium"))
+        body.append(text_block(texts.RELATED, weight="Bolder", spacing="Medium"))
         body.extend(_stacked_buttons(reply.related))
     from bot.engagement_cards import feedback_block  # see render()
 
     body.extend(feedback_block(entry, reply.feedback))
-    body.append(_text(texts.STILL_NEED_HELP, isSubtle=True, spacing="Medium"))
+    body.append(text_block(texts.STILL_NEED_HELP, isSubtle=True, spacing="Medium"))
     body.extend(_escalation_note(settings))
     reference = "; ".join(entry.reference_labels)
     fallback = (
@@ -161,26 +162,26 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
     )
     return Outbound(
         summary=f"{entry.question} ({reference})",
-        card=_card(body, _escalation_actions(settings, reply.asked or entry.question), fallback),
+        card=adaptive_card(body, _escalation_actions(settings, reply.asked or entry.question), fallback),
     )
 
 
 def _clarify(reply: Clarify, settings: CardSettings, question_id: str | None) -> Outbound:
     heading = texts.AMBIGUOUS if reply.ambiguous else f"{texts.NOT_CONFIDENT} {texts.DID_YOU_MEAN}"
     body: list[Card] = [
-        _text(heading),
+        text_block(heading),
         *_stacked_buttons(reply.candidates, question_id),
-        _text(texts.NO_ANSWER, spacing="Medium"),
+        text_block(texts.NO_ANSWER, spacing="Medium"),
         *_escalation_note(settings),
     ]
     options = "\n".join(f"- {e.question}" for e in reply.candidates)
     fallback = f"{heading}\n{options}\n\n{texts.NO_ANSWER}"
-    return Outbound(summary=heading, card=_card(body, _escalation_actions(settings, reply.asked), fallback))
+    return Outbound(summary=heading, card=adaptive_card(body, _escalation_actions(settings, reply.asked), fallback))
 
 
 def _no_answer(reply: NoAnswer, settings: CardSettings) -> Outbound:
-    body = [_text(texts.NO_ANSWER), *_escalation_note(settings)]
+    body = [text_block(texts.NO_ANSWER), *_escalation_note(settings)]
     return Outbound(
         summary=texts.NO_ANSWER,
-        card=_card(body, _escalation_actions(settings, reply.asked), texts.NO_ANSWER),
+        card=adaptive_card(body, _escalation_actions(settings, reply.asked), texts.NO_ANSWER),
     )

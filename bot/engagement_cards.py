@@ -6,10 +6,8 @@ is replaced in place by the invoke response) with an Action.Submit fallback for 
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot import engagement_texts as texts
-from bot.cards import CARD_SCHEMA, CARD_VERSION, Card, CardSettings, Outbound
+from bot.cards import Card, CardSettings, Outbound, adaptive_card, text_block
 from bot.dialogue import SHOW_ENTRY_ACTION
 from bot.engagement import (
     COMMAND_ACTION,
@@ -57,7 +55,7 @@ def feedback_block(entry: Entry, vote: Vote | None) -> list[Card]:
         "actions": [_feedback_action(entry, Vote.DOWN, texts.FEEDBACK_SEND)],
     }
     return [
-        _text(heading, spacing="Medium", separator=True, isSubtle=vote is not None, id="feedback"),
+        text_block(heading, spacing="Medium", separator=True, isSubtle=vote is not None, id="feedback"),
         {
             "type": "ActionSet",
             "actions": [
@@ -77,21 +75,6 @@ def _feedback_action(entry: Entry, vote: Vote, title: str) -> Card:
         "data": data,
         "fallback": {"type": "Action.Submit", "title": title, "data": data},
     }
-
-
-def _card(body: list[Card], actions: list[Card], fallback: str) -> Card:
-    return {
-        "type": "AdaptiveCard",
-        "$schema": CARD_SCHEMA,
-        "version": CARD_VERSION,
-        "fallbackText": fallback,
-        "body": body,
-        "actions": actions,
-    }
-
-
-def _text(text: str, **style: Any) -> Card:
-    return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
 def _ask_button(entry: Entry) -> Card:
@@ -121,24 +104,24 @@ def _command_button(title: str, command: str) -> Card:
 def _hr_direct(settings: CardSettings) -> tuple[list[Card], list[Card]]:
     if settings.hr_direct_url:
         return [], [{"type": "Action.OpenUrl", "title": ASK_HR_DIRECT, "url": settings.hr_direct_url}]
-    return [_text(HR_DIRECT_NO_ROUTE, isSubtle=True, spacing="None")], []
+    return [text_block(HR_DIRECT_NO_ROUTE, isSubtle=True, spacing="None")], []
 
 
 def _welcome(reply: Welcome, settings: CardSettings) -> Outbound:
     note, actions = _hr_direct(settings)
     body: list[Card] = [
-        _text(texts.WELCOME_TITLE, size="Large", weight="Bolder", style="heading"),
-        _text(texts.WELCOME_INTRO),
-        _text(texts.WELCOME_TRY, weight="Bolder", spacing="Medium"),
+        text_block(texts.WELCOME_TITLE, size="Large", weight="Bolder", style="heading"),
+        text_block(texts.WELCOME_INTRO),
+        text_block(texts.WELCOME_TRY, weight="Bolder", spacing="Medium"),
         *_stacked(reply.examples),
-        _text(texts.WELCOME_BROWSE, spacing="Medium"),
-        _text(texts.WELCOME_HR_DIRECT),
+        text_block(texts.WELCOME_BROWSE, spacing="Medium"),
+        text_block(texts.WELCOME_HR_DIRECT),
         *note,
-        _text(texts.PRIVACY_NOTE, size="Small", isSubtle=True, spacing="Medium", separator=True),
+        text_block(texts.PRIVACY_NOTE, size="Small", isSubtle=True, spacing="Medium", separator=True),
     ]
     examples = "\n".join(f"- {e.question}" for e in reply.examples)
     fallback = f"{texts.WELCOME_TITLE}\n\n{texts.WELCOME_INTRO}\n\n{examples}\n\n{texts.PRIVACY_NOTE}"
-    return Outbound(summary=texts.WELCOME_TITLE, card=_card(body, actions, fallback))
+    return Outbound(summary=texts.WELCOME_TITLE, card=adaptive_card(body, actions, fallback))
 
 
 def _help(reply: Help, settings: CardSettings) -> Outbound:
@@ -148,40 +131,40 @@ def _help(reply: Help, settings: CardSettings) -> Outbound:
         "facts": [{"title": name, "value": what} for name, what in texts.HELP_COMMANDS],
     }
     body: list[Card] = [
-        _text(texts.HELP_TITLE, size="Medium", weight="Bolder", style="heading"),
-        _text(texts.HELP_INTRO),
-        _text(texts.HELP_COMMANDS_TITLE, weight="Bolder", spacing="Medium"),
+        text_block(texts.HELP_TITLE, size="Medium", weight="Bolder", style="heading"),
+        text_block(texts.HELP_INTRO),
+        text_block(texts.HELP_COMMANDS_TITLE, weight="Bolder", spacing="Medium"),
         commands,
-        _text(texts.HELP_EXAMPLES, weight="Bolder", spacing="Medium"),
+        text_block(texts.HELP_EXAMPLES, weight="Bolder", spacing="Medium"),
         *_stacked(reply.examples),
         *note,
-        _text(texts.PRIVACY_NOTE, size="Small", isSubtle=True, spacing="Medium", separator=True),
+        text_block(texts.PRIVACY_NOTE, size="Small", isSubtle=True, spacing="Medium", separator=True),
     ]
     listed = "\n".join(f"- {name}: {what}" for name, what in texts.HELP_COMMANDS)
     fallback = f"{texts.HELP_INTRO}\n\n{texts.HELP_COMMANDS_TITLE}:\n{listed}"
     return Outbound(
         summary=texts.HELP_TITLE,
-        card=_card(body, [_command_button(texts.BROWSE_TOPICS, "topics"), *actions], fallback),
+        card=adaptive_card(body, [_command_button(texts.BROWSE_TOPICS, "topics"), *actions], fallback),
     )
 
 
 def _topics(reply: Topics) -> Outbound:
     body: list[Card] = [
-        _text(texts.TOPICS_TITLE, size="Medium", weight="Bolder", style="heading"),
-        _text(texts.TOPICS_INTRO, isSubtle=True, spacing="None"),
+        text_block(texts.TOPICS_TITLE, size="Medium", weight="Bolder", style="heading"),
+        text_block(texts.TOPICS_INTRO, isSubtle=True, spacing="None"),
     ]
     for group in reply.groups:
-        body.append(_text(group.title, weight="Bolder", spacing="Medium", separator=True))
+        body.append(text_block(group.title, weight="Bolder", spacing="Medium", separator=True))
         body.extend(
             {
                 "type": "Container",
                 "spacing": "Small",
                 "selectAction": _ask_button(entry),
-                "items": [_text(f"› {entry.question}", color="Accent")],
+                "items": [text_block(f"› {entry.question}", color="Accent")],
             }
             for entry in group.entries
         )
     lines = "\n".join(
         f"{group.title}:\n" + "\n".join(f"- {e.question}" for e in group.entries) for group in reply.groups
     )
-    return Outbound(summary=texts.TOPICS_TITLE, card=_card(body, [], f"{texts.TOPICS_TITLE}\n\n{lines}"))
+    return Outbound(summary=texts.TOPICS_TITLE, card=adaptive_card(body, [], f"{texts.TOPICS_TITLE}\n\n{lines}"))

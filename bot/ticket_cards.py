@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot import ticket_texts as texts
-from bot.cards import CARD_SCHEMA, CARD_VERSION, HR_DIRECT_FORM_ACTION, Card, Outbound
+from bot.cards import CARD_VERSION, HR_DIRECT_FORM_ACTION, Card, Outbound, adaptive_card
 from bot.tickets import HrAction, Ticket, TicketEvent, TicketStatus
 
 FORM_ACTION = HR_DIRECT_FORM_ACTION
@@ -43,17 +43,6 @@ def clip(text: str, budget: int) -> str:
         else:
             high = middle - 1
     return text[:low] + texts.SHORTENED
-
-
-def _card(body: list[Card], actions: list[Card], fallback: str) -> Card:
-    return {
-        "type": "AdaptiveCard",
-        "$schema": CARD_SCHEMA,
-        "version": CARD_VERSION,
-        "fallbackText": fallback,
-        "body": body,
-        "actions": actions,
-    }
 
 
 def _heading(text: str) -> Card:
@@ -123,7 +112,7 @@ def form(question: str, nonce: str) -> Outbound:
         },
     ]
     actions = [{"type": "Action.Submit", "title": texts.SEND, "data": {"action": SUBMIT_ACTION, "nonce": nonce}}]
-    return Outbound(summary=texts.FORM_TITLE, card=_card(body, actions, texts.FORM_TITLE))
+    return Outbound(summary=texts.FORM_TITLE, card=adaptive_card(body, actions, texts.FORM_TITLE))
 
 
 def text(message: str) -> Outbound:
@@ -162,7 +151,7 @@ def staff_notice(ticket: Ticket, payload: Mapping[str, Any]) -> Outbound:
             _plain(answer, REPLY_BYTES, spacing="Medium"),
             _note(texts.ANSWER_FOOTER),
         ]
-        return Outbound(summary=summary, card=_card(body, [], f"{summary}\n\n{clip(answer, 1_000)}"))
+        return Outbound(summary=summary, card=adaptive_card(body, [], f"{summary}\n\n{clip(answer, 1_000)}"))
     template = texts.STATUS_NOTICES.get(str(notice), texts.STATUS_NOTICES["changed"])
     return text(template.format(reference=ticket.reference))
 
@@ -237,4 +226,4 @@ def hr_ticket(ticket: Ticket, history: Sequence[TicketEvent]) -> Outbound:
         if ticket.hr_reply and not ticket.suggested_as_faq:
             actions.append(_hr_button(texts.SUGGEST_FAQ, ticket, HrAction.SUGGEST_FAQ))
     fallback = f"{heading}\n{texts.QUESTION}: {clip(ticket.question, 500)}\n{texts.REQUESTER}: {clip(requester, 300)}"
-    return Outbound(summary=heading, card=_card(body, actions, fallback))
+    return Outbound(summary=heading, card=adaptive_card(body, actions, fallback))
