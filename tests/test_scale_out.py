@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
@@ -115,4 +116,5 @@ async def test_the_same_form_sent_to_both_instances_makes_one_ticket(tmp_path: P
         await asyncio.sleep(1.0)
         assert len(creates(connector)) == 1
         mine = await reply_to(b, connector, activities.message(connector.url, "my requests"))
-        assert "HRD-000001" in mine["text"] and "HRD-000002" not in mine["text"]
+        # One ticket; its number may skip on PostgreSQL, where a refused racing insert still uses a sequence value.
+        assert len(re.findall(r"HRD-\d{6}", mine["text"])) == 1
