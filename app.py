@@ -263,7 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"faqbot: the store cannot be used: {exc}", file=sys.stderr)
         return 4
-    if args.command != "chat" and settings.serving_problems():
+    # Only serving needs credentials: eval and chat work offline on the corpus alone.
+    if args.command not in {"chat", "eval"} and settings.serving_problems():
         for problem in settings.serving_problems():
             print(f"faqbot: configuration error: {problem}", file=sys.stderr)
         print("faqbot: refusing to start: see the Configuration section of README.md", file=sys.stderr)
