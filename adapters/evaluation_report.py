@@ -15,13 +15,22 @@ _PROGRESS_FROM = 50  # shorter sets finish before a bar would help
 
 
 class ProgressBar:
-    """A one-line bar redrawn in place on `out` (stderr), so piped reports stay clean."""
+    """A one-line bar redrawn in place on `out` (stderr), so piped reports stay clean.
+
+    On a stream that is not a terminal (a CI log) redrawing would print every step, so only the
+    last step is written, as one plain line.
+    """
 
     def __init__(self, total: int, out: TextIO) -> None:
         self._total = total
         self._out = out
+        self._interactive = out.isatty()
 
     def __call__(self, done: int) -> None:
+        if not self._interactive:
+            if done == self._total:
+                self._out.write(f"evaluated {done}/{self._total} questions\n")
+            return
         filled = _BAR_WIDTH * done // self._total
         self._out.write(f"\r[{'#' * filled}{'.' * (_BAR_WIDTH - filled)}] {done}/{self._total}")
         if done == self._total:

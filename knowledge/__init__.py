@@ -5,7 +5,7 @@ Depends on nothing else in this project.
 
 from knowledge.corpus import CorpusError, CorpusProblem, load_corpus, read_corpus
 from knowledge.matching import Matcher, MatchingSettings
-from knowledge.models import Corpus, Entry, Match, PolicyReference, Topic
+from knowledge.models import Corpus, Entry, Match, OutOfScopeTopic, PolicyReference, Topic
 
 __all__ = [
     "Corpus",
@@ -15,6 +15,7 @@ __all__ = [
     "Match",
     "Matcher",
     "MatchingSettings",
+    "OutOfScopeTopic",
     "PolicyReference",
     "Topic",
     "load_corpus",

@@ -5,7 +5,9 @@ Layout of a corpus folder:
 - `*.faq.yaml`: one per source document, with `document` defaults (owner, last_reviewed,
   source_file) and a list of `entries`;
 - `vocabulary.yaml`: `topics` (id and title) and `synonyms` (groups of words staff use for
-  the same thing).
+  the same thing);
+- `out-of-scope.yaml` (optional): `topics`, each a `topic` and `examples` of questions staff ask
+  that the corpus does not answer.
 
 Only this module knows the file format.
 """
@@ -21,10 +23,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from knowledge.models import Corpus, Entry, Topic
+from knowledge.models import Corpus, Entry, OutOfScopeTopic, Topic
 
 FAQ_SUFFIX = ".faq.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
+OUT_OF_SCOPE_FILE = "out-of-scope.yaml"
 _DOCUMENT_DEFAULTS = ("owner", "last_reviewed")
 _UNREADABLE = object()  # _read_yaml's answer for a file it could not parse (None is an empty file)
 
@@ -109,7 +112,8 @@ def read_corpus(folder: Path) -> CorpusReading:
             seen[entry.id] = path.name
             entries.append(entry)
     topics, synonyms = _load_vocabulary(folder / VOCABULARY_FILE, problems)
-    corpus = Corpus(entries=tuple(entries), topics=topics, synonyms=synonyms)
+    out_of_scope = _load_out_of_scope(folder / OUT_OF_SCOPE_FILE, problems)
+    corpus = Corpus(entries=tuple(entries), topics=topics, synonyms=synonyms, out_of_scope=out_of_scope)
     _check_links(corpus, seen, problems)
     return CorpusReading(corpus, tuple(problems), seen)
 
@@ -196,6 +200,27 @@ def _load_vocabulary(
             continue
         groups.append(tuple(group))
     return topics, tuple(groups)
+
+
+def _load_out_of_scope(path: Path, problems: list[CorpusProblem]) -> tuple[OutOfScopeTopic, ...]:
+    if not path.exists():
+        return ()
+    data = _read_yaml(path, problems)
+    if data is _UNREADABLE:
+        return ()
+    items = (data or {}).get("topics") if isinstance(data, Mapping) else None
+    if not isinstance(items, list):
+        problems.append(CorpusProblem(path.name, "expected a mapping with a list of 'topics'"))
+        return ()
+    topics = []
+    for position, item in enumerate(items, start=1):
+        try:
+            topics.append(OutOfScopeTopic.model_validate(item))
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = ".".join(str(part) for part in error["loc"]) or "topic"
+            problems.append(CorpusProblem(path.name, f"topics #{position}: {field}: {error['msg']}"))
+    return tuple(topics)
 
 
 def _check_links(corpus: Corpus, files: Mapping[str, str], problems: list[CorpusProblem]) -> None:

@@ -16,6 +16,16 @@ The confidence is a blend of the two, in [0, 1]. It is high only when a curated 
 nearly what the staff member said AND nothing important in the question is left unexplained;
 an unknown, weighty word ('payslip', 'password') pulls it down, which is what keeps
 out-of-scope questions that share a few words with an entry from being answered.
+
+Two corrections keep it honest:
+
+- **out of scope**: the corpus's out-of-scope examples are phrasings too; an entry whose closest
+  phrasing is not clearly closer than the closest out-of-scope example has its confidence
+  discounted ('how do I report a sickness absence' is nearer 'how do I tell my manager I am off
+  sick' than any sickness-and-social-media phrasing);
+- **vague questions**: a question that is one word many entries use ('whatsapp', 'SAR') cannot
+  say which entry is meant, so every confidence is scaled down to at most `vague_ceiling`
+  (the order is kept: the closest entries are still offered first).
 """
 
 from __future__ import annotations
@@ -52,6 +62,12 @@ class MatchingSettings:
     """Weight of a word the corpus never uses, relative to the weight of a word only one entry uses."""
     candidate_postings: int = 1000
     """How many postings may be read to find candidates before commoner words stop adding new ones."""
+    outside_margin: float = 0.1
+    """How much closer (phrase similarity) an entry must be than the closest out-of-scope example."""
+    outside_discount: float = 0.5
+    """Factor on the confidence of an entry that is not clearly closer than an out-of-scope example."""
+    vague_ceiling: float = 0.54
+    """Highest confidence (by scaling) for a one-word question that several entries use: below the answer band."""
 
 
 @dataclass(frozen=True)
@@ -100,9 +116,20 @@ class Matcher:
         for index, words in enumerate(self._curated):
             for word in words:
                 self._curated_postings[word].append(index)
+        # Out-of-scope examples are phrasings of no entry: they weigh words as the entries do.
+        outside = [frozenset(tokens(e)) for topic in corpus.out_of_scope for e in topic.examples]
+        self._outside = tuple(_Phrase(-1, words, self._mass(words)) for words in outside if words)
+        self._outside_postings: dict[str, list[int]] = defaultdict(list)
+        for position, phrase in enumerate(self._outside):
+            for word in phrase.words:
+                self._outside_postings[word].append(position)
         # Misspellings are compared with words as written (and synonym variants), not with stems.
+        # Words only the out-of-scope examples use are spellings too, so 'payslips' is not read as
+        # a corpus word: a correction to one of them leaves the word unknown.
         spellings.update(self._normalizer.variants())
-        self._spellings = {word: token for word, token in spellings.items() if token in self._weight}
+        self._spellings = {
+            word: token for word, token in spellings.items() if token in self._weight or token in self._outside_postings
+        }
         self._vocabulary = tuple(sorted(self._spellings))
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
@@ -115,12 +142,17 @@ class Matcher:
         query = self._query(question)
         if not query:
             return ()
-        share = self._settings.phrase_share
-        scored = [
-            (share * similarity + (1 - share) * coverage, index)
-            for index, (similarity, coverage) in self._evidence(query).items()
-        ]
-        cutoff = self._settings.score_cutoff
+        settings = self._settings
+        share = settings.phrase_share
+        outside = self._outside_similarity(query)
+        ceiling = settings.vague_ceiling if self._vague(query) else 1.0
+        scored = []
+        for index, (similarity, coverage) in self._evidence(query).items():
+            confidence = share * similarity + (1 - share) * coverage
+            if similarity < outside + settings.outside_margin:
+                confidence *= settings.outside_discount
+            scored.append((confidence * ceiling, index))
+        cutoff = settings.score_cutoff
         return tuple(
             Match(entry=self._corpus.entries[index], confidence=min(1.0, confidence))
             for confidence, index in heapq.nlargest(limit, scored)
@@ -175,12 +207,31 @@ class Matcher:
             evidence[index] = (similarity.get(index, 0.0), covered / total)
         return evidence
 
+    def _outside_similarity(self, query: dict[str, float]) -> float:
+        """Weighted Dice overlap between `query` and its closest out-of-scope example (0 if none)."""
+        if not self._outside:
+            return 0.0
+        value = {w: self._weight.get(w, self._unknown_weight) * credit for w, credit in query.items()}
+        total = sum(self._weight.get(w, self._unknown_weight) for w in query)
+        positions = {p for word in query for p in self._outside_postings.get(word, ())}
+        best = 0.0
+        for position in positions:
+            phrase = self._outside[position]
+            hit = sum(value[w] for w in phrase.words.intersection(value))
+            best = max(best, 2 * hit / (total + phrase.mass))
+        return best
+
+    def _vague(self, query: dict[str, float]) -> bool:
+        """One known word, used by several entries: the question cannot say which one it means."""
+        known = [word for word in query if word in self._weight]
+        return len(query) == 1 and len(known) == 1 and len(self._curated_postings.get(known[0], ())) > 1
+
     def _query(self, question: str) -> dict[str, float]:
         """Question words with the credit each may earn (less when read through a typo)."""
         query: dict[str, float] = {}
         for written, word in self._normalizer.words(question):
             credit = 1.0
-            if word not in self._weight:
+            if word not in self._weight and word not in self._outside_postings:
                 corrected = self._correct(written)
                 if corrected is not None:
                     word, credit = corrected, self._settings.typo_credit
@@ -196,7 +247,7 @@ class Matcher:
         return self._spellings[found[0]] if found else None
 
     def _mass(self, words: frozenset[str]) -> float:
-        return sum(self._weight[word] for word in words)
+        return sum(self._weight.get(word, self._unknown_weight) for word in words)
 
 
 def _idf(documents: int, frequency: int) -> float:

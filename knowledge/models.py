@@ -66,12 +66,24 @@ class Topic(_Frozen):
     title: str
 
 
+class OutOfScopeTopic(_Frozen):
+    """Something staff ask that this corpus does not answer, with examples as they type it.
+
+    Questions closer to these than to any entry are not answered: it is how 'how do I report a
+    sickness absence' stays away from the sickness-absence-and-social-media entry.
+    """
+
+    topic: str = Field(min_length=1)
+    examples: tuple[str, ...] = Field(min_length=1)
+
+
 class Corpus(_Frozen):
     """All entries the bot may answer from, plus the vocabulary used to match them."""
 
     entries: tuple[Entry, ...]
     topics: tuple[Topic, ...] = ()
     synonyms: tuple[tuple[str, ...], ...] = ()
+    out_of_scope: tuple[OutOfScopeTopic, ...] = ()
 
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with `entry_id`, or None when there is none."""

@@ -113,3 +113,19 @@ def test_bad_synonym_group(tmp_path: Path) -> None:
     (tmp_path / "vocabulary.yaml").write_text("synonyms:\n  - [lonely]\n")
     with pytest.raises(CorpusError, match=r"vocabulary\.yaml: synonyms #1"):
         load_corpus(tmp_path)
+
+
+def test_out_of_scope_examples_are_loaded(tmp_path: Path) -> None:
+    write(tmp_path, corpus_text(VALID_ENTRY.format(id="tiktok")))
+    tmp_path.joinpath("out-of-scope.yaml").write_text(
+        "topics:\n  - topic: Annual leave\n    examples:\n      - how many days holiday do i get\n", encoding="utf-8"
+    )
+    (topic,) = load_corpus(tmp_path).out_of_scope
+    assert topic.topic == "Annual leave" and topic.examples == ("how many days holiday do i get",)
+
+
+def test_out_of_scope_topic_without_examples_is_named(tmp_path: Path) -> None:
+    write(tmp_path, corpus_text(VALID_ENTRY.format(id="tiktok")))
+    tmp_path.joinpath("out-of-scope.yaml").write_text("topics:\n  - topic: Pay\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"out-of-scope.yaml: topics #1: examples"):
+        load_corpus(tmp_path)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge import Corpus, Matcher, MatchingSettings
+from knowledge import Corpus, Matcher, MatchingSettings, OutOfScopeTopic
 
 CONFIDENT = 0.8
 
@@ -84,3 +84,46 @@ def test_an_entry_matched_only_through_its_answer_is_not_offered(matcher: Matche
 def test_settings_are_honoured(corpus: Corpus) -> None:
     strict = Matcher(corpus, MatchingSettings(score_cutoff=0.99))
     assert strict.rank("whatsapp messages at work") == ()
+
+
+def _with_out_of_scope(corpus: Corpus, *examples: str) -> Corpus:
+    topic = OutOfScopeTopic(topic="Reporting sickness", examples=examples)
+    return corpus.model_copy(update={"out_of_scope": (topic,)})
+
+
+def test_a_question_nearer_an_out_of_scope_example_loses_confidence(corpus: Corpus) -> None:
+    question = "how do I report a sickness absence to my manager"
+    bare = Matcher(corpus.model_copy(update={"out_of_scope": ()}))
+    (before,) = bare.rank(question, limit=1)
+    aware = Matcher(_with_out_of_scope(corpus, "how do i tell my manager i am off sick today"))
+    (after,) = aware.rank(question, limit=1)
+    assert before.entry.id == after.entry.id == "sickness-absence-checking-in"
+    assert after.confidence == pytest.approx(before.confidence * MatchingSettings().outside_discount)
+
+
+def test_an_entry_clearly_closer_than_every_out_of_scope_example_keeps_its_confidence(corpus: Corpus) -> None:
+    question = "colleague off sick keeps checking in at concerts on facebook"
+    bare = Matcher(corpus.model_copy(update={"out_of_scope": ()}))
+    aware = Matcher(_with_out_of_scope(corpus, "how do i tell my manager i am off sick today"))
+    assert aware.rank(question, limit=1) == bare.rank(question, limit=1)
+
+
+def test_a_word_only_out_of_scope_examples_use_is_not_corrected_to_a_corpus_word(corpus: Corpus) -> None:
+    # Alone, 'sicknote' is read as a misspelling of the corpus's 'sick note' (sickness absence);
+    # once an out-of-scope example uses the word, it stays itself and counts as unknown.
+    bare = Matcher(corpus.model_copy(update={"out_of_scope": ()}))
+    assert bare._query("sicknote") == {"sickness_absence": MatchingSettings().typo_credit}
+    aware = Matcher(_with_out_of_scope(corpus, "where do i send my sicknote"))
+    assert aware._query("sicknote") == {"sicknot": 1.0}  # its stem
+
+
+@pytest.mark.parametrize("question", ["whatsapp", "SAR", "facebook"])
+def test_one_word_many_entries_use_is_never_confident(matcher: Matcher, question: str) -> None:
+    ranked = matcher.rank(question)
+    assert len(ranked) >= 2
+    assert all(m.confidence <= MatchingSettings().vague_ceiling for m in ranked)
+
+
+def test_one_word_only_one_entry_uses_can_be_confident(matcher: Matcher) -> None:
+    (best,) = matcher.rank("tiktok", limit=1)
+    assert best.entry.id == "tiktok-government-restrictions" and best.confidence >= CONFIDENT
