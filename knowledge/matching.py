@@ -62,6 +62,8 @@ class MatchingSettings:
     """Weight of a word the corpus never uses, relative to the weight of a word only one entry uses."""
     candidate_postings: int = 1000
     """How many postings may be read to find candidates before commoner words stop adding new ones."""
+    containment_share: float = 0.0
+    """Weight, in phrase similarity, of how much of a phrasing the question contains (the rest is Dice)."""
     outside_margin: float = 0.1
     """How much closer (phrase similarity) an entry must be than the closest out-of-scope example."""
     outside_discount: float = 0.5
@@ -195,9 +197,9 @@ class Matcher:
         for position in phrases:
             phrase = self._phrases[position]
             hit = sum(value[w] for w in phrase.words.intersection(value))
-            dice = 2 * hit / (total + phrase.mass)
-            if dice > similarity.get(phrase.owner, 0.0):
-                similarity[phrase.owner] = dice
+            score = self._similarity(hit, total, phrase.mass)
+            if score > similarity.get(phrase.owner, 0.0):
+                similarity[phrase.owner] = score
         answer_credit = self._settings.answer_credit
         evidence = {}
         for index in entries:
@@ -211,15 +213,22 @@ class Matcher:
         """Weighted Dice overlap between `query` and its closest out-of-scope example (0 if none)."""
         if not self._outside:
             return 0.0
-        value = {w: self._weight.get(w, self._unknown_weight) * credit for w, credit in query.items()}
-        total = sum(self._weight.get(w, self._unknown_weight) for w in query)
+        weights = {w: self._weight.get(w, self._unknown_weight) for w in query}
+        value = {w: weights[w] * credit for w, credit in query.items()}
+        total = sum(weights.values())
         positions = {p for word in query for p in self._outside_postings.get(word, ())}
         best = 0.0
         for position in positions:
             phrase = self._outside[position]
             hit = sum(value[w] for w in phrase.words.intersection(value))
-            best = max(best, 2 * hit / (total + phrase.mass))
+            best = max(best, self._similarity(hit, total, phrase.mass))
         return best
+
+    def _similarity(self, hit: float, total: float, mass: float) -> float:
+        """Weighted Dice overlap, blended with how much of the phrasing the question contains."""
+        share = self._settings.containment_share
+        dice = 2 * hit / (total + mass)
+        return dice if not share else (1 - share) * dice + share * hit / mass
 
     def _vague(self, query: dict[str, float]) -> bool:
         """One known word, used by several entries: the question cannot say which one it means."""

@@ -32,7 +32,7 @@ STOPWORDS = frozenset(
     afternoon evening wonder query re etc eg ie e g whether still even though although because
     while whilst am pm xx whats thats theres heres hows whos wheres whens isnt arent wasnt werent
     doesnt didnt cant couldnt wont wouldnt shouldnt havent hasnt theyre theyve weve youve youd
-    theyd hed shed its someones somewhere anywhere anyone anybody everyone everybody something
+    theyd hed shed shes hes theyll youll itll its someones somewhere anywhere anyone anybody everyone everybody something
     somethings fine great now real true big vs via per ur u r""".split()
 )
 
