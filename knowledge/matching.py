@@ -62,13 +62,13 @@ class MatchingSettings:
     """Weight of a word the corpus never uses, relative to the weight of a word only one entry uses."""
     candidate_postings: int = 1000
     """How many postings may be read to find candidates before commoner words stop adding new ones."""
-    containment_share: float = 0.0
+    containment_share: float = 0.4
     """Weight, in phrase similarity, of how much of a phrasing the question contains (the rest is Dice)."""
-    outside_margin: float = 0.1
+    outside_margin: float = 0.05
     """How much closer (phrase similarity) an entry must be than the closest out-of-scope example."""
     outside_discount: float = 0.5
     """Factor on the confidence of an entry that is not clearly closer than an out-of-scope example."""
-    vague_ceiling: float = 0.54
+    vague_ceiling: float = 0.5
     """Highest confidence (by scaling) for a one-word question that several entries use: below the answer band."""
 
 

@@ -147,3 +147,15 @@ async def test_every_source_question_asked_verbatim_gets_its_own_answer(corpus: 
 async def test_out_of_scope_question_is_not_answered(dialogue: Dialogue) -> None:
     reply = await dialogue.respond(message("how do I book annual leave"))
     assert not isinstance(reply, Answer)
+
+
+@pytest.mark.parametrize("text", ["SAR", "whatsapp", "facebook", "social media"])
+async def test_one_vague_word_is_never_answered_outright(dialogue: Dialogue, text: str) -> None:
+    # With the shipped bands: 'SAR' could mean three entries, so the bot asks or offers HR Direct.
+    reply = await dialogue.respond(message(text))
+    assert isinstance(reply, (Clarify, NoAnswer)), reply
+
+
+async def test_a_one_word_question_that_names_one_entry_is_answered(dialogue: Dialogue) -> None:
+    reply = await dialogue.respond(message("tiktok"))
+    assert isinstance(reply, Answer) and reply.entry.id == "tiktok-government-restrictions"
