@@ -27,6 +27,7 @@ from adapters.channel_auth import ChannelTokenValidator, KeySource, SigningKeys,
 from adapters.console import chat
 from adapters.evaluation_report import run_evaluation
 from adapters.corpus_watch import CORPUS_WATCH, CorpusWatch, ReloadRequestError, request_reload, serve_reload_signal
+from adapters.hosting import BoundedRunner, HostingLimits, serve_until_stopped
 from adapters.http import MAX_BODY_BYTES, create_routes, metrics_middleware
 from adapters.import_command import run_import
 from adapters.inbound_guard import InboundGuard
@@ -162,12 +163,17 @@ def create_app(
     return app
 
 
-async def serve() -> web.Application:
-    """Application factory for process managers, e.g.
-    `gunicorn app:serve --worker-class aiohttp.GunicornWebWorker --workers 2`."""
+async def serve() -> web.AppRunner:
+    """Runner factory for process managers, e.g.
+    `gunicorn app:serve --worker-class aiohttp.GunicornWebWorker --workers 2`. The worker serves this
+    runner as it is, so the header deadline and connection cap are ours, not gunicorn's `--keep-alive`."""
     settings = Settings.from_env(os.environ)
     configure_logging(settings.log_level)
-    return create_app(settings)
+    return BoundedRunner(create_app(settings), hosting_limits(settings))
+
+
+def hosting_limits(settings: Settings) -> HostingLimits:
+    return HostingLimits(header_timeout=settings.header_timeout, max_connections=settings.max_connections)
 
 
 def _prewarm(keys: SigningKeys) -> Any:
@@ -214,7 +220,7 @@ def _run(settings: Settings) -> None:
     app = create_app(settings)
     serve_reload_signal(app, settings.pid_path)
     log.info("listening on http://%s:%d/api/messages", settings.bind_host, settings.port)
-    web.run_app(app, host=settings.bind_host, port=settings.port, print=None, access_log=None)
+    asyncio.run(serve_until_stopped(BoundedRunner(app, hosting_limits(settings)), settings.bind_host, settings.port))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -46,6 +46,8 @@ ENVIRONMENT = {
     "FAQBOT_SERVICE_URL_HOSTS": "service_url_hosts",
     "FAQBOT_OPENID_METADATA_URL": "openid_metadata_url",
     "FAQBOT_BODY_TIMEOUT": "body_timeout",
+    "FAQBOT_HEADER_TIMEOUT": "header_timeout",
+    "FAQBOT_MAX_CONNECTIONS": "max_connections",
     "FAQBOT_KEY_FETCH_TIMEOUT": "key_fetch_timeout",
     "FAQBOT_METRICS_PORT": "metrics_port",
     "FAQBOT_LOG_SALT": "log_salt",
@@ -153,6 +155,8 @@ class Settings(BaseModel):
     service_url_hosts: tuple[str, ...] = TEAMS_SERVICE_URL_HOSTS
     openid_metadata_url: str = Field(default=BOT_FRAMEWORK_OPENID_METADATA_URL, pattern=r"^https?://\S+$")
     body_timeout: float = Field(default=10.0, gt=0, le=300)
+    header_timeout: float = Field(default=15.0, gt=0, le=3600)
+    max_connections: int = Field(default=500, ge=1, le=100_000)
     key_fetch_timeout: float = Field(default=5.0, gt=0, le=60)
     metrics_port: int = Field(default=9464, ge=0, le=65535)
     log_salt: str = Field(default="", repr=False)

@@ -1,79 +1,125 @@
-"""Dependency audit for CI: fail on known-vulnerable installed packages.
+"""Dependency audit for CI: fail on a known vulnerability in what is installed.
 
-1. Offline floors (security/minimum-versions.txt) are always checked against the project's venv.
-2. pip-audit checks every installed package against the PyPI vulnerability data, ignoring the
-   documented exceptions (security/audit-exceptions.txt). When the service cannot be reached
-   (every package skipped) the run says so loudly; AUDIT_STRICT=1 turns that into a failure.
+    python -m security.audit check   --python .venv/bin/python --npm-lock tools/package-lock.json
+    python -m security.audit refresh --python .venv/bin/python --npm-lock tools/package-lock.json
 
-Usage: python security/audit.py <project-venv-python> <pip-audit-executable>
+`check` (offline) matches the exact installed set, `pip freeze` of the project's virtual environment
+without the project itself plus every package of the Node tools' lockfile, against the committed
+OSV snapshot (security/advisories.json). It exits 1 on a vulnerable package that is not accepted
+in security/audit-exceptions.txt, on an accepted one whose date has passed, and on a snapshot older
+than its `max_age_days`; 2 when an input cannot be read. `refresh` rewrites the snapshot from an
+OSV API (default api.osv.dev) and exits 2, changing nothing, when that API cannot be reached.
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import json
-import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
+from security.acceptances import AcceptanceError, load_acceptances
+from security.inventory import InventoryError, Package, npm_packages, parse_freeze, python_packages
+from security.osv import OsvUnreachable, SnapshotError, fetch_snapshot, findings, load_snapshot
+
 HERE = Path(__file__).resolve().parent
+SNAPSHOT = HERE / "advisories.json"
+EXCEPTIONS = HERE / "audit-exceptions.txt"
+OSV_API = "https://api.osv.dev"
+EXPIRY_WARNING_DAYS = 14  # say so this long before the snapshot or an exception runs out
 
 
-def entries(path: Path) -> list[str]:
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [line for line in lines if line]
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    today = args.today or dt.date.today()
+    try:
+        packages = _inventory(args)
+        if args.command == "refresh":
+            return _refresh(args, packages, today)
+        return _check(args, packages, today)
+    except (InventoryError, SnapshotError, AcceptanceError) as exc:
+        print(f"audit: ERROR {exc}")
+        return 2
 
 
-def check_floors(venv_python: str) -> list[str]:
-    script = (
-        "import sys, importlib.metadata as m\n"
-        "from packaging.specifiers import SpecifierSet\n"
-        "bad = []\n"
-        "for line in sys.stdin.read().splitlines():\n"
-        "    name, spec = line.split(None, 1)\n"
-        "    try: version = m.version(name)\n"
-        "    except m.PackageNotFoundError: continue\n"
-        "    if version not in SpecifierSet(spec): bad.append(f'{name} {version} does not satisfy {spec}')\n"
-        "print('\\n'.join(bad))\n"
-    )
-    result = subprocess.run([venv_python, "-c", script], input="\n".join(entries(HERE / "minimum-versions.txt")),
-                            capture_output=True, text=True, check=True)
-    return [line for line in result.stdout.splitlines() if line]
+def _check(args: argparse.Namespace, packages: list[Package], today: dt.date) -> int:
+    snapshot = load_snapshot(args.snapshot)
+    acceptances = load_acceptances(args.exceptions)
+    failures = 0
+    age = snapshot.age_days(today)
+    python_count = sum(p.ecosystem == "PyPI" for p in packages)
+    print(f"audit: {python_count} Python and {len(packages) - python_count} npm packages checked against "
+          f"{len(snapshot.records)} advisories of {snapshot.as_of} ({age} days old; {snapshot.source})")
+    if age > snapshot.max_age_days:
+        failures += 1
+        print(f"audit: STALE the advisory snapshot is {age} days old, more than its max_age_days "
+              f"({snapshot.max_age_days}): refresh it (see README, 'Dependency audit')")
+    elif age > snapshot.max_age_days - EXPIRY_WARNING_DAYS:
+        print(f"audit: WARNING the advisory snapshot expires in {snapshot.max_age_days - age} days: refresh it")
+
+    used = set()
+    for finding in findings(snapshot, packages):
+        accepted = next((a for a in acceptances if a.id in finding.ids), None)
+        what = (f"{finding.package.name} {finding.package.version} ({finding.package.ecosystem}): "
+                f"{' / '.join([finding.id, *finding.aliases])}; fixed in {', '.join(finding.fixed) or 'no release'}"
+                f" - {finding.summary}")
+        if accepted is None:
+            failures += 1
+            print(f"audit: VULNERABLE {what}")
+        else:
+            used.add(accepted.id)
+            print(f"audit: ACCEPTED until {accepted.until} ({args.exceptions.name}:{accepted.line}, "
+                  f"{accepted.reason}) {what}")
+    for acceptance in acceptances:
+        if acceptance.expired(today):
+            failures += 1
+            print(f"audit: EXPIRED exception {acceptance.id} ({args.exceptions.name}:{acceptance.line}) ran out on "
+                  f"{acceptance.until}: look at it again, then extend its date or remove it")
+        elif acceptance.id not in used:
+            print(f"audit: UNUSED exception {acceptance.id}: no installed package is affected; remove it")
+        elif (acceptance.until - today).days < EXPIRY_WARNING_DAYS:
+            print(f"audit: WARNING exception {acceptance.id} runs out on {acceptance.until}")
+    print(f"audit: {'FAILED' if failures else 'passed'} ({failures} problem{'' if failures == 1 else 's'})")
+    return 1 if failures else 0
 
 
-def site_packages(venv_python: str) -> str:
-    return subprocess.run([venv_python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+def _refresh(args: argparse.Namespace, packages: list[Package], today: dt.date) -> int:
+    max_age = load_snapshot(args.snapshot).max_age_days if args.snapshot.exists() else 90
+    try:
+        data = fetch_snapshot(packages, args.osv_url.rstrip("/"), args.timeout, today, max_age)
+    except OsvUnreachable as exc:
+        print(f"audit: ERROR cannot reach the OSV API: {exc}; {args.snapshot} was not changed")
+        return 2
+    args.snapshot.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"audit: wrote {len(data['vulnerabilities'])} advisories for {len(packages)} packages to {args.snapshot}")
+    return 0
 
 
-def main(venv_python: str, pip_audit: str) -> int:
-    failures = check_floors(venv_python)
-    for failure in failures:
-        print(f"audit: FLOOR {failure}")
-    ignored = [arg for vuln in entries(HERE / "audit-exceptions.txt") for arg in ("--ignore-vuln", vuln.split()[0])]
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "report.json"
-        subprocess.run([pip_audit, "--path", site_packages(venv_python), "--skip-editable", "--progress-spinner",
-                        "off", "--timeout", "30", "-f", "json", "-o", str(report), *ignored],
-                       capture_output=True, text=True)
-        data = json.loads(report.read_text()) if report.exists() else {"dependencies": []}
-    dependencies = data.get("dependencies", [])
-    skipped = [d for d in dependencies if d.get("skip_reason")]
-    vulnerable = [d for d in dependencies if d.get("vulns")]
-    for dep in vulnerable:
-        ids = ", ".join(v["id"] for v in dep["vulns"])
-        print(f"audit: VULNERABLE {dep['name']} {dep['version']}: {ids}")
-    print(f"audit: {len(dependencies) - len(skipped)} packages checked by pip-audit, {len(skipped)} skipped, "
-          f"{len(vulnerable)} vulnerable; {len(failures)} below a floor")
-    unreachable = not dependencies or len(skipped) == len(dependencies)
-    if unreachable:
-        print("audit: WARNING pip-audit could not reach its vulnerability service; only the offline floors "
-              "were checked (set AUDIT_STRICT=1 to fail instead)")
-        if os.environ.get("AUDIT_STRICT") == "1":
-            return 1
-    return 1 if failures or vulnerable else 0
+def _inventory(args: argparse.Namespace) -> list[Package]:
+    if args.freeze:
+        packages = parse_freeze(args.freeze.read_text(encoding="utf-8"))
+    else:
+        packages = python_packages(args.python)
+    if args.npm_lock:
+        packages += npm_packages(args.npm_lock)
+    return packages
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m security.audit", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=("check", "refresh"))
+    installed = parser.add_mutually_exclusive_group(required=True)
+    installed.add_argument("--python", help="the project's virtual environment's python (its `pip freeze` is audited)")
+    installed.add_argument("--freeze", type=Path, help="a `pip freeze` listing to audit instead")
+    parser.add_argument("--npm-lock", type=Path, help="package-lock.json of the Node tools")
+    parser.add_argument("--snapshot", type=Path, default=SNAPSHOT, help="OSV snapshot (default: %(default)s)")
+    parser.add_argument("--exceptions", type=Path, default=EXCEPTIONS, help="accepted findings (default: %(default)s)")
+    parser.add_argument("--today", type=dt.date.fromisoformat, help="the date to judge ages and expiry by")
+    parser.add_argument("--osv-url", default=OSV_API, help="OSV API for refresh (default: %(default)s)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per OSV request (default: %(default)s)")
+    return parser
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main())
