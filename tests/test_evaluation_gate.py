@@ -16,10 +16,10 @@ from knowledge.evaluation import load_labelled
 HELDOUT = Path(__file__).resolve().parent.parent / "eval" / "heldout.yaml"
 
 # The product's targets are Targets() (95% correct, <= 1% wrong, >= 97% escalated) and are NOT yet
-# met on the held-out set: the shipped matcher measured 64.3% correct, 4.1% wrong and 93.2%
-# escalated (24.6% of in-scope questions get "Did you mean…?" instead). The gate sits just below
+# met on the held-out set: the shipped matcher measures 86.5% correct, 2.4% wrong and 95.5%
+# escalated (9.5% of in-scope questions get "Did you mean…?" instead). The gate sits just below
 # those figures so a regression fails CI; raise it towards Targets() as matching improves.
-GATE = Targets(min_correct=0.62, max_wrong=0.05, min_escalated=0.90)
+GATE = Targets(min_correct=0.85, max_wrong=0.03, min_escalated=0.95)
 
 
 async def test_heldout_set_meets_the_gate(corpus: Corpus, matcher: Matcher) -> None:

@@ -109,3 +109,12 @@ def test_hr_direct_channel_and_registrars() -> None:
     assert settings.hr_registrar_ids == frozenset({"aad-1", "aad-2"})
     with pytest.raises(SettingsError, match="FAQBOT_HR_CHANNEL_ID"):
         Settings.from_env({"FAQBOT_HR_CHANNEL_ID": "general"})
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    from pathlib import Path
+
+    from adapters.settings import ENVIRONMENT
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert [name for name in ENVIRONMENT if f"`{name}`" not in readme] == []
