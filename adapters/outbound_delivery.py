@@ -21,7 +21,8 @@ RETRYABLE_STATUSES = frozenset({412, 429, 502, 504})
 # Teams' published per-conversation send limits: (window seconds, max sends in it).
 TEAMS_CONVERSATION_LIMITS = ((1.0, 7), (2.0, 8), (30.0, 60))
 # Teams' per-app-per-tenant ceiling is 50 RPS in the current documentation (30 in an older
-# revision); FAQBOT_OUTBOUND_PER_SECOND lowers it for tenants that still see 429s at 50.
+# revision); FAQBOT_OUTBOUND_PER_SECOND lowers it for tenants that still see 429s at 50, or for
+# several processes sharing the ceiling, and 0 turns the app-wide pace off (benchmarks).
 TEAMS_APP_SENDS_PER_SECOND = 50
 
 
@@ -97,12 +98,13 @@ class SlidingWindowPacer:
 @dataclass
 class OutboundDelivery:
     """Sends with pacing and retries. `attempt` performs one HTTP call and returns its response;
-    `status_of` reads (status, Retry-After header) from it."""
+    `status_of` reads (status, Retry-After header) from it. `app_pacer` None: no app-wide pace
+    (the per-conversation pace always applies)."""
 
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     conversation_pacer: SlidingWindowPacer = field(
         default_factory=lambda: SlidingWindowPacer(TEAMS_CONVERSATION_LIMITS))
-    app_pacer: SlidingWindowPacer = field(default_factory=lambda: SlidingWindowPacer(TEAMS_APP_LIMITS))
+    app_pacer: SlidingWindowPacer | None = field(default_factory=lambda: SlidingWindowPacer(TEAMS_APP_LIMITS))
     observer: RetryObserver | None = None
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
@@ -120,7 +122,8 @@ class OutboundDelivery:
         while True:
             if conversation is not None:
                 await self.conversation_pacer.acquire(conversation)
-            await self.app_pacer.acquire("app")
+            if self.app_pacer is not None:
+                await self.app_pacer.acquire("app")
             response = await attempt()
             status, retry_after = status_of(response)
             retry += 1
