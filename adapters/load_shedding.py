@@ -5,6 +5,10 @@ once acknowledgements take longer than Teams' 15 s the Bot Connector re-delivers
 `limit` turns in flight, a request is refused at once with 503 and a Retry-After hint. That
 happens after authentication and before the delivery is claimed in the store, so a refused
 request ran no turn and stored nothing, and its re-delivery is processed as a first delivery.
+
+Button presses and form sends (activities carrying card data: the HR Direct form, HR Direct's
+ticket buttons, votes) continue something already under way and are rare, so they may use twice
+the limit: a burst of questions does not refuse an escalation.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ class Busy:
 
 
 class TurnLimit:
-    """Runs at most `limit` turns of `runner` at once (0: no limit) and refuses the rest with `Busy`.
+    """Runs at most `limit` turns of `runner` at once (0: no limit), `2 * limit` when the activity
+    carries card data, and refuses the rest with `Busy`.
 
     One event loop, so a plain counter is exact; it is per process (with several workers or
     instances, each has its own bound).
@@ -52,7 +57,8 @@ class TurnLimit:
         return self._in_flight
 
     async def run(self, body: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResultLike:
-        if self._limit and self._in_flight >= self._limit:
+        limit = self._limit * 2 if isinstance(body.get("value"), dict) else self._limit
+        if limit and self._in_flight >= limit:
             self._observer.turn_shed()
             return Busy(self._retry_after)
         self._in_flight += 1

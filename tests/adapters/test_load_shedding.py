@@ -16,6 +16,7 @@ from adapters.store import create_engine
 from adapters.store.tables import asked_questions, delivered_activities
 from app import METRICS_KEY, create_app
 from bot import Dialogue, Inbound, Reply
+from bot.ticket_cards import FORM_ACTION
 from tests import activities
 from tests.fake_connector import FakeConnector
 
@@ -109,3 +110,19 @@ async def test_a_redelivery_after_shedding_is_processed_once(
     assert (redelivered.status, again.status) == (201, 200)
     assert replies_to(connector, shed) == 1
     assert await rows(one_turn_at_a_time.database_url, asked_questions) == 2
+
+
+async def test_a_button_press_is_admitted_while_questions_are_shed(
+    one_turn_at_a_time: Busy, connector: FakeConnector
+) -> None:
+    client, held = one_turn_at_a_time.client, one_turn_at_a_time.held
+    first = asyncio.create_task(client.post("/api/messages", json=activities.message(connector.url, QUESTION)))
+    await asyncio.wait_for(held.entered.wait(), 10)
+    question = activities.message(connector.url, QUESTION, conversation_id="a:another-conversation")
+    form = activities.message(connector.url, value={"action": FORM_ACTION, "question": QUESTION},
+                              conversation_id="a:another-conversation")
+    assert (await asyncio.wait_for(client.post("/api/messages", json=question), 10)).status == 503
+    assert (await asyncio.wait_for(client.post("/api/messages", json=form), 10)).status == 201
+    held.released.set()
+    assert (await first).status == 201
+    assert replies_to(connector, form) == 1
