@@ -32,6 +32,7 @@ from adapters.http import MAX_BODY_BYTES, create_routes, metrics_middleware
 from adapters.import_command import run_import
 from adapters.inbound_guard import InboundGuard
 from adapters.lint_command import run_lint
+from adapters.load_shedding import TurnLimit
 from adapters.metrics import Metrics, metrics_routes
 from adapters.outbound_delivery import OutboundDelivery, SlidingWindowPacer, app_limits
 from adapters.privacy_commands import purge_every, run_erase, run_export, run_purge
@@ -109,14 +110,15 @@ def create_app(
     def count(reply: Reply) -> None:
         metrics.answers.inc(outcome=_OUTCOMES.get(type(reply).__name__, "other"))
 
-    tickets = SqlTicketStore(engine)
+    tickets = SqlTicketStore(engine, channel_cache_seconds=settings.hr_channel_cache_seconds)
     escalation = Escalation(
         tickets,
         knowledge,
         EscalationSettings(hr_channel_id=settings.hr_channel_id, registrars=settings.hr_registrar_ids),
     )
+    app_pace = settings.outbound_per_second
     delivery = OutboundDelivery(
-        observer=metrics, app_pacer=SlidingWindowPacer(app_limits(settings.outbound_per_second))
+        observer=metrics, app_pacer=SlidingWindowPacer(app_limits(app_pace)) if app_pace else None
     )
     pseudonyms = Pseudonymizer(settings.effective_pseudonym_salt)
     engagement = Engagement(
@@ -134,7 +136,9 @@ def create_app(
         policy = ActivityPolicy.production(settings.allowed_tenants, settings.service_url_hosts)
         validator = ChannelTokenValidator(settings.app_id, SigningKeys(
             KeySource(settings.openid_metadata_url, fetch_timeout=settings.key_fetch_timeout)))
-    guard = InboundGuard(gateway, policy, validator, metrics)
+    turns = TurnLimit(gateway, limit=settings.max_turns_in_flight, retry_after=settings.busy_retry_after,
+                      observer=metrics)
+    guard = InboundGuard(turns, policy, validator, metrics)
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[metrics_middleware(metrics)])
     app[METRICS_KEY] = metrics
     app[DELIVERY_KEY] = delivery

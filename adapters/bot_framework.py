@@ -58,6 +58,7 @@ class TurnResult:
 
     status: int
     body: Any = None
+    retry_after: int | None = None
 
 
 def _speed_up_msrest_retry_policy() -> None:

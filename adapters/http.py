@@ -3,6 +3,7 @@
 Requests are checked here before any Bot Framework code sees them, so bad input gets a clear
 4xx instead of an SDK crash: 415 without a JSON Content-Type, 413 over 256 KiB, 408 when the
 body does not arrive within the body timeout, 400 for anything that is not a well-typed activity.
+A result carrying `retry_after` (503 when the bot is busy) is answered with a Retry-After header.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ _ACCOUNT_STRINGS = ("id", "name", "aadObjectId", "role", "conversationType", "te
 class TurnResultLike(Protocol):
     status: int
     body: Any
+    retry_after: int | None  # seconds, sent as Retry-After (a 503 when the bot is busy)
 
 
 class ActivityProcessor(Protocol):
@@ -78,9 +80,10 @@ def create_routes(
         except _BodyTimeout:
             return await _timeout_and_close(request)
         result = await processor.process(body, request.headers.get("Authorization", ""))
+        headers = {"Retry-After": str(result.retry_after)} if result.retry_after is not None else None
         if result.body is None:
-            return web.Response(status=result.status)
-        return web.json_response(result.body, status=result.status)
+            return web.Response(status=result.status, headers=headers)
+        return web.json_response(result.body, status=result.status, headers=headers)
 
     async def healthz(_request: web.Request) -> web.Response:
         status: dict[str, str] = {"status": "ok", "mode": "local" if local_mode else "production"}

@@ -24,12 +24,14 @@ HANDLED_TYPES = frozenset({"message", "invoke", "conversationUpdate", "installat
 class TurnResultLike(Protocol):
     status: int
     body: Any
+    retry_after: int | None
 
 
 @dataclass(frozen=True)
 class GuardResult:
     status: int
     body: Any = None
+    retry_after: int | None = None
 
 
 class TurnRunner(Protocol):

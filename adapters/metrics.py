@@ -39,6 +39,21 @@ class Counter:
 
 
 @dataclass
+class Gauge:
+    name: str
+    help: str
+    value: float = 0.0
+
+    def set(self, value: float) -> None:
+        self.value = value
+
+    def render(self) -> Iterable[str]:
+        yield f"# HELP {self.name} {self.help}"
+        yield f"# TYPE {self.name} gauge"
+        yield f"{self.name} {_number(self.value)}"
+
+
+@dataclass
 class Histogram:
     name: str
     help: str
@@ -81,13 +96,24 @@ class Metrics:
         self.rejections = Counter("faqbot_rejected_requests_total", "Requests refused by authentication or policy, by reason.")
         self.outbound_retries = Counter("faqbot_outbound_retries_total",
                                         "Bot Connector calls retried, by the status that caused the retry.")
+        self.shed = Counter("faqbot_shed_requests_total",
+                            "Requests answered 503 because FAQBOT_MAX_TURNS_IN_FLIGHT turns were running.")
+        self.in_flight = Gauge("faqbot_turns_in_flight", "Turns running in this process now.")
 
     def retried(self, status: int) -> None:
         """`RetryObserver` for outbound delivery."""
         self.outbound_retries.inc(status=str(status))
 
+    def turn_shed(self) -> None:
+        """`LoadObserver` for load shedding."""
+        self.shed.inc()
+
+    def turns_in_flight(self, turns: int) -> None:
+        self.in_flight.set(turns)
+
     def render(self) -> str:
-        parts = (self.requests, self.latency, self.answers, self.escalations, self.rejections, self.outbound_retries)
+        parts = (self.requests, self.latency, self.answers, self.escalations, self.rejections, self.outbound_retries,
+                 self.shed, self.in_flight)
         return "\n".join(line for metric in parts for line in metric.render()) + "\n"
 
 

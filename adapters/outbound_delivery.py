@@ -21,7 +21,8 @@ RETRYABLE_STATUSES = frozenset({412, 429, 502, 504})
 # Teams' published per-conversation send limits: (window seconds, max sends in it).
 TEAMS_CONVERSATION_LIMITS = ((1.0, 7), (2.0, 8), (30.0, 60))
 # Teams' per-app-per-tenant ceiling is 50 RPS in the current documentation (30 in an older
-# revision); FAQBOT_OUTBOUND_PER_SECOND lowers it for tenants that still see 429s at 50.
+# revision); FAQBOT_OUTBOUND_PER_SECOND lowers it for tenants that still see 429s at 50, or for
+# several processes sharing the ceiling, and 0 turns the app-wide pace off (benchmarks).
 TEAMS_APP_SENDS_PER_SECOND = 50
 
 
@@ -60,20 +61,42 @@ class RetryObserver(Protocol):
 
 
 @dataclass
+class _Lane:
+    """One key's recent sends, and the line of senders waiting for it (first come, first served)."""
+
+    sent: deque[float] = field(default_factory=deque)
+    turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
+
+
+@dataclass
 class SlidingWindowPacer:
-    """Waits until one more send fits every (window, limit) pair, per key."""
+    """Waits until one more send fits every (window, limit) pair, per key.
+
+    Senders for one key go in arrival order: without that, every waiter woke at the same moment
+    and raced for the free slot, and an unlucky turn could lose for many seconds under load.
+    """
 
     limits: tuple[tuple[float, int], ...]
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     max_keys: int = 10_000
-    _sent: dict[str, deque[float]] = field(default_factory=dict)
+    _lanes: dict[str, _Lane] = field(default_factory=dict)
 
     async def acquire(self, key: str) -> None:
         longest = max(window for window, _ in self.limits)
+        lane = self._lanes.setdefault(key, _Lane())
+        lane.users += 1
+        try:
+            async with lane.turn:
+                await self._wait_for_room(lane.sent, longest)
+        finally:
+            lane.users -= 1
+        self._forget_idle(self.clock(), longest)
+
+    async def _wait_for_room(self, sent: deque[float], longest: float) -> None:
         while True:
             now = self.clock()
-            sent = self._sent.setdefault(key, deque())
             while sent and now - sent[0] >= longest:
                 sent.popleft()
             wait = 0.0
@@ -83,26 +106,27 @@ class SlidingWindowPacer:
                     wait = max(wait, recent[-limit] + window - now)
             if wait <= 0:
                 sent.append(now)
-                self._forget_idle(now, longest)
                 return
             await self.sleep(wait)
 
     def _forget_idle(self, now: float, longest: float) -> None:
-        if len(self._sent) <= self.max_keys:
+        if len(self._lanes) <= self.max_keys:
             return
-        for key in [k for k, times in self._sent.items() if not times or now - times[-1] >= longest]:
-            del self._sent[key]
+        for key in [k for k, lane in self._lanes.items()
+                    if not lane.users and (not lane.sent or now - lane.sent[-1] >= longest)]:
+            del self._lanes[key]
 
 
 @dataclass
 class OutboundDelivery:
     """Sends with pacing and retries. `attempt` performs one HTTP call and returns its response;
-    `status_of` reads (status, Retry-After header) from it."""
+    `status_of` reads (status, Retry-After header) from it. `app_pacer` None: no app-wide pace
+    (the per-conversation pace always applies)."""
 
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     conversation_pacer: SlidingWindowPacer = field(
         default_factory=lambda: SlidingWindowPacer(TEAMS_CONVERSATION_LIMITS))
-    app_pacer: SlidingWindowPacer = field(default_factory=lambda: SlidingWindowPacer(TEAMS_APP_LIMITS))
+    app_pacer: SlidingWindowPacer | None = field(default_factory=lambda: SlidingWindowPacer(TEAMS_APP_LIMITS))
     observer: RetryObserver | None = None
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
@@ -120,7 +144,8 @@ class OutboundDelivery:
         while True:
             if conversation is not None:
                 await self.conversation_pacer.acquire(conversation)
-            await self.app_pacer.acquire("app")
+            if self.app_pacer is not None:
+                await self.app_pacer.acquire("app")
             response = await attempt()
             status, retry_after = status_of(response)
             retry += 1

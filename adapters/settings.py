@@ -30,6 +30,9 @@ ENVIRONMENT = {
     "FAQBOT_DATABASE_URL": "database_url",
     "FAQBOT_RETAIN_TICKETS_DAYS": "retain_tickets_days",
     "FAQBOT_OUTBOUND_PER_SECOND": "outbound_per_second",
+    "FAQBOT_MAX_TURNS_IN_FLIGHT": "max_turns_in_flight",
+    "FAQBOT_BUSY_RETRY_AFTER": "busy_retry_after",
+    "FAQBOT_HR_CHANNEL_CACHE_SECONDS": "hr_channel_cache_seconds",
     "FAQBOT_RETAIN_FEEDBACK_DAYS": "retain_feedback_days",
     "FAQBOT_RETAIN_QUESTIONS_DAYS": "retain_questions_days",
     "FAQBOT_PURGE_HOURS": "purge_hours",
@@ -101,7 +104,11 @@ class Settings(BaseModel):
     ambiguity_gap: float = Field(default=DialogueSettings.ambiguity_gap, ge=0, le=1)
     log_level: str = "INFO"
     retain_tickets_days: int = Field(default=365, ge=1, le=3650)
-    outbound_per_second: int = Field(default=50, ge=1, le=1000)
+    outbound_per_second: int = Field(default=50, ge=0, le=1000)  # 0: no app-wide pace
+    # Load shedding (adapters/load_shedding.py); the default comes from the load benchmark.
+    max_turns_in_flight: int = Field(default=64, ge=0, le=100_000)  # 0: no limit
+    busy_retry_after: int = Field(default=1, ge=1, le=120)
+    hr_channel_cache_seconds: float = Field(default=10.0, ge=0, le=3600)
     retain_feedback_days: int = Field(default=365, ge=1, le=3650)
     retain_questions_days: int = Field(default=365, ge=1, le=3650)
     purge_hours: float = Field(default=24.0, gt=0, le=24 * 30)

@@ -8,7 +8,8 @@ a lease so several instances never send the same message at the same time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -61,10 +62,26 @@ def _ticket(row: Any) -> Ticket:
 
 
 class SqlTicketStore:
-    """Tickets, history, HR channel, outbox and FAQ drafts in the application database."""
+    """Tickets, history, HR channel, outbox and FAQ drafts in the application database.
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    The HR channel is read for every 1:1 message (to offer the HR Direct form), so it is
+    remembered for `channel_cache_seconds` (0: read every time). `register_channel` on this
+    store replaces the remembered channel at once; a registration made through another instance
+    is seen here once the remembered one expires.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        channel_cache_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._engine = engine
+        self._channel_cache_seconds = channel_cache_seconds
+        self._clock = clock
+        self._channel: tuple[float, HrChannel | None] | None = None  # (read at, channel)
+        self._channel_writes = 0  # a read that overlapped a write must not remember what it read
 
     # --- TicketStore port ------------------------------------------------------------------
 
@@ -177,17 +194,28 @@ class SqlTicketStore:
             return tuple(TicketEvent(_utc(r.at), r.kind, r.actor_name, r.note) for r in rows)
 
     async def hr_channel(self) -> HrChannel | None:
+        now = self._clock()
+        if self._channel is not None and now - self._channel[0] < self._channel_cache_seconds:
+            return self._channel[1]
+        writes = self._channel_writes
         async with self._engine.connect() as connection:
             row = (await connection.execute(sa.select(hr_channel).where(hr_channel.c.id == _CHANNEL_ROW))).first()
-        return HrChannel(row.channel_id, row.team_id, row.service_url) if row else None
+        channel = HrChannel(row.channel_id, row.team_id, row.service_url) if row else None
+        if writes == self._channel_writes:
+            self._channel = (now, channel)
+        return channel
 
     async def register_channel(self, channel: HrChannel, *, by: str | None, now: dt.datetime) -> None:
         values = {"channel_id": channel.channel_id, "team_id": channel.team_id, "service_url": channel.service_url,
                   "registered_by_aad_id": by, "registered_at": now}
+        self._channel_writes += 1
+        self._channel = None
         async with self._engine.begin() as connection:
             updated = await connection.execute(sa.update(hr_channel).where(hr_channel.c.id == _CHANNEL_ROW).values(values))
             if updated.rowcount == 0:
                 await connection.execute(sa.insert(hr_channel).values(id=_CHANNEL_ROW, **values))
+        self._channel_writes += 1
+        self._channel = (self._clock(), channel)
 
     async def faq_drafts(self) -> tuple[FaqDraft, ...]:
         async with self._engine.connect() as connection:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 
@@ -142,6 +143,40 @@ async def test_pacing_keeps_each_conversation_under_teams_limits() -> None:
     other_started = clock.now
     await pacer.acquire("a:other")
     assert clock.now == other_started  # another conversation does not wait
+
+
+async def test_senders_waiting_for_one_key_go_in_arrival_order() -> None:
+    now = [0.0]
+    sleeping: list[asyncio.Future[None]] = []
+
+    async def sleep(_seconds: float) -> None:  # returns when the test says time has passed
+        sleeping.append(asyncio.get_running_loop().create_future())
+        await sleeping[-1]
+
+    async def settle() -> None:
+        for _ in range(5):
+            await asyncio.sleep(0)
+
+    pacer = SlidingWindowPacer(((1.0, 1),), clock=lambda: now[0], sleep=sleep)
+    order: list[str] = []
+
+    async def send(name: str) -> None:
+        await pacer.acquire("app")
+        order.append(name)
+
+    await send("first")
+    second = asyncio.create_task(send("second"))  # waits for the next second
+    await settle()
+    now[0] = 1.0
+    third = asyncio.create_task(send("third"))  # arrives as the slot frees, before the second wakes
+    await settle()
+    while not (second.done() and third.done()):
+        for waiting in sleeping:
+            waiting.set_result(None)
+        sleeping.clear()
+        await settle()
+        now[0] += 1.0
+    assert order == ["first", "second", "third"]
 
 
 async def _next(statuses: object) -> tuple[int, str | None]:

@@ -133,3 +133,30 @@ async def test_anonymous_tickets_store_no_name(store: SqlTicketStore) -> None:
     ticket, _ = await store.create(submission(anonymous=True), [])
     assert ticket.requester.name is None and ticket.requester.anonymous
     assert replace(ticket.requester, name=None) == ticket.requester
+
+
+async def test_the_hr_channel_is_remembered_for_its_expiry_and_replaced_at_once_by_a_registration(
+    store_url: str,
+) -> None:
+    engine = create_engine(store_url)
+    await migrate(engine)
+    now = [0.0]
+    try:
+        this = SqlTicketStore(engine, channel_cache_seconds=10, clock=lambda: now[0])
+        other = SqlTicketStore(engine)  # another instance on the same database
+        first = HrChannel("19:a@thread.tacv2", "19:t", "https://smba/")
+        second = HrChannel("19:b@thread.tacv2", "19:t", "https://smba/")
+        assert await this.hr_channel() is None
+        await other.register_channel(first, by="aad-1", now=NOW)
+        now[0] = 9.9
+        assert await this.hr_channel() is None  # still the remembered answer
+        now[0] = 10.0
+        assert await this.hr_channel() == first  # expired: read again
+        await this.register_channel(second, by="aad-1", now=NOW)
+        assert await this.hr_channel() == second  # its own registration at once
+        await other.register_channel(first, by="aad-1", now=NOW)
+        assert await this.hr_channel() == second
+        now[0] = 20.0
+        assert await this.hr_channel() == first
+    finally:
+        await engine.dispose()
