@@ -109,3 +109,17 @@ def test_hr_direct_channel_and_registrars() -> None:
     assert settings.hr_registrar_ids == frozenset({"aad-1", "aad-2"})
     with pytest.raises(SettingsError, match="FAQBOT_HR_CHANNEL_ID"):
         Settings.from_env({"FAQBOT_HR_CHANNEL_ID": "general"})
+
+
+def test_load_settings() -> None:
+    defaults = Settings.from_env({})
+    assert (defaults.outbound_per_second, defaults.max_turns_in_flight, defaults.busy_retry_after) == (50, 64, 1)
+    assert defaults.hr_channel_cache_seconds == 10
+    settings = Settings.from_env({"FAQBOT_OUTBOUND_PER_SECOND": "0", "FAQBOT_MAX_TURNS_IN_FLIGHT": "0",
+                                  "FAQBOT_BUSY_RETRY_AFTER": "5", "FAQBOT_HR_CHANNEL_CACHE_SECONDS": "0"})
+    assert (settings.outbound_per_second, settings.max_turns_in_flight, settings.busy_retry_after) == (0, 0, 5)
+    assert settings.hr_channel_cache_seconds == 0
+    for name, value in (("FAQBOT_OUTBOUND_PER_SECOND", "-1"), ("FAQBOT_MAX_TURNS_IN_FLIGHT", "-1"),
+                        ("FAQBOT_BUSY_RETRY_AFTER", "0"), ("FAQBOT_HR_CHANNEL_CACHE_SECONDS", "-1")):
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env({name: value})
