@@ -1,29 +1,39 @@
 """A fake Bot Connector for benchmarks, in its own process so it does not slow the bot or driver.
 
-`python -m benchmarks.connector_server PORT`; GET /stats returns how many activities arrived.
+`python -m benchmarks.connector_server PORT`. It never throttles (no 429s, whatever the rate).
+GET /stats returns what arrived: `replies` (posts to a conversation), `created` (new
+conversations, i.e. ticket posts to the HR channel), `hr_posts` (how many posts named each ticket
+reference, e.g. {"HRD-000001": 1}) and `other` (updates and anything else).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 
 from aiohttp import web
 
+_TICKET_REFERENCE = re.compile(rb"HRD-\d+")
+
 
 def main(port: int) -> None:
     counts: Counter[str] = Counter()
+    hr_posts: Counter[str] = Counter()
 
     async def record(request: web.Request) -> web.Response:
-        await request.read()
-        counts[request.method] += 1
+        body = await request.read()
         if request.method == "POST" and request.path == "/v3/conversations":
-            return web.json_response({"id": f"19:hr@thread.tacv2;messageid={counts['POST']}",
-                                      "activityId": str(counts["POST"])})
+            counts["created"] += 1
+            found = _TICKET_REFERENCE.search(body)
+            hr_posts[found.group().decode() if found else "unknown"] += 1
+            return web.json_response({"id": f"19:hr@thread.tacv2;messageid={counts['created']}",
+                                      "activityId": str(counts["created"])})
+        counts["replies" if request.method == "POST" else "other"] += 1
         return web.json_response({"id": f"activity-{sum(counts.values())}"})
 
     async def stats(_request: web.Request) -> web.Response:
-        return web.json_response(dict(counts))
+        return web.json_response({**counts, "hr_posts": dict(hr_posts)})
 
     app = web.Application()
     app.router.add_get("/stats", stats)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -21,7 +22,7 @@ from adapters.outbound_delivery import (
     parse_retry_after,
 )
 from adapters.settings import Settings
-from app import DELIVERY_KEY, METRICS_KEY
+from app import DELIVERY_KEY, METRICS_KEY, create_app
 from tests import activities
 from tests.fake_connector import FakeConnector
 
@@ -194,3 +195,15 @@ def test_retry_after_parsing() -> None:
 def test_conversation_is_read_from_the_connector_path() -> None:
     assert conversation_of("/emea/v3/conversations/a%3Aone/activities/17") == "a%3Aone"
     assert conversation_of("/v3/conversations") is None
+
+
+def test_the_app_wide_pace_can_be_turned_off_but_the_per_conversation_pace_stays(tmp_path: Path) -> None:
+    def delivery(per_second: int) -> OutboundDelivery:
+        settings = Settings(local_mode=True, metrics_port=0, outbound_per_second=per_second,
+                            database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+        return create_app(settings)[DELIVERY_KEY]
+
+    unpaced, paced = delivery(0), delivery(20)
+    assert unpaced.app_pacer is None
+    assert paced.app_pacer is not None and paced.app_pacer.limits == ((1.0, 20),)
+    assert unpaced.conversation_pacer.limits == paced.conversation_pacer.limits == TEAMS_CONVERSATION_LIMITS

@@ -118,3 +118,17 @@ def test_every_setting_is_documented_in_the_readme() -> None:
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert [name for name in ENVIRONMENT if f"`{name}`" not in readme] == []
+
+
+def test_load_settings() -> None:
+    defaults = Settings.from_env({})
+    assert (defaults.outbound_per_second, defaults.max_turns_in_flight, defaults.busy_retry_after) == (50, 64, 1)
+    assert defaults.hr_channel_cache_seconds == 10
+    settings = Settings.from_env({"FAQBOT_OUTBOUND_PER_SECOND": "0", "FAQBOT_MAX_TURNS_IN_FLIGHT": "0",
+                                  "FAQBOT_BUSY_RETRY_AFTER": "5", "FAQBOT_HR_CHANNEL_CACHE_SECONDS": "0"})
+    assert (settings.outbound_per_second, settings.max_turns_in_flight, settings.busy_retry_after) == (0, 0, 5)
+    assert settings.hr_channel_cache_seconds == 0
+    for name, value in (("FAQBOT_OUTBOUND_PER_SECOND", "-1"), ("FAQBOT_MAX_TURNS_IN_FLIGHT", "-1"),
+                        ("FAQBOT_BUSY_RETRY_AFTER", "0"), ("FAQBOT_HR_CHANNEL_CACHE_SECONDS", "-1")):
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env({name: value})

@@ -1,0 +1,61 @@
+"""Match latency at 10,000 entries, measured on request, for the load benchmark.
+
+`python -m benchmarks.matching_probe` builds the Matcher over the 10,000-entry synthetic corpus of
+`bench_matching` (same seed, same queries), prints `ready`, then answers each line
+`measure SECONDS PER_SECOND` on standard input with one JSON line: p50, p99 and max of
+`Matcher.rank(query, limit=3)` in milliseconds, timed at that rate for that long. The load
+benchmark asks once with the bot idle and once while it serves 50 messages a second, so the two
+figures differ only by the load on the machine.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import time
+
+from benchmarks.bench_matching import queries_for, synthetic_corpus
+from knowledge import Matcher
+
+ENTRIES = 10_000
+
+
+def measure(matcher: Matcher, queries: list[str], seconds: float, per_second: float) -> dict[str, float | int]:
+    samples = []
+    cycle = itertools.cycle(queries)
+    start = time.perf_counter()
+    for index in itertools.count():
+        due = start + index / per_second
+        if due - start >= seconds:
+            break
+        if (delay := due - time.perf_counter()) > 0:
+            time.sleep(delay)
+        began = time.perf_counter()
+        matcher.rank(next(cycle), limit=3)
+        samples.append((time.perf_counter() - began) * 1000)
+    samples.sort()
+    return {
+        "entries": ENTRIES,
+        "queries": len(samples),
+        "p50_ms": round(samples[len(samples) // 2], 2),
+        "p99_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.99))], 2),
+        "max_ms": round(samples[-1], 2),
+    }
+
+
+def main() -> None:
+    corpus = synthetic_corpus(ENTRIES)
+    queries, _ = queries_for(corpus, 1000)
+    matcher = Matcher(corpus)
+    for query in queries[:20]:  # warm-up, as bench_matching does
+        matcher.rank(query, limit=3)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        command, seconds, per_second = line.split()
+        assert command == "measure"
+        print(json.dumps(measure(matcher, queries, float(seconds), float(per_second))), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The SDK speed-ups in adapters/bot_framework.py change cost only, never what is sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from botbuilder.core import CardFactory, MessageFactory
+from botframework.connector.auth import ClaimsIdentity
+from msrest.serialization import Serializer
+
+from adapters.bot_framework import (
+    MSREST_SERIALIZE_OBJECT,
+    DeliveringAuthentication,
+    speed_up_msrest_object_serialization,
+)
+from adapters.outbound_delivery import OutboundDelivery
+
+CARD = {
+    "type": "AdaptiveCard", "version": "1.5", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+    "body": [{"type": "TextBlock", "text": "Réponse « approuvée » 🙂", "wrap": True, "maxLines": 0, "spacing": None},
+             {"type": "FactSet", "facts": [{"title": "Confidence", "value": "0.87"}], "weight": 0.875}],
+    "actions": [{"type": "Action.Submit", "title": "Yes", "data": {"action": "vote", "entry": "x", "n": [1, 2.5, -3]}}],
+}
+
+
+def test_plain_json_is_serialised_exactly_as_msrest_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(CARD))
+    # Not plain JSON: a date inside channelData still goes msrest's way.
+    activity.channel_data = {"tenant": {"id": "t"}, "sent": dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)}
+    activity.value = [{"a": True, "b": None}]
+    speed_up_msrest_object_serialization()
+    fast = activity.serialize()
+    monkeypatch.setattr(Serializer, "serialize_object", MSREST_SERIALIZE_OBJECT)
+    assert fast == activity.serialize()
+    assert fast["attachments"][0]["content"] == CARD
+    assert fast["channelData"]["sent"] == "2026-11-24T10:00:00.000Z"
+
+
+async def test_the_user_token_client_is_built_only_when_a_token_is_asked_for() -> None:
+    built: list[ClaimsIdentity] = []
+
+    class RealClient:
+        async def get_token_status(self, user_id: str, channel_id: str, include_filter: str) -> Any:
+            return ("status", user_id)
+
+    class Inner:
+        async def create_user_token_client(self, claims: ClaimsIdentity) -> RealClient:
+            built.append(claims)
+            return RealClient()
+
+    identity = ClaimsIdentity({}, True)
+    client = await DeliveringAuthentication(Inner(), OutboundDelivery()).create_user_token_client(identity)  # type: ignore[arg-type]
+    assert built == []  # a turn that never signs anyone in builds nothing
+    assert await client.get_token_status("29:u", "msteams", "") == ("status", "29:u")
+    assert await client.get_token_status("29:v", "msteams", "") == ("status", "29:v")
+    assert built == [identity]
