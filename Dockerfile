@@ -3,6 +3,10 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORT=3978 WORKERS=2
+# Per process: two workers must not both bind one metrics port (the second fails to boot and
+# gunicorn stops), and together they must stay under Teams' 50 sends/s per app. Change all three
+# together; see README "Deploying at scale".
+ENV FAQBOT_METRICS_PORT=0 FAQBOT_OUTBOUND_PER_SECOND=25
 WORKDIR /srv/faqbot
 
 COPY pyproject.toml README.md app.py ./
