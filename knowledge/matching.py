@@ -210,7 +210,11 @@ class Matcher:
         return evidence
 
     def _outside_similarity(self, query: dict[str, float]) -> float:
-        """Weighted Dice overlap between `query` and its closest out-of-scope example (0 if none)."""
+        """Phrase similarity between `query` and its closest out-of-scope example (0 if none).
+
+        Unlike entry phrasings, words the entries never use count here too: 'payslip' in both
+        the question and an example is what makes them alike.
+        """
         if not self._outside:
             return 0.0
         weights = {w: self._weight.get(w, self._unknown_weight) for w in query}
@@ -227,13 +231,11 @@ class Matcher:
     def _similarity(self, hit: float, total: float, mass: float) -> float:
         """Weighted Dice overlap, blended with how much of the phrasing the question contains."""
         share = self._settings.containment_share
-        dice = 2 * hit / (total + mass)
-        return dice if not share else (1 - share) * dice + share * hit / mass
+        return (1 - share) * 2 * hit / (total + mass) + share * hit / mass
 
     def _vague(self, query: dict[str, float]) -> bool:
         """One known word, used by several entries: the question cannot say which one it means."""
-        known = [word for word in query if word in self._weight]
-        return len(query) == 1 and len(known) == 1 and len(self._curated_postings.get(known[0], ())) > 1
+        return len(query) == 1 and len(self._curated_postings.get(next(iter(query)), ())) > 1
 
     def _query(self, question: str) -> dict[str, float]:
         """Question words with the credit each may earn (less when read through a typo)."""
