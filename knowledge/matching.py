@@ -73,6 +73,20 @@ class MatchingSettings:
 
 
 @dataclass(frozen=True)
+class _Known:
+    words: tuple[str, ...]
+    """The question's words the corpus uses, weightiest first."""
+    value: dict[str, float]
+    """What each of those words may earn: its weight times its credit."""
+    total: float
+    """The weight of every question word, known or not: what full coverage means."""
+
+
+_ROUNDING = 1e-9
+"""Slack on a confidence's upper bound, so float rounding never prunes an entry that ties."""
+
+
+@dataclass(frozen=True)
 class _Phrase:
     owner: int
     words: frozenset[str]
@@ -142,22 +156,35 @@ class Matcher:
     def rank(self, question: str, *, limit: int = 3) -> tuple[Match, ...]:
         """Best entries for `question`, highest confidence first; empty when none reaches the cutoff."""
         query = self._query(question)
-        if not query:
+        if not query or limit < 1:
             return ()
         settings = self._settings
         share = settings.phrase_share
-        outside = self._outside_similarity(query)
+        floor = settings.outside_margin + self._outside_similarity(query)
         ceiling = settings.vague_ceiling if self._vague(query) else 1.0
-        scored = []
-        for index, (similarity, coverage) in self._evidence(query).items():
-            confidence = share * similarity + (1 - share) * coverage
-            if similarity < outside + settings.outside_margin:
-                confidence *= settings.outside_discount
-            scored.append((confidence * ceiling, index))
         cutoff = settings.score_cutoff
+        known = self._known(query)
+        similarity = self._phrase_similarity(known)
+        # Entries in falling similarity. Coverage is at most the share of the question the corpus
+        # knows at all, so once even that could not lift the next entry into the best `limit` (or
+        # over the cutoff), none after it can: the result is exactly that of scoring every candidate.
+        most_covered = (1 - share) * sum(known.value.values()) / known.total + _ROUNDING
+        best: list[tuple[float, int]] = []
+        for index, phrase_similarity in sorted(similarity.items(), key=lambda item: item[1], reverse=True):
+            bound = (share * phrase_similarity + most_covered) * ceiling
+            if bound < cutoff or (len(best) == limit and bound < best[0][0]):
+                break
+            confidence = share * phrase_similarity + (1 - share) * self._coverage(index, known)
+            if phrase_similarity < floor:
+                confidence *= settings.outside_discount
+            scored = (confidence * ceiling, index)
+            if len(best) < limit:
+                heapq.heappush(best, scored)
+            elif scored > best[0]:
+                heapq.heapreplace(best, scored)
         return tuple(
             Match(entry=self._corpus.entries[index], confidence=min(1.0, confidence))
-            for confidence, index in heapq.nlargest(limit, scored)
+            for confidence, index in sorted(best, reverse=True)
             if confidence >= cutoff
         )
 
@@ -165,49 +192,51 @@ class Matcher:
         """The corpus entry with `entry_id`, or None."""
         return self._corpus.entry(entry_id)
 
-    def _evidence(self, query: dict[str, float]) -> dict[int, tuple[float, float]]:
-        """(phrase similarity, coverage) of the entries whose curated words share a word with `query`.
+    def _known(self, query: dict[str, float]) -> _Known:
+        """The question's corpus words, weightiest first, with the value each may earn."""
+        weight = self._weight
+        total = sum(weight.get(word, self._unknown_weight) for word in query)
+        words = sorted((w for w in query if w in weight), key=weight.__getitem__, reverse=True)
+        return _Known(tuple(words), {w: weight[w] * query[w] for w in words}, total)
+
+    def _phrase_similarity(self, known: _Known) -> dict[int, float]:
+        """Phrase similarity of every candidate entry: those whose curated words share a word with `query`.
 
         An entry matched only through its answer text is not a candidate: its confidence could not
         exceed `(1 - phrase_share) * answer_credit`. Candidates come from the postings of the
         weightiest words first; when the next word would take the postings read past
         `candidate_postings`, it and commoner words only add to candidates already
         found (they weigh too little to lift an entry on their own). On a small corpus every
-        posting is read and the result is exact.
+        posting is read and the result is exact. An entry found through its keywords alone has
+        similarity 0 and is still a candidate (coverage may carry it).
         """
-        weight = self._weight
-        total = sum(weight.get(word, self._unknown_weight) for word in query)
-        known = sorted((w for w in query if w in weight), key=weight.__getitem__, reverse=True)
-        value = {w: weight[w] * query[w] for w in known}
+        words, value = known.words, known.value
         budget = self._settings.candidate_postings
         phrases: set[int] = set()
-        for position, word in enumerate(known):
+        for position, word in enumerate(words):
             postings: Collection[int] = self._phrase_postings.get(word, ())
             if len(postings) > budget:
-                if position or len(known) == 1:
+                if position or len(words) == 1:
                     break
                 # Even the weightiest word is everywhere: start from phrases holding the two weightiest.
-                postings = set(postings).intersection(self._phrase_postings.get(known[1], ()))
+                postings = set(postings).intersection(self._phrase_postings.get(words[1], ()))
             phrases.update(postings)
             budget -= len(postings)
-        entries = {self._phrases[position].owner for position in phrases}
-        for word in known[:1]:
-            entries.update(self._curated_postings.get(word, ()))
-        similarity: dict[int, float] = {}
+        similarity: dict[int, float] = dict.fromkeys(self._curated_postings.get(words[0], ()) if words else (), 0.0)
         for position in phrases:
             phrase = self._phrases[position]
             hit = sum(value[w] for w in phrase.words.intersection(value))
-            score = self._similarity(hit, total, phrase.mass)
-            if score > similarity.get(phrase.owner, 0.0):
+            score = self._similarity(hit, known.total, phrase.mass)
+            if score > similarity.get(phrase.owner, -1.0):
                 similarity[phrase.owner] = score
-        answer_credit = self._settings.answer_credit
-        evidence = {}
-        for index in entries:
-            curated, answer = self._curated[index], self._answers[index]
-            covered = sum(value[w] for w in curated.intersection(value))
-            covered += answer_credit * sum(value[w] for w in answer.intersection(value))
-            evidence[index] = (similarity.get(index, 0.0), covered / total)
-        return evidence
+        return similarity
+
+    def _coverage(self, index: int, known: _Known) -> float:
+        """Weighted share of the question's words that entry `index` explains (curated fully, answer partly)."""
+        value = known.value
+        covered = sum(value[w] for w in self._curated[index].intersection(value))
+        covered += self._settings.answer_credit * sum(value[w] for w in self._answers[index].intersection(value))
+        return covered / known.total
 
     def _outside_similarity(self, query: dict[str, float]) -> float:
         """Phrase similarity between `query` and its closest out-of-scope example (0 if none).

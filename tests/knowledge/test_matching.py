@@ -130,3 +130,25 @@ def test_one_vague_word_still_ranks_the_entries_it_may_mean(matcher: Matcher) ->
 def test_one_word_only_one_entry_uses_can_be_confident(matcher: Matcher) -> None:
     (best,) = matcher.rank("tiktok", limit=1)
     assert best.entry.id == "tiktok-government-restrictions" and best.confidence >= CONFIDENT
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whatsapp messages at work",
+        "colleague off sick posting from a festival on facebook",
+        "can I say I work for the nhs on linkedin",
+        "SAR",
+        "tik tok on my work mobile",
+    ],
+)
+def test_a_short_ranking_is_the_head_of_the_full_one(matcher: Matcher, question: str) -> None:
+    """Ranking stops early once no further entry can reach the best `limit`; it must not change the order."""
+    everything = matcher.rank(question, limit=len(matcher.corpus.entries))
+    assert everything
+    for limit in (1, 2, 3):
+        assert matcher.rank(question, limit=limit) == everything[:limit]
+
+
+def test_a_limit_below_one_ranks_nothing(matcher: Matcher) -> None:
+    assert matcher.rank("whatsapp messages at work", limit=0) == ()
