@@ -22,7 +22,7 @@ from bot.questions import AskedQuestion, Resolved, new_question_id, question_eve
 log = logging.getLogger(__name__)
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 
-log = logging.getLogger("faqbot.questions")
+question_log = logging.getLogger("faqbot.questions")
 _SCOPES = {"personal": Scope.PERSONAL, "groupChat": Scope.GROUP_CHAT, "channel": Scope.CHANNEL}
 
 
@@ -135,8 +135,15 @@ class FaqBot(TeamsActivityHandler):
             team_id=team.get("id") if isinstance(team, dict) else None,
         )
         reply = await self._engagement.on_install(installation)
-        if reply is not None:
+        if reply is None:
+            return
+        try:
             await turn_context.send_activity(to_activity(render(reply, self._card_settings)))
+        except Exception:
+            # Teams sends several install events (installationUpdate, conversationUpdate, a
+            # re-install): the next one must welcome, not find the welcome already claimed.
+            await self._engagement.welcome_not_delivered(installation)
+            raise
 
     async def _record(self, event: AskedQuestion | Resolved | None) -> None:
         """Record the question without identity; a failure is logged (no text) and never breaks the turn."""
@@ -148,7 +155,7 @@ class FaqBot(TeamsActivityHandler):
             else:
                 await self._questions.record(event)
         except Exception as exc:  # noqa: BLE001 - analytics must never break a turn
-            log.warning("question_log_failed error=%s", type(exc).__name__)
+            question_log.warning("question_log_failed error=%s", type(exc).__name__)
 
 
 def to_activity(message: Outbound) -> Activity:

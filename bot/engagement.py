@@ -120,15 +120,17 @@ class Engagement:
         return self._dialogue.show(entry, feedback=vote)
 
     async def on_install(self, installation: Installation) -> EngagementReply | None:
-        """The welcome for a new install, or None when this person, team or chat was welcomed already."""
-        if installation.scope is Scope.PERSONAL:
-            first = await self._welcomes.claim_welcome("user", person_id(installation.sender))
-            return Welcome(self._examples) if first else None
-        if installation.team_id:
-            first = await self._welcomes.claim_welcome("team", installation.team_id)
-        else:
-            first = await self._welcomes.claim_welcome("chat", installation.conversation_id)
-        return TeamIntro() if first else None
+        """The welcome for a new install, or None when this person, team or chat was welcomed already.
+
+        The caller delivers it, and calls `welcome_not_delivered` when it could not.
+        """
+        if not await self._welcomes.claim_welcome(*_welcomed(installation)):
+            return None
+        return Welcome(self._examples) if installation.scope is Scope.PERSONAL else TeamIntro()
+
+    async def welcome_not_delivered(self, installation: Installation) -> None:
+        """Release the claim `on_install` made, so the channel's re-delivery of the event welcomes."""
+        await self._welcomes.release_welcome(*_welcomed(installation))
 
     def _command(self, folded: str) -> EngagementReply | None:
         if folded in _TOPICS_WORDS:
@@ -136,6 +138,15 @@ class Engagement:
         if folded in _HELP_WORDS:
             return Help(self._examples)
         return None
+
+
+def _welcomed(installation: Installation) -> tuple[str, str]:
+    """Who a welcome is for: the person (1:1), else the team, else the group chat."""
+    if installation.scope is Scope.PERSONAL:
+        return "user", person_id(installation.sender)
+    if installation.team_id:
+        return "team", installation.team_id
+    return "chat", installation.conversation_id
 
 
 def examples(topics: Topics) -> tuple[Entry, ...]:

@@ -62,7 +62,11 @@ class WelcomeBook(Protocol):
     """Remembers who has been welcomed, so install events that repeat welcome only once."""
 
     async def claim_welcome(self, kind: str, subject_id: str) -> bool:
-        """True the first time (`kind`, `subject_id`) is claimed, False ever after."""
+        """True the first time (`kind`, `subject_id`) is claimed, False until the claim is released."""
+        ...
+
+    async def release_welcome(self, kind: str, subject_id: str) -> None:
+        """Forget a claim whose welcome was never delivered, so the next install event welcomes."""
         ...
 
 

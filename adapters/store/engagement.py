@@ -37,6 +37,11 @@ class WelcomeStore:
             return False
         return True
 
+    async def release_welcome(self, kind: str, subject_id: str) -> None:
+        key = self._pseudonyms.key(subject_id, namespace=f"welcome:{kind}")
+        async with self._engine.begin() as connection:
+            await connection.execute(sa.delete(welcomes).where((welcomes.c.key == key) & (welcomes.c.kind == kind)))
+
 
 class FeedbackStore:
     """One vote per voter per answer; a new vote replaces the previous one."""

@@ -47,6 +47,19 @@ async def test_personal_install_welcomes_once(bot_client: TestClient, connector:
     assert len([b for b in card["body"] if b.get("type") == "ActionSet"]) == 3
 
 
+async def test_a_welcome_teams_refused_is_sent_with_the_next_install_event(
+    bot_client: TestClient, connector: FakeConnector
+) -> None:
+    connector.scripted.append((403, {}))  # not retried: the welcome is lost and the turn fails
+    first = await bot_client.post("/api/messages", json=install(connector.url))
+    assert first.status in {200, 201}
+    again = await bot_client.post("/api/messages", json=install(connector.url))  # Teams sends install events twice
+    assert again.status in {200, 201}
+    sent = await settle(connector, 0)
+    assert len(sent) == 3  # the refused welcome, the turn-error apology, then the welcome that arrived
+    assert "Welcome to HR Policy FAQ" in card_text(card_of(sent[2]))
+
+
 async def test_team_install_posts_one_introduction(bot_client: TestClient, connector: FakeConnector) -> None:
     for _ in range(2):
         response = await bot_client.post("/api/messages", json=bot_added_to_team(connector.url))

@@ -24,6 +24,9 @@ class FakeWelcomes:
         self.claimed.add((kind, subject_id))
         return first
 
+    async def release_welcome(self, kind: str, subject_id: str) -> None:
+        self.claimed.discard((kind, subject_id))
+
 
 class FakeFeedback:
     def __init__(self) -> None:
@@ -63,6 +66,14 @@ async def test_without_aad_id_the_channel_user_id_identifies_the_person(engageme
     guest = Sender(id="29:guest")
     assert isinstance(await engagement.on_install(installed(Scope.PERSONAL, guest)), Welcome)
     assert await engagement.on_install(installed(Scope.PERSONAL, guest)) is None
+
+
+async def test_a_welcome_that_was_not_delivered_is_offered_again(engagement: Engagement) -> None:
+    installation = installed(Scope.PERSONAL, STAFF)
+    assert isinstance(await engagement.on_install(installation), Welcome)
+    await engagement.welcome_not_delivered(installation)
+    assert isinstance(await engagement.on_install(installation), Welcome)
+    assert await engagement.on_install(installation) is None
 
 
 async def test_team_gets_one_short_introduction(engagement: Engagement) -> None:

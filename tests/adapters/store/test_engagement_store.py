@@ -27,6 +27,9 @@ async def test_welcome_is_claimed_once_even_when_install_events_race(store_url: 
         results = await asyncio.gather(*(book.claim_welcome("user", AAD_ID) for _ in range(5)))
         assert sorted(results) == [False] * 4 + [True]
         assert await book.claim_welcome("team", AAD_ID)  # kinds are separate
+        await book.release_welcome("team", AAD_ID)  # the welcome could not be delivered
+        assert await book.claim_welcome("team", AAD_ID)
+        assert not await book.claim_welcome("user", AAD_ID)  # releasing one kind left the other claimed
         assert AAD_ID not in repr(await all_rows(engine, welcomes))
     finally:
         await engine.dispose()
