@@ -24,7 +24,7 @@ from adapters.analytics.report_command import run_report
 from adapters.analytics.suggestions_command import run_suggestions
 from adapters.bot_framework import BotFrameworkGateway, build_adapter
 from adapters.channel_auth import ChannelTokenValidator, KeySource, SigningKeys, SigningKeysUnavailable
-from adapters.console import chat
+from adapters.console import ChatMemory, chat
 from adapters.evaluation_report import run_evaluation
 from adapters.corpus_watch import CORPUS_WATCH, CorpusWatch, ReloadRequestError, request_reload, serve_reload_signal
 from adapters.hosting import BoundedRunner, HostingLimits, serve_until_stopped
@@ -283,7 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "eval":
             return _evaluate(args, settings)
         if args.command == "chat":
-            asyncio.run(chat(build_dialogue(settings), card_settings(settings), sys.stdin, sys.stdout))
+            matcher = Matcher(load_corpus(settings.corpus_dir))
+            memory = ChatMemory()  # a terminal chat stores nothing: no database is needed
+            engagement = Engagement(build_dialogue(settings, matcher), matcher.corpus, memory, memory)
+            asyncio.run(chat(engagement, card_settings(settings), sys.stdin, sys.stdout))
         else:
             _run(settings)
     except CorpusError as exc:

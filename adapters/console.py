@@ -1,15 +1,44 @@
-"""A terminal chat with the same dialogue Teams uses, for trying the bot without Teams."""
+"""A terminal chat with the same front door Teams uses (welcome, help, topics, dialogue), without Teams."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
-from bot import CardSettings, Dialogue, Inbound, Outbound, Sender, render
+from bot import CardSettings, Inbound, Outbound, Reply, Scope, Sender, render
+from bot.engagement import EngagementReply, Installation
+from bot.replies import Vote
 
 _PROMPT = "you> "
 _SENDER = Sender(id="console-user")
+
+
+class Conversation(Protocol):
+    """What the terminal needs: the welcome and the reply to each line (see bot.engagement.Engagement)."""
+
+    async def on_install(self, installation: Installation) -> EngagementReply | None: ...
+
+    async def respond(self, message: Inbound) -> Reply | EngagementReply: ...
+
+
+class ChatMemory:
+    """Welcomes and votes for one terminal chat, kept in memory: nothing is stored or shared."""
+
+    def __init__(self) -> None:
+        self._welcomed: set[tuple[str, str]] = set()
+        self.votes: dict[tuple[str, str], Vote] = {}
+
+    async def claim_welcome(self, kind: str, subject_id: str) -> bool:
+        first = (kind, subject_id) not in self._welcomed
+        self._welcomed.add((kind, subject_id))
+        return first
+
+    async def release_welcome(self, kind: str, subject_id: str) -> None:
+        self._welcomed.discard((kind, subject_id))
+
+    async def record_vote(self, voter_id: str, entry_id: str, vote: Vote, missing: str | None) -> None:
+        self.votes[(voter_id, entry_id)] = vote
 
 
 def _buttons(card: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -36,10 +65,11 @@ def _show(message: Outbound, out: TextIO) -> list[Mapping[str, Any]]:
     return buttons
 
 
-async def chat(dialogue: Dialogue, card_settings: CardSettings, stdin: TextIO, out: TextIO) -> None:
-    """Read questions from `stdin` until EOF or 'quit'; type a button's number to press it."""
+async def chat(conversation: Conversation, card_settings: CardSettings, stdin: TextIO, out: TextIO) -> None:
+    """Welcome, then read questions from `stdin` until EOF or 'quit'; type a button's number to press it."""
     out.write("HR Policy FAQ: ask a question, type a number to press a button, 'quit' to leave.\n")
-    buttons: list[Mapping[str, Any]] = []
+    welcome = await conversation.on_install(Installation(Scope.PERSONAL, _SENDER, "console"))
+    buttons: list[Mapping[str, Any]] = _show(render(welcome, card_settings), out) if welcome else []
     loop = asyncio.get_running_loop()
     while True:
         out.write(_PROMPT)
@@ -54,5 +84,5 @@ async def chat(dialogue: Dialogue, card_settings: CardSettings, stdin: TextIO, o
                               value=dict(buttons[int(choice) - 1]["data"]))
         else:
             inbound = Inbound(text=line, sender=_SENDER, conversation_id="console")
-        reply = await dialogue.respond(inbound)
+        reply = await conversation.respond(inbound)
         buttons = _show(render(reply, card_settings), out)
