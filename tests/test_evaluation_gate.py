@@ -15,11 +15,12 @@ from knowledge.evaluation import load_labelled
 
 HELDOUT = Path(__file__).resolve().parent.parent / "eval" / "heldout.yaml"
 
-# The product's targets are Targets() (95% correct, <= 1% wrong, >= 97% escalated) and are NOT yet
-# met on the held-out set: the shipped matcher measures 86.5% correct, 2.4% wrong and 95.5%
-# escalated (9.5% of in-scope questions get "Did you mean…?" instead). The gate sits just below
-# those figures so a regression fails CI; raise it towards Targets() as matching improves.
-GATE = Targets(min_correct=0.85, max_wrong=0.03, min_escalated=0.95)
+# The product's targets are Targets() (95% correct, <= 1% wrong, >= 97% escalated). On the
+# held-out set (374 questions from two independent writers) the shipped matcher measures 83.8%
+# correct, 1.3% wrong and 98.2% escalated (11.9% of in-scope questions get "Did you mean…?"
+# instead): the correct and wrong targets are NOT yet met. The gate sits just below those figures
+# so a regression fails CI; raise it towards Targets() as matching improves.
+GATE = Targets(min_correct=0.82, max_wrong=0.02, min_escalated=0.97)
 
 
 async def test_heldout_set_meets_the_gate(corpus: Corpus, matcher: Matcher) -> None:

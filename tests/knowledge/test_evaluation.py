@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz, process
 
 from knowledge import Corpus
 from knowledge.evaluation import LabelledQuestion, LabelledSetError, load_labelled
@@ -48,3 +49,15 @@ def test_shipped_labelled_sets_load_and_are_large_enough(corpus: Corpus, name: s
     questions = load_labelled(Path(__file__).resolve().parents[2] / "eval" / name, corpus)
     assert sum(1 for q in questions if q.in_scope) >= 100
     assert sum(1 for q in questions if not q.in_scope) >= 40
+
+
+def test_no_heldout_question_is_in_the_tuning_set_or_copied_into_the_corpus(corpus: Corpus) -> None:
+    """The held-out set measures matching only while nothing was fitted to it."""
+    folder = Path(__file__).resolve().parents[2] / "eval"
+    heldout = {" ".join(q.question.lower().split()) for q in load_labelled(folder / "heldout.yaml", corpus)}
+    tuning = {" ".join(q.question.lower().split()) for q in load_labelled(folder / "tuning.yaml", corpus)}
+    assert heldout.isdisjoint(tuning)
+    curated = [p.lower() for e in corpus.entries for p in (e.question, *e.alternates)]
+    curated += [example.lower() for topic in corpus.out_of_scope for example in topic.examples]
+    copied = [q for q in heldout if process.extractOne(q, curated, scorer=fuzz.ratio, score_cutoff=85)]
+    assert copied == []
