@@ -23,11 +23,10 @@ class Conversation(Protocol):
 
 
 class ChatMemory:
-    """Welcomes and votes for one terminal chat, kept in memory: nothing is stored or shared."""
+    """Welcomes for one terminal chat, kept in memory; votes are acknowledged but not kept."""
 
     def __init__(self) -> None:
         self._welcomed: set[tuple[str, str]] = set()
-        self.votes: dict[tuple[str, str], Vote] = {}
 
     async def claim_welcome(self, kind: str, subject_id: str) -> bool:
         first = (kind, subject_id) not in self._welcomed
@@ -38,7 +37,7 @@ class ChatMemory:
         self._welcomed.discard((kind, subject_id))
 
     async def record_vote(self, voter_id: str, entry_id: str, vote: Vote, missing: str | None) -> None:
-        self.votes[(voter_id, entry_id)] = vote
+        return None
 
 
 def _buttons(card: Mapping[str, Any]) -> list[Mapping[str, Any]]:

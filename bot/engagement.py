@@ -129,7 +129,7 @@ class Engagement:
         return Welcome(self._examples) if installation.scope is Scope.PERSONAL else TeamIntro()
 
     async def welcome_not_delivered(self, installation: Installation) -> None:
-        """Release the claim `on_install` made, so the channel's re-delivery of the event welcomes."""
+        """Release the claim `on_install` made, so the next install event for the same subject welcomes."""
         await self._welcomes.release_welcome(*_welcomed(installation))
 
     def _command(self, folded: str) -> EngagementReply | None:

@@ -200,7 +200,7 @@ class Matcher:
         return _Known(tuple(words), {w: weight[w] * query[w] for w in words}, total)
 
     def _phrase_similarity(self, known: _Known) -> dict[int, float]:
-        """Phrase similarity of every candidate entry: those whose curated words share a word with `query`.
+        """Phrase similarity of every candidate entry: those whose curated words share a word with the question.
 
         An entry matched only through its answer text is not a candidate: its confidence could not
         exceed `(1 - phrase_share) * answer_credit`. Candidates come from the postings of the
