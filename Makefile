@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TOOLS_STAMP := tools/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test chat eval bench bench-load clean audit audit-refresh tools package link cards report-example
+.PHONY: run test chat eval bench bench-load clean audit audit-refresh tools package link cards report-example train-ranking
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,8 +73,19 @@ eval: $(STAMP)
 	$(BIN)/faqbot eval eval/tuning.yaml
 	$(BIN)/faqbot eval eval/heldout.yaml --summary-only
 
+# Refit knowledge/ranking.py's FITTED_WEIGHTS after a curation round: ARGS=--write to rewrite them.
+# Its own environment, so numpy never enters the bot's (or the audited) environment.
+TRAIN_STAMP := .venv-train/.installed
+$(TRAIN_STAMP): pyproject.toml
+	$(PYTHON) -m venv .venv-train
+	.venv-train/bin/pip install --quiet -e '.[train]'
+	touch $(TRAIN_STAMP)
+
+train-ranking: $(TRAIN_STAMP)
+	.venv-train/bin/python tools/train_ranking.py $(ARGS)
+
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_matching
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis tools/node_modules build
+	rm -rf $(VENV) .venv-train .pytest_cache .hypothesis tools/node_modules build

@@ -50,7 +50,7 @@ from bot import CardSettings, Dialogue, DialogueSettings, Reply
 from bot.engagement import Engagement
 from bot.escalation import Escalation, EscalationSettings
 from bot.ports import KnowledgeSource
-from knowledge import CorpusError, Matcher, load_corpus
+from knowledge import CorpusError, Ranker, load_corpus
 from knowledge.lint import LintSettings
 from knowledge.reloadable import ReloadableKnowledge
 from bot.evaluation import Targets
@@ -62,7 +62,7 @@ log = logging.getLogger("faqbot")
 def build_dialogue(settings: Settings, knowledge: KnowledgeSource | None = None) -> Dialogue:
     """The dialogue over `knowledge` (default: the configured corpus); raises CorpusError for a bad corpus."""
     return Dialogue(
-        knowledge or Matcher(load_corpus(settings.corpus_dir)),
+        knowledge or Ranker(load_corpus(settings.corpus_dir)),
         DialogueSettings(
             answer_at=settings.answer_threshold,
             suggest_at=settings.suggest_threshold,
@@ -283,9 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "eval":
             return _evaluate(args, settings)
         if args.command == "chat":
-            matcher = Matcher(load_corpus(settings.corpus_dir))
+            ranker = Ranker(load_corpus(settings.corpus_dir))
             memory = ChatMemory()  # a terminal chat stores nothing: no database is needed
-            engagement = Engagement(build_dialogue(settings, matcher), matcher.corpus, memory, memory)
+            engagement = Engagement(build_dialogue(settings, ranker), ranker.corpus, memory, memory)
             asyncio.run(chat(engagement, card_settings(settings), sys.stdin, sys.stdout))
         else:
             _run(settings)
@@ -401,7 +401,7 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     try:
         met = asyncio.run(
             run_evaluation(
-                build_dialogue(settings, Matcher(corpus)), corpus, args.file,
+                build_dialogue(settings, Ranker(corpus)), corpus, args.file,
                 out=sys.stdout, err=sys.stderr, show_failures=not args.summary_only, targets=targets,
             )
         )

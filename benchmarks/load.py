@@ -34,7 +34,7 @@ Escalation check, after each phase, once the bot's outbox is drained: tickets in
 database whose idempotency keys belong to the phase's escalations, posts to the HR channel per
 ticket reference (a duplicate is a ticket posted twice), and lost escalations (sent, but no ticket).
 
-Matching at 10,000 entries: the probe times `Matcher.rank` on `bench_matching`'s synthetic corpus
+Matching at 10,000 entries: the probe times `Ranker.rank` on `bench_matching`'s synthetic corpus
 at 10 queries/s for up to 60 s, once with the bot idle and once during the sustained phase.
 
 Results are printed and written as JSON to benchmarks/results/ (not committed).

@@ -1,9 +1,9 @@
 """Match latency at 10,000 entries, measured on request, for the load benchmark.
 
-`python -m benchmarks.matching_probe` builds the Matcher over the 10,000-entry synthetic corpus of
+`python -m benchmarks.matching_probe` builds the Ranker (what serves questions) over the 10,000-entry synthetic corpus of
 `bench_matching` (same seed, same queries), prints `ready`, then answers each line
 `measure SECONDS PER_SECOND` on standard input with one JSON line: p50, p99 and max of
-`Matcher.rank(query, limit=3)` in milliseconds, timed at that rate for that long. The load
+`Ranker.rank(query, limit=3)` in milliseconds, timed at that rate for that long. The load
 benchmark asks once with the bot idle and once while it serves 50 messages a second, so the two
 figures differ only by the load on the machine.
 """
@@ -16,12 +16,12 @@ import sys
 import time
 
 from benchmarks.bench_matching import queries_for, synthetic_corpus
-from knowledge import Matcher
+from knowledge import Ranker
 
 ENTRIES = 10_000
 
 
-def measure(matcher: Matcher, queries: list[str], seconds: float, per_second: float) -> dict[str, float | int]:
+def measure(matcher: Ranker, queries: list[str], seconds: float, per_second: float) -> dict[str, float | int]:
     samples = []
     cycle = itertools.cycle(queries)
     start = time.perf_counter()
@@ -47,7 +47,7 @@ def measure(matcher: Matcher, queries: list[str], seconds: float, per_second: fl
 def main() -> None:
     corpus = synthetic_corpus(ENTRIES)
     queries, _ = queries_for(corpus, 1000)
-    matcher = Matcher(corpus)
+    matcher = Ranker(corpus)
     for query in queries[:20]:  # warm-up, as bench_matching does
         matcher.rank(query, limit=3)
     print("ready", flush=True)

@@ -6,6 +6,7 @@ Depends on nothing else in this project.
 from knowledge.corpus import CorpusError, CorpusProblem, load_corpus, read_corpus
 from knowledge.matching import Matcher, MatchingSettings
 from knowledge.models import Corpus, Entry, Match, OutOfScopeTopic, PolicyReference, Topic
+from knowledge.ranking import Ranker, RankingSettings
 
 __all__ = [
     "Corpus",
@@ -17,6 +18,8 @@ __all__ = [
     "MatchingSettings",
     "OutOfScopeTopic",
     "PolicyReference",
+    "Ranker",
+    "RankingSettings",
     "Topic",
     "load_corpus",
     "read_corpus",

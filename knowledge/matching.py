@@ -87,6 +87,50 @@ _ROUNDING = 1e-9
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """One entry the lexical matcher offers for a question, and the signals behind its confidence."""
+
+    entry: Entry
+    confidence: float
+    """The blended confidence in [0, 1] (what `Matcher.rank` returns)."""
+    similarity: float
+    """Phrase similarity of the entry's closest curated phrasing."""
+    second_similarity: float
+    """Phrase similarity of its second closest phrasing (0 when only one comes close): several
+    phrasings agreeing is stronger evidence than one."""
+    curated_coverage: float
+    """Weighted share of the question's words the entry's curated phrasings and keywords use."""
+    neighbours: float
+    """Share of the similarity of the question's closest phrasings (of every entry) that are this entry's."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the lexical matcher read in a question: its candidates, and what says it may be out of scope."""
+
+    candidates: tuple[Candidate, ...]
+    outside_similarity: float
+    """Phrase similarity of the closest out-of-scope example."""
+    unknown_share: float
+    """Weighted share of the question's words the corpus never uses (1 when it knows none)."""
+    words: int
+    """How many distinct words the question has after normalising."""
+    vague: bool = False
+    """One word several entries use: the question cannot say which entry it means."""
+
+
+_NEIGHBOURS = 10
+"""How many of the question's closest phrasings make its neighbourhood."""
+
+
+@dataclass(frozen=True)
+class _Phrasings:
+    best: dict[int, float]
+    second: dict[int, float]
+    neighbours: dict[int, float]
+
+
+@dataclass(frozen=True)
 class _Phrase:
     owner: int
     words: frozenset[str]
@@ -153,39 +197,63 @@ class Matcher:
     def corpus(self) -> Corpus:
         return self._corpus
 
+    @property
+    def normalizer(self) -> Normalizer:
+        """The normaliser built from the corpus's synonyms, as the matcher reads questions."""
+        return self._normalizer
+
     def rank(self, question: str, *, limit: int = 3) -> tuple[Match, ...]:
         """Best entries for `question`, highest confidence first; empty when none reaches the cutoff."""
+        return tuple(Match(entry=c.entry, confidence=c.confidence) for c in self.read(question, limit=limit).candidates)
+
+    def read(self, question: str, *, limit: int = 3) -> Reading:
+        """The best `limit` entries for `question` with every signal behind their confidence."""
         query = self._query(question)
         if not query or limit < 1:
-            return ()
+            return Reading((), outside_similarity=0.0, unknown_share=1.0, words=len(query))
         settings = self._settings
         share = settings.phrase_share
-        floor = settings.outside_margin + self._outside_similarity(query)
+        outside = self._outside_similarity(query)
+        floor = settings.outside_margin + outside
         ceiling = settings.vague_ceiling if self._vague(query) else 1.0
         cutoff = settings.score_cutoff
         known = self._known(query)
-        similarity = self._phrase_similarity(known)
+        phrases = self._phrase_similarity(known)
+        similarity = phrases.best
         # Entries in falling similarity. Coverage is at most the share of the question the corpus
         # knows at all, so once even that could not lift the next entry into the best `limit` (or
         # over the cutoff), none after it can: the result is exactly that of scoring every candidate.
         most_covered = (1 - share) * sum(known.value.values()) / known.total + _ROUNDING
-        best: list[tuple[float, int]] = []
+        best: list[tuple[float, int, float]] = []
         for index, phrase_similarity in sorted(similarity.items(), key=lambda item: item[1], reverse=True):
             bound = (share * phrase_similarity + most_covered) * ceiling
             if bound < cutoff or (len(best) == limit and bound < best[0][0]):
                 break
-            confidence = share * phrase_similarity + (1 - share) * self._coverage(index, known)
+            coverage, curated = self._coverage(index, known)
+            confidence = share * phrase_similarity + (1 - share) * coverage
             if phrase_similarity < floor:
                 confidence *= settings.outside_discount
-            scored = (confidence * ceiling, index)
+            scored = (confidence * ceiling, index, curated)
             if len(best) < limit:
                 heapq.heappush(best, scored)
             elif scored > best[0]:
                 heapq.heapreplace(best, scored)
-        return tuple(
-            Match(entry=self._corpus.entries[index], confidence=min(1.0, confidence))
-            for confidence, index in sorted(best, reverse=True)
+        neighbourhood = sum(phrases.neighbours.values()) or 1.0
+        candidates = tuple(
+            Candidate(
+                entry=self._corpus.entries[index],
+                confidence=min(1.0, confidence),
+                similarity=similarity[index],
+                second_similarity=phrases.second.get(index, 0.0),
+                curated_coverage=curated,
+                neighbours=phrases.neighbours.get(index, 0.0) / neighbourhood,
+            )
+            for confidence, index, curated in sorted(best, reverse=True)
             if confidence >= cutoff
+        )
+        unknown = max(0.0, 1.0 - sum(self._weight[w] for w in known.words) / known.total)
+        return Reading(
+            candidates, outside_similarity=outside, unknown_share=unknown, words=len(query), vague=ceiling < 1.0
         )
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -199,7 +267,7 @@ class Matcher:
         words = sorted((w for w in query if w in weight), key=weight.__getitem__, reverse=True)
         return _Known(tuple(words), {w: weight[w] * query[w] for w in words}, total)
 
-    def _phrase_similarity(self, known: _Known) -> dict[int, float]:
+    def _phrase_similarity(self, known: _Known) -> _Phrasings:
         """Phrase similarity of every candidate entry: those whose curated words share a word with the question.
 
         An entry matched only through its answer text is not a candidate: its confidence could not
@@ -223,20 +291,31 @@ class Matcher:
             phrases.update(postings)
             budget -= len(postings)
         similarity: dict[int, float] = dict.fromkeys(self._curated_postings.get(words[0], ()) if words else (), 0.0)
+        second: dict[int, float] = {}
+        scores: list[tuple[float, int]] = []
         for position in phrases:
             phrase = self._phrases[position]
             hit = sum(value[w] for w in phrase.words.intersection(value))
             score = self._similarity(hit, known.total, phrase.mass)
+            scores.append((score, phrase.owner))
             if score > similarity.get(phrase.owner, -1.0):
+                if phrase.owner in similarity:
+                    second[phrase.owner] = similarity[phrase.owner]
                 similarity[phrase.owner] = score
-        return similarity
+            elif score > second.get(phrase.owner, 0.0):
+                second[phrase.owner] = score
+        neighbours: dict[int, float] = defaultdict(float)
+        for score, owner in heapq.nlargest(_NEIGHBOURS, scores):
+            neighbours[owner] += score
+        return _Phrasings(similarity, second, neighbours)
 
-    def _coverage(self, index: int, known: _Known) -> float:
-        """Weighted share of the question's words that entry `index` explains (curated fully, answer partly)."""
+    def _coverage(self, index: int, known: _Known) -> tuple[float, float]:
+        """Weighted share of the question's words that entry `index` explains (curated fully, answer
+        partly), and the share its curated words alone explain."""
         value = known.value
-        covered = sum(value[w] for w in self._curated[index].intersection(value))
-        covered += self._settings.answer_credit * sum(value[w] for w in self._answers[index].intersection(value))
-        return covered / known.total
+        curated = sum(value[w] for w in self._curated[index].intersection(value))
+        answer = sum(value[w] for w in self._answers[index].intersection(value))
+        return (curated + self._settings.answer_credit * answer) / known.total, curated / known.total
 
     def _outside_similarity(self, query: dict[str, float]) -> float:
         """Phrase similarity between `query` and its closest out-of-scope example (0 if none).

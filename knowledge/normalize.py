@@ -91,6 +91,8 @@ class Normalizer:
         self._pattern = (
             re.compile(r"\b(" + "|".join(re.escape(v) for v in ordered) + r")\b") if ordered else None
         )
+        # One question is read by several signals (lexical matcher, word model, fuzzy ratio).
+        self._text = lru_cache(maxsize=1024)(self._text_uncached)
 
     @staticmethod
     def _fold(text: str) -> str:
@@ -103,6 +105,9 @@ class Normalizer:
 
     def text(self, text: str) -> str:
         """Folded text with synonyms replaced by their canonical token."""
+        return self._text(text)
+
+    def _text_uncached(self, text: str) -> str:
         folded = self._fold(text)
         if self._pattern is None:
             return folded

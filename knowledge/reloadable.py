@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Protocol
 
 from knowledge.corpus import CorpusError, load_corpus
-from knowledge.matching import Matcher
 from knowledge.models import Corpus, Entry, Match
+from knowledge.ranking import Ranker
 
 
 class _Ranker(Protocol):
@@ -42,7 +42,7 @@ class ReloadOutcome:
 class ReloadableKnowledge:
     """Ranks questions and finds entries in the current corpus of `folder`; `reload()` swaps it."""
 
-    def __init__(self, folder: Path, build: Callable[[Corpus], _Ranker] = Matcher) -> None:
+    def __init__(self, folder: Path, build: Callable[[Corpus], _Ranker] = Ranker) -> None:
         """Load `folder` now; raises CorpusError when it cannot be served (nothing to fall back on)."""
         self._folder = folder
         self._build = build

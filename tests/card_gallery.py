@@ -14,7 +14,7 @@ from bot import Answer, CardSettings, Clarify, NoAnswer, render
 from bot.dialogue import Dialogue
 from bot.engagement import Help, Welcome, examples, group_by_topic
 from bot.replies import Vote
-from knowledge import Corpus, Matcher, load_corpus
+from knowledge import Corpus, Ranker, load_corpus
 
 SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 HR_DIRECT = CardSettings(hr_direct_url="https://teams.microsoft.com/l/chat/0/0?users=hr.direct@example.org")
@@ -24,7 +24,7 @@ DOCS = ("welcome", "help", "topics", "answer", "answer-voted", "did-you-mean", "
 
 
 def gallery(corpus: Corpus) -> list[dict[str, Any]]:
-    dialogue = Dialogue(Matcher(corpus))
+    dialogue = Dialogue(Ranker(corpus))
     topics = group_by_topic(corpus)
     shown = examples(topics)
     first = corpus.entries[0]

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from adapters.settings import Settings
 from app import create_app
 from bot import Dialogue
-from knowledge import Corpus, Matcher, load_corpus
+from knowledge import Corpus, Matcher, Ranker, load_corpus
 from tests.databases import KINDS, database_url
 from tests import activities
 from tests.fake_connector import FakeConnector, fake_connector
@@ -32,9 +32,14 @@ def matcher(corpus: Corpus) -> Matcher:
     return Matcher(corpus)
 
 
+@pytest.fixture(scope="session")
+def ranker(corpus: Corpus) -> Ranker:
+    return Ranker(corpus)
+
+
 @pytest.fixture
-def dialogue(matcher: Matcher) -> Dialogue:
-    return Dialogue(matcher)
+def dialogue(ranker: Ranker) -> Dialogue:
+    return Dialogue(ranker)
 
 
 @pytest.fixture

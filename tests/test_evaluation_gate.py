@@ -10,21 +10,21 @@ from pathlib import Path
 
 from bot import Dialogue
 from bot.evaluation import Targets, evaluate
-from knowledge import Corpus, Matcher
+from knowledge import Corpus, Ranker
 from knowledge.evaluation import load_labelled
 
 HELDOUT = Path(__file__).resolve().parent.parent / "eval" / "heldout.yaml"
 
 # The product's targets are Targets() (95% correct, <= 1% wrong, >= 97% escalated). On the
-# held-out set (374 questions from two independent writers) the shipped matcher measures 83.8%
-# correct, 1.3% wrong and 98.2% escalated (11.9% of in-scope questions get "Did you mean…?"
-# instead): the correct and wrong targets are NOT yet met. The gate sits just below those figures
-# so a regression fails CI; raise it towards Targets() as matching improves.
-GATE = Targets(min_correct=0.82, max_wrong=0.02, min_escalated=0.97)
+# held-out set (652 questions from three independent writers) the shipped ranker measures 91.4%
+# correct, 0.3% wrong and 99.5% escalated (7.2% of in-scope questions get "Did you mean…?"
+# instead): the wrong and escalated targets are met, the correct target is NOT yet. The gate sits
+# just below those figures so a regression fails CI; raise it towards Targets() as matching improves.
+GATE = Targets(min_correct=0.90, max_wrong=0.01, min_escalated=0.98)
 
 
-async def test_heldout_set_meets_the_gate(corpus: Corpus, matcher: Matcher) -> None:
-    report = await evaluate(Dialogue(matcher), load_labelled(HELDOUT, corpus))
+async def test_heldout_set_meets_the_gate(corpus: Corpus, ranker: Ranker) -> None:
+    report = await evaluate(Dialogue(ranker), load_labelled(HELDOUT, corpus))
     figures = (
         f"correct {report.correct_rate:.1%}, wrong {report.wrong_rate:.1%}, "
         f"escalated {report.escalated_rate:.1%}, clarified {report.clarified_rate:.1%}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import Answer, Dialogue, Inbound, Sender
-from knowledge import Corpus, Matcher
+from knowledge import Corpus, Matcher, Ranker
 from knowledge.importer import import_document
 
 SOURCE = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "social-media-qa-2024-06.txt"
@@ -69,9 +69,9 @@ def test_no_alternate_is_closer_to_another_entry(corpus: Corpus, matcher: Matche
             assert closer == [], (entry.id, phrase, closer)
 
 
-async def test_every_phrasing_typed_by_staff_gets_its_own_answer(corpus: Corpus, matcher: Matcher) -> None:
+async def test_every_phrasing_typed_by_staff_gets_its_own_answer(corpus: Corpus, ranker: Ranker) -> None:
     # With the shipped bands: a curated phrasing is answered outright, never "Did you mean…?".
-    dialogue = Dialogue(matcher)
+    dialogue = Dialogue(ranker)
     for entry in corpus.entries:
         for phrase in (entry.question, *entry.alternates):
             reply = await dialogue.respond(Inbound(text=phrase, sender=Sender(id="curator"), conversation_id="c"))

@@ -1,0 +1,221 @@
+"""The question's answer probabilities: lexical signals and the word model, weighed by learned weights.
+
+`Matcher` (lexical) offers a few candidate entries with the signals behind each; `WordModel`
+says how likely each candidate's phrasings are to use the question's words. `Ranker` turns them
+into a probability for each candidate and for "none of them" (a conditional logit: a weighted
+sum of signals per option, then softmax). The weights were fitted by `make train-ranking` on
+cross-validation over the corpus's own curated phrasings and out-of-scope examples: each was
+asked of a corpus that did not hold it, so the weights learn how much a signal is worth on a
+question the corpus has not seen.
+
+Because "none of them" is an option with its own evidence (closeness to an out-of-scope example,
+unknown words), a candidate's probability is low when the question is probably about something
+else, not only when candidates are close to each other. The dialogue answers only when the best
+probability reaches its answer band.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from knowledge.matching import Candidate, Matcher, MatchingSettings
+from knowledge.models import Corpus, Entry, Match
+from knowledge.word_model import OUTSIDE, WordModel
+
+
+@dataclass(frozen=True)
+class EntrySignals:
+    """What speaks for one candidate entry (or, as weights, how much each signal counts)."""
+
+    confidence: float
+    similarity: float
+    second_similarity: float
+    curated_coverage: float
+    beyond_outside: float
+    """How much closer its closest phrasing is than the closest out-of-scope example."""
+    token_sort: float
+    """rapidfuzz token_sort_ratio (0-1) to the entry's closest phrasing, on normalised words."""
+    neighbours: float
+    lead: float
+    """How much closer its closest phrasing is than that of the nearest other candidate."""
+    word_share: float
+    """Its share of the word model's probability among the candidates and out-of-scope."""
+
+
+@dataclass(frozen=True)
+class OutsideSignals:
+    """What speaks for "none of the candidates" (or, as weights, how much each signal counts)."""
+
+    outside_similarity: float
+    unknown_share: float
+    length: float
+    """The question's word count over `RankingSettings.long_question` (at most 1)."""
+    word_share: float
+    """The out-of-scope examples' share of the word model's probability."""
+
+
+@dataclass(frozen=True)
+class RankingWeights:
+    """Weights of the signals; fitted by `make train-ranking` (see `benchmarks/train_ranking.py`)."""
+
+    entry: EntrySignals
+    outside: OutsideSignals
+    bias: float
+    """The weight of "none of them" when every outside signal is 0."""
+
+
+FITTED_WEIGHTS = RankingWeights(
+    entry=EntrySignals(
+        confidence=1.4854,
+        similarity=0.7878,
+        second_similarity=1.4509,
+        curated_coverage=3.0949,
+        beyond_outside=1.5421,
+        token_sort=5.5082,
+        neighbours=0.6678,
+        lead=-0.4109,
+        word_share=2.2845,
+    ),
+    outside=OutsideSignals(
+        outside_similarity=0.7544,
+        unknown_share=2.2563,
+        length=-6.2328,
+        word_share=2.1196,
+    ),
+    bias=9.7707,
+)
+
+
+@dataclass(frozen=True)
+class RankingSettings:
+    """How many candidates are weighed, and which probabilities are worth returning."""
+
+    candidates: int = 6
+    """Candidates taken from the lexical matcher; the right entry is among its first six for
+    nearly every question it is among the candidates at all."""
+    min_probability: float = 0.02
+    """Candidates below this probability are not returned (nobody should be offered them)."""
+    vague_ceiling: float = 0.5
+    """Probabilities of a one-word question several entries use are scaled to at most this (below
+    the answer band), as the lexical matcher does with its confidence: the order is kept."""
+    long_question: int = 15
+    """Word count from which a question counts as long (the `length` signal is 1)."""
+    weights: RankingWeights = field(default=FITTED_WEIGHTS)
+    matching: MatchingSettings = field(default_factory=MatchingSettings)
+
+
+@dataclass(frozen=True)
+class Weighing:
+    """The options for one question: each candidate with its signals, and "none of them"."""
+
+    candidates: tuple[Candidate, ...]
+    signals: tuple[EntrySignals, ...]
+    outside: OutsideSignals
+    vague: bool = False
+    verbatim: int | None = None
+    """The candidate (position) one of whose curated phrasings has exactly the question's words, if any."""
+
+
+class Ranker:
+    """Ranks entries for a staff question by the probability that each is the one meant."""
+
+    def __init__(self, corpus: Corpus, settings: RankingSettings | None = None) -> None:
+        self._settings = settings or RankingSettings()
+        self._matcher = Matcher(corpus, self._settings.matching)
+        self._normalizer = self._matcher.normalizer
+        self._words = WordModel(corpus, self._normalizer)
+        self._index = {entry.id: index for index, entry in enumerate(corpus.entries)}
+        self._phrasings = tuple(
+            tuple(self._text(phrasing) for phrasing in (entry.question, *entry.alternates)) for entry in corpus.entries
+        )
+
+    @property
+    def corpus(self) -> Corpus:
+        return self._matcher.corpus
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """The corpus entry with `entry_id`, or None."""
+        return self._matcher.entry(entry_id)
+
+    def rank(self, question: str, *, limit: int = 3) -> tuple[Match, ...]:
+        """At most `limit` entries, most probable first, each with its probability as confidence."""
+        if limit < 1:
+            return ()
+        weighing = self.weigh(question)
+        if not weighing.candidates:
+            return ()
+        probabilities = self.probabilities(weighing, self._settings.weights)
+        if weighing.verbatim is not None:
+            # Curators said what this phrasing means; the weights were fitted on questions the
+            # corpus did not hold, so they have never seen one it does.
+            probabilities = [1.0 if i == weighing.verbatim else 0.0 for i in range(len(probabilities))]
+        if weighing.vague:
+            probabilities = [p * self._settings.vague_ceiling for p in probabilities]
+        ranked = sorted(zip(probabilities, weighing.candidates, strict=False), key=lambda pair: pair[0], reverse=True)
+        return tuple(
+            Match(entry=candidate.entry, confidence=min(1.0, probability))
+            for probability, candidate in ranked[:limit]
+            if probability >= self._settings.min_probability
+        )
+
+    def weigh(self, question: str) -> Weighing:
+        """The candidates for `question` and the signals for each option."""
+        settings = self._settings
+        reading = self._matcher.read(question, limit=settings.candidates)
+        candidates = reading.candidates
+        labels = [self._index[c.entry.id] for c in candidates]
+        shares = _softmax(self._words.log_likelihoods(question, [*labels, OUTSIDE]))
+        text = self._text(question)
+        signals = tuple(
+            EntrySignals(
+                confidence=c.confidence,
+                similarity=c.similarity,
+                second_similarity=c.second_similarity,
+                curated_coverage=c.curated_coverage,
+                beyond_outside=c.similarity - reading.outside_similarity,
+                token_sort=self._token_sort(text, label),
+                neighbours=c.neighbours,
+                lead=c.similarity - max((o.similarity for o in candidates if o is not c), default=0.0),
+                word_share=share,
+            )
+            for c, label, share in zip(candidates, labels, shares, strict=False)
+        )
+        outside = OutsideSignals(
+            outside_similarity=reading.outside_similarity,
+            unknown_share=reading.unknown_share,
+            length=min(reading.words, settings.long_question) / settings.long_question,
+            word_share=shares[-1],
+        )
+        verbatim = next((i for i, s in enumerate(signals) if s.token_sort == 1.0), None)
+        return Weighing(candidates, signals, outside, vague=reading.vague, verbatim=verbatim)
+
+    @staticmethod
+    def probabilities(weighing: Weighing, weights: RankingWeights) -> list[float]:
+        """Probability of each candidate (in order) under `weights`; the rest is "none of them"."""
+        scores = [_dot(signals, weights.entry) for signals in weighing.signals]
+        scores.append(_dot(weighing.outside, weights.outside) + weights.bias)
+        return _softmax(scores)[:-1]
+
+    def _token_sort(self, text: str, label: int) -> float:
+        found = process.extractOne(text, self._phrasings[label], scorer=fuzz.token_sort_ratio, processor=None)
+        return found[1] / 100 if found else 0.0
+
+    def _text(self, text: str) -> str:
+        return " ".join(self._normalizer.tokens(text))
+
+
+def _dot(values: EntrySignals | OutsideSignals, weights: EntrySignals | OutsideSignals) -> float:
+    # vars() keeps field order; astuple would deep-copy every value on the hot path.
+    return sum(v * w for v, w in zip(vars(values).values(), vars(weights).values(), strict=True))
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    top = max(scores)
+    if top == -math.inf:
+        return [1.0 / len(scores)] * len(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]

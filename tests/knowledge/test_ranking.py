@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.dialogue import DialogueSettings
+from knowledge import Corpus, Ranker, RankingSettings
+from knowledge.ranking import FITTED_WEIGHTS, EntrySignals, OutsideSignals, RankingWeights
+
+ANSWER_AT = DialogueSettings().answer_at
+
+
+def zero_weights(bias: float = 0.0) -> RankingWeights:
+    return RankingWeights(
+        entry=EntrySignals(*[0.0] * 9), outside=OutsideSignals(*[0.0] * 4), bias=bias
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("is tiktok allowed on my work phone", "tiktok-government-restrictions"),
+        ("colleague off sick keeps checking in at gigs on facebook", "sickness-absence-checking-in"),
+        ("SAR - will I be told?", "sar-individuals-informed"),
+        ("whats app group for my team - need approval?", "work-whatsapp-groups-compliance"),
+    ],
+)
+def test_a_plain_question_is_answered_with_its_entry(ranker: Ranker, question: str, entry_id: str) -> None:
+    best = ranker.rank(question, limit=1)
+    assert best[0].entry.id == entry_id and best[0].confidence >= ANSWER_AT
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do I reset my password", "when is my next donor appointment", "how do I report a sickness absence"],
+)
+def test_an_out_of_scope_question_is_not_in_the_answer_band(ranker: Ranker, question: str) -> None:
+    assert all(match.confidence < ANSWER_AT for match in ranker.rank(question))
+
+
+def test_probabilities_are_ranked_bounded_and_leave_room_for_none(ranker: Ranker) -> None:
+    weighing = ranker.weigh("can I post about work on my personal facebook")
+    probabilities = Ranker.probabilities(weighing, FITTED_WEIGHTS)
+    assert len(probabilities) == len(weighing.candidates) >= 2
+    assert all(0.0 < p < 1.0 for p in probabilities) and sum(probabilities) < 1.0
+    ranked = [m.confidence for m in ranker.rank("can I post about work on my personal facebook", limit=6)]
+    assert ranked == sorted(ranked, reverse=True)
+
+
+def test_the_weights_decide_the_probabilities(ranker: Ranker) -> None:
+    weighing = ranker.weigh("can I post about work on my personal facebook")
+    uniform = Ranker.probabilities(weighing, zero_weights())
+    assert uniform == pytest.approx([1 / (len(weighing.candidates) + 1)] * len(weighing.candidates))
+    none_favoured = Ranker.probabilities(weighing, zero_weights(bias=10.0))
+    assert max(none_favoured) < 0.001
+
+
+def test_one_word_several_entries_use_stays_below_the_answer_band(ranker: Ranker) -> None:
+    ranked = ranker.rank("whatsapp")
+    assert ranked and all(m.confidence <= RankingSettings().vague_ceiling for m in ranked)
+    assert {m.entry.id for m in ranked} <= {e.id for e in ranker.corpus.entries if "whatsapp" in e.id}
+
+
+def test_improbable_candidates_are_not_returned(corpus: Corpus) -> None:
+    strict = Ranker(corpus, replace(RankingSettings(), min_probability=0.5))
+    ranked = strict.rank("can I post about work on my personal facebook", limit=6)
+    assert len(ranked) <= 1 and all(m.confidence >= 0.5 for m in ranked)
+
+
+def test_nothing_to_weigh_is_no_ranking(ranker: Ranker) -> None:
+    assert ranker.rank("?!") == ()
+    assert ranker.rank("tiktok", limit=0) == ()
+    assert ranker.rank("xylophone quantum") == ()
+
+
+def test_a_curated_phrasing_asked_word_for_word_is_certain(ranker: Ranker) -> None:
+    entry = ranker.corpus.entries[1]
+    for phrasing in (entry.question, entry.alternates[0], entry.alternates[0].upper() + "??"):
+        ranked = ranker.rank(phrasing)
+        assert [(m.entry.id, m.confidence) for m in ranked] == [(entry.id, 1.0)], phrasing
+
+
+def test_one_word_more_than_a_curated_phrasing_is_weighed_as_usual(ranker: Ranker) -> None:
+    entry = ranker.corpus.entries[1]
+    weighing = ranker.weigh(entry.alternates[0] + " payslip")
+    assert weighing.verbatim is None
