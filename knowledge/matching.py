@@ -101,7 +101,8 @@ class Candidate:
     curated_coverage: float
     """Weighted share of the question's words the entry's curated phrasings and keywords use."""
     neighbours: float
-    """Share of the similarity of the question's closest phrasings (of every entry) that are this entry's."""
+    """Share of the similarity of the question's closest phrasings (of every entry, and out-of-scope
+    examples) that are this entry's."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ class Reading:
     candidates: tuple[Candidate, ...]
     outside_similarity: float
     """Phrase similarity of the closest out-of-scope example."""
+    outside_neighbours: float
+    """Share of the similarity of the question's closest phrasings that are out-of-scope examples."""
     unknown_share: float
     """Weighted share of the question's words the corpus never uses (1 when it knows none)."""
     words: int
@@ -121,6 +124,8 @@ class Reading:
 
 _NEIGHBOURS = 10
 """How many of the question's closest phrasings make its neighbourhood."""
+_OUTSIDE = -1
+"""The owner of out-of-scope examples in the neighbourhood."""
 
 
 @dataclass(frozen=True)
@@ -210,15 +215,16 @@ class Matcher:
         """The best `limit` entries for `question` with every signal behind their confidence."""
         query = self._query(question)
         if not query or limit < 1:
-            return Reading((), outside_similarity=0.0, unknown_share=1.0, words=len(query))
+            return Reading((), outside_similarity=0.0, outside_neighbours=0.0, unknown_share=1.0, words=len(query))
         settings = self._settings
         share = settings.phrase_share
-        outside = self._outside_similarity(query)
+        outside_scores = self._outside_similarity(query)
+        outside = outside_scores[0] if outside_scores else 0.0
         floor = settings.outside_margin + outside
         ceiling = settings.vague_ceiling if self._vague(query) else 1.0
         cutoff = settings.score_cutoff
         known = self._known(query)
-        phrases = self._phrase_similarity(known)
+        phrases = self._phrase_similarity(known, outside_scores)
         similarity = phrases.best
         # Entries in falling similarity. Coverage is at most the share of the question the corpus
         # knows at all, so once even that could not lift the next entry into the best `limit` (or
@@ -253,7 +259,12 @@ class Matcher:
         )
         unknown = max(0.0, 1.0 - sum(self._weight[w] for w in known.words) / known.total)
         return Reading(
-            candidates, outside_similarity=outside, unknown_share=unknown, words=len(query), vague=ceiling < 1.0
+            candidates,
+            outside_similarity=outside,
+            outside_neighbours=phrases.neighbours.get(_OUTSIDE, 0.0) / neighbourhood,
+            unknown_share=unknown,
+            words=len(query),
+            vague=ceiling < 1.0,
         )
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -267,7 +278,7 @@ class Matcher:
         words = sorted((w for w in query if w in weight), key=weight.__getitem__, reverse=True)
         return _Known(tuple(words), {w: weight[w] * query[w] for w in words}, total)
 
-    def _phrase_similarity(self, known: _Known) -> _Phrasings:
+    def _phrase_similarity(self, known: _Known, outside: list[float]) -> _Phrasings:
         """Phrase similarity of every candidate entry: those whose curated words share a word with the question.
 
         An entry matched only through its answer text is not a candidate: its confidence could not
@@ -304,6 +315,7 @@ class Matcher:
                 similarity[phrase.owner] = score
             elif score > second.get(phrase.owner, 0.0):
                 second[phrase.owner] = score
+        scores.extend((score, _OUTSIDE) for score in outside)
         neighbours: dict[int, float] = defaultdict(float)
         for score, owner in heapq.nlargest(_NEIGHBOURS, scores):
             neighbours[owner] += score
@@ -317,24 +329,25 @@ class Matcher:
         answer = sum(value[w] for w in self._answers[index].intersection(value))
         return (curated + self._settings.answer_credit * answer) / known.total, curated / known.total
 
-    def _outside_similarity(self, query: dict[str, float]) -> float:
-        """Phrase similarity between `query` and its closest out-of-scope example (0 if none).
+    def _outside_similarity(self, query: dict[str, float]) -> list[float]:
+        """Phrase similarity between `query` and its closest out-of-scope examples, highest first
+        (at most the neighbourhood's size; empty if none shares a word).
 
         Unlike entry phrasings, words the entries never use count here too: 'payslip' in both
         the question and an example is what makes them alike.
         """
         if not self._outside:
-            return 0.0
+            return []
         weights = {w: self._weight.get(w, self._unknown_weight) for w in query}
         value = {w: weights[w] * credit for w, credit in query.items()}
         total = sum(weights.values())
         positions = {p for word in query for p in self._outside_postings.get(word, ())}
-        best = 0.0
+        scores = []
         for position in positions:
             phrase = self._outside[position]
             hit = sum(value[w] for w in phrase.words.intersection(value))
-            best = max(best, self._similarity(hit, total, phrase.mass))
-        return best
+            scores.append(self._similarity(hit, total, phrase.mass))
+        return heapq.nlargest(_NEIGHBOURS, scores)
 
     def _similarity(self, hit: float, total: float, mass: float) -> float:
         """Weighted Dice overlap, blended with how much of the phrasing the question contains."""

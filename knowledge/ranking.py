@@ -50,6 +50,7 @@ class OutsideSignals:
     """What speaks for "none of the candidates" (or, as weights, how much each signal counts)."""
 
     outside_similarity: float
+    outside_neighbours: float
     unknown_share: float
     length: float
     """The question's word count over `RankingSettings.long_question` (at most 1)."""
@@ -69,23 +70,24 @@ class RankingWeights:
 
 FITTED_WEIGHTS = RankingWeights(
     entry=EntrySignals(
-        confidence=1.4854,
-        similarity=0.7878,
-        second_similarity=1.4509,
-        curated_coverage=3.0949,
-        beyond_outside=1.5421,
-        token_sort=5.5082,
-        neighbours=0.6678,
-        lead=-0.4109,
-        word_share=2.2845,
+        confidence=1.3164,
+        similarity=0.7675,
+        second_similarity=0.7619,
+        curated_coverage=3.2247,
+        beyond_outside=1.0474,
+        token_sort=5.3712,
+        neighbours=1.1146,
+        lead=-0.1965,
+        word_share=2.2778,
     ),
     outside=OutsideSignals(
-        outside_similarity=0.7544,
-        unknown_share=2.2563,
-        length=-6.2328,
-        word_share=2.1196,
+        outside_similarity=0.2799,
+        outside_neighbours=1.6775,
+        unknown_share=2.3454,
+        length=-6.29,
+        word_share=1.999,
     ),
-    bias=9.7707,
+    bias=9.4873,
 )
 
 
@@ -126,11 +128,19 @@ class Ranker:
         self._settings = settings or RankingSettings()
         self._matcher = Matcher(corpus, self._settings.matching)
         self._normalizer = self._matcher.normalizer
-        self._words = WordModel(corpus, self._normalizer)
         self._index = {entry.id: index for index, entry in enumerate(corpus.entries)}
-        self._phrasings = tuple(
-            tuple(self._text(phrasing) for phrasing in (entry.question, *entry.alternates)) for entry in corpus.entries
-        )
+        # Each curated phrasing is normalised once here, for the word model and the fuzzy ratio.
+        tokens = self._normalizer.tokens
+        phrasings: list[tuple[str, ...]] = []
+        training: list[tuple[int, list[str]]] = []
+        for index, entry in enumerate(corpus.entries):
+            words = [tokens(text) for text in (entry.question, *entry.alternates)]
+            phrasings.append(tuple(" ".join(sorted(w)) for w in words))
+            training += [(index, w) for w in words]
+            training += [(index, tokens(keyword)) for keyword in entry.keywords]
+        training += [(OUTSIDE, tokens(e)) for topic in corpus.out_of_scope for e in topic.examples]
+        self._words = WordModel(training)
+        self._phrasings = tuple(phrasings)
 
     @property
     def corpus(self) -> Corpus:
@@ -167,8 +177,9 @@ class Ranker:
         reading = self._matcher.read(question, limit=settings.candidates)
         candidates = reading.candidates
         labels = [self._index[c.entry.id] for c in candidates]
-        shares = _softmax(self._words.log_likelihoods(question, [*labels, OUTSIDE]))
-        text = self._text(question)
+        words = self._normalizer.tokens(question)
+        shares = _softmax(self._words.log_likelihoods(words, [*labels, OUTSIDE]))
+        text = " ".join(sorted(words))
         signals = tuple(
             EntrySignals(
                 confidence=c.confidence,
@@ -185,6 +196,7 @@ class Ranker:
         )
         outside = OutsideSignals(
             outside_similarity=reading.outside_similarity,
+            outside_neighbours=reading.outside_neighbours,
             unknown_share=reading.unknown_share,
             length=min(reading.words, settings.long_question) / settings.long_question,
             word_share=shares[-1],
@@ -200,11 +212,9 @@ class Ranker:
         return _softmax(scores)[:-1]
 
     def _token_sort(self, text: str, label: int) -> float:
-        found = process.extractOne(text, self._phrasings[label], scorer=fuzz.token_sort_ratio, processor=None)
+        # token_sort_ratio is ratio over sorted words: phrasings are sorted once, at build.
+        found = process.extractOne(text, self._phrasings[label], scorer=fuzz.ratio, processor=None)
         return found[1] / 100 if found else 0.0
-
-    def _text(self, text: str) -> str:
-        return " ".join(self._normalizer.tokens(text))
 
 
 def _dot(values: EntrySignals | OutsideSignals, weights: EntrySignals | OutsideSignals) -> float:

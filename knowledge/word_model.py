@@ -19,8 +19,6 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from knowledge.models import Corpus
-from knowledge.normalize import Normalizer
 
 OUTSIDE = -1
 """The class of the out-of-scope examples, next to entry indexes 0..n-1."""
@@ -29,26 +27,17 @@ OUTSIDE = -1
 class WordModel:
     """Log-likelihood of a question under each entry's phrasings (and the out-of-scope examples)."""
 
-    def __init__(self, corpus: Corpus, normalizer: Normalizer, *, smoothing: float = 0.1) -> None:
-        self._normalizer = normalizer
-        texts: dict[int, list[str]] = {}
-        for index, entry in enumerate(corpus.entries):
-            texts[index] = [entry.question, *entry.alternates, *entry.keywords]
-        outside = [example for topic in corpus.out_of_scope for example in topic.examples]
-        if outside:
-            texts[OUTSIDE] = outside
-        counts: dict[int, Counter[str]] = {}
-        vocabulary: set[str] = set()
-        for label, phrasings in texts.items():
-            counted: Counter[str] = Counter()
-            for phrasing in phrasings:
-                counted.update(self.features(phrasing))
-            counts[label] = counted
-            vocabulary.update(counted)
-        documents = sum(len(phrasings) for phrasings in texts.values())
-        size = len(vocabulary)
-        self._vocabulary = frozenset(vocabulary)
-        self._prior = {label: math.log(len(phrasings) / documents) for label, phrasings in texts.items()}
+    def __init__(self, phrasings: Iterable[tuple[int, Iterable[str]]], *, smoothing: float = 0.1) -> None:
+        """Train on `phrasings`: (label, the phrasing's normalised words) pairs; labels are entry
+        indexes, or OUTSIDE for out-of-scope examples."""
+        counts: dict[int, Counter[str]] = defaultdict(Counter)
+        documents: Counter[int] = Counter()
+        for label, words in phrasings:
+            counts[label].update(features(words))
+            documents[label] += 1
+        total = sum(documents.values())
+        size = len({feature for counted in counts.values() for feature in counted})
+        self._prior = {label: math.log(n / total) for label, n in documents.items()}
         self._unseen: dict[int, float] = {}
         self._log_rate: dict[str, dict[int, float]] = defaultdict(dict)
         for label, counted in counts.items():
@@ -57,16 +46,12 @@ class WordModel:
             for feature, count in counted.items():
                 self._log_rate[feature][label] = math.log((count + smoothing) / denominator)
 
-    def features(self, text: str) -> set[str]:
-        """The distinct words of `text`, normalised (one-letter words left out)."""
-        return {token for token in self._normalizer.tokens(text) if len(token) > 1}
+    def log_likelihoods(self, words: Iterable[str], labels: Sequence[int]) -> list[float]:
+        """Joint log-likelihood of a question's normalised `words` and each of `labels`.
 
-    def log_likelihoods(self, question: str, labels: Sequence[int]) -> list[float]:
-        """Joint log-likelihood of `question` and each of `labels` (entry indexes or OUTSIDE).
-
-        A label the model has no phrasings for gets minus infinity.
+        A label the model has no phrasings for gets minus infinity; words it never saw count for none.
         """
-        known = [feature for feature in self.features(question) if feature in self._vocabulary]
+        known = [feature for feature in features(words) if feature in self._log_rate]
         return [self._score(label, known) for label in labels]
 
     def _score(self, label: int, features: Iterable[str]) -> float:
@@ -75,3 +60,8 @@ class WordModel:
             return -math.inf
         unseen = self._unseen[label]
         return prior + sum(self._log_rate[feature].get(label, unseen) for feature in features)
+
+
+def features(words: Iterable[str]) -> set[str]:
+    """The distinct words the model counts (one-letter words left out)."""
+    return {word for word in words if len(word) > 1}

@@ -13,7 +13,7 @@ ANSWER_AT = DialogueSettings().answer_at
 
 def zero_weights(bias: float = 0.0) -> RankingWeights:
     return RankingWeights(
-        entry=EntrySignals(*[0.0] * 9), outside=OutsideSignals(*[0.0] * 4), bias=bias
+        entry=EntrySignals(*[0.0] * 9), outside=OutsideSignals(*[0.0] * 5), bias=bias
     )
 
 
