@@ -32,7 +32,7 @@ class DialogueSettings:
     """
 
     # The knowledge source's confidence is a probability (knowledge.ranking). Chosen with
-    # `make train-ranking` (fitted on four folds of the corpus's phrasings, measured on the fifth):
+    # `make train-ranking` (fitted on nine tenths of the corpus's phrasings, measured on the tenth):
     # at 0.8, about 1% of questions get a wrong answer. A best match at 0.8 leaves at most 0.2 to
     # the runner-up, so the gap only decides when the answer band is set below 0.7.
     answer_at: float = 0.8

@@ -70,24 +70,24 @@ class RankingWeights:
 
 FITTED_WEIGHTS = RankingWeights(
     entry=EntrySignals(
-        confidence=1.3164,
-        similarity=0.7675,
-        second_similarity=0.7619,
-        curated_coverage=3.2247,
-        beyond_outside=1.0474,
-        token_sort=5.3712,
-        neighbours=1.1146,
-        lead=-0.1965,
-        word_share=2.2778,
+        confidence=2.3766,
+        similarity=1.0828,
+        second_similarity=-0.4967,
+        curated_coverage=2.8071,
+        beyond_outside=1.5416,
+        token_sort=5.5743,
+        neighbours=1.4842,
+        lead=-0.6546,
+        word_share=2.2502,
     ),
     outside=OutsideSignals(
-        outside_similarity=0.2799,
-        outside_neighbours=1.6775,
-        unknown_share=2.3454,
-        length=-6.29,
-        word_share=1.999,
+        outside_similarity=0.4588,
+        outside_neighbours=1.1806,
+        unknown_share=2.295,
+        length=-6.9379,
+        word_share=1.5619,
     ),
-    bias=9.4873,
+    bias=9.9587,
 )
 
 

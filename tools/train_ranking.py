@@ -4,12 +4,12 @@
     make train-ranking ARGS=--write   # and rewrite FITTED_WEIGHTS in knowledge/ranking.py
 
 Cross-validation: the curated alternates and out-of-scope examples are shuffled (fixed seed) into
-five folds; each fold's phrasings are removed from the corpus and asked of the rest, so every
+ten folds; each fold's phrasings are removed from the corpus and asked of the rest, so every
 signal is measured as on a question the corpus has not seen. A conditional logit (one option per
 candidate plus "none of them") is fitted by Newton's method with a small L2 penalty.
 
 Before fitting on all folds it reports what the weights would do on questions they were not fitted
-on (fit on four folds, measure the fifth) at several answer bands, so the dialogue's `answer_at`
+on (fit on nine folds, measure the tenth, for each fold) at several answer bands, so the dialogue's `answer_at`
 can be chosen for a wrong-answer rate. Never run it on `eval/heldout.yaml`: that set measures.
 
 Needs numpy (`pip install -e '.[train]'`); the bot itself does not.
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from knowledge import Corpus, load_corpus  # noqa: E402
 from knowledge.ranking import EntrySignals, OutsideSignals, Ranker, RankingWeights, Weighing  # noqa: E402
 
-FOLDS = 5
+FOLDS = 10
 SEED = 7
 L2 = 1e-4
 BANDS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
@@ -165,7 +165,10 @@ def main() -> int:
         weighings = [ranker.weigh(q) for q, _ in questions]
         per_fold.append(([Example(w, e) for w, (_, e) in zip(weighings, questions, strict=True)], weighings))
     print(f"{sum(len(x) for x, _ in per_fold)} phrasings in {FOLDS} folds")
-    print("fitted on four folds, measured on the fifth (% correct / clarified of in-scope, wrong of all, escalated of out-of-scope):")
+    print(
+        f"fitted on {FOLDS - 1} folds, measured on the other, for each fold "
+        "(% correct / clarified of in-scope, wrong of all, escalated of out-of-scope):"
+    )
     for answer_at in BANDS:
         totals = dict.fromkeys(("correct", "clarified", "wrong", "escalated"), 0.0)
         for k, (test, test_weighings) in enumerate(per_fold):
