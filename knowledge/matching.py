@@ -304,17 +304,22 @@ class Matcher:
         similarity: dict[int, float] = dict.fromkeys(self._curated_postings.get(words[0], ()) if words else (), 0.0)
         second: dict[int, float] = {}
         scores: list[tuple[float, int]] = []
+        # The hot loop of matching: `_similarity` inlined, lookups bound to locals.
+        keys, earn, total, all_phrases = frozenset(value), value.__getitem__, known.total, self._phrases
+        dice, contained = 2 * (1 - self._settings.containment_share), self._settings.containment_share
         for position in phrases:
-            phrase = self._phrases[position]
-            hit = sum(value[w] for w in phrase.words.intersection(value))
-            score = self._similarity(hit, known.total, phrase.mass)
-            scores.append((score, phrase.owner))
-            if score > similarity.get(phrase.owner, -1.0):
-                if phrase.owner in similarity:
-                    second[phrase.owner] = similarity[phrase.owner]
-                similarity[phrase.owner] = score
-            elif score > second.get(phrase.owner, 0.0):
-                second[phrase.owner] = score
+            phrase = all_phrases[position]
+            owner, mass = phrase.owner, phrase.mass
+            hit = sum(map(earn, phrase.words & keys))
+            score = dice * hit / (total + mass) + contained * hit / mass
+            scores.append((score, owner))
+            best = similarity.get(owner, -1.0)
+            if score > best:
+                if best >= 0.0:
+                    second[owner] = best
+                similarity[owner] = score
+            elif score > second.get(owner, 0.0):
+                second[owner] = score
         scores.extend((score, _OUTSIDE) for score in outside)
         neighbours: dict[int, float] = defaultdict(float)
         for score, owner in heapq.nlargest(_NEIGHBOURS, scores):
@@ -324,9 +329,9 @@ class Matcher:
     def _coverage(self, index: int, known: _Known) -> tuple[float, float]:
         """Weighted share of the question's words that entry `index` explains (curated fully, answer
         partly), and the share its curated words alone explain."""
-        value = known.value
-        curated = sum(value[w] for w in self._curated[index].intersection(value))
-        answer = sum(value[w] for w in self._answers[index].intersection(value))
+        earn = known.value.__getitem__
+        curated = sum(map(earn, self._curated[index].intersection(known.value)))
+        answer = sum(map(earn, self._answers[index].intersection(known.value)))
         return (curated + self._settings.answer_credit * answer) / known.total, curated / known.total
 
     def _outside_similarity(self, query: dict[str, float]) -> list[float]:
@@ -342,11 +347,11 @@ class Matcher:
         value = {w: weights[w] * credit for w, credit in query.items()}
         total = sum(weights.values())
         positions = {p for word in query for p in self._outside_postings.get(word, ())}
+        keys, earn = frozenset(value), value.__getitem__
         scores = []
         for position in positions:
             phrase = self._outside[position]
-            hit = sum(value[w] for w in phrase.words.intersection(value))
-            scores.append(self._similarity(hit, total, phrase.mass))
+            scores.append(self._similarity(sum(map(earn, phrase.words & keys)), total, phrase.mass))
         return heapq.nlargest(_NEIGHBOURS, scores)
 
     def _similarity(self, hit: float, total: float, mass: float) -> float:
