@@ -70,24 +70,24 @@ class RankingWeights:
 
 FITTED_WEIGHTS = RankingWeights(
     entry=EntrySignals(
-        confidence=2.3766,
-        similarity=1.0828,
-        second_similarity=-0.4967,
-        curated_coverage=2.8071,
-        beyond_outside=1.5416,
-        token_sort=5.5743,
-        neighbours=1.4842,
-        lead=-0.6546,
-        word_share=2.2502,
+        confidence=1.5933,
+        similarity=1.0361,
+        second_similarity=0.4031,
+        curated_coverage=2.7822,
+        beyond_outside=1.9588,
+        token_sort=6.0364,
+        neighbours=1.509,
+        lead=-0.8865,
+        word_share=2.2401,
     ),
     outside=OutsideSignals(
-        outside_similarity=0.4588,
-        outside_neighbours=1.1806,
-        unknown_share=2.295,
-        length=-6.9379,
-        word_share=1.5619,
+        outside_similarity=0.9228,
+        outside_neighbours=1.1209,
+        unknown_share=2.4494,
+        length=-7.6599,
+        word_share=1.2413,
     ),
-    bias=9.9587,
+    bias=10.3146,
 )
 
 
@@ -164,7 +164,7 @@ class Ranker:
             probabilities = [1.0 if i == weighing.verbatim else 0.0 for i in range(len(probabilities))]
         if weighing.vague:
             probabilities = [p * self._settings.vague_ceiling for p in probabilities]
-        ranked = sorted(zip(probabilities, weighing.candidates, strict=False), key=lambda pair: pair[0], reverse=True)
+        ranked = sorted(zip(probabilities, weighing.candidates, strict=True), key=lambda pair: pair[0], reverse=True)
         return tuple(
             Match(entry=candidate.entry, confidence=min(1.0, probability))
             for probability, candidate in ranked[:limit]
@@ -192,7 +192,7 @@ class Ranker:
                 lead=c.similarity - max((o.similarity for o in candidates if o is not c), default=0.0),
                 word_share=share,
             )
-            for c, label, share in zip(candidates, labels, shares, strict=False)
+            for c, label, share in zip(candidates, labels, shares[:-1], strict=True)
         )
         outside = OutsideSignals(
             outside_similarity=reading.outside_similarity,
