@@ -101,8 +101,8 @@ class RankingSettings:
     min_probability: float = 0.02
     """Candidates below this probability are not returned (nobody should be offered them)."""
     vague_ceiling: float = 0.5
-    """Probabilities of a one-word question several entries use are scaled to at most this (below
-    the answer band), as the lexical matcher does with its confidence: the order is kept."""
+    """Highest confidence of a one-word question several entries use (below the answer band): it
+    gets the lexical matcher's confidences, which that matcher scales to its own ceiling."""
     long_question: int = 15
     """Word count from which a question counts as long (the `length` signal is 1)."""
     weights: RankingWeights = field(default=FITTED_WEIGHTS)
@@ -163,7 +163,10 @@ class Ranker:
             # corpus did not hold, so they have never seen one it does.
             probabilities = [1.0 if i == weighing.verbatim else 0.0 for i in range(len(probabilities))]
         if weighing.vague:
-            probabilities = [p * self._settings.vague_ceiling for p in probabilities]
+            # One word that several entries use cannot say which is meant, so no probability is
+            # earned; the lexical confidences (already held below the answer band) keep every
+            # entry it may mean on offer.
+            probabilities = [min(c.confidence, self._settings.vague_ceiling) for c in weighing.candidates]
         ranked = sorted(zip(probabilities, weighing.candidates, strict=True), key=lambda pair: pair[0], reverse=True)
         return tuple(
             Match(entry=candidate.entry, confidence=min(1.0, probability))

@@ -85,3 +85,8 @@ def test_one_word_more_than_a_curated_phrasing_is_weighed_as_usual(ranker: Ranke
     entry = ranker.corpus.entries[1]
     weighing = ranker.weigh(entry.alternates[0] + " payslip")
     assert weighing.verbatim is None
+
+
+def test_one_word_several_entries_use_offers_the_entries_it_may_mean(ranker: Ranker) -> None:
+    offered = [m for m in ranker.rank("whatsapp") if m.confidence >= DialogueSettings().suggest_at]
+    assert len(offered) >= 2
