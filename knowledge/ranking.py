@@ -17,6 +17,7 @@ probability reaches its answer band.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -56,6 +57,9 @@ class OutsideSignals:
     """The question's word count over `RankingSettings.long_question` (at most 1)."""
     word_share: float
     """The out-of-scope examples' share of the word model's probability."""
+    how_to: float
+    """1 when the question asks how to do something ('how do I…', 'how to…'): the corpus says what
+    policy allows, and such questions are usually about doing it (setting up, reporting, applying)."""
 
 
 @dataclass(frozen=True)
@@ -70,24 +74,25 @@ class RankingWeights:
 
 FITTED_WEIGHTS = RankingWeights(
     entry=EntrySignals(
-        confidence=1.5933,
-        similarity=1.0361,
-        second_similarity=0.4031,
-        curated_coverage=2.7822,
-        beyond_outside=1.9588,
-        token_sort=6.0364,
-        neighbours=1.509,
-        lead=-0.8865,
-        word_share=2.2401,
+        confidence=1.6049,
+        similarity=0.9465,
+        second_similarity=0.3771,
+        curated_coverage=2.7507,
+        beyond_outside=1.8952,
+        token_sort=5.7605,
+        neighbours=1.4473,
+        lead=-0.805,
+        word_share=2.263,
     ),
     outside=OutsideSignals(
-        outside_similarity=0.9228,
-        outside_neighbours=1.1209,
-        unknown_share=2.4494,
-        length=-7.6599,
-        word_share=1.2413,
+        outside_similarity=0.9486,
+        outside_neighbours=1.1803,
+        unknown_share=2.3947,
+        length=-7.4016,
+        word_share=1.4093,
+        how_to=2.716,
     ),
-    bias=10.3146,
+    bias=9.7592,
 )
 
 
@@ -203,6 +208,7 @@ class Ranker:
             unknown_share=reading.unknown_share,
             length=min(reading.words, settings.long_question) / settings.long_question,
             word_share=shares[-1],
+            how_to=1.0 if _HOW_TO.match(question) else 0.0,
         )
         verbatim = next((i for i, s in enumerate(signals) if s.token_sort == 1.0), None)
         return Weighing(candidates, signals, outside, vague=reading.vague, verbatim=verbatim)
@@ -218,6 +224,9 @@ class Ranker:
         # token_sort_ratio is ratio over sorted words: phrasings are sorted once, at build.
         found = process.extractOne(text, self._phrasings[label], scorer=fuzz.ratio, processor=None)
         return found[1] / 100 if found else 0.0
+
+
+_HOW_TO = re.compile(r"\W*(?:(?:hi|hello|hey)\W+)?how\s+(?:do|can|would|should|to|d)\b", re.IGNORECASE)
 
 
 def _dot(values: EntrySignals | OutsideSignals, weights: EntrySignals | OutsideSignals) -> float:

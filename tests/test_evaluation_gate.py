@@ -16,8 +16,8 @@ from knowledge.evaluation import load_labelled
 HELDOUT = Path(__file__).resolve().parent.parent / "eval" / "heldout.yaml"
 
 # The product's targets are Targets() (95% correct, <= 1% wrong, >= 97% escalated). On the
-# held-out set (652 questions from three independent writers) the shipped ranker measures 91.0%
-# correct, 0.3% wrong and 99.5% escalated (7.7% of in-scope questions get "Did you mean…?"
+# held-out set (652 questions from three independent writers) the shipped ranker measures 91.9%
+# correct, 0.3% wrong and 99.5% escalated (7.0% of in-scope questions get "Did you mean…?"
 # instead): the wrong and escalated targets are met, the correct target is NOT yet. The gate sits
 # just below those figures so a regression fails CI; raise it towards Targets() as matching improves.
 GATE = Targets(min_correct=0.90, max_wrong=0.01, min_escalated=0.98)

@@ -13,7 +13,7 @@ ANSWER_AT = DialogueSettings().answer_at
 
 def zero_weights(bias: float = 0.0) -> RankingWeights:
     return RankingWeights(
-        entry=EntrySignals(*[0.0] * 9), outside=OutsideSignals(*[0.0] * 5), bias=bias
+        entry=EntrySignals(*[0.0] * 9), outside=OutsideSignals(*[0.0] * 6), bias=bias
     )
 
 
@@ -90,3 +90,19 @@ def test_one_word_more_than_a_curated_phrasing_is_weighed_as_usual(ranker: Ranke
 def test_one_word_several_entries_use_offers_the_entries_it_may_mean(ranker: Ranker) -> None:
     offered = [m for m in ranker.rank("whatsapp") if m.confidence >= DialogueSettings().suggest_at]
     assert len(offered) >= 2
+
+
+@pytest.mark.parametrize(
+    ("question", "how_to"),
+    [("How do I add someone to a whatsapp group?", 1.0), ("hi, how to set up a group chat", 1.0),
+     ("can I add someone to a whatsapp group", 0.0), ("how far back does a SAR go", 0.0)],
+)
+def test_a_question_about_how_to_do_something_is_told_apart(ranker: Ranker, question: str, how_to: float) -> None:
+    assert ranker.weigh(question).outside.how_to == how_to
+
+
+def test_asking_how_to_do_it_makes_the_policy_answer_less_likely(ranker: Ranker) -> None:
+    def best(question: str) -> float:
+        return max(m.confidence for m in ranker.rank(question))
+
+    assert best("how do i add someone to a whatsapp group") < best("can i add someone to a whatsapp group")
