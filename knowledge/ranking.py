@@ -105,9 +105,6 @@ class RankingSettings:
     nearly every question it is among the candidates at all."""
     min_probability: float = 0.02
     """Candidates below this probability are not returned (nobody should be offered them)."""
-    vague_ceiling: float = 0.5
-    """Highest confidence of a one-word question several entries use (below the answer band): it
-    gets the lexical matcher's confidences, which that matcher scales to its own ceiling."""
     long_question: int = 15
     """Word count from which a question counts as long (the `length` signal is 1)."""
     weights: RankingWeights = field(default=FITTED_WEIGHTS)
@@ -169,9 +166,9 @@ class Ranker:
             probabilities = [1.0 if i == weighing.verbatim else 0.0 for i in range(len(probabilities))]
         if weighing.vague:
             # One word that several entries use cannot say which is meant, so no probability is
-            # earned; the lexical confidences (already held below the answer band) keep every
-            # entry it may mean on offer.
-            probabilities = [min(c.confidence, self._settings.vague_ceiling) for c in weighing.candidates]
+            # earned; the lexical confidences (held at MatchingSettings.vague_ceiling, below the
+            # answer band) keep every entry it may mean on offer.
+            probabilities = [c.confidence for c in weighing.candidates]
         ranked = sorted(zip(probabilities, weighing.candidates, strict=True), key=lambda pair: pair[0], reverse=True)
         return tuple(
             Match(entry=candidate.entry, confidence=min(1.0, probability))

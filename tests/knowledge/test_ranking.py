@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from bot.dialogue import DialogueSettings
-from knowledge import Corpus, Ranker, RankingSettings
+from knowledge import Corpus, MatchingSettings, Ranker, RankingSettings
 from knowledge.ranking import FITTED_WEIGHTS, EntrySignals, OutsideSignals, RankingWeights
 
 ANSWER_AT = DialogueSettings().answer_at
@@ -58,7 +58,7 @@ def test_the_weights_decide_the_probabilities(ranker: Ranker) -> None:
 
 def test_one_word_several_entries_use_stays_below_the_answer_band(ranker: Ranker) -> None:
     ranked = ranker.rank("whatsapp")
-    assert ranked and all(m.confidence <= RankingSettings().vague_ceiling for m in ranked)
+    assert ranked and all(m.confidence <= MatchingSettings().vague_ceiling for m in ranked)
     assert {m.entry.id for m in ranked} <= {e.id for e in ranker.corpus.entries if "whatsapp" in e.id}
 
 
