@@ -74,25 +74,25 @@ class RankingWeights:
 
 FITTED_WEIGHTS = RankingWeights(
     entry=EntrySignals(
-        confidence=1.6049,
-        similarity=0.9465,
-        second_similarity=0.3771,
-        curated_coverage=2.7507,
-        beyond_outside=1.8952,
-        token_sort=5.7605,
-        neighbours=1.4473,
-        lead=-0.805,
-        word_share=2.263,
+        confidence=1.1007,
+        similarity=1.2133,
+        second_similarity=-0.3068,
+        curated_coverage=2.8387,
+        beyond_outside=2.3159,
+        token_sort=6.2019,
+        neighbours=1.3764,
+        lead=-0.6617,
+        word_share=2.2672,
     ),
     outside=OutsideSignals(
-        outside_similarity=0.9486,
-        outside_neighbours=1.1803,
-        unknown_share=2.3947,
-        length=-7.4016,
-        word_share=1.4093,
-        how_to=2.716,
+        outside_similarity=1.1026,
+        outside_neighbours=1.1264,
+        unknown_share=2.5861,
+        length=-7.38,
+        word_share=1.5648,
+        how_to=2.3681,
     ),
-    bias=9.7592,
+    bias=9.6333,
 )
 
 
@@ -205,7 +205,7 @@ class Ranker:
             unknown_share=reading.unknown_share,
             length=min(reading.words, settings.long_question) / settings.long_question,
             word_share=shares[-1],
-            how_to=1.0 if _HOW_TO.match(question) else 0.0,
+            how_to=1.0 if _HOW_TO.search(question) else 0.0,
         )
         verbatim = next((i for i, s in enumerate(signals) if s.token_sort == 1.0), None)
         return Weighing(candidates, signals, outside, vague=reading.vague, verbatim=verbatim)
@@ -223,7 +223,11 @@ class Ranker:
         return found[1] / 100 if found else 0.0
 
 
-_HOW_TO = re.compile(r"\W*(?:(?:hi|hello|hey)\W+)?how\s+(?:do|can|would|should|to|d)\b", re.IGNORECASE)
+_HOW_TO = re.compile(
+    r"^\W*(?:(?:hi|hello|hey)\W+)?how\s+(?:do|can|would|should|to|d)\b"
+    r"|\bhow\s+(?:do|can)\s+(?:i|we|u)\b|\bhow\s+to\b|\bhow\W*$|\bsteps?\s+(?:to|for|in)\b|\bwhat\s+are\s+the\s+steps\b",
+    re.IGNORECASE,
+)
 
 
 def _dot(values: EntrySignals | OutsideSignals, weights: EntrySignals | OutsideSignals) -> float:
