@@ -74,25 +74,25 @@ class RankingWeights:
 
 FITTED_WEIGHTS = RankingWeights(
     entry=EntrySignals(
-        confidence=1.1007,
-        similarity=1.2133,
-        second_similarity=-0.3068,
-        curated_coverage=2.8387,
-        beyond_outside=2.3159,
-        token_sort=6.2019,
-        neighbours=1.3764,
-        lead=-0.6617,
-        word_share=2.2672,
+        confidence=1.6117,
+        similarity=0.727,
+        second_similarity=-0.1741,
+        curated_coverage=2.6948,
+        beyond_outside=2.0418,
+        token_sort=6.4326,
+        neighbours=1.2381,
+        lead=-0.5734,
+        word_share=2.2519,
     ),
     outside=OutsideSignals(
-        outside_similarity=1.1026,
-        outside_neighbours=1.1264,
-        unknown_share=2.5861,
-        length=-7.38,
-        word_share=1.5648,
-        how_to=2.3681,
+        outside_similarity=1.3148,
+        outside_neighbours=1.9594,
+        unknown_share=3.2868,
+        length=-7.1489,
+        word_share=2.193,
+        how_to=2.8495,
     ),
-    bias=9.6333,
+    bias=9.1158,
 )
 
 
