@@ -16,11 +16,11 @@ from knowledge.evaluation import load_labelled
 HELDOUT = Path(__file__).resolve().parent.parent / "eval" / "heldout.yaml"
 
 # The product's targets are Targets() (95% correct, <= 1% wrong, >= 97% escalated). On the
-# held-out set (652 questions from three independent writers) the shipped ranker measures 91.9%
-# correct, 0.3% wrong and 99.5% escalated (7.0% of in-scope questions get "Did you mean…?"
+# held-out set (897 questions from four independent writers) the shipped ranker measures 93.0%
+# correct, 0.4% wrong and 98.9% escalated (6.4% of in-scope questions get "Did you mean…?"
 # instead): the wrong and escalated targets are met, the correct target is NOT yet. The gate sits
 # just below those figures so a regression fails CI; raise it towards Targets() as matching improves.
-GATE = Targets(min_correct=0.90, max_wrong=0.01, min_escalated=0.98)
+GATE = Targets(min_correct=0.92, max_wrong=0.01, min_escalated=0.98)
 
 
 async def test_heldout_set_meets_the_gate(corpus: Corpus, ranker: Ranker) -> None:
