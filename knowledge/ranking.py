@@ -74,25 +74,25 @@ class RankingWeights:
 
 FITTED_WEIGHTS = RankingWeights(
     entry=EntrySignals(
-        confidence=1.6117,
-        similarity=0.727,
-        second_similarity=-0.1741,
-        curated_coverage=2.6948,
-        beyond_outside=2.0418,
-        token_sort=6.4326,
-        neighbours=1.2381,
-        lead=-0.5734,
-        word_share=2.2519,
+        confidence=1.3645,
+        similarity=0.2483,
+        second_similarity=0.6936,
+        curated_coverage=2.3991,
+        beyond_outside=2.1622,
+        token_sort=6.5313,
+        neighbours=1.1585,
+        lead=-0.5741,
+        word_share=2.2687,
     ),
     outside=OutsideSignals(
-        outside_similarity=1.3148,
-        outside_neighbours=1.9594,
-        unknown_share=3.2868,
-        length=-7.1489,
-        word_share=2.193,
-        how_to=2.8495,
+        outside_similarity=1.9139,
+        outside_neighbours=1.74,
+        unknown_share=3.1387,
+        length=-7.6932,
+        word_share=1.9439,
+        how_to=2.7455,
     ),
-    bias=9.1158,
+    bias=9.0435,
 )
 
 
