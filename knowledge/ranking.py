@@ -58,8 +58,9 @@ class OutsideSignals:
     word_share: float
     """The out-of-scope examples' share of the word model's probability."""
     how_to: float
-    """1 when the question asks how to do something ('how do I…', 'how to…'): the corpus says what
-    policy allows, and such questions are usually about doing it (setting up, reporting, applying)."""
+    """1 when the question asks how to do something ('how do I…', 'how to…' anywhere, a trailing
+    'how?', 'steps to…'): the corpus says what policy allows, and such questions are usually about
+    doing it (setting up, reporting, applying)."""
 
 
 @dataclass(frozen=True)
