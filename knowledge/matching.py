@@ -172,7 +172,10 @@ class Matcher:
                 frequency[word] += 1
         self._weight = {w: _idf(documents, df) for w, df in frequency.items()}
         self._unknown_weight = self._settings.unknown_weight * _idf(documents, 1)
-        self._phrases = tuple(_Phrase(owner, words, self._mass(words)) for owner, words in phrases)
+        # Parallel tuples, indexed by a phrasing's position in the postings: the hot loop reads them.
+        self._phrase_owners = tuple(owner for owner, _ in phrases)
+        self._phrase_words = tuple(words for _, words in phrases)
+        self._phrase_masses = tuple(self._mass(words) for words in self._phrase_words)
         self._phrase_postings: dict[str, list[int]] = defaultdict(list)
         for position, (_, words) in enumerate(phrases):
             for word in words:
@@ -291,26 +294,41 @@ class Matcher:
         """
         words, value = known.words, known.value
         budget = self._settings.candidate_postings
-        phrases: set[int] = set()
-        for position, word in enumerate(words):
+        # Term at a time: each word adds its value to the phrasings that hold it, so a phrasing's
+        # shared weight is summed from postings instead of intersecting word sets per phrasing.
+        hits: dict[int, float] = {}
+        get = hits.get
+        found_all = True
+        for rank, word in enumerate(words):
             postings: Collection[int] = self._phrase_postings.get(word, ())
-            if len(postings) > budget:
-                if position or len(words) == 1:
-                    break
-                # Even the weightiest word is everywhere: start from phrases holding the two weightiest.
-                postings = set(postings).intersection(self._phrase_postings.get(words[1], ()))
-            phrases.update(postings)
-            budget -= len(postings)
+            worth = value[word]
+            if found_all and len(postings) > budget:
+                if rank or len(words) == 1:
+                    found_all = False
+                else:
+                    # Even the weightiest word is everywhere: start from phrases holding the two weightiest.
+                    postings = set(postings).intersection(self._phrase_postings.get(words[1], ()))
+            if found_all:
+                for phrase in postings:
+                    hits[phrase] = get(phrase, 0.0) + worth
+                budget -= len(postings)
+            elif len(postings) < len(hits):
+                for phrase in postings:
+                    if phrase in hits:
+                        hits[phrase] += worth
+            else:
+                holds = self._phrase_words
+                for phrase in hits:
+                    if word in holds[phrase]:
+                        hits[phrase] += worth
         similarity: dict[int, float] = dict.fromkeys(self._curated_postings.get(words[0], ()) if words else (), 0.0)
         second: dict[int, float] = {}
         scores: list[tuple[float, int]] = []
-        # The hot loop of matching: `_similarity` inlined, lookups bound to locals.
-        keys, earn, total, all_phrases = frozenset(value), value.__getitem__, known.total, self._phrases
+        total = known.total
         dice, contained = 2 * (1 - self._settings.containment_share), self._settings.containment_share
-        for position in phrases:
-            phrase = all_phrases[position]
-            owner, mass = phrase.owner, phrase.mass
-            hit = sum(map(earn, phrase.words & keys))
+        owners, masses = self._phrase_owners, self._phrase_masses
+        for position, hit in hits.items():
+            owner, mass = owners[position], masses[position]
             score = dice * hit / (total + mass) + contained * hit / mass
             scores.append((score, owner))
             best = similarity.get(owner, -1.0)
@@ -346,13 +364,13 @@ class Matcher:
         weights = {w: self._weight.get(w, self._unknown_weight) for w in query}
         value = {w: weights[w] * credit for w, credit in query.items()}
         total = sum(weights.values())
-        positions = {p for word in query for p in self._outside_postings.get(word, ())}
-        keys, earn = frozenset(value), value.__getitem__
-        scores = []
-        for position in positions:
-            phrase = self._outside[position]
-            scores.append(self._similarity(sum(map(earn, phrase.words & keys)), total, phrase.mass))
-        return heapq.nlargest(_NEIGHBOURS, scores)
+        hits: dict[int, float] = {}
+        get = hits.get
+        for word, worth in value.items():
+            for position in self._outside_postings.get(word, ()):
+                hits[position] = get(position, 0.0) + worth
+        outside = self._outside
+        return heapq.nlargest(_NEIGHBOURS, (self._similarity(hit, total, outside[p].mass) for p, hit in hits.items()))
 
     def _similarity(self, hit: float, total: float, mass: float) -> float:
         """Weighted Dice overlap, blended with how much of the phrasing the question contains."""
