@@ -1,6 +1,6 @@
 """Composition root: builds the bot from settings and runs it. Nothing happens at import time.
 
-Usage: `python app.py [run|chat|eval|import|lint|reload|report|suggestions|purge|export-user|erase-user|package|link]`.
+Usage: `python app.py [run|chat|eval|import|lint|reload|adopt|report|suggestions|purge|export-user|erase-user|package|link]`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from adapters.hosting import BoundedRunner, HostingLimits, serve_until_stopped
 from adapters.http import MAX_BODY_BYTES, create_routes, metrics_middleware
 from adapters.import_command import run_import
 from adapters.inbound_guard import InboundGuard
+from adapters.adopt_command import run_adopt
 from adapters.lint_command import run_lint
 from adapters.load_shedding import TurnLimit
 from adapters.metrics import Metrics, metrics_routes
@@ -255,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"faqbot: configuration error: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    if args.command in {"import", "lint", "reload"}:
+    if args.command in {"import", "lint", "reload", "adopt"}:
         return _curate(args, settings)
     if args.command in {"package", "link"}:
         return _teams_app(args, settings)
@@ -309,6 +310,10 @@ def _add_curation_commands(commands: argparse._SubParsersAction[argparse.Argumen
     lint.add_argument("--strict", action="store_true", help="warnings (e.g. overdue reviews) fail too")
     lint.add_argument("--review-months", type=int, help="review interval (default: FAQBOT_REVIEW_MONTHS)")
     commands.add_parser("reload", help="make the running bot reload its corpus now (validated first)")
+    adopt = commands.add_parser("adopt", help="add a labelled set's questions to the corpus as alternates")
+    adopt.add_argument("file", type=Path, help="labelled YAML (q, expect), e.g. eval/tuning.yaml; never heldout.yaml")
+    adopt.add_argument("--corpus", type=Path, help="corpus folder (default: FAQBOT_CORPUS_DIR)")
+    adopt.add_argument("--write", action="store_true", help="write them (default: only say what would change)")
 
 
 def _add_privacy_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -373,8 +378,10 @@ def _analytics(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _curate(args: argparse.Namespace, settings: Settings) -> int:
-    """The curators' commands: import, lint, reload."""
+    """The curators' commands: import, lint, reload, adopt."""
     corpus_dir: Path = getattr(args, "corpus", None) or settings.corpus_dir
+    if args.command == "adopt":
+        return run_adopt(corpus_dir, args.file, write=args.write, out=sys.stdout, err=sys.stderr)
     if args.command == "import":
         return run_import(args.document, corpus_dir=corpus_dir, output=args.output, dry_run=args.dry_run,
                           out=sys.stdout)

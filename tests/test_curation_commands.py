@@ -41,7 +41,7 @@ def test_import_of_the_seed_shows_what_it_found_and_changes_nothing() -> None:
 def test_lint_passes_the_shipped_corpus_and_reports_the_overdue_review() -> None:
     result = faqbot("lint")
     assert result.returncode == 0, result.stdout
-    assert "0 errors, 21 warnings" in result.stdout
+    assert "0 errors, 21 warnings" in result.stdout, result.stdout[-2000:]
     assert "warning [review-overdue]" in result.stdout
     assert faqbot("lint", "--strict").returncode == 1
     assert faqbot("lint", "--review-months", "240").stdout.count("review-overdue") == 0
@@ -143,3 +143,47 @@ def test_reload_without_a_running_bot_says_so(tmp_path: Path) -> None:
     result = faqbot("reload", FAQBOT_PID_FILE=str(tmp_path / "none.pid"))
     assert result.returncode == 1
     assert "no running bot" in result.stderr
+
+
+def test_adopt_shows_then_writes_labelled_questions_into_a_copy_of_the_corpus(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SHIPPED, corpus)
+    labelled = tmp_path / "labelled.yaml"
+    labelled.write_text(
+        '- q: "bytedance stuff on trust kit - allowed?"\n'
+        "  expect: tiktok-government-restrictions\n"
+        '- q: "can i get a locker at the filton site"\n'
+        "  expect: out-of-scope\n",
+        encoding="utf-8",
+    )
+    faq = corpus / "social-media-qa.faq.yaml"
+    before = faq.read_text(encoding="utf-8")
+
+    shown = faqbot("adopt", str(labelled), "--corpus", str(corpus))
+    assert shown.returncode == 0, shown.stderr
+    assert "2 labelled questions: 2 to adopt (1 alternates for 1 entries, 1 out-of-scope examples)" in shown.stdout
+    assert "Nothing written" in shown.stdout
+    assert faq.read_text(encoding="utf-8") == before
+    unadopted = faqbot("eval", str(labelled), "--corpus", str(corpus))
+    assert "answered correctly: 0.0% of in-scope" in " ".join(unadopted.stdout.split())
+
+    written = faqbot("adopt", str(labelled), "--corpus", str(corpus), "--write")
+    assert written.returncode == 0, written.stdout + written.stderr
+    assert faq.read_text(encoding="utf-8").startswith("# Curated from social-media-qa-2024-06.txt.")
+    assert "bytedance stuff on trust kit - allowed?" in faq.read_text(encoding="utf-8")
+    assert "can i get a locker at the filton site" in (corpus / "out-of-scope.yaml").read_text(encoding="utf-8")
+    measured = faqbot("eval", str(labelled), "--corpus", str(corpus))
+    assert " ".join(measured.stdout.split()).startswith(
+        "questions: 2 (1 in scope, 1 out of scope) answered correctly: 100.0% of in-scope")
+    assert "0 to adopt" in faqbot("adopt", str(labelled), "--corpus", str(corpus)).stdout
+
+
+def test_adopt_refuses_the_held_out_set_and_a_broken_labelled_file(tmp_path: Path) -> None:
+    refused = faqbot("adopt", str(ROOT / "eval" / "heldout.yaml"))
+    assert refused.returncode == 2
+    assert "refusing the held-out set" in refused.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("- q: hello\n  expect: no-such-entry\n", encoding="utf-8")
+    result = faqbot("adopt", str(broken))
+    assert result.returncode == 2
+    assert "'expect' must be an entry id or 'out-of-scope', got 'no-such-entry'" in result.stderr
