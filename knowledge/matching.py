@@ -25,7 +25,8 @@ Two corrections keep it honest:
   sick' than any sickness-and-social-media phrasing);
 - **vague questions**: a question that is one word many entries use ('whatsapp', 'SAR') cannot
   say which entry is meant, so every confidence is scaled down to at most `vague_ceiling`
-  (the order is kept: the closest entries are still offered first).
+  (the order is kept: the closest entries are still offered first). A word nearly all of whose
+  phrasings belong to one entry ('tiktok') is not vague, though a stray phrasing elsewhere uses it.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ class MatchingSettings:
     """Factor on the confidence of an entry that is not clearly closer than an out-of-scope example."""
     vague_ceiling: float = 0.5
     """Highest confidence (by scaling) for a one-word question that several entries use: below the answer band."""
+    vague_share: float = 0.8
+    """A one-word question is not vague when one entry holds at least this share of the phrasings using the word."""
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,12 @@ class Matcher:
         for index, words in enumerate(self._curated):
             for word in words:
                 self._curated_postings[word].append(index)
+        # For each word, the share of the phrasings using it that its commonest entry holds.
+        owners_of: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for owner, words in phrases:
+            for word in words:
+                owners_of[word][owner] += 1
+        self._top_share = {word: max(n.values()) / sum(n.values()) for word, n in owners_of.items()}
         # Out-of-scope examples are phrasings of no entry: they weigh words as the entries do.
         outside = [frozenset(tokens(e)) for topic in corpus.out_of_scope for e in topic.examples]
         self._outside = tuple(_Phrase(-1, words, self._mass(words)) for words in outside if words)
@@ -378,8 +387,15 @@ class Matcher:
         return (1 - share) * 2 * hit / (total + mass) + share * hit / mass
 
     def _vague(self, query: dict[str, float]) -> bool:
-        """One known word, used by several entries: the question cannot say which one it means."""
-        return len(query) == 1 and len(self._curated_postings.get(next(iter(query)), ())) > 1
+        """One known word, used by several entries and by no one entry's phrasings nearly always:
+        the question cannot say which entry it means."""
+        if len(query) != 1:
+            return False
+        word = next(iter(query))
+        return (
+            len(self._curated_postings.get(word, ())) > 1
+            and self._top_share.get(word, 0.0) < self._settings.vague_share
+        )
 
     def _query(self, question: str) -> dict[str, float]:
         """Question words with the credit each may earn (less when read through a typo)."""

@@ -92,7 +92,7 @@ def _with_out_of_scope(corpus: Corpus, *examples: str) -> Corpus:
 
 
 def test_a_question_nearer_an_out_of_scope_example_loses_confidence(corpus: Corpus) -> None:
-    question = "how do I report a sickness absence to my manager"
+    question = "how do I let my manager know I am off sick today"
     bare = Matcher(corpus.model_copy(update={"out_of_scope": ()}))
     (before,) = bare.rank(question, limit=1)
     aware = Matcher(_with_out_of_scope(corpus, "how do i tell my manager i am off sick today"))
