@@ -75,25 +75,25 @@ class RankingWeights:
 
 FITTED_WEIGHTS = RankingWeights(
     entry=EntrySignals(
-        confidence=1.3645,
-        similarity=0.2483,
-        second_similarity=0.6936,
-        curated_coverage=2.3991,
-        beyond_outside=2.1622,
-        token_sort=6.5313,
-        neighbours=1.1585,
-        lead=-0.5741,
-        word_share=2.2687,
+        confidence=1.146,
+        similarity=1.4084,
+        second_similarity=0.0958,
+        curated_coverage=2.2734,
+        beyond_outside=3.0913,
+        token_sort=4.8673,
+        neighbours=1.5883,
+        lead=-0.47,
+        word_share=2.4811,
     ),
     outside=OutsideSignals(
-        outside_similarity=1.9139,
-        outside_neighbours=1.74,
-        unknown_share=3.1387,
-        length=-7.6932,
-        word_share=1.9439,
-        how_to=2.7455,
+        outside_similarity=1.6829,
+        outside_neighbours=2.2377,
+        unknown_share=1.485,
+        length=-5.9212,
+        word_share=1.9077,
+        how_to=2.8735,
     ),
-    bias=9.0435,
+    bias=8.4659,
 )
 
 

@@ -15,12 +15,11 @@ from knowledge.evaluation import load_labelled
 
 HELDOUT = Path(__file__).resolve().parent.parent / "eval" / "heldout.yaml"
 
-# The product's targets are Targets() (95% correct, <= 1% wrong, >= 97% escalated). On the
-# held-out set (897 questions from four independent writers) the shipped ranker measures 93.0%
-# correct, 0.4% wrong and 98.9% escalated (6.4% of in-scope questions get "Did you mean…?"
-# instead): the wrong and escalated targets are met, the correct target is NOT yet. The gate sits
-# just below those figures so a regression fails CI; raise it towards Targets() as matching improves.
-GATE = Targets(min_correct=0.92, max_wrong=0.01, min_escalated=0.98)
+# The gate is the product's targets, Targets(): 95% correct, <= 1% wrong, >= 97% escalated. On the
+# held-out set (805 questions from four independent writers, none a near-copy of a curated phrasing)
+# the shipped ranker measures 96.3% correct, 0.7% wrong and 97.9% escalated (3.4% of in-scope
+# questions get "Did you mean…?" instead), so a regression below any target fails CI.
+GATE = Targets()
 
 
 async def test_heldout_set_meets_the_gate(corpus: Corpus, ranker: Ranker) -> None:

@@ -104,7 +104,8 @@ def test_a_question_about_how_to_do_something_is_told_apart(ranker: Ranker, ques
 
 
 def test_asking_how_to_do_it_makes_the_policy_answer_less_likely(ranker: Ranker) -> None:
-    def best(question: str) -> float:
-        return max(m.confidence for m in ranker.rank(question))
-
-    assert best("how do i add someone to a whatsapp group") < best("can i add someone to a whatsapp group")
+    weighing = ranker.weigh("how do i add someone to a whatsapp group")
+    assert weighing.candidates and weighing.outside.how_to == 1.0
+    as_asked = Ranker.probabilities(weighing, FITTED_WEIGHTS)
+    without = replace(weighing, outside=replace(weighing.outside, how_to=0.0))
+    assert max(as_asked) < max(Ranker.probabilities(without, FITTED_WEIGHTS))
