@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
@@ -176,11 +176,14 @@ class Matcher:
         self._weight = {w: _idf(documents, df) for w, df in frequency.items()}
         self._unknown_weight = self._settings.unknown_weight * _idf(documents, 1)
         # Parallel tuples, indexed by a phrasing's position in the postings: the hot loop reads them.
-        self._phrase_owners = tuple(owner for owner, _ in phrases)
-        self._phrase_words = tuple(words for _, words in phrases)
+        # Phrasings of one entry with the same words are scored once and counted as often as they occur.
+        repeats = Counter(phrases)
+        self._phrase_owners = tuple(owner for owner, _ in repeats)
+        self._phrase_words = tuple(words for _, words in repeats)
         self._phrase_masses = tuple(self._mass(words) for words in self._phrase_words)
+        self._phrase_repeats = tuple(repeats.values())
         self._phrase_postings: dict[str, list[int]] = defaultdict(list)
-        for position, (_, words) in enumerate(phrases):
+        for position, (_, words) in enumerate(repeats):
             for word in words:
                 self._phrase_postings[word].append(position)
         self._curated_postings: dict[str, list[int]] = defaultdict(list)
@@ -207,7 +210,10 @@ class Matcher:
         self._spellings = {
             word: token for word, token in spellings.items() if token in self._weight or token in self._outside_postings
         }
-        self._vocabulary = tuple(sorted(self._spellings))
+        # By length: a word can only reach `typo_similarity` with words of nearly its own length.
+        self._vocabulary: dict[int, list[str]] = defaultdict(list)
+        for spelling in sorted(self._spellings):
+            self._vocabulary[len(spelling)].append(spelling)
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
     @property
@@ -335,11 +341,10 @@ class Matcher:
         scores: list[tuple[float, int]] = []
         total = known.total
         dice, contained = 2 * (1 - self._settings.containment_share), self._settings.containment_share
-        owners, masses = self._phrase_owners, self._phrase_masses
+        owners, masses, repeated = self._phrase_owners, self._phrase_masses, self._phrase_repeats
         for position, hit in hits.items():
             owner, mass = owners[position], masses[position]
             score = dice * hit / (total + mass) + contained * hit / mass
-            scores.append((score, owner))
             best = similarity.get(owner, -1.0)
             if score > best:
                 if best >= 0.0:
@@ -347,6 +352,13 @@ class Matcher:
                 similarity[owner] = score
             elif score > second.get(owner, 0.0):
                 second[owner] = score
+            times = repeated[position]
+            if times == 1:
+                scores.append((score, owner))
+            else:
+                scores.extend([(score, owner)] * times)
+                if score > second.get(owner, 0.0):
+                    second[owner] = score
         scores.extend((score, _OUTSIDE) for score in outside)
         neighbours: dict[int, float] = defaultdict(float)
         for score, owner in heapq.nlargest(_NEIGHBOURS, scores):
@@ -412,8 +424,13 @@ class Matcher:
     def _correct_uncached(self, word: str) -> str | None:
         if len(word) < self._settings.typo_min_length or not word.isalpha():
             return None
+        # ratio = 200 * matches / (len(a) + len(b)), and matches <= the shorter length, so the
+        # shorter word must be at least `typo_similarity / (200 - typo_similarity)` of the longer.
+        least = self._settings.typo_similarity / (200 - self._settings.typo_similarity)
+        lengths = range(math.ceil(len(word) * least), math.floor(len(word) / least) + 1)
+        candidates = [spelling for length in lengths for spelling in self._vocabulary.get(length, ())]
         found = process.extractOne(
-            word, self._vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=self._settings.typo_similarity
+            word, candidates, scorer=fuzz.ratio, processor=None, score_cutoff=self._settings.typo_similarity
         )
         return self._spellings[found[0]] if found else None
 

@@ -84,13 +84,14 @@ class Normalizer:
             for form in forms:
                 if form:
                     variants[form] = canonical
-        # Longest variants first, so 'work mobile phone' wins over 'work mobile'.
-        ordered = sorted(variants, key=len, reverse=True)
         self._variants = variants
         self._canonical = frozenset(variants.values())
-        self._pattern = (
-            re.compile(r"\b(" + "|".join(re.escape(v) for v in ordered) + r")\b") if ordered else None
-        )
+        # The most words a variant starting with each word has: phrases are looked up longest first,
+        # so 'work mobile phone' wins over 'work mobile'.
+        self._longest: dict[str, int] = {}
+        for variant in variants:
+            first, *rest = variant.split()
+            self._longest[first] = max(self._longest.get(first, 0), 1 + len(rest))
         # One question is read by several signals (lexical matcher, word model, fuzzy ratio).
         self._text = lru_cache(maxsize=1024)(self._text_uncached)
 
@@ -108,10 +109,21 @@ class Normalizer:
         return self._text(text)
 
     def _text_uncached(self, text: str) -> str:
-        folded = self._fold(text)
-        if self._pattern is None:
-            return folded
-        return self._pattern.sub(lambda m: self._variants[m.group(1)], folded)
+        words = self._fold(text).split()
+        out: list[str] = []
+        position = 0
+        while position < len(words):
+            longest = self._longest.get(words[position], 0)
+            for size in range(min(longest, len(words) - position), 0, -1):
+                canonical = self._variants.get(" ".join(words[position : position + size]))
+                if canonical is not None:
+                    out.append(canonical)
+                    position += size
+                    break
+            else:
+                out.append(words[position])
+                position += 1
+        return " ".join(out)
 
     def tokens(self, text: str, *, keep_stopwords: bool = False) -> list[str]:
         """Stemmed tokens of `text`; stopwords dropped unless asked for. Synonym tokens are not stemmed."""

@@ -138,7 +138,7 @@ class Ranker:
         training: list[tuple[int, list[str]]] = []
         for index, entry in enumerate(corpus.entries):
             words = [tokens(text) for text in (entry.question, *entry.alternates)]
-            phrasings.append(tuple(" ".join(sorted(w)) for w in words))
+            phrasings.append(tuple(dict.fromkeys(" ".join(sorted(w)) for w in words)))  # each wording once
             training += [(index, w) for w in words]
             training += [(index, tokens(keyword)) for keyword in entry.keywords]
         training += [(OUTSIDE, tokens(e)) for topic in corpus.out_of_scope for e in topic.examples]
