@@ -17,7 +17,8 @@ from adapters.corpus_file import write_document, write_out_of_scope
 from knowledge.adoption import Adoption, plan_adoption
 from knowledge.corpus import OUT_OF_SCOPE_FILE, CorpusError, CorpusReading, read_corpus, read_document
 from knowledge.evaluation import LabelledSetError, load_labelled
-from knowledge.lint import LintSettings, lint_corpus
+from knowledge.lint import LintSettings, new_errors
+from knowledge.models import Corpus
 
 
 def run_adopt(corpus_dir: Path, labelled: Path, *, write: bool, out: TextIO, err: TextIO) -> int:
@@ -40,13 +41,14 @@ def run_adopt(corpus_dir: Path, labelled: Path, *, write: bool, out: TextIO, err
         if adoption.added:
             print("Nothing written: run again with --write to add them.", file=out)
         return 0
-    errors = _new_errors(reading, adoption)
+    adopted = adoption.apply(reading.corpus)
+    errors = new_errors(reading, adopted, today=dt.date.today())
     if errors:
         print("Nothing written: the corpus check finds new errors with them:", file=out)
         for error in errors:
             print(f"  {error}", file=out)
         return 1
-    _write(corpus_dir, reading, adoption)
+    _write(corpus_dir, reading, adopted, adoption)
     print("Written. Refit the ranking weights: make train-ranking ARGS=--write", file=out)
     return 0
 
@@ -64,17 +66,7 @@ def _report(adoption: Adoption, total: int, out: TextIO) -> None:
         print(f"  skipped \"{skipped.question}\": {skipped.reason}", file=out)
 
 
-def _new_errors(reading: CorpusReading, adoption: Adoption) -> tuple[str, ...]:
-    assert reading.corpus is not None
-    today = dt.date.today()
-    before = {str(f) for f in lint_corpus(reading, today=today) if f.severity == "error"}
-    adopted = CorpusReading(adoption.apply(reading.corpus), reading.problems, reading.files)
-    return tuple(str(f) for f in lint_corpus(adopted, today=today) if f.severity == "error" and str(f) not in before)
-
-
-def _write(corpus_dir: Path, reading: CorpusReading, adoption: Adoption) -> None:
-    assert reading.corpus is not None
-    adopted = adoption.apply(reading.corpus)
+def _write(corpus_dir: Path, reading: CorpusReading, adopted: Corpus, adoption: Adoption) -> None:
     for name in sorted({reading.files[entry_id] for entry_id in adoption.alternates}):
         path = corpus_dir / name
         document = read_document(path)

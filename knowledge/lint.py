@@ -111,6 +111,13 @@ def lint_corpus(
     ))
 
 
+def new_errors(reading: CorpusReading, changed: Corpus, *, today: dt.date) -> tuple[Finding, ...]:
+    """The errors `changed` (an edit of `reading`'s corpus, same files) has that `reading` did not."""
+    before = {str(f) for f in lint_corpus(reading, today=today) if f.severity == "error"}
+    after = lint_corpus(CorpusReading(changed, reading.problems, reading.files), today=today)
+    return tuple(f for f in after if f.severity == "error" and str(f) not in before)
+
+
 def has_errors(findings: Sequence[Finding], *, strict: bool = False) -> bool:
     """True when the findings should fail a CI gate (warnings too when `strict`)."""
     return any(f.severity == "error" or strict for f in findings)

@@ -21,7 +21,7 @@ from adapters.store.alternate_decisions import Decision
 from bot.questions import redact
 from knowledge import Entry, read_corpus
 from knowledge.corpus import CorpusReading, read_document
-from knowledge.lint import Finding, lint_corpus
+from knowledge.lint import Finding, new_errors
 
 
 async def _decided(database_url: str) -> frozenset[tuple[str, str]]:
@@ -104,11 +104,9 @@ def _accept(reading: CorpusReading, corpus_dir: Path, suggestion: Suggestion) ->
     if corpus is None or corpus.entry(suggestion.entry_id) is None:  # propose() only offers existing entries
         raise LookupError(suggestion.entry_id)
     corpus = corpus.model_copy(update={"entries": _with_alternate(corpus.entries, suggestion)})
-    before = {str(f) for f in lint_corpus(reading, today=today) if f.severity == "error"}
-    after = lint_corpus(CorpusReading(corpus, reading.problems, reading.files), today=today)
-    new_errors = tuple(f for f in after if f.severity == "error" and str(f) not in before)
-    if new_errors:
-        return new_errors
+    errors = new_errors(reading, corpus, today=today)
+    if errors:
+        return errors
     path = corpus_dir / reading.files[suggestion.entry_id]
     document = read_document(path)
     write_document(path, dataclasses.replace(document, entries=_with_alternate(document.entries, suggestion)))
