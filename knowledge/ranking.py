@@ -20,8 +20,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
+from knowledge.embedding.index import Closeness, SemanticIndex, answer_passages
+from knowledge.embedding.vectors import Vectors
 from knowledge.matching import Candidate, Matcher, MatchingSettings
 from knowledge.models import Corpus, Entry, Match
 from knowledge.word_model import OUTSIDE, WordModel
@@ -44,6 +47,14 @@ class EntrySignals:
     """How much closer its closest phrasing is than that of the nearest other candidate."""
     word_share: float
     """Its share of the word model's probability among the candidates and out-of-scope."""
+    meaning: float
+    """Cosine similarity in meaning (sentence vectors) to its closest question or alternate."""
+    answer_meaning: float
+    """Cosine similarity in meaning to the closest passage of its answer."""
+    meaning_lead: float
+    """How much closer in meaning (the closer of the two above) it is than any other entry."""
+    meaning_beyond_outside: float
+    """How much closer in meaning it is than the closest out-of-scope example."""
 
 
 @dataclass(frozen=True)
@@ -61,11 +72,13 @@ class OutsideSignals:
     """1 when the question asks how to do something ('how do I…', 'how to…' anywhere, a trailing
     'how?', 'steps to…'): the corpus says what policy allows, and such questions are usually about
     doing it (setting up, reporting, applying)."""
+    meaning_outside: float
+    """Cosine similarity in meaning to the closest out-of-scope example."""
 
 
 @dataclass(frozen=True)
 class RankingWeights:
-    """Weights of the signals; fitted by `make train-ranking` (see `benchmarks/train_ranking.py`)."""
+    """How much each signal counts in one regime (see `FittedWeights`)."""
 
     entry: EntrySignals
     outside: OutsideSignals
@@ -73,27 +86,76 @@ class RankingWeights:
     """The weight of "none of them" when every outside signal is 0."""
 
 
-FITTED_WEIGHTS = RankingWeights(
-    entry=EntrySignals(
-        confidence=1.146,
-        similarity=1.4084,
-        second_similarity=0.0958,
-        curated_coverage=2.2734,
-        beyond_outside=3.0913,
-        token_sort=4.8673,
-        neighbours=1.5883,
-        lead=-0.47,
-        word_share=2.4811,
+@dataclass(frozen=True)
+class FittedWeights:
+    """Weights for curated entries and for entries as imported, fitted together by `make train-ranking`.
+
+    A signal is not worth the same in both: closeness to a curated phrasing says a lot about an
+    entry with a hundred phrasings written the way staff ask, and little about one that has only
+    the document's own question. Each candidate's score blends the two sets by how curated the
+    entry is (`RankingSettings.curated_phrasings`); "none of them" blends them by how curated the
+    candidate closest in meaning is, so a question near a new document is weighed as one.
+    """
+
+    curated: RankingWeights
+    uncurated: RankingWeights
+
+
+FITTED_WEIGHTS = FittedWeights(
+    curated=RankingWeights(
+        entry=EntrySignals(
+            confidence=1.17,
+            similarity=0.7519,
+            second_similarity=0.8139,
+            curated_coverage=0.8403,
+            beyond_outside=2.1772,
+            token_sort=-1.0133,
+            neighbours=1.2,
+            lead=-0.9324,
+            word_share=2.0487,
+            meaning=0.8845,
+            answer_meaning=1.1925,
+            meaning_lead=2.9002,
+            meaning_beyond_outside=4.7124,
+        ),
+        outside=OutsideSignals(
+            outside_similarity=0.5331,
+            outside_neighbours=0.7744,
+            unknown_share=0.2651,
+            length=-1.4932,
+            word_share=0.8984,
+            how_to=1.0238,
+            meaning_outside=1.4405,
+        ),
+        bias=3.4858,
     ),
-    outside=OutsideSignals(
-        outside_similarity=1.6829,
-        outside_neighbours=2.2377,
-        unknown_share=1.485,
-        length=-5.9212,
-        word_share=1.9077,
-        how_to=2.8735,
+    uncurated=RankingWeights(
+        entry=EntrySignals(
+            confidence=2.2114,
+            similarity=0.4696,
+            second_similarity=0.0,
+            curated_coverage=0.2077,
+            beyond_outside=0.299,
+            token_sort=0.4646,
+            neighbours=-0.9252,
+            lead=0.131,
+            word_share=2.0753,
+            meaning=3.028,
+            answer_meaning=5.3173,
+            meaning_lead=5.1682,
+            meaning_beyond_outside=1.6003,
+        ),
+        outside=OutsideSignals(
+            outside_similarity=0.7216,
+            outside_neighbours=-0.4483,
+            unknown_share=1.9326,
+            length=-2.3553,
+            word_share=-0.4822,
+            how_to=1.8591,
+            meaning_outside=-1.6972,
+        ),
+        bias=5.8326,
     ),
-    bias=8.4659,
 )
 
 
@@ -104,11 +166,16 @@ class RankingSettings:
     candidates: int = 6
     """Candidates taken from the lexical matcher; the right entry is among its first six for
     nearly every question it is among the candidates at all."""
+    meaning_candidates: int = 4
+    """Entries closest in meaning added to them (a new document's entries share few words with
+    the way staff ask)."""
     min_probability: float = 0.02
     """Candidates below this probability are not returned (nobody should be offered them)."""
     long_question: int = 15
     """Word count from which a question counts as long (the `length` signal is 1)."""
-    weights: RankingWeights = field(default=FITTED_WEIGHTS)
+    curated_phrasings: int = 5
+    """Alternates from which an entry counts as fully curated; with fewer its score blends both sets of weights."""
+    weights: FittedWeights = field(default=FITTED_WEIGHTS)
     matching: MatchingSettings = field(default_factory=MatchingSettings)
 
 
@@ -119,6 +186,10 @@ class Weighing:
     candidates: tuple[Candidate, ...]
     signals: tuple[EntrySignals, ...]
     outside: OutsideSignals
+    curation: tuple[float, ...] = ()
+    """How curated each candidate's entry is, in [0, 1] (1: at least `curated_phrasings` alternates)."""
+    outside_curation: float = 1.0
+    """How curated the candidate closest in meaning is: the blend of weights for "none of them"."""
     vague: bool = False
     verbatim: int | None = None
     """The candidate (position) one of whose curated phrasings has exactly the question's words, if any."""
@@ -127,11 +198,14 @@ class Weighing:
 class Ranker:
     """Ranks entries for a staff question by the probability that each is the one meant."""
 
-    def __init__(self, corpus: Corpus, settings: RankingSettings | None = None) -> None:
+    def __init__(self, corpus: Corpus, vectors: Vectors, settings: RankingSettings | None = None) -> None:
         self._settings = settings or RankingSettings()
         self._matcher = Matcher(corpus, self._settings.matching)
+        self._meaning = SemanticIndex(corpus, vectors)
         self._normalizer = self._matcher.normalizer
         self._index = {entry.id: index for index, entry in enumerate(corpus.entries)}
+        enough = max(1, self._settings.curated_phrasings)
+        self._curation = tuple(min(1.0, len(entry.alternates) / enough) for entry in corpus.entries)
         # Each curated phrasing is normalised once here, for the word model and the fuzzy ratio.
         tokens = self._normalizer.tokens
         phrasings: list[tuple[str, ...]] = []
@@ -141,6 +215,9 @@ class Ranker:
             phrasings.append(tuple(dict.fromkeys(" ".join(sorted(w)) for w in words)))  # each wording once
             training += [(index, w) for w in words]
             training += [(index, tokens(keyword)) for keyword in entry.keywords]
+            if len(entry.alternates) < enough:
+                # An entry as imported has one phrasing: its answer's passages say which words it uses.
+                training += [(index, tokens(passage)) for passage in answer_passages(entry.answer)]
         training += [(OUTSIDE, tokens(e)) for topic in corpus.out_of_scope for e in topic.examples]
         self._words = WordModel(training)
         self._phrasings = tuple(phrasings)
@@ -181,11 +258,13 @@ class Ranker:
         """The candidates for `question` and the signals for each option."""
         settings = self._settings
         reading = self._matcher.read(question, limit=settings.candidates)
-        candidates = reading.candidates
+        closeness = self._meaning.closeness(question)
+        candidates = self._with_closest_in_meaning(reading.candidates, closeness)
         labels = [self._index[c.entry.id] for c in candidates]
         words = self._normalizer.tokens(question)
         shares = _softmax(self._words.log_likelihoods(words, [*labels, OUTSIDE]))
         text = " ".join(sorted(words))
+        nearest = closeness.best()
         signals = tuple(
             EntrySignals(
                 confidence=c.confidence,
@@ -197,6 +276,10 @@ class Ranker:
                 neighbours=c.neighbours,
                 lead=c.similarity - max((o.similarity for o in candidates if o is not c), default=0.0),
                 word_share=share,
+                meaning=float(closeness.phrasing[label]),
+                answer_meaning=float(closeness.answer[label]),
+                meaning_lead=float(nearest[label] - _runner_up(nearest, label)),
+                meaning_beyond_outside=float(nearest[label]) - closeness.outside,
             )
             for c, label, share in zip(candidates, labels, shares[:-1], strict=True)
         )
@@ -207,15 +290,46 @@ class Ranker:
             length=min(reading.words, settings.long_question) / settings.long_question,
             word_share=shares[-1],
             how_to=1.0 if _HOW_TO.search(question) else 0.0,
+            meaning_outside=closeness.outside,
         )
         verbatim = next((i for i, s in enumerate(signals) if s.token_sort == 1.0), None)
-        return Weighing(candidates, signals, outside, vague=reading.vague, verbatim=verbatim)
+        curation = tuple(self._curation[label] for label in labels)
+        closest = max(range(len(labels)), key=lambda i: nearest[labels[i]], default=None)
+        return Weighing(
+            candidates,
+            signals,
+            outside,
+            curation=curation,
+            outside_curation=curation[closest] if closest is not None else 1.0,
+            vague=reading.vague,
+            verbatim=verbatim,
+        )
+
+    def _with_closest_in_meaning(self, lexical: tuple[Candidate, ...], closeness: Closeness) -> tuple[Candidate, ...]:
+        """The lexical candidates, then the entries closest in meaning that they do not include."""
+        have = {self._index[c.entry.id] for c in lexical}
+        nearest = closeness.best()
+        wanted = self._settings.meaning_candidates
+        added = [
+            int(i) for i in np.argsort(-nearest, kind="stable")[: wanted + len(have)] if int(i) not in have
+        ][:wanted]
+        entries = self.corpus.entries
+        return lexical + tuple(_unread(entries[i]) for i in added)
 
     @staticmethod
-    def probabilities(weighing: Weighing, weights: RankingWeights) -> list[float]:
+    def probabilities(weighing: Weighing, weights: FittedWeights) -> list[float]:
         """Probability of each candidate (in order) under `weights`; the rest is "none of them"."""
-        scores = [_dot(signals, weights.entry) for signals in weighing.signals]
-        scores.append(_dot(weighing.outside, weights.outside) + weights.bias)
+        curated, uncurated = weights.curated, weights.uncurated
+        curation = weighing.curation or (1.0,) * len(weighing.signals)
+        scores = [
+            c * _dot(signals, curated.entry) + (1 - c) * _dot(signals, uncurated.entry)
+            for signals, c in zip(weighing.signals, curation, strict=True)
+        ]
+        o = weighing.outside_curation
+        scores.append(
+            o * (_dot(weighing.outside, curated.outside) + curated.bias)
+            + (1 - o) * (_dot(weighing.outside, uncurated.outside) + uncurated.bias)
+        )
         return _softmax(scores)[:-1]
 
     def _token_sort(self, text: str, label: int) -> float:
@@ -229,6 +343,19 @@ _HOW_TO = re.compile(
     r"|\bhow\s+(?:do|can)\s+(?:i|we|u)\b|\bhow\s+to\b|\bhow\W*$|\bsteps?\s+(?:to|for|in)\b|\bwhat\s+are\s+the\s+steps\b",
     re.IGNORECASE,
 )
+
+
+def _unread(entry: Entry) -> Candidate:
+    """A candidate found by meaning alone: the lexical matcher found nothing in common worth scoring."""
+    return Candidate(entry, confidence=0.0, similarity=0.0, second_similarity=0.0, curated_coverage=0.0, neighbours=0.0)
+
+
+def _runner_up(values: np.ndarray, index: int) -> float:
+    """The highest value other than the one at `index` (0 when there is no other)."""
+    if len(values) < 2:
+        return 0.0
+    top_two = np.partition(values, -2)[-2:]
+    return float(top_two[0] if values[index] >= top_two[1] else top_two[1])
 
 
 def _dot(values: EntrySignals | OutsideSignals, weights: EntrySignals | OutsideSignals) -> float:

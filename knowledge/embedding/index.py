@@ -1,0 +1,98 @@
+"""How close a question is in meaning to each entry: its phrasings, its answer, and the out-of-scope examples.
+
+Each entry is represented by the vectors of its question and curated alternates, and of its
+answer cut into passages (a paragraph, or a few sentences of a long one: a passage says one thing,
+and the model reads at most 256 tokens). A question's closeness to an entry is the cosine to its
+closest phrasing and, separately, to its closest answer passage: a new document has no alternates,
+so the answer is what says that "who do I ring when I wake up ill" is about reporting sickness.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from knowledge.embedding.vectors import Vectors
+from knowledge.models import Corpus
+
+_PASSAGE_WORDS = 60
+"""A paragraph longer than this is cut between sentences into passages of about this many words."""
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z(\"“'‘*-])")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Closeness:
+    """Cosine similarity of a question to every entry (by corpus position) and to out-of-scope examples."""
+
+    phrasing: np.ndarray
+    """Per entry: the closest of its question and alternates."""
+    answer: np.ndarray
+    """Per entry: the closest passage of its answer."""
+    outside: float
+    """The closest out-of-scope example (0 when there are none)."""
+
+    def best(self) -> np.ndarray:
+        """Per entry: the closer of phrasing and answer."""
+        return np.maximum(self.phrasing, self.answer)
+
+
+class SemanticIndex:
+    """The vectors of one corpus; `closeness` compares a question with all of them in one product."""
+
+    def __init__(self, corpus: Corpus, vectors: Vectors) -> None:
+        self._vectors = vectors
+        entries = len(corpus.entries)
+        phrasings: list[tuple[int, str]] = []
+        passages: list[tuple[int, str]] = []
+        for index, entry in enumerate(corpus.entries):
+            phrasings += [(index, text) for text in dict.fromkeys((entry.question, *entry.alternates))]
+            passages += [(index, text) for text in answer_passages(entry.answer)]
+        examples = [text for topic in corpus.out_of_scope for text in topic.examples]
+        self._phrasings = _Grouped(entries, phrasings, vectors)
+        self._passages = _Grouped(entries, passages, vectors)
+        self._outside = vectors.corpus(examples)
+
+    def closeness(self, question: str) -> Closeness:
+        vector = self._vectors.question(question)
+        outside = float((self._outside @ vector).max()) if len(self._outside) else 0.0
+        return Closeness(self._phrasings.closest(vector), self._passages.closest(vector), max(0.0, outside))
+
+
+class _Grouped:
+    """Vectors of texts grouped by entry (every entry has at least one), for a per-entry maximum."""
+
+    def __init__(self, entries: int, owned: list[tuple[int, str]], vectors: Vectors) -> None:
+        owned = sorted(owned, key=lambda pair: pair[0])
+        owners = np.array([owner for owner, _ in owned], dtype=np.int64)
+        self._matrix = vectors.corpus([text for _, text in owned])
+        self._starts = np.searchsorted(owners, np.arange(entries))
+        self._entries = entries
+
+    def closest(self, vector: np.ndarray) -> np.ndarray:
+        if not self._entries:
+            return np.zeros(0, dtype=np.float32)
+        return np.maximum.reduceat(self._matrix @ vector, self._starts)
+
+
+def answer_passages(answer: str) -> tuple[str, ...]:
+    """The answer cut into passages: paragraphs, long ones between sentences; links as their text."""
+    passages: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", _LINK.sub(r"\1", answer)):
+        words = paragraph.split()
+        if not words:
+            continue
+        if len(words) <= _PASSAGE_WORDS:
+            passages.append(" ".join(words))
+            continue
+        current: list[str] = []
+        for sentence in _SENTENCE_END.split(" ".join(words)):
+            if current and len(current) + len(sentence.split()) > _PASSAGE_WORDS:
+                passages.append(" ".join(current))
+                current = []
+            current += sentence.split()
+        if current:
+            passages.append(" ".join(current))
+    return tuple(passages) or (answer,)

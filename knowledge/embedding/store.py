@@ -1,0 +1,55 @@
+"""Corpus vectors kept in a SQLite file, so a restart or a reload does not encode the corpus again.
+
+The file holds vectors of corpus texts only (questions, alternates, answer passages, out-of-scope
+examples: what curators wrote), keyed by a hash of the model's digest and the text. It is a cache:
+deleting it costs one slower start, never an answer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.embedding.encoder import DIMENSIONS
+
+_CHUNK = 500  # keys per query: SQLite's default limit on bound parameters is far above it
+
+
+class SqliteVectors:
+    """A VectorStore in one SQLite file (created with its folder on first use)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as connection:
+            connection.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._connect() as connection:
+            for start in range(0, len(keys), _CHUNK):
+                chunk = list(keys[start : start + _CHUNK])
+                marks = ",".join("?" * len(chunk))
+                for key, blob in connection.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
+                    vector = np.frombuffer(blob, dtype="<f4")
+                    if vector.shape == (DIMENSIONS,):
+                        found[key] = vector
+        return found
+
+    def put_many(self, vectors: Mapping[str, np.ndarray]) -> None:
+        rows = [(key, np.asarray(vector, dtype="<f4").tobytes()) for key, vector in vectors.items()]
+        with self._connect() as connection:
+            connection.executemany("INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)", rows)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        connection = sqlite3.connect(self._path, timeout=30)
+        try:
+            with connection:  # commits, or rolls back on an error
+                yield connection
+        finally:
+            connection.close()
