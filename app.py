@@ -51,7 +51,9 @@ from bot import CardSettings, Dialogue, DialogueSettings, Reply
 from bot.engagement import Engagement
 from bot.escalation import Escalation, EscalationSettings
 from bot.ports import KnowledgeSource
-from knowledge import CorpusError, Ranker, load_corpus
+from adapters.meaning import ranker_for
+from knowledge import CorpusError, load_corpus
+from knowledge.embedding import ModelError
 from knowledge.lint import LintSettings
 from knowledge.reloadable import ReloadableKnowledge
 from bot.evaluation import Targets
@@ -61,9 +63,10 @@ log = logging.getLogger("faqbot")
 
 
 def build_dialogue(settings: Settings, knowledge: KnowledgeSource | None = None) -> Dialogue:
-    """The dialogue over `knowledge` (default: the configured corpus); raises CorpusError for a bad corpus."""
+    """The dialogue over `knowledge` (default: the configured corpus); raises CorpusError for a bad
+    corpus and ModelError when the sentence encoder cannot be loaded."""
     return Dialogue(
-        knowledge or Ranker(load_corpus(settings.corpus_dir)),
+        knowledge or ranker_for(settings.embedding_cache)(load_corpus(settings.corpus_dir)),
         DialogueSettings(
             answer_at=settings.answer_threshold,
             suggest_at=settings.suggest_threshold,
@@ -102,7 +105,7 @@ def create_app(
         raise SettingsError("; ".join(problems))
     metrics = Metrics()
     engine = create_engine(settings.database_url)
-    knowledge = ReloadableKnowledge(settings.corpus_dir)
+    knowledge = ReloadableKnowledge(settings.corpus_dir, build=ranker_for(settings.embedding_cache))
     checks: list[ReadinessCheck] = [CorpusLoaded(len(knowledge.corpus.entries)), StoreReachable(engine),
                                     *readiness]
     if dialogue is None:
@@ -284,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "eval":
             return _evaluate(args, settings)
         if args.command == "chat":
-            ranker = Ranker(load_corpus(settings.corpus_dir))
+            ranker = ranker_for(settings.embedding_cache)(load_corpus(settings.corpus_dir))
             memory = ChatMemory()  # a terminal chat stores nothing: no database is needed
             engagement = Engagement(build_dialogue(settings, ranker), ranker.corpus, memory, memory)
             asyncio.run(chat(engagement, card_settings(settings), sys.stdin, sys.stdout))
@@ -296,6 +299,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"faqbot: the store cannot be used: {exc}", file=sys.stderr)
         return 4
+    except ModelError as exc:
+        print(f"faqbot: the sentence encoder cannot be loaded: {exc}", file=sys.stderr)
+        return 6
     return 0
 
 
@@ -408,7 +414,7 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     try:
         met = asyncio.run(
             run_evaluation(
-                build_dialogue(settings, Ranker(corpus)), corpus, args.file,
+                build_dialogue(settings, ranker_for(settings.embedding_cache)(corpus)), corpus, args.file,
                 out=sys.stdout, err=sys.stderr, show_failures=not args.summary_only, targets=targets,
             )
         )

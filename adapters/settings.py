@@ -12,6 +12,7 @@ from bot import DialogueSettings
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 DEFAULT_DATABASE_URL = "sqlite:///var/faqbot.sqlite3"
+DEFAULT_EMBEDDING_CACHE = Path("var/embeddings.sqlite3")
 
 # Environment variable -> field. Bot Framework names follow Microsoft's samples.
 ENVIRONMENT = {
@@ -22,6 +23,7 @@ ENVIRONMENT = {
     "HOST": "host",
     "PORT": "port",
     "FAQBOT_CORPUS_DIR": "corpus_dir",
+    "FAQBOT_EMBEDDING_CACHE": "embedding_cache",
     "FAQBOT_HR_DIRECT_URL": "hr_direct_url",
     "FAQBOT_ANSWER_THRESHOLD": "answer_threshold",
     "FAQBOT_SUGGEST_THRESHOLD": "suggest_threshold",
@@ -97,6 +99,7 @@ class Settings(BaseModel):
     host: str | None = None
     port: int = Field(default=3978, ge=1, le=65535)
     corpus_dir: Path = DEFAULT_CORPUS_DIR
+    embedding_cache: Path = DEFAULT_EMBEDDING_CACHE
     hr_direct_url: str | None = Field(default=None, pattern=r"^(https://|mailto:|msteams:)\S+$")
     # Defaults are the dialogue's calibrated bands (bot.DialogueSettings).
     answer_threshold: float = Field(default=DialogueSettings.answer_at, gt=0, le=1)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -55,6 +55,8 @@ class EntrySignals:
     """How much closer in meaning (the closer of the two above) it is than any other entry."""
     meaning_beyond_outside: float
     """How much closer in meaning it is than the closest out-of-scope example."""
+    meaning_share: float
+    """Its share of closeness in meaning among all entries (a softmax of the closer of the two above)."""
 
 
 @dataclass(frozen=True)
@@ -104,57 +106,59 @@ class FittedWeights:
 FITTED_WEIGHTS = FittedWeights(
     curated=RankingWeights(
         entry=EntrySignals(
-            confidence=1.17,
-            similarity=0.7519,
-            second_similarity=0.8139,
-            curated_coverage=0.8403,
-            beyond_outside=2.1772,
-            token_sort=-1.0133,
-            neighbours=1.2,
-            lead=-0.9324,
-            word_share=2.0487,
-            meaning=0.8845,
-            answer_meaning=1.1925,
-            meaning_lead=2.9002,
-            meaning_beyond_outside=4.7124,
+            confidence=1.2891,
+            similarity=0.5513,
+            second_similarity=0.5847,
+            curated_coverage=0.9411,
+            beyond_outside=2.0797,
+            token_sort=-0.7405,
+            neighbours=1.2413,
+            lead=-1.0455,
+            word_share=1.911,
+            meaning=0.5214,
+            answer_meaning=1.2173,
+            meaning_lead=1.2242,
+            meaning_beyond_outside=4.0682,
+            meaning_share=1.8568,
         ),
         outside=OutsideSignals(
-            outside_similarity=0.5331,
-            outside_neighbours=0.7744,
-            unknown_share=0.2651,
-            length=-1.4932,
-            word_share=0.8984,
-            how_to=1.0238,
-            meaning_outside=1.4405,
+            outside_similarity=0.9678,
+            outside_neighbours=1.1834,
+            unknown_share=0.5459,
+            length=-1.551,
+            word_share=0.8191,
+            how_to=0.9881,
+            meaning_outside=1.7199,
         ),
-        bias=3.4858,
+        bias=3.8306,
     ),
     uncurated=RankingWeights(
         entry=EntrySignals(
-            confidence=2.2114,
-            similarity=0.4696,
+            confidence=2.3149,
+            similarity=0.2136,
             second_similarity=0.0,
-            curated_coverage=0.2077,
-            beyond_outside=0.299,
-            token_sort=0.4646,
-            neighbours=-0.9252,
-            lead=0.131,
-            word_share=2.0753,
-            meaning=3.028,
-            answer_meaning=5.3173,
-            meaning_lead=5.1682,
-            meaning_beyond_outside=1.6003,
+            curated_coverage=0.0572,
+            beyond_outside=0.4019,
+            token_sort=0.1228,
+            neighbours=-0.8214,
+            lead=-0.0915,
+            word_share=2.1665,
+            meaning=2.8742,
+            answer_meaning=4.9179,
+            meaning_lead=0.2581,
+            meaning_beyond_outside=0.8922,
+            meaning_share=2.2521,
         ),
         outside=OutsideSignals(
-            outside_similarity=0.7216,
-            outside_neighbours=-0.4483,
-            unknown_share=1.9326,
-            length=-2.3553,
-            word_share=-0.4822,
-            how_to=1.8591,
-            meaning_outside=-1.6972,
+            outside_similarity=0.7488,
+            outside_neighbours=-0.6887,
+            unknown_share=1.9301,
+            length=-2.7064,
+            word_share=0.7017,
+            how_to=1.9686,
+            meaning_outside=-1.0618,
         ),
-        bias=5.8326,
+        bias=6.1027,
     ),
 )
 
@@ -169,6 +173,8 @@ class RankingSettings:
     meaning_candidates: int = 4
     """Entries closest in meaning added to them (a new document's entries share few words with
     the way staff ask)."""
+    meaning_temperature: float = 0.05
+    """Temperature of the softmax that turns closeness in meaning into each entry's share."""
     min_probability: float = 0.02
     """Candidates below this probability are not returned (nobody should be offered them)."""
     long_question: int = 15
@@ -258,6 +264,8 @@ class Ranker:
         """The candidates for `question` and the signals for each option."""
         settings = self._settings
         reading = self._matcher.read(question, limit=settings.candidates)
+        if not reading.words:  # nothing but punctuation and grammar words: nothing to mean
+            return Weighing((), (), _NOTHING)
         closeness = self._meaning.closeness(question)
         candidates = self._with_closest_in_meaning(reading.candidates, closeness)
         labels = [self._index[c.entry.id] for c in candidates]
@@ -265,6 +273,7 @@ class Ranker:
         shares = _softmax(self._words.log_likelihoods(words, [*labels, OUTSIDE]))
         text = " ".join(sorted(words))
         nearest = closeness.best()
+        shares_in_meaning = _softmax_array(nearest / settings.meaning_temperature)
         signals = tuple(
             EntrySignals(
                 confidence=c.confidence,
@@ -280,6 +289,7 @@ class Ranker:
                 answer_meaning=float(closeness.answer[label]),
                 meaning_lead=float(nearest[label] - _runner_up(nearest, label)),
                 meaning_beyond_outside=float(nearest[label]) - closeness.outside,
+                meaning_share=float(shares_in_meaning[label]),
             )
             for c, label, share in zip(candidates, labels, shares[:-1], strict=True)
         )
@@ -345,9 +355,19 @@ _HOW_TO = re.compile(
 )
 
 
+_NOTHING = OutsideSignals(*[0.0] * len(fields(OutsideSignals)))
+
+
 def _unread(entry: Entry) -> Candidate:
     """A candidate found by meaning alone: the lexical matcher found nothing in common worth scoring."""
     return Candidate(entry, confidence=0.0, similarity=0.0, second_similarity=0.0, curated_coverage=0.0, neighbours=0.0)
+
+
+def _softmax_array(values: np.ndarray) -> np.ndarray:
+    if not len(values):
+        return values
+    exps = np.exp(values - values.max())
+    return exps / exps.sum()
 
 
 def _runner_up(values: np.ndarray, index: int) -> float:

@@ -15,7 +15,6 @@ from typing import Protocol
 
 from knowledge.corpus import CorpusError, load_corpus
 from knowledge.models import Corpus, Entry, Match
-from knowledge.ranking import Ranker
 
 
 class _Ranker(Protocol):
@@ -42,7 +41,7 @@ class ReloadOutcome:
 class ReloadableKnowledge:
     """Ranks questions and finds entries in the current corpus of `folder`; `reload()` swaps it."""
 
-    def __init__(self, folder: Path, build: Callable[[Corpus], _Ranker] = Ranker) -> None:
+    def __init__(self, folder: Path, build: Callable[[Corpus], _Ranker]) -> None:
         """Load `folder` now; raises CorpusError when it cannot be served (nothing to fall back on)."""
         self._folder = folder
         self._build = build

@@ -35,9 +35,11 @@ class WordModel:
         for label, words in phrasings:
             counts[label].update(features(words))
             documents[label] += 1
-        total = sum(documents.values())
         size = len({feature for counted in counts.values() for feature in counted})
-        self._prior = {label: math.log(n / total) for label, n in documents.items()}
+        # Every class is equally likely before the words are read: how many phrasings curators
+        # wrote for an entry says how much work went into it, not how often staff ask it, and a
+        # prior by count would bury a new document's entries under a curated one's.
+        self._prior = dict.fromkeys(documents, -math.log(len(documents)))
         self._unseen: dict[int, float] = {}
         self._log_rate: dict[str, dict[int, float]] = defaultdict(dict)
         for label, counted in counts.items():

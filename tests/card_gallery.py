@@ -14,7 +14,11 @@ from bot import Answer, CardSettings, Clarify, NoAnswer, render
 from bot.dialogue import Dialogue
 from bot.engagement import Help, Welcome, examples, group_by_topic
 from bot.replies import Vote
-from knowledge import Corpus, Ranker, load_corpus
+from adapters.meaning import ranker_for
+from adapters.settings import DEFAULT_EMBEDDING_CACHE
+from knowledge import Corpus, load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 HR_DIRECT = CardSettings(hr_direct_url="https://teams.microsoft.com/l/chat/0/0?users=hr.direct@example.org")
@@ -24,7 +28,7 @@ DOCS = ("welcome", "help", "topics", "answer", "answer-voted", "did-you-mean", "
 
 
 def gallery(corpus: Corpus) -> list[dict[str, Any]]:
-    dialogue = Dialogue(Ranker(corpus))
+    dialogue = Dialogue(ranker_for(ROOT / DEFAULT_EMBEDDING_CACHE)(corpus))
     topics = group_by_topic(corpus)
     shown = examples(topics)
     first = corpus.entries[0]

@@ -8,17 +8,21 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.settings import Settings
+from adapters.meaning import process_vectors
+from adapters.settings import DEFAULT_EMBEDDING_CACHE, Settings
 from app import create_app
 from bot import Dialogue
 from knowledge import Corpus, Matcher, Ranker, load_corpus
+from knowledge.embedding import Vectors
 from tests.databases import KINDS, database_url
 from tests import activities
 from tests.fake_connector import FakeConnector, fake_connector
 from tests.fake_credentials import FakeCredentialsFactory
 from tests.key_server import APP_ID, KeyServer, key_server
 
-SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "knowledge" / "data"
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_CORPUS = ROOT / "knowledge" / "data"
+EMBEDDING_CACHE = ROOT / DEFAULT_EMBEDDING_CACHE
 HR_DIRECT_URL = "https://teams.microsoft.com/l/chat/0/0?users=hr.direct@example.org"
 
 
@@ -33,8 +37,14 @@ def matcher(corpus: Corpus) -> Matcher:
 
 
 @pytest.fixture(scope="session")
-def ranker(corpus: Corpus) -> Ranker:
-    return Ranker(corpus)
+def vectors() -> Vectors:
+    """The packaged sentence encoder, with corpus vectors cached where the bot keeps them."""
+    return process_vectors(EMBEDDING_CACHE)
+
+
+@pytest.fixture(scope="session")
+def ranker(corpus: Corpus, vectors: Vectors) -> Ranker:
+    return Ranker(corpus, vectors)
 
 
 @pytest.fixture

@@ -19,9 +19,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
 
-from knowledge.embedding.model_files import ModelFiles, read_safetensors
+from knowledge.embedding.model_files import DIMENSIONS, ModelFiles, read_safetensors
 
-DIMENSIONS = 384
 MAX_TOKENS = 256
 """The model's own limit (sentence-transformers' max_seq_length); longer texts are cut."""
 _HEADS = 12

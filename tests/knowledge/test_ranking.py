@@ -1,20 +1,24 @@
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pytest
 
 from bot.dialogue import DialogueSettings
 from knowledge import Corpus, MatchingSettings, Ranker, RankingSettings
-from knowledge.ranking import FITTED_WEIGHTS, EntrySignals, OutsideSignals, RankingWeights
+from knowledge.embedding import Vectors
+from knowledge.ranking import FITTED_WEIGHTS, EntrySignals, FittedWeights, OutsideSignals, RankingWeights
 
 ANSWER_AT = DialogueSettings().answer_at
 
 
-def zero_weights(bias: float = 0.0) -> RankingWeights:
-    return RankingWeights(
-        entry=EntrySignals(*[0.0] * 9), outside=OutsideSignals(*[0.0] * 6), bias=bias
+def zero_weights(bias: float = 0.0) -> FittedWeights:
+    regime = RankingWeights(
+        entry=EntrySignals(*[0.0] * len(fields(EntrySignals))),
+        outside=OutsideSignals(*[0.0] * len(fields(OutsideSignals))),
+        bias=bias,
     )
+    return FittedWeights(curated=regime, uncurated=regime)
 
 
 @pytest.mark.parametrize(
@@ -62,8 +66,8 @@ def test_one_word_several_entries_use_stays_below_the_answer_band(ranker: Ranker
     assert {m.entry.id for m in ranked} <= {e.id for e in ranker.corpus.entries if "whatsapp" in e.id}
 
 
-def test_improbable_candidates_are_not_returned(corpus: Corpus) -> None:
-    strict = Ranker(corpus, replace(RankingSettings(), min_probability=0.5))
+def test_improbable_candidates_are_not_returned(corpus: Corpus, vectors: Vectors) -> None:
+    strict = Ranker(corpus, vectors, replace(RankingSettings(), min_probability=0.5))
     ranked = strict.rank("can I post about work on my personal facebook", limit=6)
     assert len(ranked) <= 1 and all(m.confidence >= 0.5 for m in ranked)
 

@@ -44,7 +44,8 @@ def test_words_the_model_never_saw_change_nothing() -> None:
     assert likelihoods("profile disclaimer zebra", [0, 1]) == likelihoods("profile disclaimer", [0, 1])
 
 
-def test_more_phrasings_make_a_label_more_likely_a_priori() -> None:
+def test_more_phrasings_do_not_make_a_label_more_likely_a_priori() -> None:
+    # A curated entry with many phrasings must not bury a new document's entry that has one.
     crowded = model({0: PHRASINGS[0], 1: (*PHRASINGS[1], "photos", "pictures", "posting photos")})
     zero, one = crowded.log_likelihoods([], [0, 1])
-    assert one > zero
+    assert one == zero

@@ -1,0 +1,63 @@
+"""The numpy forward pass gives all-MiniLM-L6-v2's vectors, and a damaged model is refused by name."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge.embedding.encoder import Encoder
+from knowledge.embedding.model_files import DIMENSIONS, PACKAGE, ModelError, locate, verified
+
+# The first eight dimensions of the vectors of these sentences, computed with the reference
+# implementation (transformers' BertModel in PyTorch, mean pooling, unit length).
+REFERENCE = {
+    "How do I report sickness?": [0.12434, 0.032871, -0.01059, 0.024075, 0.048561, 0.010892, 0.093192, 0.065776],
+    "Can I wear my wedding ring on the ward?": [
+        -0.026825, 0.070049, -0.068882, -0.052696, -0.014457, -0.030102, 0.02882, -0.052017,
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    return Encoder(locate())
+
+
+def test_vectors_match_the_reference_implementation(encoder: Encoder) -> None:
+    vectors = encoder.encode(list(REFERENCE))
+    assert vectors.dtype == np.float32 and vectors.shape == (2, DIMENSIONS)
+    for row, expected in zip(vectors, REFERENCE.values(), strict=True):
+        np.testing.assert_allclose(row[:8], expected, atol=2e-5)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_batch_gives_each_text_the_vector_it_gets_alone(encoder: Encoder) -> None:
+    texts = ["short", "a much longer question about claiming mileage for a training course in another city"]
+    together = encoder.encode(texts)
+    for text, row in zip(texts, together, strict=True):
+        np.testing.assert_allclose(encoder.encode([text])[0], row, atol=1e-5)
+
+
+def test_texts_that_mean_the_same_are_closer_than_texts_that_do_not(encoder: Encoder) -> None:
+    ill, ring, mileage = encoder.encode(
+        ["I feel too poorly to come in today, who do I tell?", "How do I report sickness absence?", "What is the mileage rate?"]
+    )
+    assert ill @ ring > ill @ mileage + 0.2
+
+
+def test_a_long_text_is_cut_to_the_models_limit_not_refused(encoder: Encoder) -> None:
+    (vector,) = encoder.encode(["overtime " * 2000])
+    assert np.isfinite(vector).all()
+
+
+def test_a_damaged_or_missing_model_file_is_refused_naming_the_package(tmp_path: Path) -> None:
+    source = locate().weights.parent
+    folder = Path(shutil.copytree(source, tmp_path / "model", ignore=shutil.ignore_patterns("model.safetensors")))
+    with pytest.raises(ModelError, match=f"{PACKAGE}: model.safetensors is missing"):
+        verified(folder)
+    (folder / "model.safetensors").write_bytes((source / "model.safetensors").read_bytes()[:1000])
+    with pytest.raises(ModelError, match=rf"{PACKAGE}: model.safetensors .* \(SHA-256 differs\)"):
+        verified(folder)
