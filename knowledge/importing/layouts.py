@@ -31,6 +31,7 @@ _QA_QUESTION = re.compile(r"^Q\s*[:.]\s*(?P<text>\S.*)$", re.DOTALL)
 _ANSWER_LABEL = re.compile(r"^(?:A\d{0,3}|Answer(?:\s+\d{1,3})?)\s*[:.]\s*", re.IGNORECASE)
 _CITED = re.compile(r"^(?:Sources?|See(?:\s+also)?|References?|Ref)\s*:\s*(?P<text>\S.*)$", re.IGNORECASE | re.DOTALL)
 _BACK_TO_TOP = re.compile(r"^\W*(?:back\s+to\s+(?:the\s+)?top|top\s+of\s+page)\W*$", re.IGNORECASE)
+_LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]*)\)")
 _TABLE_HEADER = frozenset({"question", "questions", "q", "answer", "no", "no.", "#"})
 _QUESTION_LINE_LIMIT = 300
 
@@ -67,7 +68,7 @@ class _Start:
 
 def parse_layout(blocks: Sequence[Block], *, unit: Unit) -> LayoutReading:
     """Questions in `blocks` (page furniture and metadata already removed)."""
-    blocks = [b for b in blocks if b.kind != "furniture" and not _BACK_TO_TOP.match(b.text)]
+    blocks = [b for b in blocks if b.kind != "furniture" and not _BACK_TO_TOP.match(_LINK.sub(r"\1", b.text))]
     layout = _choose(blocks)
     if layout == "table":
         return _tables(blocks, unit)
