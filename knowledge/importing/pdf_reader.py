@@ -164,5 +164,7 @@ def _join(lines: Sequence[_Line]) -> str:
 
 
 def _join_text(first: str, second: str) -> str:
-    """Two wrapped lines as one: a line ending in a hyphen goes on without a space."""
-    return f"{first}{second}" if first.endswith("-") else f"{first} {second}"
+    """Two wrapped lines as one: a line ending in a hyphen, or in an address cut by the wrap, goes on without a space."""
+    last = first.rsplit(" ", 1)[-1]
+    cut_address = "://" in last and not last.endswith(_SENTENCE_END) and not second[:1].isupper()
+    return f"{first}{second}" if first.endswith("-") or cut_address else f"{first} {second}"

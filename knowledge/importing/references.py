@@ -22,7 +22,7 @@ _PLAIN_FAQ = re.compile(r"\bFAQ(?:'s|s)?\s+(\d+(?:\.\d+)+)")
 _PLAIN_QUESTION_OF = re.compile(r"\bQuestion\s+(\d+(?:\.\d+)+)\s+(?:on|of|in)\s+the\s+(.*?\bFAQ(?:'s|s)?)\b")
 # "Family Leave Policy HR048", "Travel and Expenses Policy FIN012 section 6.4", "Uniform Policy".
 _NAMED = re.compile(
-    r"\b((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|for|on|&)\s+)?){1,6}"
+    r"\b((?:[A-Z][\w&'’-]*,?\s+(?:(?:and|of|for|on|&)\s+)?){1,6}"
     r"(?:Policy|Procedure|Guidance|Guidelines|Handbook|Scheme|Standard))"
     r"(?!\s+FAQ)(?:\s+\(?([A-Z]{2,5}\s?\d{2,4})\)?)?"
     r"(?:,?\s+(?:section|para(?:graph)?)\s+(\d+(?:\.\d+)*))?"

@@ -21,7 +21,8 @@ _APOSTROPHE = re.compile(r"(?<=\w)['’‘ʼ`´](?=\w)")
 def ascii_words(text: str) -> list[str]:
     """The lower-case ASCII words of `text`: accents dropped, apostrophes joined, dashes and quotes split."""
     text = _APOSTROPHE.sub("", text.translate(_LETTERS))
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    spaced = "".join(c if c.isalnum() or unicodedata.combining(c) else " " for c in unicodedata.normalize("NFKD", text))
+    plain = spaced.encode("ascii", "ignore").decode("ascii")
     return re.findall(r"[a-z0-9]+", plain.lower())
 
 
