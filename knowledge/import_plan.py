@@ -75,7 +75,8 @@ def plan_import(
     owner = imported.owner or (existing.owner if existing else None)
     reviewed = imported.last_reviewed or (existing.last_reviewed if existing else None)
     if owner is None or reviewed is None:
-        raise ImportBlocked("the document has no sign-off (date and owning team), so its entries have no owner")
+        raise ImportBlocked("the document names no owner or review date (no sign-off, 'Owner:' or 'Reviewed:' "
+                            "line), so its entries would have none")
     if not imported.questions:
         raise ImportBlocked("the document has no questions that could be read")
     curated = {entry.source: entry for entry in existing.entries} if existing else {}
