@@ -132,7 +132,7 @@ def _paragraphs(lines: Sequence[_Line], page: int, blocks: list[Block]) -> None:
         text = _join(current)
         previous = blocks[-1] if blocks and blocks[-1].kind != "furniture" else None
         if first_on_page and previous is not None and previous.kind == "paragraph" and not current[0].cells \
-                and not previous.text.endswith(_SENTENCE_END):
+                and not previous.text.endswith(_SENTENCE_END) and text[:1].islower():
             # Cut by the page break: the paragraph (or question) goes on from the previous page.
             blocks[-1] = Block(previous.kind, _join_text(previous.text, text), previous.location, previous.bold)
         elif current[0].cells:
