@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 
 TOOLS_STAMP := tools/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
+# The import tests print PDFs with a Unicode font (curly quotes, accents).
+FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
 .PHONY: run test chat eval bench bench-load clean audit audit-refresh tools package link cards report-example train-ranking cold-start
 
@@ -22,8 +24,11 @@ run: $(STAMP)
 chat: $(STAMP)
 	$(BIN)/faqbot chat
 
-test: $(STAMP) tools
+test: $(STAMP) tools $(FONT)
 	$(BIN)/pytest
+
+$(FONT):
+	apt-get update && apt-get install -y fonts-dejavu-core
 
 # The official validators the tests use (Teams manifest schema, Adaptive Cards renderer): exact
 # versions from tools/package-lock.json, and Debian's headless Chromium for the renderer.

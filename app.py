@@ -29,7 +29,7 @@ from adapters.evaluation_report import run_evaluation
 from adapters.corpus_watch import CORPUS_WATCH, CorpusWatch, ReloadRequestError, request_reload, serve_reload_signal
 from adapters.hosting import BoundedRunner, HostingLimits, serve_until_stopped
 from adapters.http import MAX_BODY_BYTES, create_routes, metrics_middleware
-from adapters.import_command import run_import
+from adapters.import_command import DocumentDefaults, run_import
 from adapters.inbound_guard import InboundGuard
 from adapters.adopt_command import run_adopt
 from adapters.lint_command import run_lint
@@ -54,6 +54,7 @@ from bot.ports import KnowledgeSource
 from adapters.meaning import ranker_for
 from knowledge import CorpusError, load_corpus
 from knowledge.embedding import ModelError
+from knowledge.importing import parse_month
 from knowledge.lint import LintSettings
 from knowledge.reloadable import ReloadableKnowledge
 from bot.evaluation import Targets
@@ -311,6 +312,9 @@ def _add_curation_commands(commands: argparse._SubParsersAction[argparse.Argumen
     imports.add_argument("--corpus", type=Path, help="corpus folder (default: FAQBOT_CORPUS_DIR)")
     imports.add_argument("--output", type=Path, help="the *.faq.yaml to merge into (default: found by document)")
     imports.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    imports.add_argument("--title", help="the document's title when it has none")
+    imports.add_argument("--owner", help="the owning team when the document names none")
+    imports.add_argument("--reviewed", help="the review date when the document gives none, e.g. 'March 2025'")
     lint = commands.add_parser("lint", help="check the corpus; non-zero exit on errors")
     lint.add_argument("--corpus", type=Path, help="corpus folder (default: FAQBOT_CORPUS_DIR)")
     lint.add_argument("--strict", action="store_true", help="warnings (e.g. overdue reviews) fail too")
@@ -389,8 +393,14 @@ def _curate(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "adopt":
         return run_adopt(corpus_dir, args.file, write=args.write, out=sys.stdout, err=sys.stderr)
     if args.command == "import":
+        reviewed = parse_month(args.reviewed) if args.reviewed else None
+        if args.reviewed and reviewed is None:
+            print(f"faqbot import: --reviewed '{args.reviewed}' is not a month, e.g. 'March 2025' or 2025-03",
+                  file=sys.stderr)
+            return 1
+        defaults = DocumentDefaults(title=args.title, owner=args.owner, last_reviewed=reviewed)
         return run_import(args.document, corpus_dir=corpus_dir, output=args.output, dry_run=args.dry_run,
-                          out=sys.stdout)
+                          out=sys.stdout, defaults=defaults)
     if args.command == "lint":
         months = args.review_months or settings.review_months
         return run_lint(corpus_dir, settings=LintSettings(review_interval_months=months), strict=args.strict,

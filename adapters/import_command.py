@@ -8,6 +8,8 @@ document (or `--output`). Imported questions are merged into it by question numb
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 from pathlib import Path
 from typing import TextIO
@@ -15,7 +17,7 @@ from typing import TextIO
 from adapters.corpus_file import write_document
 from knowledge.corpus import FAQ_SUFFIX, CorpusDocument, CorpusError, read_corpus, read_document
 from knowledge.import_plan import DRAFT_TOPIC, EntryChange, ImportBlocked, ImportPlan, plan_import
-from knowledge.importer import ImportedDocument, import_document
+from knowledge.importing import DocumentError, ImportedDocument, import_file
 
 _DATED_STEM = re.compile(r"^(.*?)-\d{4}-\d{2}$")
 _NEW_FILE_HEADER = (
@@ -25,14 +27,32 @@ _NEW_FILE_HEADER = (
 )
 
 
-def run_import(document: Path, *, corpus_dir: Path, output: Path | None, dry_run: bool, out: TextIO) -> int:
-    """Import `document`; print the report to `out`; 0 when everything was read, 1 otherwise."""
+@dataclasses.dataclass(frozen=True)
+class DocumentDefaults:
+    """Title, owner and review date for a document that does not state them (the document wins)."""
+
+    title: str | None = None
+    owner: str | None = None
+    last_reviewed: dt.date | None = None
+
+
+def run_import(
+    document: Path, *, corpus_dir: Path, output: Path | None, dry_run: bool, out: TextIO,
+    defaults: DocumentDefaults | None = None,
+) -> int:
+    """Import `document` (.txt, .md, .docx, .pdf, .html); print the report to `out`; 0 when everything was read."""
     try:
-        text = document.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        imported = import_file(document.name, document.read_bytes())
+    except (OSError, DocumentError) as exc:
         print(f"faqbot import: cannot read {document}: {exc}", file=out)
         return 1
-    imported = import_document(text)
+    defaults = defaults or DocumentDefaults()
+    imported = dataclasses.replace(
+        imported,
+        title=imported.title or defaults.title or "",
+        owner=imported.owner or defaults.owner,
+        last_reviewed=imported.last_reviewed or defaults.last_reviewed,
+    )
     _print_document(document, imported, out)
     try:
         target, existing = _target(document, imported, corpus_dir=corpus_dir, output=output)
@@ -47,8 +67,10 @@ def run_import(document: Path, *, corpus_dir: Path, output: Path | None, dry_run
     except ImportBlocked as exc:
         _print_findings(imported, out)
         print(f"\nNothing written: {exc}.", file=out)
+        if imported.questions:
+            print("Give the missing metadata with --owner and --reviewed (e.g. --reviewed 'March 2025').", file=out)
         return 1
-    _print_plan(plan, target, existing, out)
+    _print_plan(plan, target, existing, out, unit=imported.unit)
     _print_findings(imported, out)
     if not plan.changed:
         print(f"\nNo changes: {_shown(target)} left as it is.", file=out)
@@ -87,9 +109,10 @@ def _shown(path: Path) -> str:
 def _print_document(document: Path, imported: ImportedDocument, out: TextIO) -> None:
     print(f"Imported {_shown(document)}", file=out)
     print(f"  title:          {imported.title or '(none)'}", file=out)
-    reviewed = imported.last_reviewed.isoformat() if imported.last_reviewed else "(no sign-off date)"
+    reviewed = imported.last_reviewed.isoformat() if imported.last_reviewed else "(none: give --reviewed)"
     print(f"  last reviewed:  {reviewed}", file=out)
-    print(f"  owner:          {imported.owner or '(no owning team in the sign-off)'}", file=out)
+    print(f"  owner:          {imported.owner or '(none: give --owner)'}", file=out)
+    print(f"  layout:         {imported.layout}", file=out)
     print(f"  questions:      {len(imported.questions)}", file=out)
 
 
@@ -101,13 +124,13 @@ _KIND_LABEL = {
 }
 
 
-def _print_plan(plan: ImportPlan, target: Path, existing: CorpusDocument | None, out: TextIO) -> None:
+def _print_plan(plan: ImportPlan, target: Path, existing: CorpusDocument | None, out: TextIO, *, unit: str) -> None:
     where = "into" if existing else "new file"
     print(f"\nEntries ({where} {_shown(target)}):", file=out)
     entries = {entry.id: entry for entry in plan.document.entries}
     for change in plan.changes:
         entry = entries[change.entry_id]
-        line = f"line {change.line}" if change.line else ""
+        line = f"{unit} {change.line}" if change.line else ""
         print(f"  {_KIND_LABEL[change.kind]:<10} {change.source:<7} {line:<9} {change.entry_id}", file=out)
         print(f"  {'':<10} references: {'; '.join(entry.reference_labels)}", file=out)
         for remark in _remarks(change):
@@ -135,6 +158,10 @@ def _remarks(change: EntryChange) -> list[str]:
 
 
 def _print_findings(imported: ImportedDocument, out: TextIO) -> None:
+    if imported.unplaced:
+        print("\nNot placed in any entry (introductions, stray text):", file=out)
+        for finding in imported.unplaced:
+            print(f"  {finding}", file=out)
     print("\nProblems (what could not be read):", file=out)
     for problem in imported.problems or ("none: every question was read",):
         print(f"  {problem}", file=out)

@@ -15,24 +15,18 @@ Pure: no files are read or written here.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from knowledge.corpus import CorpusDocument
-from knowledge.importer import ImportedDocument, ImportedQuestion
+from knowledge.importing import ImportedDocument, ImportedQuestion, slug
 from knowledge.models import Entry, PolicyReference
 
 DRAFT_TOPIC = "unsorted"
 # Fields the source document owns; a re-import replaces them. Everything else is curated.
 DOCUMENT_FIELDS = ("question", "answer", "references", "owner", "last_reviewed")
 CURATED_FIELDS = ("id", "topic", "alternates", "related", "keywords")
-_SLUG_WORDS = 6
-_STOP_WORDS = frozenset(
-    "a an and are as at be by can do does for from given how i if in is it me my of on or "
-    "should that the there this to we what when where which who will with would you your".split()
-)
 
 ChangeKind = Literal["new", "updated", "unchanged", "not-in-document"]
 
@@ -81,7 +75,8 @@ def plan_import(
     owner = imported.owner or (existing.owner if existing else None)
     reviewed = imported.last_reviewed or (existing.last_reviewed if existing else None)
     if owner is None or reviewed is None:
-        raise ImportBlocked("the document has no sign-off (date and owning team), so its entries have no owner")
+        raise ImportBlocked("the document names no owner or review date (no sign-off, 'Owner:' or 'Reviewed:' "
+                            "line), so its entries would have none")
     if not imported.questions:
         raise ImportBlocked("the document has no questions that could be read")
     curated = {entry.source: entry for entry in existing.entries} if existing else {}
@@ -113,16 +108,6 @@ def plan_import(
         entries=tuple(entries),
     )
     return ImportPlan(document, tuple(changes))
-
-
-def slug(question: str, used: Collection[str]) -> str:
-    """A readable id from the question's first meaningful words, unique against `used`."""
-    words = [w for w in re.findall(r"[a-z0-9]+", question.lower()) if w not in _STOP_WORDS]
-    base = "-".join(words[:_SLUG_WORDS]) or "question"
-    candidate, counter = base, 2
-    while candidate in used:
-        candidate, counter = f"{base}-{counter}", counter + 1
-    return candidate
 
 
 def _draft(question: ImportedQuestion, *, owner: str, reviewed: dt.date, used: Collection[str]) -> Entry:

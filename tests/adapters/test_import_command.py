@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 from pathlib import Path
 
 import pytest
 
-from adapters.import_command import run_import
+from adapters.import_command import DocumentDefaults, run_import
 from knowledge import load_corpus
 from knowledge.corpus import read_document
+from tests.import_documents import UNIFORM, as_docx, as_html, as_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "knowledge" / "data"
@@ -96,12 +98,48 @@ def test_problems_are_shown_with_line_numbers_and_fail_the_command(tmp_path: Pat
     assert (tmp_path / "corpus" / "unanswered.faq.yaml").exists()
 
 
-def test_no_sign_off_writes_nothing_and_says_why(tmp_path: Path) -> None:
+def test_no_owner_anywhere_writes_nothing_and_names_the_options(tmp_path: Path) -> None:
     code, report = run(DOCUMENTS / "no-sign-off.txt", tmp_path / "corpus")
     assert code == 1
-    assert "no sign-off found" in report
-    assert "Nothing written: the document has no sign-off" in report
+    assert "the document gives no owner and review date" in report
+    assert "Nothing written: the document names no owner or review date" in report
+    assert "--owner and --reviewed" in report
     assert not (tmp_path / "corpus").exists()
+
+
+def test_options_give_the_metadata_a_document_lacks(tmp_path: Path) -> None:
+    out = io.StringIO()
+    defaults = DocumentDefaults(owner="Attendance Team", last_reviewed=dt.date(2025, 3, 1))
+    code = run_import(DOCUMENTS / "no-sign-off.txt", corpus_dir=tmp_path / "corpus", output=None, dry_run=False,
+                      out=out, defaults=defaults)
+    assert code == 0, out.getvalue()
+    written = read_document(tmp_path / "corpus" / "no-sign-off.faq.yaml")
+    assert (written.owner, written.last_reviewed) == ("Attendance Team", dt.date(2025, 3, 1))
+
+
+@pytest.mark.parametrize("suffix, unit", [("docx", "paragraph"), ("pdf", "page"), ("html", "line")])
+def test_dry_run_lists_questions_with_their_place_references_and_unplaced_text(
+    tmp_path: Path, suffix: str, unit: str
+) -> None:
+    document = tmp_path / f"uniform-qa.{suffix}"
+    render = {"docx": lambda: as_docx(UNIFORM, "bold"), "pdf": lambda: as_pdf(UNIFORM, "Q1.", messy=True),
+              "html": lambda: as_html(UNIFORM, "details")}[suffix]
+    document.write_bytes(render())
+    code, report = run(document, tmp_path / "corpus", dry_run=True)
+    assert code == 0, report
+    assert report.count("NEW DRAFT") == 16
+    assert f"Q9      {unit} " in report
+    assert "Equality, Diversity and Inclusion Policy HR031" in report
+    assert "Not placed in any entry" in report and "Answers to the questions staff asked" in report
+    assert not (tmp_path / "corpus").exists()
+
+
+def test_a_corrupt_document_is_a_clear_error(tmp_path: Path) -> None:
+    document = tmp_path / "broken.docx"
+    document.write_bytes(b"not a word file")
+    code, report = run(document, tmp_path)
+    assert code == 1
+    assert "cannot read" in report and "not a Word document" in report
 
 
 def test_output_option_chooses_the_file(tmp_path: Path) -> None:

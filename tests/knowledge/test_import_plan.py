@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from knowledge.corpus import CorpusDocument, read_document
-from knowledge.import_plan import DRAFT_TOPIC, ImportBlocked, plan_import, slug
-from knowledge.importer import import_document
+from knowledge.import_plan import DRAFT_TOPIC, ImportBlocked, plan_import
+from knowledge.importing import slug
+from knowledge.importing import import_document
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = (ROOT / "knowledge" / "data" / "social-media-qa-2024-06.txt").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot import Answer, Dialogue, Inbound, Sender
 from knowledge import Corpus, Matcher, Ranker
-from knowledge.importer import import_document
+from knowledge.importing import import_document
 
 SOURCE = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "social-media-qa-2024-06.txt"
 

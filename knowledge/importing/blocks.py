@@ -1,0 +1,61 @@
+"""The neutral form every document format is read into: a sequence of typed blocks.
+
+A reader (text, Word, PDF, HTML) knows its format and nothing about Q&A layouts; the layout
+parser knows Q&A layouts and nothing about formats. Blocks are what passes between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+BlockKind = Literal["paragraph", "heading", "list_item", "table_row", "furniture"]
+Unit = Literal["line", "page", "paragraph"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink as written in the document: its visible text and where it leads."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph, heading, list item or table row, at `location` (a line, page or paragraph number).
+
+    `text` is the visible text with hyperlinks written as markdown links. `continues` marks a line
+    of the same paragraph as the block before it (plain text without a blank line between).
+    `furniture` is page furniture (headers, footers): never answer text, but it may hold metadata.
+    `level` orders headings (1 is the top); `cells` are a table row's cells; `ordered` marks an
+    item of a numbered list.
+    """
+
+    kind: BlockKind
+    text: str
+    location: int
+    bold: bool = False
+    links: tuple[Link, ...] = ()
+    cells: tuple[str, ...] = ()
+    level: int = 0
+    continues: bool = False
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class BlockDocument:
+    """A document read into blocks; `unit` says what a block's location counts."""
+
+    blocks: tuple[Block, ...]
+    unit: Unit
+
+
+class DocumentError(Exception):
+    """The file cannot be read as a document of its format (corrupt, encrypted, no text layer)."""
+
+
+def markdown_link(text: str, url: str) -> str:
+    """`text` linked to `url` as markdown, brackets and parentheses in the text escaped."""
+    escaped = "".join(f"\\{char}" if char in "[]()" else char for char in text)
+    return f"[{escaped}]({url})"

@@ -1,0 +1,87 @@
+"""Word documents (.docx) into blocks: paragraphs, heading styles, bold runs, lists, tables, hyperlinks."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+from docx.document import Document
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
+from docx.text.hyperlink import Hyperlink
+from docx.text.paragraph import Paragraph
+
+from knowledge.importing.blocks import Block, BlockDocument, DocumentError, Link, markdown_link
+
+_HEADING_STYLE = re.compile(r"^Heading\s+(\d)$")
+
+
+def read_docx(data: bytes) -> BlockDocument:
+    """Blocks of a Word document in reading order, located by paragraph (table rows count as paragraphs)."""
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise DocumentError(f"not a Word document (.docx): {exc}") from None
+    blocks: list[Block] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            for row in item.rows:
+                cells = tuple(dict.fromkeys(row.cells))  # a merged cell appears once per grid column
+                texts = tuple("\n\n".join(t for t in (_text(p)[0] for p in cell.paragraphs) if t) for cell in cells)
+                if any(texts):
+                    blocks.append(Block("table_row", " | ".join(texts), len(blocks) + 1, cells=texts))
+        else:
+            block = _paragraph(item, len(blocks) + 1)
+            if block is not None:
+                blocks.append(block)
+    blocks.extend(_furniture(document, len(blocks)))
+    return BlockDocument(tuple(blocks), "paragraph")
+
+
+def _paragraph(paragraph: Paragraph, location: int) -> Block | None:
+    text, links, bold = _text(paragraph)
+    if not text:
+        return None
+    style = paragraph.style.name if paragraph.style is not None else ""
+    heading = _HEADING_STYLE.match(style)
+    if style == "Title":
+        return Block("heading", text, location, links=links, level=0)
+    if heading:
+        return Block("heading", text, location, links=links, level=int(heading.group(1)))
+    numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
+    if numbered or style.startswith("List"):
+        return Block("list_item", text, location, bold=bold, links=links, ordered="Number" in style)
+    return Block("paragraph", text, location, bold=bold, links=links)
+
+
+def _text(paragraph: Paragraph) -> tuple[str, tuple[Link, ...], bool]:
+    """The paragraph's text with hyperlinks as markdown, its links, and whether every word is bold."""
+    parts: list[str] = []
+    links: list[Link] = []
+    weights: list[bool] = []
+    style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)
+    for item in paragraph.iter_inner_content():
+        if isinstance(item, Hyperlink):
+            url = item.url or (f"#{item.fragment}" if item.fragment else "")
+            if item.text.strip():
+                links.append(Link(item.text, url))
+                parts.append(markdown_link(item.text, url) if url else item.text)
+                weights.extend(run.bold if run.bold is not None else style_bold for run in item.runs)
+        else:
+            parts.append(item.text)
+            if item.text.strip():
+                weights.append(item.bold if item.bold is not None else style_bold)
+    return "".join(parts).strip(), tuple(links), bool(weights) and all(weights)
+
+
+def _furniture(document: Document, count: int) -> list[Block]:
+    blocks: list[Block] = []
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            for paragraph in part.paragraphs:
+                text = _text(paragraph)[0]
+                if text:
+                    blocks.append(Block("furniture", text, count + len(blocks) + 1))
+    return blocks

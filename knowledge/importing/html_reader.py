@@ -1,0 +1,156 @@
+"""HTML pages (an intranet FAQ saved from a browser) into blocks, located by source line.
+
+Headings, paragraphs, list items, table rows, `<details>`/`<summary>` accordions (the summary
+is the question), links and bold text are kept; scripts, styles, navigation and the page
+header are not text, and the page footer is page furniture (it may name the owner).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+from knowledge.importing.blocks import Block, BlockDocument, BlockKind, DocumentError, Link, markdown_link
+
+_SKIPPED = frozenset({"head", "title", "script", "style", "nav", "header", "noscript", "template", "svg", "button", "form"})
+_BLOCKS = frozenset({"p", "li", "summary", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "div", "blockquote",
+                     "section", "article", "details", "main", "body", "footer", "ul", "ol", "table", "tr"})
+_BOLD = frozenset({"strong", "b"})
+_SUMMARY_LEVEL = 7  # deeper than any heading: an accordion's summary is the question under the headings
+_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "base", "col", "embed"})
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.weights: list[bool] = []
+        self.links: list[Link] = []
+        self.start_line = 0
+        self.skipping = 0
+        self.bold = 0
+        self.footer = 0
+        self.lists: list[str] = []
+        self.link: tuple[str, list[str]] | None = None
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self.skipping += 1
+            return
+        if self.skipping:
+            return
+        if tag == "footer":
+            self.footer += 1
+        if tag in {"ul", "ol"}:
+            self.lists.append(tag)
+        if tag == "tr":
+            self.flush()
+            self.row = []
+        elif tag in {"td", "th"} and self.row is not None:
+            self.cell = []
+        elif tag in _BLOCKS and self.cell is None:
+            self.flush()
+        elif tag in _BLOCKS and self.cell is not None:
+            self.cell.append("\n\n- " if tag == "li" else "\n\n")
+        if tag in _BOLD:
+            self.bold += 1
+        elif tag == "br":
+            self._text("\n")
+        elif tag == "a":
+            self.link = (dict(attrs).get("href") or "", [])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+            return
+        if self.skipping:
+            return
+        if tag in _BOLD:
+            self.bold = max(0, self.bold - 1)
+        elif tag == "a" and self.link is not None:
+            url, words = self.link
+            self.link = None
+            text = " ".join("".join(words).split())
+            if text:
+                self.links.append(Link(text, url))
+                self._text(markdown_link(text, url) if url and not url.startswith("javascript:") else text)
+        elif tag in {"td", "th"} and self.row is not None and self.cell is not None:
+            self.row.append("\n\n".join(_clean(p) for p in "".join(self.cell).split("\n\n") if _clean(p)))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            cells = tuple(self.row)
+            self.row = None
+            if any(cells):
+                self.blocks.append(Block("table_row", " | ".join(cells), self.getpos()[0], cells=cells))
+        elif tag in _BLOCKS and self.cell is None:
+            self.flush(tag)
+        if tag in {"ul", "ol"} and self.lists:
+            self.lists.pop()
+        if tag == "footer":
+            self.footer = max(0, self.footer - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self.skipping:
+            return
+        if self.link is not None:
+            self.link[1].append(data)
+            if data.strip():
+                self.weights.append(self.bold > 0)
+            return
+        self._text(data)
+
+    def _text(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+            return
+        if not self.parts:
+            self.start_line = self.getpos()[0]
+        self.parts.append(data)
+        if data.strip():
+            self.weights.append(self.bold > 0)
+
+    def flush(self, tag: str = "") -> None:
+        text = _clean("".join(self.parts))
+        if text:
+            kind: BlockKind = "paragraph"
+            level = 0
+            if self.footer:
+                kind = "furniture"
+            elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+                kind, level = "heading", int(tag[1])
+            elif tag == "summary":
+                kind, level = "heading", _SUMMARY_LEVEL
+            elif tag == "li":
+                kind = "list_item"
+            bold = bool(self.weights) and all(self.weights) and kind == "paragraph"
+            ordered = kind == "list_item" and bool(self.lists) and self.lists[-1] == "ol"
+            self.blocks.append(Block(kind, text, self.start_line, bold=bold, links=tuple(self.links),
+                                     level=level, ordered=ordered))
+        self.parts, self.weights, self.links = [], [], []
+
+
+def _clean(text: str) -> str:
+    """Collapse HTML whitespace; a `<br>` stays a line break."""
+    lines = (" ".join(line.split()) for line in html.unescape(text).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def read_html(data: bytes) -> BlockDocument:
+    """Blocks of an HTML page; DocumentError when it holds no text."""
+    match = re.search(rb"charset=[\"']?([\w-]+)", data[:2048])
+    encoding = match.group(1).decode("ascii") if match else "utf-8"
+    try:
+        text = data.decode(encoding, errors="replace")
+    except LookupError:
+        text = data.decode("utf-8", errors="replace")
+    reader = _Reader()
+    reader.feed(text)
+    reader.close()
+    reader.flush()
+    if not reader.blocks:
+        raise DocumentError("the page has no text")
+    return BlockDocument(tuple(reader.blocks), "line")

@@ -1,0 +1,282 @@
+"""Where the questions are in a document's blocks: one parser for every format.
+
+Layouts recognised: numbered questions (`1.`, `Q1.`, `Q1:`, `Question 1` with the question on
+the same or the next line, sub-questions `18(a)` or `(a)` under a number), `Q:` … `A:` pairs,
+question headings, bold question paragraphs, question lines ending in `?`, and two-column
+question/answer tables. A document is read in the layout most of its blocks fit.
+
+Section headings between questions are not answer text, and neither are 'Back to top' links;
+'Source:', 'See:' and 'Reference:' lines are kept apart as the entry's citations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from knowledge.importing.blocks import Block, Unit
+from knowledge.importing.document import ImportFinding
+
+_PLAIN = re.compile(
+    r"^(?P<n>\d{1,3})(?:\s*\((?P<a>[a-z])\)[.:)]?|[.:])(?:\s+\((?P<b>[a-z])\))?(?:\s+(?P<text>\S.*))?$", re.DOTALL
+)
+_LABELLED = re.compile(
+    r"^(?:Q|[Qq]uestion|QUESTION)\s?(?P<n>\d{1,3})(?:\s*\((?P<a>[a-z])\))?\s*[.:)\-–]?"
+    r"(?:\s+\((?P<b>[a-z])\))?(?:\s+(?P<text>\S.*))?$",
+    re.DOTALL,
+)
+_SUB = re.compile(r"^\((?P<a>[a-z])\)\s+(?P<text>\S.*)$", re.DOTALL)
+_QA_QUESTION = re.compile(r"^Q\s*[:.]\s*(?P<text>\S.*)$", re.DOTALL)
+_ANSWER_LABEL = re.compile(r"^(?:A\d{0,3}|Answer(?:\s+\d{1,3})?)\s*[:.]\s*", re.IGNORECASE)
+_CITED = re.compile(r"^(?:Sources?|See(?:\s+also)?|References?|Ref)\s*:\s*(?P<text>\S.*)$", re.IGNORECASE | re.DOTALL)
+_BACK_TO_TOP = re.compile(r"^\W*(?:back\s+to\s+(?:the\s+)?top|top\s+of\s+page)\W*$", re.IGNORECASE)
+_LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]*)\)")
+_TABLE_HEADER = frozenset({"question", "questions", "q", "answer", "no", "no.", "#"})
+_QUESTION_LINE_LIMIT = 300
+
+
+@dataclass
+class FoundQuestion:
+    """A question while the parser collects its answer blocks and citation lines."""
+
+    source: str
+    question: str
+    location: int
+    answer: list[Block] = field(default_factory=list)
+    cited: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LayoutReading:
+    """The questions found, in which layout, and what the parser could not place."""
+
+    layout: str
+    title: str
+    questions: tuple[FoundQuestion, ...]
+    problems: tuple[ImportFinding, ...]
+    notes: tuple[ImportFinding, ...]
+    unplaced: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class _Start:
+    number: str | None
+    letter: str | None
+    text: str
+
+
+def parse_layout(blocks: Sequence[Block], *, unit: Unit) -> LayoutReading:
+    """Questions in `blocks` (page furniture and metadata already removed)."""
+    blocks = [b for b in blocks if b.kind != "furniture" and not _BACK_TO_TOP.match(_LINK.sub(r"\1", b.text))]
+    layout = _choose(blocks)
+    if layout == "table":
+        return _tables(blocks, unit)
+    return _Walker(blocks, unit, layout).walk()
+
+
+def numbered_start(text: str) -> _Start | None:
+    """`1. …`, `Q1: …`, `Question 1`, `18(a) …` (question text empty when it is on the next line)."""
+    match = _LABELLED.match(text) or _PLAIN.match(text)
+    if not match:
+        return None
+    return _Start(match.group("n"), match.group("a") or match.group("b"), (match.group("text") or "").strip())
+
+
+def _is_question_line(block: Block) -> bool:
+    text = block.text.strip()
+    return (block.kind == "paragraph" and not block.continues and text.endswith("?")
+            and len(text) <= _QUESTION_LINE_LIMIT)
+
+
+def _question_headings(blocks: Sequence[Block]) -> set[int]:
+    """Headings that ask: those ending in '?', and those of the deepest level that have text under them."""
+    levels = [b.level for i, b in enumerate(blocks) if b.kind == "heading" and i + 1 < len(blocks)
+              and blocks[i + 1].kind != "heading"]
+    deepest = max(levels, default=None)
+    return {i for i, b in enumerate(blocks)
+            if i > 0 and b.kind == "heading" and (b.text.rstrip().endswith("?") or b.level == deepest)}
+
+
+def _table_questions(blocks: Sequence[Block]) -> list[Block]:
+    return [b for b in blocks if b.kind == "table_row" and len(b.cells) >= 2 and b.cells[-2].strip()
+            and b.cells[-2].strip().casefold() not in _TABLE_HEADER]
+
+
+def _choose(blocks: Sequence[Block]) -> str:
+    body = blocks[1:]
+    qa = sum(1 for b in body if _QA_QUESTION.match(b.text))
+    if qa >= 2 and any(_ANSWER_LABEL.match(b.text) for b in body):
+        return "Q: A:"
+    numbered = sum(1 for b in body if b.kind != "table_row" and numbered_start(b.text))
+    if numbered >= 2:
+        return "numbered"
+    counts = {
+        "table": len(_table_questions(blocks)),
+        "headings": len(_question_headings(blocks)),
+        "bold": sum(1 for b in body if b.bold and b.kind in {"paragraph", "list_item"}),
+        "question lines": sum(1 for b in body if _is_question_line(b)),
+    }
+    best = max(counts, key=lambda name: counts[name])
+    return best if counts[best] >= 2 else "numbered"
+
+
+class _Walker:
+    """Reads blocks in order: a question start opens an entry, what follows is its answer."""
+
+    def __init__(self, blocks: Sequence[Block], unit: Unit, layout: str) -> None:
+        self.blocks, self.unit, self.layout = blocks, unit, layout
+        self.questions: list[FoundQuestion] = []
+        self.problems: list[ImportFinding] = []
+        self.notes: list[ImportFinding] = []
+        self.unplaced: list[Block] = []
+        self.number: str | None = None
+        self.headings = _question_headings(blocks) if layout == "headings" else set()
+        self.starter: Callable[[int, Block], _Start | None] = {
+            "numbered": self._numbered,
+            "Q: A:": self._qa,
+            "headings": self._heading,
+            "bold": self._bold,
+            "question lines": self._question_line,
+        }[layout]
+
+    def walk(self) -> LayoutReading:
+        title_at = 0 if self.blocks and self.starter(0, self.blocks[0]) is None else None
+        title = self.blocks[0].text.strip() if title_at == 0 else ""
+        pending: FoundQuestion | None = None  # 'Question 1' with the question on the next line
+        for index, block in enumerate(self.blocks):
+            if index == title_at:
+                continue
+            if pending is not None:
+                pending.question = block.text.strip()
+                pending = None
+                continue
+            start = self.starter(index, block)
+            sub = _SUB.match(block.text) if self.layout == "numbered" and start is None else None
+            current = self.questions[-1] if self.questions else None
+            if start is not None:
+                self._open(start, block)
+                if not start.text:
+                    pending = self.questions[-1]
+            elif sub and self.number is not None and not block.continues:
+                self.questions.append(FoundQuestion(f"Q{self.number}({sub.group('a')})", sub.group("text").strip(),
+                                                    block.location))
+            elif sub and not block.continues:
+                self.problems.append(self._at(block, f"sub-question ({sub.group('a')}) before any numbered question"))
+            elif current is None:
+                self.unplaced.append(block)
+            elif block.continues and not current.answer and not current.question.endswith("?") \
+                    and not _ANSWER_LABEL.match(block.text):
+                current.question = f"{current.question} {block.text.strip()}"
+            elif _CITED.match(block.text):
+                current.cited.append(_CITED.match(block.text).group("text"))  # type: ignore[union-attr]
+            elif self._is_section(index, block):
+                continue
+            else:
+                self._answer(current, block)
+        return LayoutReading(self.layout, title, tuple(self._answered()), tuple(self.problems),
+                             tuple(self.notes), tuple(self.unplaced))
+
+    def _open(self, start: _Start, block: Block) -> None:
+        if self.layout == "numbered" and start.number is not None:
+            if start.letter is None or start.number != self.number:
+                self._check_numbering(start.number, block)
+            self.number = start.number
+        number = start.number or str(len({q.source.split("(")[0] for q in self.questions}) + 1)
+        source = f"Q{number}({start.letter})" if start.letter else f"Q{number}"
+        self.questions.append(FoundQuestion(source, start.text, block.location))
+
+    def _answer(self, current: FoundQuestion, block: Block) -> None:
+        if not current.answer and _ANSWER_LABEL.match(block.text):
+            rest = _ANSWER_LABEL.sub("", block.text, count=1).strip()
+            if not rest:
+                return
+            block = replace(block, text=rest)
+        current.answer.append(block)
+
+    def _answered(self) -> list[FoundQuestion]:
+        kept = []
+        for position, question in enumerate(self.questions):
+            if question.answer:
+                kept.append(question)
+                continue
+            following = self.questions[position + 1].source if position + 1 < len(self.questions) else ""
+            location = ImportFinding(question.location, "", self.unit)
+            if following.startswith(f"{question.source}("):
+                self.notes.append(ImportFinding(location.line, f"{question.source} is a heading for its sub-questions",
+                                                self.unit))
+            else:
+                self.problems.append(ImportFinding(location.line, f"question {question.source} has no answer; "
+                                                                  "not imported", self.unit))
+        return kept
+
+    def _check_numbering(self, current: str, block: Block) -> None:
+        expected = int(self.number) + 1 if self.number else 1
+        if int(current) != expected:
+            self.problems.append(self._at(block, f"question {current} follows {self.number or 'the introduction'}; "
+                                                 f"expected {expected} (a question may be missing or mis-numbered)"))
+
+    def _at(self, block: Block, message: str) -> ImportFinding:
+        return ImportFinding(block.location, message, self.unit)
+
+    def _is_section(self, index: int, block: Block) -> bool:
+        if block.kind == "heading":
+            return True
+        letters = [c for c in block.text if c.isalpha()]
+        return (block.kind == "paragraph" and len(letters) >= 4 and all(c.isupper() for c in letters)
+                and not block.text.rstrip().endswith("?") and len(block.text) <= 80)
+
+    def _numbered(self, index: int, block: Block) -> _Start | None:
+        return numbered_start(block.text) if block.kind != "table_row" and not block.continues else None
+
+    def _qa(self, index: int, block: Block) -> _Start | None:
+        match = _QA_QUESTION.match(block.text)
+        return _Start(None, None, match.group("text").strip()) if match else None
+
+    def _heading(self, index: int, block: Block) -> _Start | None:
+        return self._labelled(block.text) if index in self.headings else None
+
+    def _bold(self, index: int, block: Block) -> _Start | None:
+        return self._labelled(block.text) if block.bold and block.kind in {"paragraph", "list_item"} else None
+
+    def _question_line(self, index: int, block: Block) -> _Start | None:
+        return self._labelled(block.text) if _is_question_line(block) else None
+
+    @staticmethod
+    def _labelled(text: str) -> _Start:
+        numbered = numbered_start(text)
+        if numbered and numbered.text:
+            return numbered
+        qa = _QA_QUESTION.match(text)
+        return _Start(None, None, (qa.group("text") if qa else text).strip())
+
+
+def _tables(blocks: Sequence[Block], unit: Unit) -> LayoutReading:
+    rows = {id(b) for b in _table_questions(blocks)}
+    title = blocks[0].text.strip() if blocks and blocks[0].kind != "table_row" else ""
+    questions: list[FoundQuestion] = []
+    unplaced: list[Block] = []
+    for index, block in enumerate(blocks):
+        if id(block) not in rows:
+            if index > 0 and block.kind != "table_row":
+                unplaced.append(block)
+            continue
+        question_cell, answer_cell = block.cells[-2].strip(), block.cells[-1]
+        numbered = numbered_start(question_cell)
+        if numbered and numbered.text:
+            number, letter, question_cell = numbered.number, numbered.letter, numbered.text
+        else:
+            lead = block.cells[0].strip() if len(block.cells) > 2 else ""
+            number, letter = (lead if lead.isdigit() else str(len(questions) + 1)), None
+        found = FoundQuestion(f"Q{number}({letter})" if letter else f"Q{number}", question_cell, block.location)
+        for paragraph in (p.strip() for p in answer_cell.split("\n\n")):
+            cited = _CITED.match(paragraph)
+            if cited:
+                found.cited.append(cited.group("text"))
+            elif paragraph:
+                found.answer.append(Block("paragraph", paragraph, block.location))
+        questions.append(found)
+    problems = [ImportFinding(q.location, f"question {q.source} has no answer; not imported", unit)
+                for q in questions if not q.answer]
+    return LayoutReading("table", title, tuple(q for q in questions if q.answer), tuple(problems), (),
+                         tuple(unplaced))

@@ -1,0 +1,72 @@
+"""A document's owner and review date, from a sign-off, 'Owner:'/'Reviewed:' lines or a footer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from knowledge.importing.blocks import Block
+
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH_YEAR = re.compile(rf"^({'|'.join(_MONTHS)})\s+(\d{{4}})$", re.IGNORECASE)
+_OWNER = re.compile(r"^(?:document\s+|policy\s+)?owner\s*:\s*(\S.*)$", re.IGNORECASE)
+_REVIEWED = re.compile(r"^(?:last\s+)?(?:reviewed|review\s+date|date\s+reviewed)\s*:\s*(\S.*)$", re.IGNORECASE)
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+# A sign-off is the date and the owning team at the very end: at most this many blocks after the date.
+_SIGN_OFF_TAIL = 2
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Owner and review date found in the document, and the positions of the blocks that said so."""
+
+    owner: str | None
+    last_reviewed: dt.date | None
+    used: frozenset[int]
+
+
+def parse_month(text: str) -> dt.date | None:
+    """'March 2025' or '2025-03' (or '2025-03-14') as a date; None when it is neither."""
+    text = text.strip().rstrip(".")
+    month_year = _MONTH_YEAR.match(text)
+    if month_year:
+        return dt.date(int(month_year.group(2)), _MONTHS.index(month_year.group(1).lower()) + 1, 1)
+    iso = _ISO_MONTH.match(text)
+    if iso:
+        try:
+            return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3) or 1))
+        except ValueError:
+            return None
+    return None
+
+
+def read_metadata(blocks: Sequence[Block]) -> Metadata:
+    """Owner and review date from labelled lines (body or page furniture), else from a closing sign-off."""
+    owner: str | None = None
+    reviewed: dt.date | None = None
+    used: set[int] = set()
+    for position, block in enumerate(blocks):
+        for part in block.text.split("|"):
+            part = part.strip()
+            owner_line, reviewed_line = _OWNER.match(part), _REVIEWED.match(part)
+            if owner_line:
+                owner = owner or owner_line.group(1).strip()
+                used.add(position)
+            elif reviewed_line and parse_month(reviewed_line.group(1)):
+                reviewed = reviewed or parse_month(reviewed_line.group(1))
+                used.add(position)
+    body = [position for position, block in enumerate(blocks) if block.kind != "furniture" and position not in used]
+    for rank, position in enumerate(body):
+        date = parse_month(blocks[position].text)
+        if date is None or len(body) - rank - 1 > _SIGN_OFF_TAIL or rank == 0:
+            continue
+        used.update(body[rank:])
+        reviewed = reviewed or date
+        if rank + 1 < len(body):
+            owner = owner or blocks[body[rank + 1]].text.strip()
+        break
+    return Metadata(owner, reviewed, frozenset(used))

@@ -1,0 +1,46 @@
+"""A document's blocks into questions, answers, references and metadata: the same for every format."""
+
+from __future__ import annotations
+
+from knowledge.importing.answers import render_answer
+from knowledge.importing.blocks import BlockDocument
+from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding
+from knowledge.importing.layouts import parse_layout
+from knowledge.importing.metadata import read_metadata
+from knowledge.importing.references import find_references
+
+_PREVIEW = 70
+
+
+def import_blocks(document: BlockDocument) -> ImportedDocument:
+    """Read `document`; problems, notes and unplaced text (with their line or page) are reported, never raised."""
+    unit = document.unit
+    metadata = read_metadata(document.blocks)
+    body = [block for position, block in enumerate(document.blocks) if position not in metadata.used]
+    layout = parse_layout(body, unit=unit)
+    notes = list(layout.notes)
+    questions = []
+    for found in layout.questions:
+        answer = render_answer(found.answer)
+        notes.extend(ImportFinding(at, "joined a sentence split across a page break", unit) for at in answer.joined_at)
+        citations = find_references(answer.text, title=layout.title, source=found.source, cited=found.cited)
+        notes.extend(ImportFinding(found.location, remark, unit) for remark in citations.remarks)
+        questions.append(ImportedQuestion(found.source, found.question, answer.text, citations.references,
+                                          found.location))
+    problems = list(layout.problems)
+    if not questions:
+        problems.append(ImportFinding(None, "no questions found (expected numbered questions like '1. What …?' "
+                                            "or 'Q1.', question headings, bold questions or a Q&A table)"))
+    if metadata.owner is None or metadata.last_reviewed is None:
+        missing = " and ".join(name for name, value in (("owner", metadata.owner),
+                                                         ("review date", metadata.last_reviewed)) if value is None)
+        notes.append(ImportFinding(None, f"the document gives no {missing} (a sign-off such as 'June 2024' and "
+                                         "the team, or 'Owner:'/'Reviewed:' lines)"))
+    unplaced = tuple(ImportFinding(block.location, _preview(block.text), unit) for block in layout.unplaced)
+    return ImportedDocument(layout.title, metadata.owner, metadata.last_reviewed, tuple(questions), tuple(problems),
+                            tuple(notes), unplaced, layout.layout, unit)
+
+
+def _preview(text: str) -> str:
+    flat = " ".join(text.split())
+    return f"'{flat[:_PREVIEW]}…'" if len(flat) > _PREVIEW else f"'{flat}'"

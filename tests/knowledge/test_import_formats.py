@@ -1,0 +1,179 @@
+"""Every format × layout: every entry found, answers verbatim, references found, ids ASCII and stable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from knowledge.import_plan import plan_import
+from knowledge.importing import DocumentError, ImportedDocument, import_document, import_file, slug
+from tests.import_documents import (
+    OWNER, UNIFORM, as_docx, as_html, as_pdf, as_text, expected_answer, normalised, text_as_docx, text_as_pdf,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = (ROOT / "knowledge" / "data" / "social-media-qa-2024-06.txt").read_text(encoding="utf-8")
+
+CASES = [
+    *[("txt", layout) for layout in ("1.", "Q1.", "Q1:", "Q:A:", "Question N", "headings", "bold", "question lines")],
+    *[("docx", layout) for layout in ("headings", "bold", "Q1.", "question lines", "table")],
+    *[("pdf", layout) for layout in ("Q1.", "bold", "question lines", "messy")],
+    *[("html", layout) for layout in ("details", "headings", "bold", "Q1.", "table")],
+]
+
+
+def render(fmt: str, layout: str) -> bytes:
+    if fmt == "txt":
+        return as_text(UNIFORM, layout).encode("utf-8")
+    if fmt == "docx":
+        return as_docx(UNIFORM, layout)
+    if fmt == "pdf":
+        messy = layout == "messy"
+        return as_pdf(UNIFORM, "Q1." if messy else layout, messy=messy, split_question=9 if messy else None)
+    return as_html(UNIFORM, layout)
+
+
+def imported(fmt: str, layout: str) -> ImportedDocument:
+    return import_file(f"uniform-qa.{fmt}", render(fmt, layout))
+
+
+@pytest.mark.parametrize("fmt, layout", CASES)
+def test_every_entry_is_found_with_its_question(fmt: str, layout: str) -> None:
+    document = imported(fmt, layout)
+    assert [q.question for q in document.questions] == [qa.question for qa in UNIFORM]
+    assert document.problems == ()
+
+
+@pytest.mark.parametrize("fmt, layout", CASES)
+def test_answers_are_the_document_text(fmt: str, layout: str) -> None:
+    document = imported(fmt, layout)
+    links = "printed" if fmt == "pdf" else "markdown"
+    for qa, question in zip(UNIFORM, document.questions, strict=True):
+        assert normalised(question.answer) == normalised(expected_answer(qa, links=links)), question.source
+        assert "Source:" not in question.answer
+
+
+@pytest.mark.parametrize("fmt, layout", CASES)
+def test_references_are_found(fmt: str, layout: str) -> None:
+    document = imported(fmt, layout)
+    for qa, question in zip(UNIFORM, document.questions, strict=True):
+        labels = [ref.label for ref in question.references]
+        # A printed PDF has no hyperlinks: the link's address, printed after it, is the reference.
+        printed = {"uniform request form": "FORMS.EXAMPLE-TRUST.NHS.UK"} if fmt == "pdf" else {}
+        for expected in (printed.get(label, label) for label in qa.references):
+            assert expected in labels, (question.source, labels)
+        assert labels[-1] == f"{document.title} {question.source}"
+
+
+@pytest.mark.parametrize("fmt, layout", CASES)
+def test_metadata_comes_from_the_document(fmt: str, layout: str) -> None:
+    document = imported(fmt, layout)
+    assert (document.owner, document.last_reviewed) == (OWNER, dt.date(2025, 3, 1))
+    assert document.title == "Uniform and Workwear Questions & Answers"
+
+
+@pytest.mark.parametrize("fmt, layout", CASES)
+def test_ids_are_ascii_and_stable(fmt: str, layout: str) -> None:
+    first = plan_import(imported(fmt, layout), source_file=f"uniform-qa.{fmt}", existing=None)
+    ids = [entry.id for entry in first.document.entries]
+    assert all(entry_id.isascii() for entry_id in ids) and len(set(ids)) == len(UNIFORM)
+    again = plan_import(imported(fmt, layout), source_file=f"uniform-qa.{fmt}", existing=first.document)
+    assert not again.changed
+    assert [entry.id for entry in again.document.entries] == ids
+
+
+def test_urls_keep_their_address() -> None:
+    by_source = {q.source: q for q in imported("docx", "headings").questions}
+    form = next(ref for ref in by_source["Q3"].references if ref.name == "uniform request form")
+    assert form.url == "https://forms.example-trust.nhs.uk/uniform"
+    source = by_source["Q2"].references[0]
+    assert source.url == "https://intranet.example-trust.nhs.uk/policies/uniform-and-workwear"
+
+
+def test_a_source_line_naming_a_policy_is_that_policy() -> None:
+    by_source = {q.source: q for q in imported("html", "details").questions}
+    assert by_source["Q9"].references[0].label == "Equality, Diversity and Inclusion Policy HR031"
+
+
+def test_the_messy_pdf_drops_headers_footers_and_page_numbers_and_joins_the_split_question() -> None:
+    document = imported("pdf", "messy")
+    text = " ".join(q.answer for q in document.questions)
+    assert "Uncontrolled when printed" not in text and "Page " not in text and "Document owner" not in text
+    assert document.questions[8].question == UNIFORM[8].question
+    assert document.questions[8].line != document.questions[7].line
+    assert "| Registered nurses | navy |" in document.questions[15].answer
+
+
+def test_section_headings_in_capitals_are_not_answer_text() -> None:
+    document = imported("html", "headings")
+    assert all("APPEARANCE" not in q.answer for q in document.questions)
+    assert all("Back to top" not in q.answer for q in document.questions)
+
+
+@pytest.mark.parametrize("render_seed", [lambda text: ("seed.txt", text.encode("utf-8")),
+                                         lambda text: ("seed.docx", text_as_docx(text)),
+                                         lambda text: ("seed.pdf", text_as_pdf(text))],
+                         ids=["txt", "docx", "pdf"])
+def test_the_seed_imports_to_the_same_entries_in_every_format(render_seed) -> None:  # type: ignore[no-untyped-def]
+    reference = import_document(SEED)
+    document = import_file(*render_seed(SEED))
+    assert len(document.questions) == 21
+    assert [q.source for q in document.questions] == [q.source for q in reference.questions]
+    for mine, theirs in zip(document.questions, reference.questions, strict=True):
+        assert normalised(mine.answer) == normalised(theirs.answer), mine.source
+        assert normalised(mine.question) == normalised(theirs.question), mine.source
+    assert (document.owner, document.last_reviewed) == (reference.owner, reference.last_reviewed)
+
+
+LEAVE_STYLE = """Working Arrangements: Questions and Answers
+
+Q1. I can’t get into work because of bad weather. What should I do?
+
+Call your line manager as early as you can. You may be able to work from another site or from home.
+
+Source: https://www.example-trust.nhs.uk/hr/adverse-weather
+
+Q2. Does the Family Leave Policy HR048 cover foster carers?
+
+Yes, foster carers can request time off under the Family Leave Policy HR048 section 4.2.
+
+Source: https://www.example-trust.nhs.uk/hr/family-leave
+
+Q3. Can I claim mileage for a training course?
+
+Yes, under the Travel and Expenses Policy FIN012 section 6.4, at the standard rate.
+
+Source: https://www.example-trust.nhs.uk/hr/expenses
+"""
+
+
+def test_q1_numbering_with_source_lines_and_no_sign_off_imports_every_entry_with_its_url() -> None:
+    document = import_document(LEAVE_STYLE)
+    assert [q.source for q in document.questions] == ["Q1", "Q2", "Q3"]
+    assert document.problems == ()
+    for question in document.questions:
+        assert any((ref.url or "").startswith("https://www.example-trust.nhs.uk/hr/") for ref in question.references)
+        assert "Source" not in question.answer
+    labels = [[ref.label for ref in q.references] for q in document.questions]
+    assert "Family Leave Policy HR048 4.2" in labels[1]
+    assert "Travel and Expenses Policy FIN012 6.4" in labels[2]
+
+
+def test_slugs_are_readable_ascii_from_any_unicode() -> None:
+    assert slug("I can’t get into work because of bad weather", ()) == "cant-get-into-work-because-bad"
+    assert slug("Où est la crèche – près du café?", ()) == "ou-est-la-creche-pres-du"
+    assert slug("“Smart” casual—what’s that?", ()) == "smart-casual-whats"
+    assert slug("Straße", ()).isascii()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("broken.docx", b"not a zip", "not a Word document"),
+    ("broken.pdf", b"%PDF-1.4 nonsense", "not a readable PDF"),
+    ("notes.odt", b"", "unsupported format"),
+    ("latin.txt", "café".encode("latin-1"), "not UTF-8"),
+])
+def test_unreadable_files_are_a_clear_error(name: str, data: bytes, message: str) -> None:
+    with pytest.raises(DocumentError, match=message):
+        import_file(name, data)
