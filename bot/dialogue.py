@@ -100,12 +100,14 @@ class Dialogue:
         return Answer(match.entry, match.confidence, self._related(match.entry))
 
     def _related(self, entry: Entry) -> tuple[Entry, ...]:
-        """Curated related entries first, topped up with the nearest neighbours of its question."""
+        """Curated related entries first, topped up with the nearest neighbours of its question from
+        the same document that are likely enough to be offered as "Did you mean"."""
         limit = self._settings.max_related
         found = [e for e in (self._knowledge.entry(entry_id) for entry_id in entry.related) if e is not None]
         if len(found) < limit:
             for match in self._knowledge.rank(entry.question, limit=limit + len(found) + 1):
-                if match.entry.id != entry.id and match.entry not in found:
+                near = match.entry.document == entry.document and match.confidence >= self._settings.suggest_at
+                if near and match.entry.id != entry.id and match.entry not in found:
                     found.append(match.entry)
         return tuple(found[:limit])
 

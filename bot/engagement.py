@@ -49,13 +49,18 @@ class Help:
 class TopicGroup:
     title: str
     entries: tuple[Entry, ...]
+    document: str = ""
 
 
 @dataclass(frozen=True)
 class Topics:
-    """The corpus grouped by topic, in the curators' topic order."""
+    """The corpus grouped by document, then topic, in the curators' topic order."""
 
     groups: tuple[TopicGroup, ...]
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(group.document for group in self.groups))
 
 
 @dataclass(frozen=True)
@@ -156,11 +161,14 @@ def examples(topics: Topics) -> tuple[Entry, ...]:
 
 
 def group_by_topic(corpus: Corpus) -> Topics:
+    """Entries by document (in corpus order), then by topic in the curators' order."""
     order = [topic.id for topic in corpus.topics]
     order += sorted({e.topic for e in corpus.entries} - set(order))
+    documents = list(dict.fromkeys(e.document for e in corpus.entries))
     groups = []
-    for topic_id in order:
-        entries = tuple(e for e in corpus.entries if e.topic == topic_id)
-        if entries:
-            groups.append(TopicGroup(corpus.topic_title(topic_id), entries))
+    for document in documents:
+        for topic_id in order:
+            entries = tuple(e for e in corpus.entries if e.topic == topic_id and e.document == document)
+            if entries:
+                groups.append(TopicGroup(corpus.topic_title(topic_id), entries, document))
     return Topics(tuple(groups))

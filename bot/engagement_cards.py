@@ -153,8 +153,13 @@ def _topics(reply: Topics) -> Outbound:
         text_block(texts.TOPICS_TITLE, size="Medium", weight="Bolder", style="heading"),
         text_block(texts.TOPICS_INTRO, isSubtle=True, spacing="None"),
     ]
+    several = len(reply.documents) > 1
+    document = None
     for group in reply.groups:
-        body.append(text_block(group.title, weight="Bolder", spacing="Medium", separator=True))
+        if several and group.document != document:
+            document = group.document
+            body.append(text_block(document, size="Medium", weight="Bolder", spacing="Large", separator=True))
+        body.append(text_block(group.title, weight="Bolder", spacing="Medium", separator=not several))
         body.extend(
             {
                 "type": "Container",
@@ -165,6 +170,7 @@ def _topics(reply: Topics) -> Outbound:
             for entry in group.entries
         )
     lines = "\n".join(
-        f"{group.title}:\n" + "\n".join(f"- {e.question}" for e in group.entries) for group in reply.groups
+        f"{f'{group.document} – ' if several else ''}{group.title}:\n" + "\n".join(f"- {e.question}" for e in group.entries)
+        for group in reply.groups
     )
     return Outbound(summary=texts.TOPICS_TITLE, card=adaptive_card(body, [], f"{texts.TOPICS_TITLE}\n\n{lines}"))

@@ -159,6 +159,7 @@ def _load_entries(path: Path, problems: list[CorpusProblem]) -> list[Entry]:
         problems.append(CorpusProblem(path.name, "'document' must be a mapping"))
         return []
     defaults = {key: document[key] for key in _DOCUMENT_DEFAULTS if key in document}
+    defaults["document"] = str(document.get("title") or path.name.removesuffix(FAQ_SUFFIX))
     entries = []
     for position, raw in enumerate(data["entries"], start=1):
         if not isinstance(raw, Mapping):
@@ -247,7 +248,7 @@ def dump_document(
     """YAML text of one `*.faq.yaml` file, answers as literal blocks so diffs stay readable."""
     rows = []
     for entry in entries:
-        row = entry.model_dump(mode="json", exclude_defaults=True)
+        row = entry.model_dump(mode="json", exclude_defaults=True, exclude={"document"})
         for key in _DOCUMENT_DEFAULTS:
             if str(row.get(key)) == str(owner if key == "owner" else last_reviewed.isoformat()):
                 row.pop(key)

@@ -45,6 +45,9 @@ class Entry(_Frozen):
     source: str = Field(min_length=1, description="document and question number, e.g. 'Q17'")
     related: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    document: str = ""
+    """Title of the policy document the entry comes from (its file's `document.title`): entries of
+    several documents are browsed by document, and offered together only when close in meaning."""
 
     @field_validator("id")
     @classmethod
