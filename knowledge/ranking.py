@@ -179,7 +179,7 @@ class RankingSettings:
     """Candidates below this probability are not returned (nobody should be offered them)."""
     long_question: int = 15
     """Word count from which a question counts as long (the `length` signal is 1)."""
-    curated_phrasings: int = 5
+    curated_phrasings: int = 20
     """Alternates from which an entry counts as fully curated; with fewer its score blends both sets of weights."""
     weights: FittedWeights = field(default=FITTED_WEIGHTS)
     matching: MatchingSettings = field(default_factory=MatchingSettings)

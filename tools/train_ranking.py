@@ -11,8 +11,11 @@ fitted on three kinds of example, each of which asks a corpus questions it has n
 - **cold shipped**: the shipped corpus cut to what a new document has (questions, answers, topics:
   no alternates, keywords, synonyms or out-of-scope examples), asked every alternate and every
   out-of-scope example;
-- **cold tuning documents**: the policy documents under `eval/documents/` marked `tuning`, with
-  question and answer only, asked their question sets.
+- **partly curated shipped**: bare again, but each entry keeps a few of its alternates, as after the
+  first weeks of the learning loop, asked the other alternates and the out-of-scope examples;
+- **tuning documents**: the policy documents under `eval/documents/` marked `tuning`, asked their
+  question sets: bare, bare beside the shipped corpus, and with three of each entry's questions as
+  alternates (asked the rest).
 
 Each kind weighs the same in the fit. A conditional logit (one option per candidate plus "none of
 them") is fitted by Newton's method with a small L2 penalty. Before fitting on everything it reports,
@@ -47,6 +50,9 @@ SEED = 7
 L2 = 1e-4
 BANDS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
 SUGGEST_AT = 0.15
+PARTLY_CURATED = (2, 5)
+"""Alternates an entry keeps in the partly curated examples (the learning loop's first weeks)."""
+PARTLY_ASKED = 1000
 
 
 def folds(corpus: Corpus) -> list[tuple[Corpus, list[tuple[str, str | None]]]]:
@@ -196,17 +202,50 @@ def asked(corpus: Corpus, questions: list[tuple[str, str | None]], vectors: Vect
     return [Example(ranker.weigh(q), expected) for q, expected in questions]
 
 
+def partly_curated(corpus: Corpus, keep: int, seed: int) -> tuple[Corpus, list[tuple[str, str | None]]]:
+    """`corpus` bare but for `keep` alternates of each entry (drawn with `seed`), and the other
+    alternates and the out-of-scope examples as questions: a document some weeks into the learning loop."""
+    rng = random.Random(seed)
+    entries, questions = [], []
+    for entry in bare(corpus).entries:
+        alternates = list(corpus.entry(entry.id).alternates)  # type: ignore[union-attr]
+        rng.shuffle(alternates)
+        entries.append(entry.model_copy(update={"alternates": tuple(alternates[:keep])}))
+        questions += [(text, entry.id) for text in alternates[keep:]]
+    questions += [(text, None) for topic in corpus.out_of_scope for text in topic.examples]
+    rng.shuffle(questions)
+    return corpus.model_copy(update={"entries": tuple(entries), "synonyms": (), "out_of_scope": ()}), questions
+
+
+def with_alternates(corpus: Corpus, labelled: list[tuple[str, str | None]], keep: int) -> tuple[Corpus, list[tuple[str, str | None]]]:
+    """A document's first `keep` labelled questions of each entry as its alternates, the rest as questions."""
+    taken: dict[str, list[str]] = {}
+    asked = []
+    for text, expected in labelled:
+        if expected is not None and len(taken.setdefault(expected, [])) < keep:
+            taken[expected].append(text)
+        else:
+            asked.append((text, expected))
+    entries = tuple(e.model_copy(update={"alternates": tuple(taken.get(e.id, ()))}) for e in corpus.entries)
+    return corpus.model_copy(update={"entries": entries}), asked
+
+
 def groups(corpus: Corpus, vectors: Vectors) -> list[Group]:
     curated = Group("curated", [asked(reduced, questions, vectors) for reduced, questions in folds(corpus)])
     questions = [(text, e.id) for e in corpus.entries for text in e.alternates]
     questions += [(text, None) for topic in corpus.out_of_scope for text in topic.examples]
     cold = [Group("cold shipped", [asked(bare(corpus), questions, vectors)])]
+    for keep in PARTLY_CURATED:
+        partly, rest = partly_curated(corpus, keep, seed=SEED + keep)
+        cold.append(Group(f"shipped with {keep} alternates an entry", [asked(partly, rest[:PARTLY_ASKED], vectors)]))
     for document in evaluation_documents(ROOT / "eval" / "documents", "tuning"):
         labelled = load_labelled(document.questions, document.corpus)
         items = [(q.question, q.expected) for q in labelled]
         cold.append(Group(f"cold {document.name}", [asked(bare(document.corpus), items, vectors)]))
         beside = merged([corpus, bare(document.corpus)])
         cold.append(Group(f"cold {document.name} beside the shipped corpus", [asked(beside, items, vectors)]))
+        partly, rest = with_alternates(bare(document.corpus), items, keep=3)
+        cold.append(Group(f"{document.name} with 3 alternates an entry", [asked(partly, rest, vectors)]))
     return [curated, *cold]
 
 
