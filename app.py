@@ -403,8 +403,14 @@ def _curate(args: argparse.Namespace, settings: Settings) -> int:
                           out=sys.stdout, defaults=defaults)
     if args.command == "lint":
         months = args.review_months or settings.review_months
-        return run_lint(corpus_dir, settings=LintSettings(review_interval_months=months), strict=args.strict,
-                        today=dt.date.today(), out=sys.stdout)
+        lint_settings = LintSettings(review_interval_months=months, answer_at=settings.answer_threshold)
+        try:
+            meaning = ranker_for(settings.embedding_cache)
+        except ModelError as exc:
+            print(f"faqbot lint: the sentence encoder cannot be loaded: {exc}", file=sys.stderr)
+            return 6
+        return run_lint(corpus_dir, settings=lint_settings, strict=args.strict, today=dt.date.today(),
+                        out=sys.stdout, meaning=meaning)
     try:
         load_corpus(corpus_dir)  # the bot would refuse it too: say so here, where the curator is
         pid = request_reload(settings.pid_path)

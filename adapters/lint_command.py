@@ -7,14 +7,28 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
+from collections.abc import Callable
+
 from knowledge.corpus import read_corpus
-from knowledge.lint import LintSettings, has_errors, lint_corpus
+from knowledge.lint import LintSettings, Ranker, has_errors, lint_corpus
+from knowledge.models import Corpus
 
 
-def run_lint(corpus_dir: Path, *, settings: LintSettings, strict: bool, today: dt.date, out: TextIO) -> int:
-    """Print every finding, then a summary; 1 when there are errors (or warnings when `strict`)."""
+def run_lint(
+    corpus_dir: Path,
+    *,
+    settings: LintSettings,
+    strict: bool,
+    today: dt.date,
+    out: TextIO,
+    meaning: Callable[[Corpus], Ranker] | None = None,
+) -> int:
+    """Print every finding, then a summary; 1 when there are errors (or warnings when `strict`).
+
+    `meaning` builds the bot's ranker, so that out-of-scope examples an entry answers are named.
+    """
     reading = read_corpus(corpus_dir)
-    findings = lint_corpus(reading, today=today, settings=settings)
+    findings = lint_corpus(reading, today=today, settings=settings, meaning=meaning)
     for finding in findings:
         print(finding, file=out)
     counts = Counter(f.severity for f in findings)

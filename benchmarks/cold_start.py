@@ -12,7 +12,9 @@ and asked questions written by people who saw only the document:
 The bot's figures come from the dialogue staff meet (`bot.evaluation`): correct (answered with the
 right entry), offered (not answered, the right entry among "Did you mean"), wrong (an answer card
 with another entry, or any answer to an out-of-scope question, of all questions), escalated
-(out-of-scope questions given no answer card). Beside them, two baselines on the same questions:
+(out-of-scope questions given no answer card); with several documents, an out-of-scope question
+answered from another document is counted apart ("answered elsewhere": the other document may well
+answer it) and left out of wrong and escalated. Beside them, two baselines on the same questions:
 BM25 and the sentence encoder alone, each over question and answer, with the share ranked first and
 the share answered correctly at the best threshold in hindsight that keeps wrong answers <= 2%.
 """
@@ -24,7 +26,7 @@ import asyncio
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +53,8 @@ class Figures:
     wrong: float
     escalated: float
     questions: int
+    elsewhere: float = 0.0
+    """Share of out-of-scope questions answered from another document of the bot (not counted wrong)."""
 
 
 @dataclass(frozen=True)
@@ -63,15 +67,23 @@ class Row:
     encoder_safe: float
 
 
-def figures(report: Report) -> Figures:
+def figures(report: Report, own: Collection[str] | None = None) -> Figures:
+    """The report's rates; with `own` (the entry ids of the document the questions were written for),
+    an out-of-scope question answered from another document counts apart, neither wrong nor escalated."""
     in_scope = [r for r in report.results if r.item.in_scope]
+    out = [r for r in report.results if not r.item.in_scope]
     offered = sum(1 for r in in_scope if r.outcome is Outcome.CLARIFIED and r.item.expected in r.offered)
+    elsewhere = [r for r in out if own is not None and r.answered is not None and r.answered not in own]
+    wrong = sum(1 for r in report.results if r.outcome is Outcome.WRONG) - len(elsewhere)
+    counted = len(report.results) - len(elsewhere)
+    escalated = sum(1 for r in out if r.outcome is Outcome.ESCALATED)
     return Figures(
         correct=report.correct_rate,
         offered=offered / len(in_scope) if in_scope else 0.0,
-        wrong=report.wrong_rate,
-        escalated=report.escalated_rate,
+        wrong=wrong / counted if counted else 0.0,
+        escalated=escalated / (len(out) - len(elsewhere)) if len(out) > len(elsewhere) else 1.0,
         questions=len(report.results),
+        elsewhere=len(elsewhere) / len(out) if out else 0.0,
     )
 
 
@@ -119,14 +131,19 @@ def baseline(scored: list[tuple[list[float], str | None]], ids: list[str]) -> tu
     return first, best_correct / in_scope
 
 
-def measure(case: str, corpus: Corpus, questions: Sequence[LabelledQuestion], vectors: Vectors) -> Row:
+def measure(
+    case: str, corpus: Corpus, questions: Sequence[LabelledQuestion], vectors: Vectors, own: Corpus | None = None
+) -> Row:
+    """The bot and both baselines on `questions`; `own` is the document they were written for, when
+    `corpus` holds others too."""
     report = asyncio.run(evaluate(Dialogue(Ranker(corpus, vectors)), questions))
     ids = [e.id for e in corpus.entries]
     bm25, meaning = Bm25(corpus), SemanticIndex(bare(corpus), vectors)
     bm25_first, bm25_safe = baseline([(bm25.scores(q.question), q.expected) for q in questions], ids)
     encoded = [(meaning.closeness(q.question).best().tolist(), q.expected) for q in questions]
     encoder_first, encoder_safe = baseline(encoded, ids)
-    return Row(case, figures(report), bm25_first, bm25_safe, encoder_first, encoder_safe)
+    own_ids = {e.id for e in own.entries} if own is not None else None
+    return Row(case, figures(report, own_ids), bm25_first, bm25_safe, encoder_first, encoder_safe)
 
 
 def rows(vectors: Vectors, role: str | None) -> list[Row]:
@@ -139,22 +156,24 @@ def rows(vectors: Vectors, role: str | None) -> list[Row]:
         result.append(measure(f"{document.name} ({document.role}), alone", bare(document.corpus), questions, vectors))
     together = merged([shipped, *(bare(d.corpus) for d in documents)])
     result.append(measure("shipped corpus, curated, alone (held-out)", shipped, held_out, vectors))
-    result.append(measure("shipped corpus, curated, with all documents (held-out)", together, held_out, vectors))
+    result.append(measure("shipped corpus, curated, with all documents (held-out)", together, held_out, vectors, shipped))
     for document in documents:
         questions = load_labelled(document.questions, together)
-        result.append(measure(f"{document.name} ({document.role}), with all documents", together, questions, vectors))
+        row = measure(f"{document.name} ({document.role}), with all documents", together, questions, vectors, document.corpus)
+        result.append(row)
     return result
 
 
 def table(found: Sequence[Row]) -> str:
     lines = [
-        "| case | questions | correct | offered | wrong | escalated | BM25 first / safe | encoder first / safe |",
-        "|---|---|---|---|---|---|---|---|",
+        "| case | questions | correct | offered | wrong | escalated | answered elsewhere | BM25 first / safe | encoder first / safe |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in found:
         b = row.bot
         lines.append(
             f"| {row.case} | {b.questions} | {b.correct:.1%} | {b.offered:.1%} | {b.wrong:.1%} | {b.escalated:.1%} "
+            f"| {b.elsewhere:.1%} "
             f"| {row.bm25_first:.1%} / {row.bm25_safe:.1%} | {row.encoder_first:.1%} / {row.encoder_safe:.1%} |"
         )
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from typing import Literal, Protocol
 
 from rapidfuzz import fuzz, utils
 
-from knowledge.corpus import CorpusProblem, CorpusReading
+from knowledge.corpus import OUT_OF_SCOPE_FILE, CorpusProblem, CorpusReading
 from knowledge.import_plan import DRAFT_TOPIC
 from knowledge.matching import Matcher
 from knowledge.models import Corpus, Entry, Match
@@ -40,6 +40,7 @@ CHECKS = (
     "review-overdue",
     "reviewed-in-future",
     "answer-too-long",
+    "out-of-scope-answered",
 )
 
 
@@ -59,6 +60,8 @@ class LintSettings:
     near_duplicate_ratio: float = 90.0
     review_interval_months: int = 12
     answer_char_limit: int = 12_000
+    answer_at: float = 0.8
+    """The dialogue's answer band: an out-of-scope example the bot answers at or above it is named."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,13 @@ def lint_corpus(
     today: dt.date,
     settings: LintSettings | None = None,
     ranker: Callable[[Corpus], Ranker] = Matcher,
+    meaning: Callable[[Corpus], Ranker] | None = None,
 ) -> tuple[Finding, ...]:
-    """Every finding for the corpus `reading` describes, errors first, then by file and entry."""
+    """Every finding for the corpus `reading` describes, errors first, then by file and entry.
+
+    `meaning` builds the bot's own ranker (with the sentence encoder): given, every out-of-scope
+    example the bot would answer is named, as happens when a new document answers it.
+    """
     settings = settings or LintSettings()
     findings = [_from_problem(problem) for problem in reading.problems]
     corpus = reading.corpus
@@ -101,6 +109,8 @@ def lint_corpus(
         findings += _entry_checks(corpus.entries, files, today, settings)
         findings += _duplicates(corpus.entries, files, settings)
         findings += _retrieval(corpus, files, ranker(corpus))
+        if meaning is not None:
+            findings += answered_out_of_scope(corpus, meaning(corpus), settings.answer_at)
     findings = list(dict.fromkeys(findings))  # a draft is both an unknown topic and a draft: say it once
     severity = {"error": 0, "warning": 1}
     position = {entry.id: index for index, entry in enumerate(corpus.entries if corpus else ())}
@@ -221,6 +231,22 @@ def _retrieval(corpus: Corpus, files: Mapping[str, str], ranker: Ranker) -> Iter
                     f"'{text}' retrieves entry '{rival.entry.id}' (confidence {rival.confidence:.2f}, "
                     f"this entry {own:.2f})",
                     entry.id, field,
+                )
+
+
+def answered_out_of_scope(corpus: Corpus, ranker: Ranker, answer_at: float) -> Iterator[Finding]:
+    """Out-of-scope examples that an entry answers: an example must never outvote an entry that answers
+    the question, so each is named for a curator to remove (or to narrow) in the out-of-scope file."""
+    for topic in corpus.out_of_scope:
+        for position, example in enumerate(topic.examples):
+            best = ranker.rank(example, limit=1)
+            if best and best[0].confidence >= answer_at:
+                yield Finding(
+                    "warning", "out-of-scope-answered", OUT_OF_SCOPE_FILE,
+                    f"out-of-scope example '{example}' (topic '{topic.topic}') is answered by entry "
+                    f"'{best[0].entry.id}' ({best[0].entry.document or 'corpus'}) at {best[0].confidence:.2f}: "
+                    "remove it from the out-of-scope examples, or reword it so it names what is not answered",
+                    None, f"topics.examples[{position}]",
                 )
 
 

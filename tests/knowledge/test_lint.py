@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
+import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
+import yaml
 
+from knowledge import Ranker
 from knowledge.corpus import read_corpus
+from knowledge.embedding import Vectors
 from knowledge.lint import CHECKS, Finding, LintSettings, has_errors, lint_corpus
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BROKEN = DATA / "lint-broken"
 SHIPPED = Path(__file__).resolve().parents[2] / "knowledge" / "data"
+EVALUATION_DOCUMENTS = Path(__file__).resolve().parents[2] / "eval" / "documents"
 TODAY = dt.date(2026, 11, 24)
 
 
@@ -51,7 +56,8 @@ def test_each_broken_entry_is_named_with_file_entry_field_and_severity(
 
 
 def test_every_check_but_the_future_date_fires_on_the_fixture(broken: tuple[Finding, ...]) -> None:
-    assert {f.check for f in broken} == set(CHECKS) - {"reviewed-in-future"}
+    # The out-of-scope check needs the sentence encoder: it has a test of its own below.
+    assert {f.check for f in broken} == set(CHECKS) - {"reviewed-in-future", "out-of-scope-answered"}
     assert has_errors(broken)
 
 
@@ -119,3 +125,21 @@ def test_missing_folder_is_one_named_error(tmp_path: Path) -> None:
     (finding,) = lint_corpus(read_corpus(tmp_path / "nowhere"), today=TODAY)
     assert (finding.severity, finding.check) == ("error", "schema")
     assert "corpus folder not found" in finding.message
+
+
+def test_out_of_scope_examples_a_new_document_answers_are_named(tmp_path: Path, vectors: Vectors) -> None:
+    # The shipped out-of-scope examples were written when the bot had one document: "how much sick
+    # pay do i get" was not answered then. A sickness-absence document answers it.
+    folder = Path(shutil.copytree(SHIPPED, tmp_path / "corpus"))
+    meaning = partial(Ranker, vectors=vectors)
+    alone = lint_corpus(read_corpus(folder), today=TODAY, meaning=meaning)
+    assert [f for f in alone if f.check == "out-of-scope-answered"] == []
+    attendance = EVALUATION_DOCUMENTS / "attendance"
+    shutil.copy(attendance / "attendance.faq.yaml", folder)
+    vocabulary = yaml.safe_load((folder / "vocabulary.yaml").read_text(encoding="utf-8"))
+    vocabulary["topics"] += yaml.safe_load((attendance / "vocabulary.yaml").read_text(encoding="utf-8"))["topics"]
+    (folder / "vocabulary.yaml").write_text(yaml.safe_dump(vocabulary), encoding="utf-8")
+    named = [f for f in lint_corpus(read_corpus(folder), today=TODAY, meaning=meaning) if f.check == "out-of-scope-answered"]
+    sick_pay = [f for f in named if "'how much sick pay do i get'" in f.message]
+    assert len(sick_pay) == 1 and sick_pay[0].severity == "warning" and sick_pay[0].file == "out-of-scope.yaml"
+    assert "entry 'sick-pay-entitlement'" in sick_pay[0].message
