@@ -1,7 +1,7 @@
 """Suggested alternates: how staff actually worded questions that ended at an entry.
 
-A question ended at an entry when the person clicked it under "did you mean" (or, once the HR
-Direct flow records it, HR Direct answered with it). Those wordings are proposed as new
+A question ended at an entry when the person clicked it under "did you mean", gave its answer a 👍,
+or (once the HR Direct flow records it) HR Direct answered with it. Those wordings are proposed as new
 alternates for that entry, for a curator to accept into the corpus file and review in git, like
 active learning in custom question answering. Pure: no I/O.
 """
@@ -32,17 +32,20 @@ def propose(
     history: Sequence[RecordedQuestion], corpus: Corpus, decided: Collection[tuple[str, str]] = ()
 ) -> tuple[Suggestion, ...]:
     """Suggestions, most frequent first. Left out: wordings the entry already has, pairs a curator
-    decided, questions rated unhelpful, redacted text, and entries no longer in the corpus."""
+    decided, questions rated unhelpful, answers nobody rated, redacted text, and entries no longer
+    in the corpus."""
     counts: Counter[tuple[str, str]] = Counter()
     for record in history:
-        entry_id = record.resolved_entry_id
-        text = record.asked.text.strip()
+        asked = record.asked
+        # A 👍 on an answer confirms the wording means that entry, as a "did you mean" click does.
+        confirmed = asked.outcome is Outcome.ANSWERED and record.helpful is True
+        entry_id = record.resolved_entry_id or (asked.entry_id if confirmed else None)
+        text = asked.text.strip()
         if (
             entry_id is None
             or not text
             or "[" in text  # a redacted personal detail is no alternate
             or record.helpful is False
-            or (record.asked.outcome is Outcome.ANSWERED and record.asked.entry_id == entry_id)
         ):
             continue
         counts[(text, entry_id)] += 1

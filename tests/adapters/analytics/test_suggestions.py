@@ -41,12 +41,19 @@ def test_questions_that_ended_at_an_entry_are_proposed_for_it(corpus: Corpus) ->
         q(6, own.alternates[0].lower(), Outcome.DID_YOU_MEAN, "liking-posts"),  # already an alternate
         q(7, "an entry since removed", Outcome.DID_YOU_MEAN, "no-such-entry"),
         q(8, "never clicked", Outcome.DID_YOU_MEAN, None),
+        q(9, "can i like my mates posts", Outcome.ANSWERED, None, helpful=True),  # a 👍 on the answer
+        q(10, "answered but nobody said", Outcome.ANSWERED, None),
+        q(11, "answered and thumbs down", Outcome.ANSWERED, None, helpful=False),
     )
     assert propose(history, corpus) == (
         Suggestion(WORDING, TESTIMONIAL, 2),
+        Suggestion("can i like my mates posts", "liking-posts", 1),
         Suggestion("hr direct answered this", "liking-posts", 1),
     )
-    assert propose(history, corpus, {(WORDING, TESTIMONIAL)}) == (Suggestion("hr direct answered this", "liking-posts", 1),)
+    assert propose(history, corpus, {(WORDING, TESTIMONIAL)}) == (
+        Suggestion("can i like my mates posts", "liking-posts", 1),
+        Suggestion("hr direct answered this", "liking-posts", 1),
+    )
 
 
 @pytest.fixture
