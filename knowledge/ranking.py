@@ -106,59 +106,59 @@ class FittedWeights:
 FITTED_WEIGHTS = FittedWeights(
     curated=RankingWeights(
         entry=EntrySignals(
-            confidence=1.7683,
-            similarity=0.1692,
-            second_similarity=-0.0039,
-            curated_coverage=1.0844,
-            beyond_outside=1.9551,
-            token_sort=0.7002,
-            neighbours=1.4738,
-            lead=-0.8031,
-            word_share=1.7964,
-            meaning=1.5403,
-            answer_meaning=1.4408,
-            meaning_lead=1.293,
-            meaning_beyond_outside=4.607,
-            meaning_share=1.4433,
+            confidence=2.1189,
+            similarity=0.4575,
+            second_similarity=-0.1163,
+            curated_coverage=1.316,
+            beyond_outside=2.124,
+            token_sort=1.8832,
+            neighbours=1.2529,
+            lead=-0.6372,
+            word_share=2.4121,
+            meaning=0.8049,
+            answer_meaning=1.3261,
+            meaning_lead=1.0447,
+            meaning_beyond_outside=3.9941,
+            meaning_share=0.2555,
         ),
         outside=OutsideSignals(
-            outside_similarity=0.1889,
-            outside_neighbours=1.2722,
-            unknown_share=2.058,
-            length=-3.4421,
-            word_share=1.09,
-            how_to=2.5204,
-            meaning_outside=0.7578,
+            outside_similarity=-0.0492,
+            outside_neighbours=1.6281,
+            unknown_share=2.2433,
+            length=-3.4068,
+            word_share=1.4584,
+            how_to=2.6214,
+            meaning_outside=0.8709,
         ),
-        bias=6.3419,
+        bias=5.995,
     ),
     uncurated=RankingWeights(
         entry=EntrySignals(
-            confidence=1.8415,
-            similarity=0.1921,
-            second_similarity=-0.9106,
-            curated_coverage=0.6422,
-            beyond_outside=-0.7349,
-            token_sort=-1.1192,
-            neighbours=-0.9059,
-            lead=0.2605,
-            word_share=2.3454,
-            meaning=4.1356,
-            answer_meaning=5.6921,
-            meaning_lead=-0.3954,
-            meaning_beyond_outside=0.4073,
-            meaning_share=2.5963,
+            confidence=1.8034,
+            similarity=0.1358,
+            second_similarity=-1.0085,
+            curated_coverage=0.5674,
+            beyond_outside=-0.6297,
+            token_sort=-1.3194,
+            neighbours=-0.9075,
+            lead=0.2451,
+            word_share=2.3033,
+            meaning=4.1729,
+            answer_meaning=5.5241,
+            meaning_lead=-0.3193,
+            meaning_beyond_outside=0.3436,
+            meaning_share=2.7084,
         ),
         outside=OutsideSignals(
-            outside_similarity=0.67,
-            outside_neighbours=0.0788,
-            unknown_share=1.289,
-            length=-2.6896,
-            word_share=0.3884,
-            how_to=1.7673,
-            meaning_outside=-0.9875,
+            outside_similarity=0.9503,
+            outside_neighbours=-0.0565,
+            unknown_share=1.3329,
+            length=-2.8929,
+            word_share=0.7402,
+            how_to=1.8512,
+            meaning_outside=-0.9339,
         ),
-        bias=7.0237,
+        bias=6.9134,
     ),
 )
 
@@ -173,6 +173,8 @@ class RankingSettings:
     meaning_candidates: int = 4
     """Entries closest in meaning added to them (a new document's entries share few words with
     the way staff ask)."""
+    meaning_alternates: int = 5
+    """Alternates of each entry whose meaning is encoded (besides its question and answer)."""
     meaning_temperature: float = 0.05
     """Temperature of the softmax that turns closeness in meaning into each entry's share."""
     min_probability: float = 0.02
@@ -207,7 +209,7 @@ class Ranker:
     def __init__(self, corpus: Corpus, vectors: Vectors, settings: RankingSettings | None = None) -> None:
         self._settings = settings or RankingSettings()
         self._matcher = Matcher(corpus, self._settings.matching)
-        self._meaning = SemanticIndex(corpus, vectors)
+        self._meaning = SemanticIndex(corpus, vectors, alternates=self._settings.meaning_alternates)
         self._normalizer = self._matcher.normalizer
         self._index = {entry.id: index for index, entry in enumerate(corpus.entries)}
         enough = max(1, self._settings.curated_phrasings)

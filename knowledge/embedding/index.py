@@ -1,10 +1,13 @@
 """How close a question is in meaning to each entry: its phrasings, its answer, and the out-of-scope examples.
 
-Each entry is represented by the vectors of its question and curated alternates, and of its
+Each entry is represented by the vectors of its question and first few alternates, and of its
 answer cut into passages (a paragraph, or a few sentences of a long one: a passage says one thing,
 and the model reads at most 256 tokens). A question's closeness to an entry is the cosine to its
 closest phrasing and, separately, to its closest answer passage: a new document has no alternates,
 so the answer is what says that "who do I ring when I wake up ill" is about reporting sickness.
+Only the first few alternates are encoded: they matter while a document is new (the learning
+loop's first wordings); a well-curated entry is matched by its words, and encoding a hundred
+phrasings of each of ten thousand entries would cost an hour at the first start.
 """
 
 from __future__ import annotations
@@ -42,13 +45,14 @@ class Closeness:
 class SemanticIndex:
     """The vectors of one corpus; `closeness` compares a question with all of them in one product."""
 
-    def __init__(self, corpus: Corpus, vectors: Vectors) -> None:
+    def __init__(self, corpus: Corpus, vectors: Vectors, *, alternates: int = 5) -> None:
+        """Index `corpus`: each entry's question, its first `alternates` alternates, and its answer."""
         self._vectors = vectors
         entries = len(corpus.entries)
         phrasings: list[tuple[int, str]] = []
         passages: list[tuple[int, str]] = []
         for index, entry in enumerate(corpus.entries):
-            phrasings += [(index, text) for text in dict.fromkeys((entry.question, *entry.alternates))]
+            phrasings += [(index, text) for text in dict.fromkeys((entry.question, *entry.alternates[:alternates]))]
             passages += [(index, text) for text in answer_passages(entry.answer)]
         examples = [text for topic in corpus.out_of_scope for text in topic.examples]
         self._phrasings = _Grouped(entries, phrasings, vectors)
