@@ -76,7 +76,7 @@ def render(
 
 
 def reviewed_label(entry: Entry) -> str:
-    return entry.last_reviewed.strftime("%B %Y")
+    return entry.last_reviewed.strftime("%B %Y") if entry.last_reviewed else ""
 
 
 def adaptive_card(body: list[Card], actions: list[Card], fallback: str) -> Card:
