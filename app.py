@@ -77,7 +77,7 @@ def build_dialogue(settings: Settings, knowledge: KnowledgeSource | None = None)
 
 
 def card_settings(settings: Settings) -> CardSettings:
-    return CardSettings(hr_direct_url=settings.hr_direct_url)
+    return CardSettings(settings.organisation, hr_direct_url=settings.hr_direct_url)
 
 
 METRICS_KEY = web.AppKey("metrics", Metrics)
@@ -97,7 +97,7 @@ def create_app(
     """The aiohttp application serving the bot; fails fast on a bad corpus or an unsafe configuration,
     then reloads the corpus live.
 
-    HR Direct deliveries (ticket cards, staff notices) run in a background task started after the
+    Helpdesk deliveries (ticket cards, staff notices) run in a background task started after the
     store is migrated, so they never hold up the HTTP acknowledgement of a turn. `dialogue` and
     `credentials_factory` replace the real ones (tests); `readiness` adds checks to `/readyz`.
     """
@@ -119,7 +119,9 @@ def create_app(
     escalation = Escalation(
         tickets,
         knowledge,
-        EscalationSettings(hr_channel_id=settings.hr_channel_id, registrars=settings.hr_registrar_ids),
+        EscalationSettings(
+            settings.organisation, hr_channel_id=settings.hr_channel_id, registrars=settings.hr_registrar_ids
+        ),
     )
     app_pace = settings.outbound_per_second
     delivery = OutboundDelivery(
@@ -131,7 +133,10 @@ def create_app(
     )
     bot = FaqBot(engagement, card_settings(settings), escalation, on_reply=count, questions=QuestionStore(engine))
     adapter = build_adapter(settings, delivery, credentials_factory)
-    courier = TicketCourier(adapter, tickets, escalation.hr_channel, app_id=settings.app_id, policy=outbox_policy)
+    courier = TicketCourier(
+        adapter, tickets, escalation.hr_channel, app_id=settings.app_id, organisation=settings.organisation,
+        policy=outbox_policy,
+    )
     escalation.on_queued(courier.nudge)
     gateway = BotFrameworkGateway(adapter, bot, DeliveryLedger(engine))
     validator = None

@@ -67,7 +67,7 @@ def write_report(report: Report, out: TextIO, *, show_failures: bool = True) -> 
         f"questions: {len(report.results)} ({report.in_scope} in scope, {report.out_of_scope} out of scope)\n"
         f"answered correctly:     {report.correct_rate:6.1%} of in-scope\n"
         f"clarified (did you mean): {report.clarified_rate:4.1%} of in-scope\n"
-        f"missed (HR Direct only): {report.missed_rate:5.1%} of in-scope\n"
+        f"missed (helpdesk only): {report.missed_rate:5.1%} of in-scope\n"
         f"wrong answers:          {report.wrong_rate:6.1%} of all\n"
         f"out-of-scope escalated: {report.escalated_rate:6.1%} of out-of-scope\n"
         f"overall:                {report.overall_rate:6.1%} (correct + escalated, of all)\n"

@@ -19,6 +19,7 @@ from knowledge.corpus import FAQ_SUFFIX, CorpusDocument, CorpusError, read_corpu
 from knowledge.import_plan import DRAFT_TOPIC, EntryChange, ImportBlocked, ImportPlan, plan_import
 from knowledge.importing import DocumentError, ImportedDocument, import_file
 
+_MISSING = "(none: give {option}, or fill it in the written file; lint names it until then)"
 _DATED_STEM = re.compile(r"^(.*?)-\d{4}-\d{2}$")
 _NEW_FILE_HEADER = (
     "# Imported from {source} by `faqbot import`. Answers are HR-approved: never reword them.\n"
@@ -67,8 +68,6 @@ def run_import(
     except ImportBlocked as exc:
         _print_findings(imported, out)
         print(f"\nNothing written: {exc}.", file=out)
-        if imported.questions:
-            print("Give the missing metadata with --owner and --reviewed (e.g. --reviewed 'March 2025').", file=out)
         return 1
     _print_plan(plan, target, existing, out, unit=imported.unit)
     _print_findings(imported, out)
@@ -109,9 +108,9 @@ def _shown(path: Path) -> str:
 def _print_document(document: Path, imported: ImportedDocument, out: TextIO) -> None:
     print(f"Imported {_shown(document)}", file=out)
     print(f"  title:          {imported.title or '(none)'}", file=out)
-    reviewed = imported.last_reviewed.isoformat() if imported.last_reviewed else "(none: give --reviewed)"
+    reviewed = imported.last_reviewed.isoformat() if imported.last_reviewed else _MISSING.format(option="--reviewed")
     print(f"  last reviewed:  {reviewed}", file=out)
-    print(f"  owner:          {imported.owner or '(none: give --owner)'}", file=out)
+    print(f"  owner:          {imported.owner or _MISSING.format(option='--owner')}", file=out)
     print(f"  layout:         {imported.layout}", file=out)
     print(f"  questions:      {len(imported.questions)}", file=out)
 

@@ -6,7 +6,7 @@ once acknowledgements take longer than Teams' 15 s the Bot Connector re-delivers
 happens after authentication and before the delivery is claimed in the store, so a refused
 request ran no turn and stored nothing, and its re-delivery is processed as a first delivery.
 
-Button presses and form sends (activities carrying card data: the HR Direct form, HR Direct's
+Button presses and form sends (activities carrying card data: the helpdesk form, the helpdesk's
 ticket buttons, votes) continue something already under way and are rare, so they may use twice
 the limit: a burst of questions does not refuse an escalation.
 """

@@ -92,7 +92,7 @@ class Metrics:
         self.latency = Histogram("faqbot_http_request_duration_seconds",
                                  "Time to answer a request to /api/messages.")
         self.answers = Counter("faqbot_answers_total", "Replies to staff messages by outcome.")
-        self.escalations = Counter("faqbot_escalations_total", "Questions escalated to HR Direct.")
+        self.escalations = Counter("faqbot_escalations_total", "Questions escalated to the HR helpdesk.")
         self.rejections = Counter("faqbot_rejected_requests_total", "Requests refused by authentication or policy, by reason.")
         self.outbound_retries = Counter("faqbot_outbound_retries_total",
                                         "Bot Connector calls retried, by the status that caused the retry.")

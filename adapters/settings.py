@@ -8,11 +8,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot import DialogueSettings
+from bot import DialogueSettings, Organisation
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 DEFAULT_DATABASE_URL = "sqlite:///var/faqbot.sqlite3"
 DEFAULT_EMBEDDING_CACHE = Path("var/embeddings.sqlite3")
+DEFAULT_ORGANISATION_NAME = "NHS Blood and Transplant"
+DEFAULT_ORGANISATION_SHORT_NAME = "NHSBT"
+DEFAULT_HELPDESK_NAME = "HR Direct"
 
 # Environment variable -> field. Bot Framework names follow Microsoft's samples.
 ENVIRONMENT = {
@@ -24,6 +27,9 @@ ENVIRONMENT = {
     "PORT": "port",
     "FAQBOT_CORPUS_DIR": "corpus_dir",
     "FAQBOT_EMBEDDING_CACHE": "embedding_cache",
+    "FAQBOT_ORGANISATION_NAME": "organisation_name",
+    "FAQBOT_ORGANISATION_SHORT_NAME": "organisation_short_name",
+    "FAQBOT_HELPDESK_NAME": "helpdesk_name",
     "FAQBOT_HR_DIRECT_URL": "hr_direct_url",
     "FAQBOT_ANSWER_THRESHOLD": "answer_threshold",
     "FAQBOT_SUGGEST_THRESHOLD": "suggest_threshold",
@@ -100,6 +106,11 @@ class Settings(BaseModel):
     port: int = Field(default=3978, ge=1, le=65535)
     corpus_dir: Path = DEFAULT_CORPUS_DIR
     embedding_cache: Path = DEFAULT_EMBEDDING_CACHE
+    # Names the bot's texts and the Teams package use. The helpdesk's name makes the command
+    # "ask <helpdesk>", which must fit a Teams command title (32 characters).
+    organisation_name: str = Field(default=DEFAULT_ORGANISATION_NAME, min_length=1, max_length=76)
+    organisation_short_name: str | None = Field(default=None, min_length=1, max_length=32)
+    helpdesk_name: str = Field(default=DEFAULT_HELPDESK_NAME, min_length=1, max_length=28)
     hr_direct_url: str | None = Field(default=None, pattern=r"^(https://|mailto:|msteams:)\S+$")
     # Defaults are the dialogue's calibrated bands (bot.DialogueSettings).
     answer_threshold: float = Field(default=DialogueSettings.answer_at, gt=0, le=1)
@@ -125,22 +136,25 @@ class Settings(BaseModel):
     teams_app_id: str = Field(default="", pattern=r"^$|^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
     app_version: str = Field(default="1.0.0", pattern=r"^\d+\.\d+\.\d+$")
     app_name: str = Field(default="HR Policy FAQ", min_length=1, max_length=30)
-    app_full_name: str = Field(default="HR Policy FAQ for NHS Blood and Transplant staff", max_length=100)
+    app_full_name: str | None = Field(default=None, max_length=100)  # default: from organisation_name
     app_description: str = Field(
         default="Approved answers to HR policy questions, with the policy they come from.", max_length=80
     )
-    app_full_description: str = Field(
-        default=(
-            "Ask HR policy questions in your own words and get HR's approved answer, word for word, "
-            "with its policy reference. Browse topics, and ask HR Direct when the bot has no answer."
-        ),
-        max_length=4000,
-    )
-    developer_name: str = Field(default="NHS Blood and Transplant", max_length=32)
+    app_full_description: str | None = Field(default=None, max_length=4000)  # default: names the helpdesk
+    developer_name: str | None = Field(default=None, max_length=32)  # default: the organisation's name
     developer_url: str = Field(default="https://www.nhsbt.nhs.uk/", pattern=r"^https://\S+$")
     privacy_url: str = Field(default="https://www.nhsbt.nhs.uk/privacy/", pattern=r"^https://\S+$")
     terms_url: str = Field(default="https://www.nhsbt.nhs.uk/terms-and-conditions/", pattern=r"^https://\S+$")
     bot_domain: str = Field(default="", pattern=r"^$|^[A-Za-z0-9.-]+(:\d+)?$")
+
+    @property
+    def organisation(self) -> Organisation:
+        """The names the texts use; without a short name, another organisation goes by its full name."""
+        short_name = self.organisation_short_name or (
+            DEFAULT_ORGANISATION_SHORT_NAME if self.organisation_name == DEFAULT_ORGANISATION_NAME
+            else self.organisation_name
+        )
+        return Organisation(self.organisation_name, short_name, self.helpdesk_name)
 
     @property
     def effective_pseudonym_salt(self) -> str:

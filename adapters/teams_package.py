@@ -20,12 +20,17 @@ from typing import Any
 from urllib.parse import quote
 
 from adapters.settings import Settings
+from bot import Organisation
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_DIR = ROOT / "manifest"
 TOOLS_DIR = ROOT / "tools"
 ICON_SIZES = {"color": (192, 192), "outline": (32, 32)}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+FULL_DESCRIPTION = (
+    "Ask HR policy questions in your own words and get HR's approved answer, word for word, "
+    "with its policy reference. Browse topics, and ask {helpdesk} when the bot has no answer."
+)
 
 
 class PackageError(Exception):
@@ -47,18 +52,44 @@ def manifest_for(settings: Settings, template_dir: Path = MANIFEST_DIR) -> dict[
     manifest = copy.deepcopy(template)
     manifest["id"] = settings.teams_app_id or settings.app_id
     manifest["version"] = settings.app_version
+    organisation = settings.organisation
     manifest["developer"] = {
-        "name": settings.developer_name,
+        "name": settings.developer_name or _developer_name(organisation),
         "websiteUrl": settings.developer_url,
         "privacyUrl": settings.privacy_url,
         "termsOfUseUrl": settings.terms_url,
     }
-    manifest["name"] = {"short": settings.app_name, "full": settings.app_full_name or settings.app_name}
-    manifest["description"] = {"short": settings.app_description, "full": settings.app_full_description}
+    manifest["name"] = {
+        "short": settings.app_name,
+        "full": settings.app_full_name or _full_name(settings.app_name, organisation),
+    }
+    manifest["description"] = {
+        "short": settings.app_description,
+        "full": settings.app_full_description or organisation.fill(FULL_DESCRIPTION),
+    }
     for bot in manifest["bots"]:
         bot["botId"] = settings.app_id
+        for command_list in bot.get("commandLists", ()):
+            for command in command_list["commands"]:
+                command["title"] = organisation.fill(command["title"])
+                command["description"] = organisation.fill(command["description"])
     manifest["validDomains"] = [settings.bot_domain] if settings.bot_domain else []
     return manifest
+
+
+def _developer_name(organisation: Organisation) -> str:
+    """Teams allows 32 characters: the organisation's name when it fits, else its short name."""
+    for name in (organisation.name, organisation.short_name):
+        if len(name) <= 32:
+            return name
+    raise PackageError("FAQBOT_DEVELOPER_NAME: the organisation's name is too long for Teams (32 characters): "
+                       "set FAQBOT_DEVELOPER_NAME or FAQBOT_ORGANISATION_SHORT_NAME")
+
+
+def _full_name(app_name: str, organisation: Organisation) -> str:
+    """'<app> for <organisation> staff' within Teams' 100 characters (else with the short name)."""
+    full = f"{app_name} for {organisation.name} staff"
+    return full if len(full) <= 100 else f"{app_name} for {organisation.short_name} staff"
 
 
 def read_icon(data: bytes) -> Icon:

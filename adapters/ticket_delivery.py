@@ -5,7 +5,7 @@ transient failures (408, 412, 429, 5xx, network errors) are retried with exponen
 jitter, never sooner than a `Retry-After` the connector sent; other 4xx (the bot was removed from
 the team, say) are given up and logged. Queued messages survive a restart: the next start sends
 them. A crash between the connector accepting the HR post and the store recording it can post the
-card twice; the reference on the card lets HR Direct spot that.
+card twice; the reference on the card lets the HR helpdesk spot that.
 
 Kept apart from the in-turn send retry in `bot_framework.py` on purpose: this schedule is durable.
 """
@@ -29,7 +29,7 @@ from msrest.exceptions import HttpOperationError
 
 from adapters.store.tickets import SqlTicketStore
 from adapters.teams_handler import to_activity
-from bot import ticket_cards
+from bot import Organisation, ticket_cards
 from bot.tickets import HrChannel, OutboxKind, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def _utcnow() -> dt.datetime:
 
 
 class TicketCourier:
-    """Drains the outbox: posts ticket cards to HR Direct, updates them, notifies staff."""
+    """Drains the outbox: posts ticket cards to the HR helpdesk, updates them, notifies staff."""
 
     def __init__(
         self,
@@ -89,6 +89,7 @@ class TicketCourier:
         hr_channel: Callable[[], Awaitable[HrChannel | None]],
         *,
         app_id: str,
+        organisation: Organisation,
         policy: RetryPolicy | None = None,
         clock: Callable[[], dt.datetime] = _utcnow,
         rng: random.Random | None = None,
@@ -97,6 +98,7 @@ class TicketCourier:
         self._store = store
         self._hr_channel = hr_channel
         self._app_id = app_id
+        self._organisation = organisation
         self._policy = policy or RetryPolicy()
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
@@ -182,7 +184,7 @@ class TicketCourier:
                 reference = await self._store.requester_reference(message.ticket_number)
                 if reference is None:
                     raise GiveUp("no reference")
-                notice = to_activity(ticket_cards.staff_notice(ticket, message.payload))
+                notice = to_activity(ticket_cards.staff_notice(ticket, message.payload, self._organisation))
                 await self._proactive(reference, lambda context: context.send_activity(notice))
 
     async def _post_ticket(self, number: int) -> None:

@@ -3,6 +3,7 @@
 from bot.cards import CardSettings, Outbound, render
 from bot.dialogue import Dialogue, DialogueSettings
 from bot.inbound import Inbound, Scope, Sender
+from bot.organisation import Organisation
 from bot.ports import KnowledgeSource
 from bot.replies import Answer, Clarify, NoAnswer, Notice, NoticeKind, Reply, SmallTalk, SmallTalkKind
 
@@ -17,6 +18,7 @@ __all__ = [
     "NoAnswer",
     "Notice",
     "NoticeKind",
+    "Organisation",
     "Outbound",
     "Reply",
     "Scope",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from bot import texts
 from bot.dialogue import SHOW_ENTRY_ACTION
 from bot.markdown import to_card_markdown, to_plain_text
+from bot.organisation import Organisation
 from bot.questions import QUESTION_ID_KEY
 from bot.replies import Answer, Clarify, NoAnswer, Notice, Reply, SmallTalk
 from knowledge import Entry
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from bot.engagement import EngagementReply
 
 CARD_VERSION = "1.5"
-# Opens the HR Direct ticket form (handled by bot.escalation; the name is shared with ticket_cards).
+# Opens the helpdesk's ticket form (handled by bot.escalation; the name is shared with ticket_cards).
 HR_DIRECT_FORM_ACTION = "hrd-form"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 Card = dict[str, Any]
@@ -37,9 +38,11 @@ class Outbound:
 
 @dataclass(frozen=True)
 class CardSettings:
-    """Where 'Ask HR Direct' leads: the ticket form when an HR Direct channel is known
-    (`hr_direct_form`), else a Teams deep link, web page or mailto: URL (or nowhere)."""
+    """Whose names the texts use, and where 'Ask <helpdesk>' leads: the ticket form when the
+    helpdesk's channel is known (`hr_direct_form`), else a Teams deep link, web page or mailto: URL
+    (or nowhere)."""
 
+    organisation: Organisation
     hr_direct_url: str | None = None
     hr_direct_form: bool = False
 
@@ -63,17 +66,17 @@ def render(
         case NoAnswer():
             return _no_answer(reply, settings)
         case SmallTalk():
-            text = texts.SMALL_TALK[reply.kind.value]
+            text = settings.organisation.fill(texts.SMALL_TALK[reply.kind.value])
             return Outbound(summary=text, text=text)
         case Notice():
-            text = texts.NOTICES[reply.kind.value]
+            text = settings.organisation.fill(texts.NOTICES[reply.kind.value])
             return Outbound(summary=text, text=text)
         case _:
             return render_engagement(reply, settings)
 
 
 def reviewed_label(entry: Entry) -> str:
-    return entry.last_reviewed.strftime("%B %Y")
+    return entry.last_reviewed.strftime("%B %Y") if entry.last_reviewed else ""
 
 
 def adaptive_card(body: list[Card], actions: list[Card], fallback: str) -> Card:
@@ -115,18 +118,19 @@ def _stacked_buttons(entries: tuple[Entry, ...], question_id: str | None = None)
 
 
 def _escalation_actions(settings: CardSettings, asked: str = "") -> list[Card]:
+    title = settings.organisation.fill(texts.ASK_HR_DIRECT)
     if settings.hr_direct_form:
         data = {"action": HR_DIRECT_FORM_ACTION, "question": asked}
-        return [{"type": "Action.Submit", "title": texts.ASK_HR_DIRECT, "data": data}]
+        return [{"type": "Action.Submit", "title": title, "data": data}]
     if not settings.hr_direct_url:
         return []
-    return [{"type": "Action.OpenUrl", "title": texts.ASK_HR_DIRECT, "url": settings.hr_direct_url}]
+    return [{"type": "Action.OpenUrl", "title": title, "url": settings.hr_direct_url}]
 
 
 def _escalation_note(settings: CardSettings) -> list[Card]:
     if settings.hr_direct_url or settings.hr_direct_form:
         return []
-    return [text_block(texts.HR_DIRECT_NO_ROUTE, isSubtle=True)]
+    return [text_block(settings.organisation.fill(texts.HR_DIRECT_NO_ROUTE), isSubtle=True)]
 
 
 def _answer(reply: Answer, settings: CardSettings) -> Outbound:
@@ -168,20 +172,22 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
 
 def _clarify(reply: Clarify, settings: CardSettings, question_id: str | None) -> Outbound:
     heading = texts.AMBIGUOUS if reply.ambiguous else f"{texts.NOT_CONFIDENT} {texts.DID_YOU_MEAN}"
+    no_answer = settings.organisation.fill(texts.NO_ANSWER)
     body: list[Card] = [
         text_block(heading),
         *_stacked_buttons(reply.candidates, question_id),
-        text_block(texts.NO_ANSWER, spacing="Medium"),
+        text_block(no_answer, spacing="Medium"),
         *_escalation_note(settings),
     ]
     options = "\n".join(f"- {e.question}" for e in reply.candidates)
-    fallback = f"{heading}\n{options}\n\n{texts.NO_ANSWER}"
+    fallback = f"{heading}\n{options}\n\n{no_answer}"
     return Outbound(summary=heading, card=adaptive_card(body, _escalation_actions(settings, reply.asked), fallback))
 
 
 def _no_answer(reply: NoAnswer, settings: CardSettings) -> Outbound:
-    body = [text_block(texts.NO_ANSWER), *_escalation_note(settings)]
+    no_answer = settings.organisation.fill(texts.NO_ANSWER)
+    body = [text_block(no_answer), *_escalation_note(settings)]
     return Outbound(
-        summary=texts.NO_ANSWER,
-        card=adaptive_card(body, _escalation_actions(settings, reply.asked), texts.NO_ANSWER),
+        summary=no_answer,
+        card=adaptive_card(body, _escalation_actions(settings, reply.asked), no_answer),
     )

@@ -28,7 +28,7 @@ class DialogueSettings:
     """Confidence bands and input limits.
 
     At or above `answer_at` the bot answers, unless the runner-up is within `ambiguity_gap`;
-    from `suggest_at` it offers the close questions; below it, it offers HR Direct alone.
+    from `suggest_at` it offers the close questions; below it, it offers the HR helpdesk alone.
     """
 
     # The knowledge source's confidence is a probability (knowledge.ranking). Chosen with

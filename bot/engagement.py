@@ -28,7 +28,7 @@ _HELP_WORDS = frozenset({"help"})
 
 @dataclass(frozen=True)
 class Welcome:
-    """The personal welcome: what the bot answers, example questions, HR Direct, privacy."""
+    """The personal welcome: what the bot answers, example questions, the HR helpdesk, privacy."""
 
     examples: tuple[Entry, ...]
 

@@ -102,46 +102,52 @@ def _command_button(title: str, command: str) -> Card:
 
 
 def _hr_direct(settings: CardSettings) -> tuple[list[Card], list[Card]]:
+    fill = settings.organisation.fill
     if settings.hr_direct_url:
-        return [], [{"type": "Action.OpenUrl", "title": ASK_HR_DIRECT, "url": settings.hr_direct_url}]
-    return [text_block(HR_DIRECT_NO_ROUTE, isSubtle=True, spacing="None")], []
+        return [], [{"type": "Action.OpenUrl", "title": fill(ASK_HR_DIRECT), "url": settings.hr_direct_url}]
+    return [text_block(fill(HR_DIRECT_NO_ROUTE), isSubtle=True, spacing="None")], []
 
 
 def _welcome(reply: Welcome, settings: CardSettings) -> Outbound:
     note, actions = _hr_direct(settings)
+    fill = settings.organisation.fill
+    intro, privacy = fill(texts.WELCOME_INTRO), fill(texts.PRIVACY_NOTE)
     body: list[Card] = [
         text_block(texts.WELCOME_TITLE, size="Large", weight="Bolder", style="heading"),
-        text_block(texts.WELCOME_INTRO),
+        text_block(intro),
         text_block(texts.WELCOME_TRY, weight="Bolder", spacing="Medium"),
         *_stacked(reply.examples),
         text_block(texts.WELCOME_BROWSE, spacing="Medium"),
-        text_block(texts.WELCOME_HR_DIRECT),
+        text_block(fill(texts.WELCOME_HR_DIRECT)),
         *note,
-        text_block(texts.PRIVACY_NOTE, size="Small", isSubtle=True, spacing="Medium", separator=True),
+        text_block(privacy, size="Small", isSubtle=True, spacing="Medium", separator=True),
     ]
     examples = "\n".join(f"- {e.question}" for e in reply.examples)
-    fallback = f"{texts.WELCOME_TITLE}\n\n{texts.WELCOME_INTRO}\n\n{examples}\n\n{texts.PRIVACY_NOTE}"
+    fallback = f"{texts.WELCOME_TITLE}\n\n{intro}\n\n{examples}\n\n{privacy}"
     return Outbound(summary=texts.WELCOME_TITLE, card=adaptive_card(body, actions, fallback))
 
 
 def _help(reply: Help, settings: CardSettings) -> Outbound:
     note, actions = _hr_direct(settings)
+    fill = settings.organisation.fill
+    intro = fill(texts.HELP_INTRO)
+    listing = [(fill(name), fill(what)) for name, what in texts.HELP_COMMANDS]
     commands = {
         "type": "FactSet",
-        "facts": [{"title": name, "value": what} for name, what in texts.HELP_COMMANDS],
+        "facts": [{"title": name, "value": what} for name, what in listing],
     }
     body: list[Card] = [
         text_block(texts.HELP_TITLE, size="Medium", weight="Bolder", style="heading"),
-        text_block(texts.HELP_INTRO),
+        text_block(intro),
         text_block(texts.HELP_COMMANDS_TITLE, weight="Bolder", spacing="Medium"),
         commands,
         text_block(texts.HELP_EXAMPLES, weight="Bolder", spacing="Medium"),
         *_stacked(reply.examples),
         *note,
-        text_block(texts.PRIVACY_NOTE, size="Small", isSubtle=True, spacing="Medium", separator=True),
+        text_block(fill(texts.PRIVACY_NOTE), size="Small", isSubtle=True, spacing="Medium", separator=True),
     ]
-    listed = "\n".join(f"- {name}: {what}" for name, what in texts.HELP_COMMANDS)
-    fallback = f"{texts.HELP_INTRO}\n\n{texts.HELP_COMMANDS_TITLE}:\n{listed}"
+    listed = "\n".join(f"- {name}: {what}" for name, what in listing)
+    fallback = f"{intro}\n\n{texts.HELP_COMMANDS_TITLE}:\n{listed}"
     return Outbound(
         summary=texts.HELP_TITLE,
         card=adaptive_card(body, [_command_button(texts.BROWSE_TOPICS, "topics"), *actions], fallback),

@@ -1,16 +1,17 @@
-"""What the bot says when it welcomes, helps, lists topics and thanks for feedback."""
+"""What the bot says when it welcomes, helps, lists topics and thanks for feedback (filled in by
+`Organisation.fill`, like `bot.texts`)."""
 
 WELCOME_TITLE = "Welcome to HR Policy FAQ"
 WELCOME_INTRO = (
-    "I answer questions about NHSBT HR policies with HR's approved answers, and tell you which "
+    "I answer questions about {organisation_short} HR policies with HR's approved answers, and tell you which "
     "policy each answer comes from. Ask in your own words."
 )
 WELCOME_TRY = "Try one of these:"
 WELCOME_BROWSE = "Type **topics** to see everything I can answer, or **help** for my commands."
-WELCOME_HR_DIRECT = "If I can't answer, HR Direct (the HR helpdesk) can: just say **ask HR Direct**."
+WELCOME_HR_DIRECT = "If I can't answer, {helpdesk} (the HR helpdesk) can: just say **ask {helpdesk}**."
 PRIVACY_NOTE = (
     "Privacy: your questions are not kept in logs; I store only anonymous feedback and any request "
-    "you choose to send to HR Direct. I am not for emergencies or confidential case details."
+    "you choose to send to {helpdesk}. I am not for emergencies or confidential case details."
 )
 
 TEAM_INTRO = (
@@ -22,14 +23,14 @@ TEAM_INTRO = (
 HELP_TITLE = "What I can do"
 HELP_INTRO = (
     "Ask an HR policy question in your own words. I reply with HR's approved answer, word for word, "
-    "and its policy reference. If I'm not sure, I won't guess: I'll offer HR Direct instead."
+    "and its policy reference. If I'm not sure, I won't guess: I'll offer {helpdesk} instead."
 )
 HELP_COMMANDS_TITLE = "Commands"
 HELP_COMMANDS = (
     ("help", "what I can do"),
     ("topics", "browse every question I can answer, by topic"),
-    ("ask HR Direct", "send your question to the HR helpdesk"),
-    ("my requests", "see the questions you have sent to HR Direct"),
+    ("ask {helpdesk}", "send your question to the HR helpdesk"),
+    ("my requests", "see the questions you have sent to {helpdesk}"),
 )
 HELP_EXAMPLES = "For example:"
 BROWSE_TOPICS = "Browse topics"

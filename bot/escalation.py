@@ -1,4 +1,4 @@
-"""The HR Direct flows: staff ask and follow their tickets; HR Direct works them from its channel.
+"""The helpdesk flows: staff ask and follow their tickets; the HR helpdesk works them from its channel.
 
 Everything slow (posting to the HR channel, notifying staff) is queued in the store's outbox in
 the same transaction as the ticket change and delivered after the turn by a background worker.
@@ -19,6 +19,7 @@ from bot import ticket_cards as cards
 from bot import ticket_texts as texts
 from bot.cards import Outbound
 from bot.inbound import Inbound, Scope
+from bot.organisation import Organisation
 from bot.ports import KnowledgeSource, TicketStore
 from bot.sanitize import clean_text
 from bot.tickets import (
@@ -37,7 +38,6 @@ from bot.tickets import (
 )
 
 _COMMAND = re.compile(r"[^a-z ]+")
-ASK_COMMAND = "ask hr direct"
 MY_REQUESTS_COMMAND = "my requests"
 REGISTER_COMMAND = "register this channel"
 DRAFTS_COMMAND = "faq drafts"
@@ -46,8 +46,10 @@ _NOTICE_FOR = {"assigned": "assigned", "resolved": "resolved", "reopened": "reop
 
 @dataclass(frozen=True)
 class EscalationSettings:
-    """`hr_channel_id` (configuration) wins over a registered channel; `registrars` are AAD ids."""
+    """Whose helpdesk this is (`organisation`: staff type "ask <helpdesk>"); `hr_channel_id`
+    (configuration) wins over a registered channel; `registrars` are AAD ids."""
 
+    organisation: Organisation
     hr_channel_id: str | None = None
     registrars: frozenset[str] = frozenset()
 
@@ -86,6 +88,8 @@ class Escalation:
         self._store = store
         self._knowledge = knowledge
         self._settings = settings
+        self._say = settings.organisation.fill
+        self._ask_command = _command(f"ask {settings.organisation.helpdesk}")
         self._clock = clock
         self._queued = queued
 
@@ -94,7 +98,7 @@ class Escalation:
         self._queued = queued
 
     async def hr_channel(self) -> HrChannel | None:
-        """The channel HR Direct works in, or None when none is configured or registered."""
+        """The channel the HR helpdesk works in, or None when none is configured or registered."""
         registered = await self._store.hr_channel()
         configured = self._settings.hr_channel_id
         if configured:
@@ -116,14 +120,14 @@ class Escalation:
                     return await self._hr_action(message, where, value)
             return None
         command = _command(message.text)
-        if command == ASK_COMMAND:
+        if command == self._ask_command:
             return await self._open_form(message, "")
         if command == MY_REQUESTS_COMMAND:
             if message.scope is not Scope.PERSONAL:
-                return (cards.text(texts.PRIVATE_ONLY),)
-            return (cards.my_requests(await self._store.for_requester(message.sender.id)),)
+                return (cards.text(self._say(texts.PRIVATE_ONLY)),)
+            return (cards.my_requests(await self._store.for_requester(message.sender.id), self._settings.organisation),)
         if command == REGISTER_COMMAND:
-            return (cards.text(await self._register(message, where)),)
+            return (cards.text(self._say(await self._register(message, where))),)
         if command == DRAFTS_COMMAND and await self._from_hr_channel(message, where):
             return (self._drafts(await self._store.faq_drafts()),)
         return None
@@ -132,23 +136,23 @@ class Escalation:
 
     async def _open_form(self, message: Inbound, question: str) -> tuple[Outbound, ...]:
         if message.scope is not Scope.PERSONAL:
-            return (cards.text(texts.PRIVATE_ONLY),)
+            return (cards.text(self._say(texts.PRIVATE_ONLY)),)
         if await self.hr_channel() is None:
-            return (cards.text(texts.NO_CHANNEL),)
-        return (cards.form(clean_text(question), secrets.token_urlsafe(24)),)
+            return (cards.text(self._say(texts.NO_CHANNEL)),)
+        return (cards.form(clean_text(question), secrets.token_urlsafe(24), self._settings.organisation),)
 
     async def _submit(self, message: Inbound, where: Where, value: Mapping[str, Any]) -> tuple[Outbound, ...]:
         if message.scope is not Scope.PERSONAL:
-            return (cards.text(texts.PRIVATE_ONLY),)
+            return (cards.text(self._say(texts.PRIVATE_ONLY)),)
         nonce = value.get("nonce")
         if not isinstance(nonce, str) or not 16 <= len(nonce) <= 100:
-            return (cards.text(texts.NOT_AVAILABLE),)
+            return (cards.text(self._say(texts.NOT_AVAILABLE)),)
         question = clean_text(str(value.get("question") or ""))[: cards.MAX_QUESTION_CHARS]
         details = clean_text(str(value.get("details") or ""))[: cards.MAX_DETAILS_CHARS]
         if not question:
-            return (cards.text(texts.QUESTION_NEEDED),)
+            return (cards.text(self._say(texts.QUESTION_NEEDED)),)
         if await self.hr_channel() is None:
-            return (cards.text(texts.NO_CHANNEL),)
+            return (cards.text(self._say(texts.NO_CHANNEL)),)
         anonymous = value.get("identity") == "anonymous"
         sender = message.sender
         key = hashlib.sha256(f"{sender.id}\x1f{nonce}".encode()).hexdigest()
@@ -169,9 +173,9 @@ class Escalation:
         )
         if created:
             self._queued()
-        return (cards.confirmation(ticket, repeated=not created),)
+        return (cards.confirmation(ticket, self._settings.organisation, repeated=not created),)
 
-    # --- HR Direct ------------------------------------------------------------------------
+    # --- Helpdesk ------------------------------------------------------------------------
 
     async def _from_hr_channel(self, message: Inbound, where: Where) -> bool:
         channel = await self.hr_channel()
@@ -180,7 +184,7 @@ class Escalation:
         return channel.team_id is None or where.team_id == channel.team_id
 
     async def _hr_action(self, message: Inbound, where: Where, value: Mapping[str, Any]) -> tuple[Outbound, ...]:
-        neutral = (cards.text(texts.NOT_AVAILABLE),)
+        neutral = (cards.text(self._say(texts.NOT_AVAILABLE)),)
         if not await self._from_hr_channel(message, where):
             return neutral
         try:
@@ -194,7 +198,7 @@ class Escalation:
         if ticket is None or not hmac.compare_digest(ticket.token, token) or ticket.version != version:
             return neutral
         sender = message.sender
-        actor = Actor(sender.id, sender.aad_object_id, sender.name or "HR Direct")
+        actor = Actor(sender.id, sender.aad_object_id, sender.name or self._settings.organisation.helpdesk)
         typed = value.get("reply") if action is HrAction.REPLY else value.get("assignee")
         text = clean_text(str(typed or ""))[: cards.MAX_REPLY_CHARS]
         now = self._clock()

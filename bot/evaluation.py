@@ -82,7 +82,7 @@ class Report:
 
     @property
     def missed_rate(self) -> float:
-        """Share of in-scope questions sent to HR Direct without a suggestion."""
+        """Share of in-scope questions sent to the HR helpdesk without a suggestion."""
         return self._count(Outcome.MISSED) / self.in_scope if self.in_scope else 0.0
 
     @property

@@ -23,7 +23,7 @@ class KnowledgeSource(Protocol):
 
 
 class TicketStore(Protocol):
-    """Tickets, their history, the HR Direct channel and the outbox, stored durably.
+    """Tickets, their history, the helpdesk's channel and the outbox, stored durably.
 
     `create` and `record` write the ticket and the deliveries it needs in one transaction, so a
     confirmed ticket always has its HR post queued.
@@ -86,10 +86,10 @@ class QuestionLog(Protocol):
     async def record(self, question: AskedQuestion) -> None: ...
 
     async def mark_resolved(self, question_id: str, entry_id: str) -> None:
-        """The question ended at `entry_id` (a "did you mean" click, or HR Direct answered with it)."""
+        """The question ended at `entry_id` (a "did you mean" click, or the HR helpdesk answered with it)."""
 
     async def mark_feedback(self, question_id: str, *, helpful: bool) -> None:
         """The person said whether the answer helped (the latest feedback wins)."""
 
     async def mark_escalated(self, question_id: str) -> None:
-        """The person asked HR Direct after this reply."""
+        """The person asked the HR helpdesk after this reply."""

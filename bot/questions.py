@@ -2,8 +2,8 @@
 
 A record holds the time, the question normalised and redacted, the outcome, the entry it matched
 and the confidence. It carries a random id, not a user or conversation id; the id travels in the
-card's button data so that later events on that card (a "did you mean" click, feedback, asking HR
-Direct) can update the same record without anyone being identified.
+card's button data so that later events on that card (a "did you mean" click, feedback, asking the
+helpdesk) can update the same record without anyone being identified.
 
 Pure: no I/O, no clock (the edge passes `now` and a fresh id).
 """
@@ -31,7 +31,7 @@ class Outcome(str, Enum):
 
     ANSWERED = "answered"
     DID_YOU_MEAN = "did-you-mean"
-    ESCALATED = "escalated"  # no approved answer: HR Direct was offered
+    ESCALATED = "escalated"  # no approved answer: the HR helpdesk was offered
     SMALL_TALK = "small-talk"
 
 
@@ -55,9 +55,9 @@ class RecordedQuestion:
     """A recorded question with what happened after the reply."""
 
     asked: AskedQuestion
-    resolved_entry_id: str | None = None  # the entry a "did you mean" click (or HR Direct) ended at
+    resolved_entry_id: str | None = None  # the entry a "did you mean" click (or the HR helpdesk) ended at
     helpful: bool | None = None  # the person's feedback on the answer, if any
-    escalated: bool = False  # the person asked HR Direct after the reply
+    escalated: bool = False  # the person asked the HR helpdesk after the reply
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,13 @@ class Answer:
     entry: Entry
     confidence: float
     related: tuple[Entry, ...] = ()
-    asked: str = ""  # the staff member's words, to pre-fill an HR Direct form
+    asked: str = ""  # the staff member's words, to pre-fill a helpdesk form
     feedback: Vote | None = None
 
 
 @dataclass(frozen=True)
 class Clarify:
-    """Not confident enough to answer: offer close questions ('Did you mean…?') and HR Direct."""
+    """Not confident enough to answer: offer close questions ('Did you mean…?') and the HR helpdesk."""
 
     candidates: tuple[Entry, ...]
     ambiguous: bool = False
@@ -41,7 +41,7 @@ class Clarify:
 
 @dataclass(frozen=True)
 class NoAnswer:
-    """Nothing in the corpus is close: say so and offer HR Direct."""
+    """Nothing in the corpus is close: say so and offer the HR helpdesk."""
 
     asked: str = ""
 

@@ -1,4 +1,7 @@
-"""Every sentence the bot says to staff, in one place so HR can review the tone."""
+"""Every sentence the bot says to staff, in one place so HR can review the tone.
+
+`{organisation}`, `{organisation_short}` and `{helpdesk}` are filled in by `Organisation.fill`.
+"""
 
 BOT_NAME = "HR Policy FAQ"
 
@@ -6,11 +9,11 @@ NOT_CONFIDENT = "I'm not sure I have an approved answer for that, and I don't wa
 DID_YOU_MEAN = "Did you mean one of these?"
 AMBIGUOUS = "Your question could match more than one answer. Which did you mean?"
 NO_ANSWER = (
-    "Sorry, I don't have an approved answer for that. HR Direct, the HR helpdesk, can help."
+    "Sorry, I don't have an approved answer for that. {helpdesk}, the HR helpdesk, can help."
 )
-ASK_HR_DIRECT = "Ask HR Direct"
+ASK_HR_DIRECT = "Ask {helpdesk}"
 STILL_NEED_HELP = "Still need help?"
-HR_DIRECT_NO_ROUTE = "You can contact HR Direct through the usual HR Direct channels."
+HR_DIRECT_NO_ROUTE = "You can contact {helpdesk} through the usual {helpdesk} channels."
 RELATED = "Related questions"
 REFERENCE = "Policy reference"
 OWNER = "Owner"
@@ -23,7 +26,7 @@ SMALL_TALK = {
     "help": (
         "I answer HR policy questions with HR's approved answers and tell you which policy each "
         "answer comes from. Type your question in your own words, for example "
-        "\"Can I have TikTok on my work phone?\". If I can't answer, I'll offer to pass it to HR Direct."
+        "\"Can I have TikTok on my work phone?\". If I can't answer, I'll offer to pass it to {helpdesk}."
     ),
     "acknowledgement": "OK. Ask me another HR policy question whenever you like.",
 }
@@ -32,7 +35,7 @@ NOTICES = {
     "empty": "I didn't catch a question there. Type your HR policy question and I'll look it up.",
     "no_words": "I can only read written questions. Please type your question in words.",
     "too_long": (
-        "That's a long message. Please ask one short question at a time, or ask HR Direct "
+        "That's a long message. Please ask one short question at a time, or ask {helpdesk} "
         "if you need to explain your situation in detail."
     ),
     "unknown_action": "Sorry, that button is no longer available. Please type your question instead.",

@@ -1,4 +1,4 @@
-"""Cards and notices for HR Direct tickets: the staff form, the HR ticket card, staff notices.
+"""Cards and notices for helpdesk tickets: the staff form, the HR ticket card, staff notices.
 
 Text people typed (question, details, HR's reply, names) is shown in RichTextBlock/TextRun,
 which Teams does not parse as markdown, and clipped by its serialised size so every activity
@@ -14,6 +14,7 @@ from typing import Any
 
 from bot import ticket_texts as texts
 from bot.cards import CARD_VERSION, HR_DIRECT_FORM_ACTION, Card, Outbound, adaptive_card
+from bot.organisation import Organisation
 from bot.tickets import HrAction, Ticket, TicketEvent, TicketStatus
 
 FORM_ACTION = HR_DIRECT_FORM_ACTION
@@ -76,11 +77,13 @@ def _when(moment: dt.datetime) -> str:
 # --- staff side -------------------------------------------------------------------------------
 
 
-def form(question: str, nonce: str) -> Outbound:
-    """The short form a staff member fills in to ask HR Direct; `nonce` identifies this submission."""
+def form(question: str, nonce: str, organisation: Organisation) -> Outbound:
+    """The short form a staff member fills in to ask the helpdesk; `nonce` identifies this submission."""
+    fill = organisation.fill
+    title = fill(texts.FORM_TITLE)
     body: list[Card] = [
-        _heading(texts.FORM_TITLE),
-        _note(texts.FORM_INTRO),
+        _heading(title),
+        _note(fill(texts.FORM_INTRO)),
         {
             "type": "Input.Text",
             "id": "question",
@@ -95,68 +98,68 @@ def form(question: str, nonce: str) -> Outbound:
             "type": "Input.Text",
             "id": "details",
             "label": texts.FORM_DETAILS,
-            "placeholder": texts.FORM_DETAILS_HINT,
+            "placeholder": fill(texts.FORM_DETAILS_HINT),
             "isMultiline": True,
             "maxLength": MAX_DETAILS_CHARS,
         },
         {
             "type": "Input.ChoiceSet",
             "id": "identity",
-            "label": texts.FORM_IDENTITY,
+            "label": fill(texts.FORM_IDENTITY),
             "style": "expanded",
             "value": "named",
             "choices": [
-                {"title": texts.SHARE_NAME, "value": "named"},
-                {"title": texts.ANONYMOUS, "value": "anonymous"},
+                {"title": fill(texts.SHARE_NAME), "value": "named"},
+                {"title": fill(texts.ANONYMOUS), "value": "anonymous"},
             ],
         },
     ]
-    actions = [{"type": "Action.Submit", "title": texts.SEND, "data": {"action": SUBMIT_ACTION, "nonce": nonce}}]
-    return Outbound(summary=texts.FORM_TITLE, card=adaptive_card(body, actions, texts.FORM_TITLE))
+    actions = [{"type": "Action.Submit", "title": fill(texts.SEND), "data": {"action": SUBMIT_ACTION, "nonce": nonce}}]
+    return Outbound(summary=title, card=adaptive_card(body, actions, title))
 
 
 def text(message: str) -> Outbound:
     return Outbound(summary=message, text=message)
 
 
-def confirmation(ticket: Ticket, *, repeated: bool) -> Outbound:
+def confirmation(ticket: Ticket, organisation: Organisation, *, repeated: bool) -> Outbound:
     template = texts.ALREADY_SENT if repeated else texts.CONFIRMED
-    return text(template.format(reference=ticket.reference))
+    return text(organisation.fill(template, reference=ticket.reference))
 
 
 _STATUS = {TicketStatus.OPEN: texts.STATUS_OPEN, TicketStatus.ASSIGNED: texts.STATUS_ASSIGNED,
            TicketStatus.RESOLVED: texts.STATUS_RESOLVED}
 
 
-def my_requests(tickets: Sequence[Ticket]) -> Outbound:
+def my_requests(tickets: Sequence[Ticket], organisation: Organisation) -> Outbound:
     """The staff member's own tickets, newest first, as plain text."""
     if not tickets:
-        return text(texts.NO_REQUESTS)
-    lines = [texts.MY_REQUESTS]
+        return text(organisation.fill(texts.NO_REQUESTS))
+    lines = [organisation.fill(texts.MY_REQUESTS)]
     for ticket in tickets:
         question = ticket.question if len(ticket.question) <= 80 else ticket.question[:77] + "…"
         lines.append(f"- {ticket.reference} ({_STATUS[ticket.status]}, {_when(ticket.created_at)}): {question}")
     return text("\n".join(lines))
 
 
-def staff_notice(ticket: Ticket, payload: Mapping[str, Any]) -> Outbound:
-    """What a staff member receives in their 1:1 chat when HR Direct acts on their ticket."""
+def staff_notice(ticket: Ticket, payload: Mapping[str, Any], organisation: Organisation) -> Outbound:
+    """What a staff member receives in their 1:1 chat when the helpdesk acts on their ticket."""
     notice = payload.get("notice")
     if notice == "answer":
         answer = str(payload.get("text", ""))
-        summary = texts.ANSWER_HEADING.format(reference=ticket.reference)
+        summary = organisation.fill(texts.ANSWER_HEADING, reference=ticket.reference)
         body = [
             _heading(summary),
             _field(texts.YOUR_QUESTION, ticket.question, QUESTION_BYTES),
             _plain(answer, REPLY_BYTES, spacing="Medium"),
-            _note(texts.ANSWER_FOOTER),
+            _note(organisation.fill(texts.ANSWER_FOOTER)),
         ]
         return Outbound(summary=summary, card=adaptive_card(body, [], f"{summary}\n\n{clip(answer, 1_000)}"))
     template = texts.STATUS_NOTICES.get(str(notice), texts.STATUS_NOTICES["changed"])
-    return text(template.format(reference=ticket.reference))
+    return text(organisation.fill(template, reference=ticket.reference))
 
 
-# --- HR Direct side ---------------------------------------------------------------------------
+# --- HR helpdesk side ---------------------------------------------------------------------------
 
 
 def _hr_button(title: str, ticket: Ticket, action: HrAction, **style: Any) -> Card:
@@ -175,7 +178,7 @@ def _show_card(title: str, inputs: list[Card], submit: Card) -> Card:
 
 
 def hr_ticket(ticket: Ticket, history: Sequence[TicketEvent]) -> Outbound:
-    """The ticket card in the HR Direct channel, showing its current state and who did what."""
+    """The ticket card in the helpdesk's channel, showing its current state and who did what."""
     status = _STATUS[ticket.status]
     heading = f"{ticket.reference} · {status}"
     requester = texts.ANONYMOUS_REQUESTER if ticket.requester.anonymous else (ticket.requester.name or texts.UNNAMED)

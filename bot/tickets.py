@@ -1,6 +1,6 @@
-"""HR Direct tickets: frozen models and the state machine deciding which HR action is allowed.
+"""Helpdesk tickets: frozen models and the state machine deciding which HR action is allowed.
 
-A ticket is one staff question escalated to HR Direct. Identity fields of the requester are
+A ticket is one staff question escalated to the HR helpdesk. Identity fields of the requester are
 personal data: they are stored (to relay the answer and for subject-access requests) but never
 logged, and never shown to HR on anonymous tickets.
 """
@@ -23,7 +23,7 @@ class TicketStatus(str, Enum):
 
 
 class HrAction(str, Enum):
-    """What HR Direct can do on a ticket card."""
+    """What the HR helpdesk can do on a ticket card."""
 
     ASSIGN_ME = "assign_me"
     ASSIGN_TO = "assign_to"
@@ -50,7 +50,7 @@ class Requester:
 
 @dataclass(frozen=True)
 class Actor:
-    """An HR Direct member acting on a card."""
+    """A helpdesk member acting on a card."""
 
     user_id: str
     aad_object_id: str | None
@@ -158,7 +158,7 @@ def apply(ticket: Ticket, action: HrAction, actor: Actor, *, text: str, now: dt.
 
 @dataclass(frozen=True)
 class HrChannel:
-    """Where HR Direct works: a channel of a team where the bot is installed."""
+    """Where the HR helpdesk works: a channel of a team where the bot is installed."""
 
     channel_id: str
     team_id: str | None

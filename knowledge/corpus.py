@@ -79,8 +79,8 @@ class CorpusDocument:
 
     title: str
     source_file: str
-    owner: str
-    last_reviewed: dt.date
+    owner: str | None
+    last_reviewed: dt.date | None
     entries: tuple[Entry, ...]
 
 
@@ -115,6 +115,7 @@ def read_corpus(folder: Path) -> CorpusReading:
     out_of_scope = _load_out_of_scope(folder / OUT_OF_SCOPE_FILE, problems)
     corpus = Corpus(entries=tuple(entries), topics=topics, synonyms=synonyms, out_of_scope=out_of_scope)
     _check_links(corpus, seen, problems)
+    _check_metadata(corpus, seen, problems)
     return CorpusReading(corpus, tuple(problems), seen)
 
 
@@ -125,16 +126,17 @@ def read_document(path: Path) -> CorpusDocument:
     if problems:
         raise CorpusError(problems)
     header = _read_yaml(path, problems).get("document") or {}
+    reviewed = header.get("last_reviewed")
     try:
         return CorpusDocument(
             title=str(header.get("title") or ""),
             source_file=str(header.get("source_file") or ""),
-            owner=str(header["owner"]),
-            last_reviewed=dt.date.fromisoformat(str(header["last_reviewed"])),
+            owner=str(header["owner"]) if header.get("owner") else None,
+            last_reviewed=dt.date.fromisoformat(str(reviewed)) if reviewed else None,
             entries=tuple(entries),
         )
-    except (KeyError, ValueError) as exc:
-        raise CorpusError([CorpusProblem(path.name, f"document header needs owner and last_reviewed ({exc})")]) from None
+    except ValueError as exc:
+        raise CorpusError([CorpusProblem(path.name, f"document last_reviewed is not a date ({exc})")]) from None
 
 
 def _read_yaml(path: Path, problems: list[CorpusProblem]) -> Any:
@@ -242,24 +244,38 @@ def _check_links(corpus: Corpus, files: Mapping[str, str], problems: list[Corpus
             )
 
 
+def _check_metadata(corpus: Corpus, files: Mapping[str, str], problems: list[CorpusProblem]) -> None:
+    """Entries without an owner or a review date (imported from a document naming neither)."""
+    for entry in corpus.entries:
+        if entry.owner is None:
+            problems.append(CorpusProblem(
+                files[entry.id], "no owner: set 'owner' in the document header or on the entry",
+                entry=entry.id, field="owner",
+            ))
+        if entry.last_reviewed is None:
+            problems.append(CorpusProblem(
+                files[entry.id], "no review date: set 'last_reviewed' (YYYY-MM-DD) in the document header or on the entry",
+                entry=entry.id, field="last_reviewed",
+            ))
+
+
 def dump_document(
-    entries: Iterable[Entry], *, title: str, source_file: str, owner: str, last_reviewed: dt.date
+    entries: Iterable[Entry], *, title: str, source_file: str, owner: str | None, last_reviewed: dt.date | None
 ) -> str:
-    """YAML text of one `*.faq.yaml` file, answers as literal blocks so diffs stay readable."""
+    """YAML text of one `*.faq.yaml` file, answers as literal blocks so diffs stay readable.
+
+    A missing owner or review date is written as an empty header field for the curator to fill in.
+    """
+    defaults = {"owner": owner, "last_reviewed": last_reviewed.isoformat() if last_reviewed else None}
     rows = []
     for entry in entries:
         row = entry.model_dump(mode="json", exclude_defaults=True, exclude={"document"})
         for key in _DOCUMENT_DEFAULTS:
-            if str(row.get(key)) == str(owner if key == "owner" else last_reviewed.isoformat()):
+            if key in row and row[key] == defaults[key]:
                 row.pop(key)
         rows.append(_ordered(row))
     document = {
-        "document": {
-            "title": title,
-            "source_file": source_file,
-            "owner": owner,
-            "last_reviewed": last_reviewed.isoformat(),
-        },
+        "document": {"title": title, "source_file": source_file, **defaults},
         "entries": rows,
     }
     return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
@@ -281,4 +297,9 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _represent_none(dumper: yaml.SafeDumper, _value: None) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:null", "")
+
+
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(type(None), _represent_none)

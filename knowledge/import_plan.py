@@ -7,7 +7,9 @@ latter, and says what it changed; it never drops an entry a curator kept.
 
 Questions new to the corpus become drafts: a generated id, no alternates and the topic
 `DRAFT_TOPIC`, which the vocabulary does not declare, so the bot refuses to serve the corpus
-(and lint names each draft) until a curator has filed the entry under a real topic.
+(and lint names each draft) until a curator has filed the entry under a real topic. A document
+naming no owner or review date (and no curated file to take them from) still imports; its
+entries have none, which likewise keeps the corpus from being served until a curator sets them.
 
 Pure: no files are read or written here.
 """
@@ -58,7 +60,7 @@ class ImportPlan:
 
 
 class ImportBlocked(Exception):
-    """The document cannot become corpus entries (e.g. no owner and no existing file to take it from)."""
+    """The document cannot become corpus entries (no questions could be read)."""
 
 
 def plan_import(
@@ -74,9 +76,6 @@ def plan_import(
     """
     owner = imported.owner or (existing.owner if existing else None)
     reviewed = imported.last_reviewed or (existing.last_reviewed if existing else None)
-    if owner is None or reviewed is None:
-        raise ImportBlocked("the document names no owner or review date (no sign-off, 'Owner:' or 'Reviewed:' "
-                            "line), so its entries would have none")
     if not imported.questions:
         raise ImportBlocked("the document has no questions that could be read")
     curated = {entry.source: entry for entry in existing.entries} if existing else {}
@@ -110,7 +109,9 @@ def plan_import(
     return ImportPlan(document, tuple(changes))
 
 
-def _draft(question: ImportedQuestion, *, owner: str, reviewed: dt.date, used: Collection[str]) -> Entry:
+def _draft(
+    question: ImportedQuestion, *, owner: str | None, reviewed: dt.date | None, used: Collection[str]
+) -> Entry:
     return Entry(
         id=slug(question.question, used),
         source=question.source,
@@ -123,7 +124,7 @@ def _draft(question: ImportedQuestion, *, owner: str, reviewed: dt.date, used: C
     )
 
 
-def _updated(before: Entry, question: ImportedQuestion, *, owner: str, reviewed: dt.date) -> Entry:
+def _updated(before: Entry, question: ImportedQuestion, *, owner: str | None, reviewed: dt.date | None) -> Entry:
     return before.model_copy(
         update={
             "question": question.question,

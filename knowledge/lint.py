@@ -31,6 +31,7 @@ CHECKS = (
     "duplicate-id",
     "no-reference",
     "no-owner",
+    "no-review-date",
     "draft-entry",
     "duplicate-alternate",
     "near-duplicate-alternate",
@@ -142,6 +143,8 @@ def _from_problem(problem: CorpusProblem) -> Finding:
         check = "no-reference" if field == "references" else "schema"
     elif field == "owner":
         check = "no-owner"
+    elif field == "last_reviewed" and problem.message.startswith("no review date"):
+        check = "no-review-date"
     elif field == "topic" and f"'{DRAFT_TOPIC}'" in problem.message:
         return Finding("error", "draft-entry", problem.file, _DRAFT_MESSAGE, problem.entry, "topic")
     return Finding("error", check, problem.file, problem.message, problem.entry, problem.field)
@@ -154,28 +157,35 @@ _DRAFT_MESSAGE = (
 )
 
 
+def _review_checks(entry: Entry, file: str, today: dt.date, settings: LintSettings) -> Iterator[Finding]:
+    reviewed = entry.last_reviewed
+    if reviewed is None:
+        return  # no-review-date, from read_corpus
+    due = _add_months(reviewed, settings.review_interval_months)
+    if due < today:
+        yield Finding(
+            "warning", "review-overdue", file,
+            f"last reviewed {reviewed.isoformat()}, review was due by {due.isoformat()} "
+            f"(every {settings.review_interval_months} months)",
+            entry.id, "last_reviewed",
+        )
+    elif reviewed > today:
+        yield Finding("warning", "reviewed-in-future", file,
+                      f"last reviewed {reviewed.isoformat()} is after today", entry.id, "last_reviewed")
+
+
 def _entry_checks(
     entries: Sequence[Entry], files: Mapping[str, str], today: dt.date, settings: LintSettings
 ) -> Iterator[Finding]:
     for entry in entries:
         file = _file(files, entry)
-        if not entry.owner.strip():
+        if entry.owner is not None and not entry.owner.strip():
             yield Finding("error", "no-owner", file, "owner is blank", entry.id, "owner")
         if not any(ref.name.strip() for ref in entry.references):
             yield Finding("error", "no-reference", file, "no reference names a policy", entry.id, "references")
         if entry.topic == DRAFT_TOPIC:
             yield Finding("error", "draft-entry", file, _DRAFT_MESSAGE, entry.id, "topic")
-        due = _add_months(entry.last_reviewed, settings.review_interval_months)
-        if due < today:
-            yield Finding(
-                "warning", "review-overdue", file,
-                f"last reviewed {entry.last_reviewed.isoformat()}, review was due by {due.isoformat()} "
-                f"(every {settings.review_interval_months} months)",
-                entry.id, "last_reviewed",
-            )
-        elif entry.last_reviewed > today:
-            yield Finding("warning", "reviewed-in-future", file,
-                          f"last reviewed {entry.last_reviewed.isoformat()} is after today", entry.id, "last_reviewed")
+        yield from _review_checks(entry, file, today, settings)
         if len(entry.answer) > settings.answer_char_limit:
             yield Finding(
                 "error", "answer-too-long", file,

@@ -31,7 +31,8 @@ class Entry(_Frozen):
     """One approved question and answer.
 
     `answer` is HR-approved text and is never reworded; it may contain markdown links as
-    written in the source document.
+    written in the source document. `owner` and `last_reviewed` are None only on entries imported
+    from a document that names neither; `read_corpus` reports them, so such a corpus is not served.
     """
 
     id: str
@@ -40,8 +41,8 @@ class Entry(_Frozen):
     answer: str = Field(min_length=1)
     references: tuple[PolicyReference, ...] = Field(min_length=1)
     topic: str = Field(min_length=1)
-    owner: str = Field(min_length=1)
-    last_reviewed: dt.date
+    owner: str | None = Field(default=None, min_length=1)
+    last_reviewed: dt.date | None = None
     source: str = Field(min_length=1, description="document and question number, e.g. 'Q17'")
     related: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()

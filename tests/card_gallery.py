@@ -17,12 +17,13 @@ from bot.replies import Vote
 from adapters.meaning import ranker_for
 from adapters.settings import DEFAULT_EMBEDDING_CACHE
 from knowledge import Corpus, load_corpus
+from tests.organisations import NHSBT
 
 ROOT = Path(__file__).resolve().parent.parent
 
 SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "knowledge" / "data"
-HR_DIRECT = CardSettings(hr_direct_url="https://teams.microsoft.com/l/chat/0/0?users=hr.direct@example.org")
-NO_ROUTE = CardSettings()
+HR_DIRECT = CardSettings(NHSBT, hr_direct_url="https://teams.microsoft.com/l/chat/0/0?users=hr.direct@example.org")
+NO_ROUTE = CardSettings(NHSBT)
 # The PNGs in docs/cards/ (what readers see), by gallery name.
 DOCS = ("welcome", "help", "topics", "answer", "answer-voted", "did-you-mean", "escalation")
 

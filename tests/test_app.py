@@ -88,6 +88,22 @@ def test_chat_command_answers_in_the_terminal() -> None:
     assert "Hello!" in result.stdout
 
 
+def test_entries_without_owner_or_review_date_stop_the_bot_before_it_serves(tmp_path: Path) -> None:
+    (tmp_path / "leave.faq.yaml").write_text(
+        "document:\n  title: Leave\n  owner:\n  last_reviewed:\nentries:\n"
+        "  - id: carry-over\n    source: Q1\n    topic: leave\n    question: Can I carry over leave?\n"
+        "    answer: Up to five days.\n    references:\n      - name: Leave Policy\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "app.py", "run"], cwd=ROOT, env=environment(FAQBOT_CORPUS_DIR=str(tmp_path)),
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 3
+    assert "leave.faq.yaml: entry 'carry-over': field 'owner': no owner" in result.stderr
+    assert "(and 1 more problems)" in result.stderr  # the review date
+
+
 def test_bad_corpus_stops_the_bot_before_it_serves(tmp_path: Path) -> None:
     (tmp_path / "broken.faq.yaml").write_text("entries:\n  - id: x\n    question: q\n")
     result = subprocess.run(

@@ -50,7 +50,7 @@ def test_lint_passes_the_shipped_corpus_and_reports_the_overdue_review() -> None
 def test_lint_fails_a_broken_corpus_naming_each_error() -> None:
     result = faqbot("lint", "--corpus", str(ROOT / "tests" / "data" / "lint-broken"))
     assert result.returncode == 1
-    for check in ("schema", "no-reference", "no-owner", "draft-entry", "duplicate-id", "duplicate-alternate",
+    for check in ("schema", "no-reference", "no-owner", "no-review-date", "draft-entry", "duplicate-id", "duplicate-alternate",
                   "near-duplicate-alternate", "alternate-retrieves-other", "alternate-retrieves-nothing",
                   "answer-too-long"):
         assert f"error [{check}]" in result.stdout, check

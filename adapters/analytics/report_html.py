@@ -83,7 +83,7 @@ def _helpfulness(summary: Summary) -> str:
     if not summary.entries:
         return '<p class="muted">No answers in this period.</p>'
     head = ("<tr><th>Entry</th><th>Answers</th><th>Helpful</th><th>Not helpful</th><th></th>"
-            "<th>Asked HR Direct after</th></tr>")
+            "<th>Asked the helpdesk after</th></tr>")
     rows = "".join(
         f"<tr><td>{escape(use.title)}<div class=\"muted\">{escape(use.entry_id)}</div></td>"
         f'<td class="n">{use.answered}</td><td class="n">{use.helpful}</td><td class="n">{use.unhelpful}</td>'

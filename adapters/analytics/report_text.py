@@ -26,7 +26,7 @@ def render_text(summary: Summary) -> str:
     for outcome in OUTCOMES:
         count = summary.by_outcome[outcome]
         lines.append(f"  {outcome.value:<14}{count:>6}  {percent(count, summary.total):>4}")
-    lines += ["", "Top entries (answers read; feedback helpful/not; asked HR Direct after)"]
+    lines += ["", "Top entries (answers read; feedback helpful/not; asked the helpdesk after)"]
     for use in summary.entries[:TOP]:
         lines.append(f"  {use.answered:>5}  {use.helpful:>3}/{use.unhelpful:<3} {use.escalated_after:>3}  "
                      f"{use.title}  [{use.entry_id}]")

@@ -1,7 +1,7 @@
 """Suggested alternates: how staff actually worded questions that ended at an entry.
 
 A question ended at an entry when the person clicked it under "did you mean", gave its answer a 👍,
-or (once the HR Direct flow records it) HR Direct answered with it. Those wordings are proposed as new
+or (once the helpdesk flow records it) the HR helpdesk answered with it. Those wordings are proposed as new
 alternates for that entry, for a curator to accept into the corpus file and review in git, like
 active learning in custom question answering. Pure: no I/O.
 """

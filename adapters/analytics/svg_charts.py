@@ -17,7 +17,7 @@ COLOURS: Mapping[Outcome, str] = {
 LABELS: Mapping[Outcome, str] = {
     Outcome.ANSWERED: "Answered",
     Outcome.DID_YOU_MEAN: "Did you mean",
-    Outcome.ESCALATED: "No answer: HR Direct offered",
+    Outcome.ESCALATED: "No answer: helpdesk offered",
     Outcome.SMALL_TALK: "Small talk",
 }
 _FONT = 'font-family="Arial, Helvetica, sans-serif"'

@@ -16,7 +16,7 @@ delivered_activities = sa.Table(
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
 
-# --- HR Direct tickets (migration 0002_tickets) ---
+# --- Helpdesk tickets (migration 0002_tickets) ---
 
 hr_channel = sa.Table(
     "hr_channel",

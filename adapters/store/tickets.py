@@ -1,4 +1,4 @@
-"""HR Direct tickets on SQLite or PostgreSQL: the `TicketStore` port plus the outbox the
+"""Helpdesk tickets on SQLite or PostgreSQL: the `TicketStore` port plus the outbox the
 delivery worker drains.
 
 A ticket and the deliveries it needs are written in one transaction; the outbox is claimed with
@@ -64,7 +64,7 @@ def _ticket(row: Any) -> Ticket:
 class SqlTicketStore:
     """Tickets, history, HR channel, outbox and FAQ drafts in the application database.
 
-    The HR channel is read for every 1:1 message (to offer the HR Direct form), so it is
+    The HR channel is read for every 1:1 message (to offer the helpdesk form), so it is
     remembered for `channel_cache_seconds` (0: read every time). `register_channel` on this
     store replaces the remembered channel at once; a registration made through another instance
     is seen here once the remembered one expires.

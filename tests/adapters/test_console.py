@@ -8,6 +8,7 @@ from adapters.console import ChatMemory, chat
 from bot import CardSettings, Dialogue
 from bot.engagement import Engagement
 from knowledge import Corpus
+from tests.organisations import NHSBT
 
 WHATSAPP_ENTRY = "whatsapp-team-updates-personal-phone"
 
@@ -15,7 +16,7 @@ WHATSAPP_ENTRY = "whatsapp-team-updates-personal-phone"
 async def transcript(lines: str, dialogue: Dialogue, corpus: Corpus) -> str:
     memory = ChatMemory()
     out = io.StringIO()
-    await chat(Engagement(dialogue, corpus, memory, memory), CardSettings(), io.StringIO(lines), out)
+    await chat(Engagement(dialogue, corpus, memory, memory), CardSettings(NHSBT), io.StringIO(lines), out)
     return out.getvalue()
 
 

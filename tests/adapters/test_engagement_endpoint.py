@@ -6,8 +6,14 @@ import asyncio
 import json
 from typing import Any
 
-from aiohttp.test_utils import TestClient
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+import pytest_asyncio
+from aiohttp.test_utils import TestClient, TestServer
+
+from adapters.settings import Settings
+from app import create_app
 from knowledge import Corpus
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
@@ -113,3 +119,37 @@ async def test_fallback_submit_vote_updates_the_rated_card_in_place(bot_client: 
     assert call.method == "PUT" and call.path.endswith("/activities/rated-card-1")
     assert "didn't help" in card_text(card_of(call.body))
     assert "an example" not in json.dumps(call.body)  # the comment is stored, not echoed
+
+
+@pytest_asyncio.fixture
+async def northfield_client(tmp_path: Path) -> AsyncIterator[TestClient]:
+    """The bot configured, through its environment variables, for another organisation."""
+    settings = Settings.from_env({
+        "FAQBOT_ORGANISATION_NAME": "Northfield Community Health NHS Trust",
+        "FAQBOT_HELPDESK_NAME": "People Services",
+        "FAQBOT_HR_DIRECT_URL": "https://intranet.northfield.example/people-services",
+        "FAQBOT_LOCAL_MODE": "1",
+        "FAQBOT_METRICS_PORT": "0",
+        "FAQBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+    })
+    async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
+        yield client
+
+
+async def test_another_organisation_is_named_in_welcome_and_help(
+    northfield_client: TestClient, connector: FakeConnector
+) -> None:
+    await northfield_client.post("/api/messages", json=install(connector.url))
+    welcome = card_of((await settle(connector, 0))[0])
+    await northfield_client.post("/api/messages", json=activities.message(connector.url, "help"))
+    help_card = card_of((await settle(connector, 1))[0])
+
+    shown = {"welcome": json.dumps(welcome), "help": json.dumps(help_card)}
+    assert "Northfield Community Health NHS Trust HR policies" in card_text(welcome)
+    assert "say **ask People Services**" in card_text(welcome)
+    assert "I'll offer People Services instead" in card_text(help_card)
+    assert "ask People Services" in card_text(help_card)
+    assert [a["title"] for a in help_card["actions"] if a["type"] == "Action.OpenUrl"] == ["Ask People Services"]
+    for name, card in shown.items():
+        for other in ("NHSBT", "NHS Blood and Transplant", "HR Direct"):
+            assert other.lower() not in card.lower(), f"{name} says {other}"

@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
+import yaml
+
 from adapters.import_command import DocumentDefaults, run_import
-from knowledge import load_corpus
+from adapters.lint_command import run_lint
+from knowledge import load_corpus, read_corpus
 from knowledge.corpus import read_document
+from knowledge.lint import LintSettings, lint_corpus
 from tests.import_documents import UNIFORM, as_docx, as_html, as_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,13 +102,51 @@ def test_problems_are_shown_with_line_numbers_and_fail_the_command(tmp_path: Pat
     assert (tmp_path / "corpus" / "unanswered.faq.yaml").exists()
 
 
-def test_no_owner_anywhere_writes_nothing_and_names_the_options(tmp_path: Path) -> None:
-    code, report = run(DOCUMENTS / "no-sign-off.txt", tmp_path / "corpus")
-    assert code == 1
+def test_no_owner_anywhere_imports_drafts_with_owner_and_date_left_empty(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    code, report = run(DOCUMENTS / "no-sign-off.txt", corpus)
+    assert code == 0, report
     assert "the document gives no owner and review date" in report
-    assert "Nothing written: the document names no owner or review date" in report
-    assert "--owner and --reviewed" in report
-    assert not (tmp_path / "corpus").exists()
+    assert "owner:          (none: give --owner, or fill it in the written file" in report
+    written = corpus / "no-sign-off.faq.yaml"
+    text = written.read_text(encoding="utf-8")
+    assert "\n  owner:\n  last_reviewed:\n" in text  # empty header fields for the curator to fill in
+    header = yaml.safe_load(text)["document"]
+    assert (header["owner"], header["last_reviewed"]) == (None, None)
+    document = read_document(written)
+    assert (document.owner, document.last_reviewed) == (None, None)
+    assert len(document.entries) == 2
+    assert all((e.owner, e.last_reviewed, e.topic) == (None, None, "unsorted") for e in document.entries)
+
+
+def test_lint_names_the_missing_owner_and_review_date_of_each_entry(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    run(DOCUMENTS / "no-sign-off.txt", corpus)
+    ids = [entry.id for entry in read_document(corpus / "no-sign-off.faq.yaml").entries]
+    out = io.StringIO()
+    code = run_lint(corpus, settings=LintSettings(), strict=False, today=dt.date(2025, 6, 1), out=out)
+    lines = out.getvalue().splitlines()
+    assert code == 1
+    for entry_id in ids:
+        where = f"no-sign-off.faq.yaml: entry '{entry_id}'"
+        assert f"{where}: field 'owner': error [no-owner] no owner: set 'owner' in the document header or on the entry" in lines
+        assert any(line.startswith(f"{where}: field 'last_reviewed': error [no-review-date] no review date")
+                   for line in lines)
+        assert any(line.startswith(f"{where}: field 'topic': error [draft-entry]") for line in lines)
+    assert f"{corpus}: 2 entries in 1 files; 6 errors, 0 warnings" in lines
+
+
+def test_filling_in_the_owner_and_date_leaves_only_the_drafts_to_curate(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    run(DOCUMENTS / "no-sign-off.txt", corpus)
+    written = corpus / "no-sign-off.faq.yaml"
+    text = written.read_text(encoding="utf-8")
+    written.write_text(text.replace("  owner:\n  last_reviewed:\n", "  owner: Attendance Team\n  last_reviewed: 2025-03-01\n"),
+                       encoding="utf-8")
+    reading = read_corpus(corpus)
+    assert [p.field for p in reading.problems] == []
+    checks = {f.check for f in lint_corpus(reading, today=dt.date(2025, 6, 1))}
+    assert checks == {"draft-entry"}
 
 
 def test_options_give_the_metadata_a_document_lacks(tmp_path: Path) -> None:

@@ -51,6 +51,30 @@ def test_package_is_filled_from_configuration_and_passes_the_official_schema(con
     assert "VALID" in report
 
 
+def test_names_and_commands_default_from_the_organisation(configured: Settings) -> None:
+    northfield = configured.model_copy(update={
+        "organisation_name": "Northfield Community Health NHS Trust",
+        "organisation_short_name": "Northfield CHT",
+        "helpdesk_name": "People Services",
+    })
+    manifest = manifest_for(northfield)
+    assert manifest["name"]["full"] == "HR FAQ for Northfield Community Health NHS Trust staff"
+    assert manifest["developer"]["name"] == "Northfield CHT"  # the full name is over Teams' 32 characters
+    assert "ask People Services when the bot has no answer" in manifest["description"]["full"]
+    commands = {c["title"]: c["description"] for c in manifest["bots"][0]["commandLists"][0]["commands"]}
+    assert commands["ask People Services"] == "Send your question to People Services, the HR helpdesk"
+    assert "HR Direct" not in json.dumps(manifest)
+    assert "NHS" not in json.dumps(manifest).replace("NHS Trust", "")
+
+
+def test_an_organisation_name_too_long_for_teams_needs_a_developer_name(configured: Settings) -> None:
+    long_name = configured.model_copy(update={"organisation_name": "Northfield Community Health NHS Trust"})
+    with pytest.raises(PackageError, match="FAQBOT_DEVELOPER_NAME"):
+        manifest_for(long_name)
+    named = long_name.model_copy(update={"developer_name": "Northfield NHS"})
+    assert manifest_for(named)["developer"]["name"] == "Northfield NHS"
+
+
 def test_the_official_check_rejects_a_manifest_that_breaks_the_schema(configured: Settings, tmp_path: Path) -> None:
     package = build_package(configured, tmp_path / "app.zip")
     broken = tmp_path / "broken.zip"

@@ -8,8 +8,9 @@ from bot import Answer, CardSettings, Clarify, NoAnswer, Notice, NoticeKind, Sma
 from bot.cards import CARD_VERSION
 from knowledge import Corpus, Entry
 from tests.fake_connector import card_text
+from tests.organisations import NHSBT
 
-HR = CardSettings(hr_direct_url="https://teams.microsoft.com/l/chat/0/0?users=hr@example.org")
+HR = CardSettings(NHSBT, hr_direct_url="https://teams.microsoft.com/l/chat/0/0?users=hr@example.org")
 MAX_BYTES = 28 * 1024
 
 
@@ -94,7 +95,7 @@ def test_no_answer_card_offers_only_hr_direct() -> None:
 
 
 def test_without_a_configured_route_the_card_still_names_hr_direct() -> None:
-    card = render(NoAnswer(), CardSettings()).card
+    card = render(NoAnswer(), CardSettings(NHSBT)).card
     assert card is not None
     assert actions(card) == []
     assert "HR Direct" in card_text(card)

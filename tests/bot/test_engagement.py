@@ -11,6 +11,7 @@ from bot.engagement import Engagement, Help, Installation, TeamIntro, Topics, We
 from bot.replies import Vote
 from knowledge import Corpus
 from tests.fake_connector import card_text
+from tests.organisations import NHSBT
 
 STAFF = Sender(id="29:staff", aad_object_id="aad-1", name="Ada")
 
@@ -86,7 +87,7 @@ async def test_team_gets_one_short_introduction(engagement: Engagement) -> None:
 async def test_help_lists_the_commands(engagement: Engagement, text: str) -> None:
     reply = await engagement.respond(said(text))
     assert isinstance(reply, Help)
-    shown = card_text(render(reply, CardSettings()).card)
+    shown = card_text(render(reply, CardSettings(NHSBT)).card)
     for command in ("help", "topics", "ask HR Direct", "my requests"):
         assert command in shown
 
@@ -96,7 +97,7 @@ async def test_topics_groups_every_question_under_its_topic_title(engagement: En
     assert isinstance(reply, Topics)
     assert [g.title for g in reply.groups] == [t.title for t in corpus.topics if any(e.topic == t.id for e in corpus.entries)]
     assert sorted(e.id for g in reply.groups for e in g.entries) == sorted(e.id for e in corpus.entries)
-    card = render(reply, CardSettings()).card
+    card = render(reply, CardSettings(NHSBT)).card
     buttons = [item["selectAction"]["data"]["entry"] for item in card["body"] if "selectAction" in item]
     assert sorted(buttons) == sorted(e.id for e in corpus.entries)
 
@@ -109,7 +110,7 @@ async def test_feedback_is_recorded_once_per_person_and_answer(engagement: Engag
     up = {"action": "feedback", "entry": "sar-how-far-back", "vote": "up"}
     reply = await engagement.respond(said(value=up))
     assert isinstance(reply, Answer) and reply.feedback is Vote.UP and reply.entry.id == "sar-how-far-back"
-    assert "you said this answer helped" in card_text(render(reply, CardSettings()).card)
+    assert "you said this answer helped" in card_text(render(reply, CardSettings(NHSBT)).card)
     down = {**up, "vote": "down", "missing": "  what about  deleted chats? "}
     await engagement.respond(said(value=down))
     assert feedback.votes == {("aad-1", "sar-how-far-back"): (Vote.DOWN, "what about deleted chats?")}
@@ -141,7 +142,7 @@ async def test_bad_button_data_gets_a_polite_notice_and_stores_nothing(
 async def test_every_answer_card_offers_three_related_questions_and_feedback(engagement: Engagement, corpus: Corpus) -> None:
     for entry in corpus.entries:
         reply = await engagement.respond(said(value={"action": "show-entry", "entry": entry.id}))
-        card = render(reply, CardSettings()).card
+        card = render(reply, CardSettings(NHSBT)).card
         shown = json.dumps(card)
         related = [a["data"]["entry"] for block in card["body"] if block.get("type") == "ActionSet"
                    for a in block["actions"] if a.get("data", {}).get("action") == "show-entry"]

@@ -6,6 +6,7 @@ from bot import CardSettings, Outbound, render
 from bot.message_size import MAX_MESSAGE_BYTES, fit, size_of
 from bot.replies import Answer
 from knowledge import Corpus
+from tests.organisations import NHSBT
 
 
 def activity_bytes(message: Outbound) -> int:
@@ -21,14 +22,14 @@ def activity_bytes(message: Outbound) -> int:
 
 def test_normal_answer_cards_are_untouched(corpus: Corpus) -> None:
     for entry in corpus.entries:
-        message = render(Answer(entry, 1.0, ()), CardSettings())
+        message = render(Answer(entry, 1.0, ()), CardSettings(NHSBT))
         assert fit(message) is message
 
 
 def test_oversized_card_becomes_text_that_still_names_the_reference(corpus: Corpus) -> None:
     entry = corpus.entries[0]
     huge = entry.model_copy(update={"answer": "Ünïcödé answer text ✓ " * 4000})
-    message = render(Answer(huge, 1.0, ()), CardSettings())
+    message = render(Answer(huge, 1.0, ()), CardSettings(NHSBT))
     assert activity_bytes(message) > MAX_MESSAGE_BYTES
     fitted = fit(message)
     assert fitted.card is None

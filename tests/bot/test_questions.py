@@ -9,6 +9,7 @@ from bot.dialogue import SHOW_ENTRY_ACTION
 from bot.questions import QUESTION_ID_KEY, AskedQuestion, Outcome, Resolved, new_question_id, question_event, redact
 from bot.replies import Answer, Clarify, NoAnswer, Notice, NoticeKind, SmallTalk, SmallTalkKind
 from knowledge import Corpus
+from tests.organisations import NHSBT
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 QID = "0123456789abcdef0123456789abcdef"
@@ -66,11 +67,11 @@ def test_a_did_you_mean_click_resolves_the_question_it_came_from(corpus: Corpus)
 
 
 def test_did_you_mean_buttons_carry_the_question_id(corpus: Corpus) -> None:
-    card = render(Clarify(corpus.entries[:2]), CardSettings(), question_id=QID).card
+    card = render(Clarify(corpus.entries[:2]), CardSettings(NHSBT), question_id=QID).card
     assert card is not None
     buttons = [a for block in card["body"] if block.get("type") == "ActionSet" for a in block["actions"]]
     assert [b["data"][QUESTION_ID_KEY] for b in buttons] == [QID, QID]
-    unlinked = render(Clarify(corpus.entries[:2]), CardSettings()).card
+    unlinked = render(Clarify(corpus.entries[:2]), CardSettings(NHSBT)).card
     assert unlinked is not None
     assert all(QUESTION_ID_KEY not in a["data"] for block in unlinked["body"] if block.get("type") == "ActionSet"
                for a in block["actions"])

@@ -10,6 +10,7 @@ import pytest
 from bot import ticket_cards
 from bot.tickets import Actor, HrAction, Refused, Requester, Ticket, TicketEvent, TicketStatus, apply
 from tests.fake_connector import card_text
+from tests.organisations import NHSBT
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 AGENT = Actor("29:hr", "aad-hr", "Bea Agent")
@@ -73,7 +74,7 @@ def test_huge_text_is_clipped_with_a_note_and_the_activity_stays_small() -> None
     card = ticket_cards.hr_ticket(ticket(question=huge, details=huge, hr_reply=huge, assignee="x" * 300), history).card
     assert len(json.dumps(card)) < 26_000  # the activity around it stays under 28 KB
     assert "shortened" in card_text(card)
-    notice = ticket_cards.staff_notice(ticket(question=huge), {"notice": "answer", "text": huge}).card
+    notice = ticket_cards.staff_notice(ticket(question=huge), {"notice": "answer", "text": huge}, NHSBT).card
     assert len(json.dumps(notice)) < 26_000
 
 
@@ -88,7 +89,7 @@ def test_answer_card_still_need_help_opens_the_form_with_the_staff_question(corp
     from bot import Answer, CardSettings, render
 
     entry = corpus.entries[0]
-    card = render(Answer(entry, 0.9, asked="my own words"), CardSettings(hr_direct_form=True)).card
+    card = render(Answer(entry, 0.9, asked="my own words"), CardSettings(NHSBT, hr_direct_form=True)).card
     (ask,) = [a for a in card["actions"] if a["title"] == "Ask HR Direct"]
     assert ask["type"] == "Action.Submit" and ask["data"] == {"action": "hrd-form", "question": "my own words"}
     assert "usual HR Direct channels" not in card_text(card)

@@ -84,9 +84,17 @@ def test_entries_missing_from_the_document_are_kept_and_reported(curated: Corpus
     assert len(plan.document.entries) == len(curated.entries)
 
 
-def test_no_sign_off_and_no_curated_file_blocks_the_import() -> None:
-    with pytest.raises(ImportBlocked, match="no sign-off"):
-        plan_import(import_document("Title\n\n1. A question?\n\nAn answer.\n"), source_file="x.txt", existing=None)
+def test_no_sign_off_and_no_curated_file_imports_drafts_without_owner_or_date() -> None:
+    plan = plan_import(import_document("Title\n\n1. A question?\n\nAn answer.\n"), source_file="x.txt", existing=None)
+    (draft,) = plan.document.entries
+    assert (plan.document.owner, plan.document.last_reviewed) == (None, None)
+    assert (draft.owner, draft.last_reviewed, draft.topic) == (None, None, DRAFT_TOPIC)
+
+
+def test_a_document_without_questions_is_blocked() -> None:
+    with pytest.raises(ImportBlocked, match="no questions"):
+        plan_import(import_document("Title\n\nJust a paragraph.\n\nJune 2024\nHR Team\n"), source_file="x.txt",
+                    existing=None)
 
 
 def test_no_sign_off_takes_owner_and_date_from_the_curated_file(curated: CorpusDocument) -> None:

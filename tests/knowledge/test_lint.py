@@ -38,6 +38,7 @@ def where(findings: tuple[Finding, ...], check: str) -> set[tuple[str, str | Non
         ("schema", ("a-schema.faq.yaml", "missing-answer", "answer", "error")),
         ("no-reference", ("a-schema.faq.yaml", "without-reference", "references", "error")),
         ("no-owner", ("a-schema.faq.yaml", "without-owner", "owner", "error")),
+        ("no-review-date", ("a-schema.faq.yaml", "without-review-date", "last_reviewed", "error")),
         ("draft-entry", ("a-schema.faq.yaml", "imported-draft", "topic", "error")),
         ("duplicate-id", ("b-matching.faq.yaml", "twice", None, "error")),
         ("duplicate-alternate", ("b-matching.faq.yaml", "unlink-email", "alternates[0]", "error")),

@@ -1,4 +1,4 @@
-"""HR Direct tickets: tickets, their history, the HR channel, the outbox and FAQ drafts.
+"""Helpdesk tickets: tickets, their history, the HR channel, the outbox and FAQ drafts.
 
 Revision ID: 0002_tickets
 Revises: 0001_foundation
