@@ -70,6 +70,7 @@ def build_dialogue(settings: Settings, knowledge: KnowledgeSource | None = None)
         knowledge or ranker_for(settings.embedding_cache)(load_corpus(settings.corpus_dir)),
         DialogueSettings(
             answer_at=settings.answer_threshold,
+            new_entry_answer_at=settings.new_entry_answer_threshold,
             suggest_at=settings.suggest_threshold,
             ambiguity_gap=settings.ambiguity_gap,
         ),

@@ -32,6 +32,7 @@ ENVIRONMENT = {
     "FAQBOT_HELPDESK_NAME": "helpdesk_name",
     "FAQBOT_HR_DIRECT_URL": "hr_direct_url",
     "FAQBOT_ANSWER_THRESHOLD": "answer_threshold",
+    "FAQBOT_NEW_ENTRY_ANSWER_THRESHOLD": "new_entry_answer_threshold",
     "FAQBOT_SUGGEST_THRESHOLD": "suggest_threshold",
     "FAQBOT_AMBIGUITY_GAP": "ambiguity_gap",
     "FAQBOT_LOG_LEVEL": "log_level",
@@ -114,6 +115,7 @@ class Settings(BaseModel):
     hr_direct_url: str | None = Field(default=None, pattern=r"^(https://|mailto:|msteams:)\S+$")
     # Defaults are the dialogue's calibrated bands (bot.DialogueSettings).
     answer_threshold: float = Field(default=DialogueSettings.answer_at, gt=0, le=1)
+    new_entry_answer_threshold: float = Field(default=DialogueSettings.new_entry_answer_at, gt=0, le=1)
     suggest_threshold: float = Field(default=DialogueSettings.suggest_at, gt=0, le=1)
     ambiguity_gap: float = Field(default=DialogueSettings.ambiguity_gap, ge=0, le=1)
     log_level: str = "INFO"

@@ -102,3 +102,5 @@ class Match(_Frozen):
 
     entry: Entry
     confidence: float = Field(ge=0.0, le=1.0)
+    curation: float = Field(default=1.0, ge=0.0, le=1.0)
+    """How far curators have taught the bot the entry's wordings: 0 as imported, 1 when well curated."""

@@ -109,20 +109,20 @@ FITTED_WEIGHTS = FittedWeights(
             confidence=2.1189,
             similarity=0.4575,
             second_similarity=-0.1163,
-            curated_coverage=1.316,
-            beyond_outside=2.124,
+            curated_coverage=1.3159,
+            beyond_outside=2.1241,
             token_sort=1.8832,
             neighbours=1.2529,
             lead=-0.6372,
             word_share=2.4121,
-            meaning=0.8049,
+            meaning=0.8048,
             answer_meaning=1.3261,
             meaning_lead=1.0447,
-            meaning_beyond_outside=3.9941,
+            meaning_beyond_outside=3.9942,
             meaning_share=0.2555,
         ),
         outside=OutsideSignals(
-            outside_similarity=-0.0492,
+            outside_similarity=-0.0493,
             outside_neighbours=1.6281,
             unknown_share=2.2433,
             length=-3.4068,
@@ -130,37 +130,68 @@ FITTED_WEIGHTS = FittedWeights(
             how_to=2.6214,
             meaning_outside=0.8709,
         ),
-        bias=5.995,
+        bias=5.9949,
     ),
     uncurated=RankingWeights(
         entry=EntrySignals(
-            confidence=1.8034,
-            similarity=0.1358,
-            second_similarity=-1.0085,
+            confidence=1.8033,
+            similarity=0.1356,
+            second_similarity=-1.0086,
             curated_coverage=0.5674,
-            beyond_outside=-0.6297,
-            token_sort=-1.3194,
-            neighbours=-0.9075,
-            lead=0.2451,
+            beyond_outside=-0.6287,
+            token_sort=-1.3195,
+            neighbours=-0.9074,
+            lead=0.2446,
             word_share=2.3033,
             meaning=4.1729,
-            answer_meaning=5.5241,
+            answer_meaning=5.5239,
             meaning_lead=-0.3193,
-            meaning_beyond_outside=0.3436,
-            meaning_share=2.7084,
+            meaning_beyond_outside=0.344,
+            meaning_share=2.7083,
         ),
         outside=OutsideSignals(
-            outside_similarity=0.9503,
-            outside_neighbours=-0.0565,
-            unknown_share=1.3329,
-            length=-2.8929,
-            word_share=0.7402,
+            outside_similarity=0.9516,
+            outside_neighbours=-0.06,
+            unknown_share=1.3328,
+            length=-2.8927,
+            word_share=0.7407,
             how_to=1.8512,
-            meaning_outside=-0.9339,
+            meaning_outside=-0.9329,
         ),
-        bias=6.9134,
+        bias=6.9136,
     ),
 )
+
+LEXICAL_WEIGHTS = RankingWeights(
+    entry=EntrySignals(
+        confidence=1.1966,
+        similarity=1.3277,
+        second_similarity=0.0831,
+        curated_coverage=2.6517,
+        beyond_outside=3.1074,
+        token_sort=4.9337,
+        neighbours=1.6073,
+        lead=-0.4633,
+        word_share=2.4166,
+        meaning=0.0,
+        answer_meaning=0.0,
+        meaning_lead=0.0,
+        meaning_beyond_outside=0.0,
+        meaning_share=-0.0,
+    ),
+    outside=OutsideSignals(
+        outside_similarity=1.7796,
+        outside_neighbours=2.6178,
+        unknown_share=1.5697,
+        length=-6.4003,
+        word_share=2.8064,
+        how_to=2.8493,
+        meaning_outside=0.0,
+    ),
+    bias=9.0611,
+)
+"""Weights of the lexical signals alone, for curated entries: fitted by `make train-ranking` too.
+A question they settle (`RankingSettings.settled_at`) is answered without encoding it."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +214,12 @@ class RankingSettings:
     """Word count from which a question counts as long (the `length` signal is 1)."""
     curated_phrasings: int = 20
     """Alternates from which an entry counts as fully curated; with fewer its score blends both sets of weights."""
+    settled_at: float = 0.97
+    """A question whose likeliest entry is fully curated and reaches this probability on the lexical
+    signals alone is ranked without its meaning: encoding it (about 10 ms) could not change the
+    answer. Chosen with `make train-ranking`, which reports how often a settled answer differs."""
     weights: FittedWeights = field(default=FITTED_WEIGHTS)
+    lexical_weights: RankingWeights = field(default=LEXICAL_WEIGHTS)
     matching: MatchingSettings = field(default_factory=MatchingSettings)
 
 
@@ -201,6 +237,8 @@ class Weighing:
     vague: bool = False
     verbatim: int | None = None
     """The candidate (position) one of whose curated phrasings has exactly the question's words, if any."""
+    lexical_only: bool = False
+    """Weighed on the lexical signals alone (the meaning signals are 0): use `lexical_weights`."""
 
 
 class Ranker:
@@ -242,10 +280,13 @@ class Ranker:
         """At most `limit` entries, most probable first, each with its probability as confidence."""
         if limit < 1:
             return ()
-        weighing = self.weigh(question)
+        weighing = self.weigh(question, meaning=False)
+        probabilities = self.lexical_probabilities(weighing, self._settings.lexical_weights)
+        if not self._settled(weighing, probabilities):
+            weighing = self.weigh(question)
+            probabilities = self.probabilities(weighing, self._settings.weights)
         if not weighing.candidates:
             return ()
-        probabilities = self.probabilities(weighing, self._settings.weights)
         if weighing.verbatim is not None:
             # Curators said what this phrasing means; the weights were fitted on questions the
             # corpus did not hold, so they have never seen one it does.
@@ -255,21 +296,23 @@ class Ranker:
             # earned; the lexical confidences (held at MatchingSettings.vague_ceiling, below the
             # answer band) keep every entry it may mean on offer.
             probabilities = [c.confidence for c in weighing.candidates]
+        curation = dict(zip((c.entry.id for c in weighing.candidates), weighing.curation, strict=True))
         ranked = sorted(zip(probabilities, weighing.candidates, strict=True), key=lambda pair: pair[0], reverse=True)
         return tuple(
-            Match(entry=candidate.entry, confidence=min(1.0, probability))
+            Match(entry=candidate.entry, confidence=min(1.0, probability), curation=curation[candidate.entry.id])
             for probability, candidate in ranked[:limit]
             if probability >= self._settings.min_probability
         )
 
-    def weigh(self, question: str) -> Weighing:
-        """The candidates for `question` and the signals for each option."""
+    def weigh(self, question: str, *, meaning: bool = True) -> Weighing:
+        """The candidates for `question` and the signals for each option; without `meaning`, the
+        lexical candidates and signals alone (the question is not encoded)."""
         settings = self._settings
         reading = self._matcher.read(question, limit=settings.candidates)
         if not reading.words:  # nothing but punctuation and grammar words: nothing to mean
             return Weighing((), (), _NOTHING)
-        closeness = self._meaning.closeness(question)
-        candidates = self._with_closest_in_meaning(reading.candidates, closeness)
+        closeness = self._meaning.closeness(question) if meaning else self._meaning.nothing()
+        candidates = self._with_closest_in_meaning(reading.candidates, closeness) if meaning else reading.candidates
         labels = [self._index[c.entry.id] for c in candidates]
         words = self._normalizer.tokens(question)
         shares = _softmax(self._words.log_likelihoods(words, [*labels, OUTSIDE]))
@@ -315,6 +358,7 @@ class Ranker:
             outside_curation=curation[closest] if closest is not None else 1.0,
             vague=reading.vague,
             verbatim=verbatim,
+            lexical_only=not meaning,
         )
 
     def _with_closest_in_meaning(self, lexical: tuple[Candidate, ...], closeness: Closeness) -> tuple[Candidate, ...]:
@@ -327,6 +371,22 @@ class Ranker:
         ][:wanted]
         entries = self.corpus.entries
         return lexical + tuple(_unread(entries[i]) for i in added)
+
+    @staticmethod
+    def lexical_probabilities(weighing: Weighing, weights: RankingWeights) -> list[float]:
+        """Probability of each candidate (in order) under one regime's `weights`."""
+        scores = [_dot(signals, weights.entry) for signals in weighing.signals]
+        scores.append(_dot(weighing.outside, weights.outside) + weights.bias)
+        return _softmax(scores)[:-1]
+
+    def _settled(self, weighing: Weighing, probabilities: list[float]) -> bool:
+        """The lexical signals alone answer with a fully curated entry: meaning could not change it."""
+        if weighing.vague or not probabilities:
+            return False
+        if weighing.verbatim is not None:
+            return True
+        best = max(range(len(probabilities)), key=probabilities.__getitem__)
+        return weighing.curation[best] >= 1.0 and probabilities[best] >= self._settings.settled_at
 
     @staticmethod
     def probabilities(weighing: Weighing, weights: FittedWeights) -> list[float]:

@@ -59,6 +59,11 @@ class SemanticIndex:
         self._passages = _Grouped(entries, passages, vectors)
         self._outside = vectors.corpus(examples)
 
+    def nothing(self) -> Closeness:
+        """Closeness 0 to everything: the meaning signals of a question weighed on its words alone."""
+        zeros = np.zeros(self._phrasings.entries, dtype=np.float32)
+        return Closeness(zeros, zeros, 0.0)
+
     def closeness(self, question: str) -> Closeness:
         vector = self._vectors.question(question)
         outside = float((self._outside @ vector).max()) if len(self._outside) else 0.0
@@ -73,10 +78,10 @@ class _Grouped:
         owners = np.array([owner for owner, _ in owned], dtype=np.int64)
         self._matrix = vectors.corpus([text for _, text in owned])
         self._starts = np.searchsorted(owners, np.arange(entries))
-        self._entries = entries
+        self.entries = entries
 
     def closest(self, vector: np.ndarray) -> np.ndarray:
-        if not self._entries:
+        if not self.entries:
             return np.zeros(0, dtype=np.float32)
         return np.maximum.reduceat(self._matrix @ vector, self._starts)
 
