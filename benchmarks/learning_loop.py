@@ -3,9 +3,12 @@
 Run with `make learning-loop` (or `python -m benchmarks.learning_loop`). A document starts bare
 (question and answer only). Staff questions arrive one by one; the simulated staff member does
 what the cards let them: a right answer gets a 👍, a "Did you mean" that offers the right entry gets
-a click, anything else goes to HR Direct and teaches nothing. Each 👍 and click is a suggested
-alternate (`faqbot suggestions`); after every batch a curator accepts them all (through the same
-adoption rules as `faqbot adopt`), and the bot is measured on questions it never saw in the stream.
+a click, anything else goes to HR Direct. Each 👍 and click is a suggested alternate (`faqbot
+suggestions`); an out-of-scope question the bot did not answer shows in `faqbot report` as
+escalated, and the curator labels it out of scope. After every batch the curator accepts all of
+them (through the same adoption rules as `faqbot adopt`: alternates and out-of-scope examples), and
+the bot is measured on questions it never saw in the stream. An in-scope question that went to HR
+Direct teaches nothing here (HR answering it is not yet recorded as a suggestion).
 
 Two streams are run: the shipped corpus cut bare, fed the tuning questions and measured on the
 held-out set; and each document of `eval/documents/`, fed the first four questions of each entry
@@ -44,6 +47,7 @@ class Point:
     asked: int
     taught: int
     alternates: int
+    examples: int
     figures: Figures
 
 
@@ -63,6 +67,8 @@ async def learn(
             offered = isinstance(reply, Clarify) and item.expected in {e.id for e in reply.candidates}
             if item.in_scope and (answered_right or offered):
                 suggested.append(item)  # a 👍 or a click
+            elif not item.in_scope and not isinstance(reply, Answer):
+                suggested.append(item)  # escalated; the curator labels it out of scope from the report
         asked = max(asked, min(end, len(stream)))
         if suggested:
             taught += len(suggested)
@@ -70,7 +76,8 @@ async def learn(
             dialogue = Dialogue(Ranker(corpus, vectors))
         report = await evaluate(dialogue, measure)
         alternates = sum(len(e.alternates) for e in corpus.entries)
-        points.append(Point(asked, taught, alternates, figures(report)))
+        examples = sum(len(t.examples) for t in corpus.out_of_scope)
+        points.append(Point(asked, taught, alternates, examples, figures(report)))
     return points
 
 
@@ -92,13 +99,14 @@ def table(name: str, points: Sequence[Point]) -> str:
     lines = [
         f"**{name}**",
         "",
-        "| questions asked | suggestions accepted | alternates | correct | offered | wrong | escalated |",
-        "|---|---|---|---|---|---|---|",
+        "| questions asked | accepted | alternates | out-of-scope examples | correct | offered | wrong | escalated |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for p in points:
         f = p.figures
         lines.append(
-            f"| {p.asked} | {p.taught} | {p.alternates} | {f.correct:.1%} | {f.offered:.1%} | {f.wrong:.1%} | {f.escalated:.1%} |"
+            f"| {p.asked} | {p.taught} | {p.alternates} | {p.examples} | {f.correct:.1%} | {f.offered:.1%} "
+            f"| {f.wrong:.1%} | {f.escalated:.1%} |"
         )
     return "\n".join(lines)
 

@@ -7,7 +7,7 @@
 Every server runs in its own process on 127.0.0.1: the echo bot (`benchmarks/echo_bot.py`, the
 baseline), this bot on a fresh SQLite file, the fake Bot Connector (`benchmarks/connector_server.py`)
 and a matching probe (`benchmarks/matching_probe.py`). The driver sends Teams-shaped activities
-from 500 staff in 500 1:1 chats: 90% questions from `eval/tuning.yaml` (as staff ask them, out-of-
+from 500 staff in 500 1:1 chats: 90% questions from `eval/heldout.yaml` (as staff ask them, out-of-
 scope ones included) and 10% escalations, i.e. the HR Direct form sent with a fresh nonce, each of
 which must make exactly one ticket and one post to the HR channel.
 
@@ -162,7 +162,9 @@ def rss_mb(pid: int) -> float:
 
 def questions() -> tuple[list[str], list[str]]:
     """Every question of the tuning set, and its out-of-scope ones (what staff escalate)."""
-    labelled = yaml.safe_load((ROOT / "eval" / "tuning.yaml").read_text(encoding="utf-8"))
+    # Held-out questions: worded as the corpus does not word them, so the ranking must encode most of
+    # them (the tuning questions are the corpus's own alternates and would all be settled on words).
+    labelled = yaml.safe_load((ROOT / "eval" / "heldout.yaml").read_text(encoding="utf-8"))
     return [item["q"] for item in labelled], [item["q"] for item in labelled if item["expect"] == "out-of-scope"]
 
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+from pathlib import Path
 import time
 
 from benchmarks.bench_matching import queries_for, synthetic_corpus
 from knowledge import Ranker
+from knowledge.embedding import load_vectors
 
 ENTRIES = 10_000
 
@@ -47,7 +49,7 @@ def measure(matcher: Ranker, queries: list[str], seconds: float, per_second: flo
 def main() -> None:
     corpus = synthetic_corpus(ENTRIES)
     queries, _ = queries_for(corpus, 1000)
-    matcher = Ranker(corpus)
+    matcher = Ranker(corpus, load_vectors(Path(__file__).resolve().parent.parent / "var" / "embeddings.sqlite3"))
     for query in queries[:20]:  # warm-up, as bench_matching does
         matcher.rank(query, limit=3)
     print("ready", flush=True)

@@ -106,59 +106,59 @@ class FittedWeights:
 FITTED_WEIGHTS = FittedWeights(
     curated=RankingWeights(
         entry=EntrySignals(
-            confidence=2.1189,
-            similarity=0.4575,
-            second_similarity=-0.1163,
-            curated_coverage=1.3159,
-            beyond_outside=2.1241,
-            token_sort=1.8832,
-            neighbours=1.2529,
-            lead=-0.6372,
-            word_share=2.4121,
-            meaning=0.8048,
-            answer_meaning=1.3261,
-            meaning_lead=1.0447,
-            meaning_beyond_outside=3.9942,
-            meaning_share=0.2555,
+            confidence=1.5797,
+            similarity=0.3339,
+            second_similarity=-0.587,
+            curated_coverage=1.1584,
+            beyond_outside=2.3832,
+            token_sort=1.9594,
+            neighbours=1.1959,
+            lead=-0.3466,
+            word_share=2.4962,
+            meaning=0.8297,
+            answer_meaning=1.5067,
+            meaning_lead=0.6708,
+            meaning_beyond_outside=5.5397,
+            meaning_share=0.1185,
         ),
         outside=OutsideSignals(
-            outside_similarity=-0.0493,
-            outside_neighbours=1.6281,
-            unknown_share=2.2433,
-            length=-3.4068,
-            word_share=1.4584,
-            how_to=2.6214,
-            meaning_outside=0.8709,
+            outside_similarity=0.6718,
+            outside_neighbours=1.8801,
+            unknown_share=1.7542,
+            length=-3.2206,
+            word_share=1.503,
+            how_to=2.2284,
+            meaning_outside=2.6831,
         ),
-        bias=5.9949,
+        bias=3.6955,
     ),
     uncurated=RankingWeights(
         entry=EntrySignals(
-            confidence=1.8033,
-            similarity=0.1356,
-            second_similarity=-1.0086,
-            curated_coverage=0.5674,
-            beyond_outside=-0.6287,
-            token_sort=-1.3195,
-            neighbours=-0.9074,
-            lead=0.2446,
-            word_share=2.3033,
-            meaning=4.1729,
-            answer_meaning=5.5239,
-            meaning_lead=-0.3193,
-            meaning_beyond_outside=0.344,
-            meaning_share=2.7083,
+            confidence=2.0128,
+            similarity=0.1395,
+            second_similarity=-0.3297,
+            curated_coverage=0.5551,
+            beyond_outside=-0.416,
+            token_sort=-1.3909,
+            neighbours=-0.8781,
+            lead=0.189,
+            word_share=2.3084,
+            meaning=4.0648,
+            answer_meaning=5.3063,
+            meaning_lead=-0.2414,
+            meaning_beyond_outside=0.4608,
+            meaning_share=2.5715,
         ),
         outside=OutsideSignals(
-            outside_similarity=0.9516,
-            outside_neighbours=-0.06,
-            unknown_share=1.3328,
-            length=-2.8927,
-            word_share=0.7407,
-            how_to=1.8512,
-            meaning_outside=-0.9329,
+            outside_similarity=0.822,
+            outside_neighbours=-0.1108,
+            unknown_share=1.3966,
+            length=-2.9283,
+            word_share=0.7472,
+            how_to=1.9002,
+            meaning_outside=-1.0759,
         ),
-        bias=6.9136,
+        bias=6.7726,
     ),
 )
 
@@ -214,6 +214,9 @@ class RankingSettings:
     """Word count from which a question counts as long (the `length` signal is 1)."""
     curated_phrasings: int = 20
     """Alternates from which an entry counts as fully curated; with fewer its score blends both sets of weights."""
+    outside_per_curated_entry: int = 10
+    """Out-of-scope examples the corpus needs per fully curated entry before its entries are weighed
+    as curated (with fewer, as partly curated: their near misses are not kept out by examples)."""
     settled_at: float = 0.97
     """A question whose likeliest entry is fully curated and reaches this probability on the lexical
     signals alone is ranked without its meaning: encoding it (about 10 ms) could not change the
@@ -251,7 +254,13 @@ class Ranker:
         self._normalizer = self._matcher.normalizer
         self._index = {entry.id: index for index, entry in enumerate(corpus.entries)}
         enough = max(1, self._settings.curated_phrasings)
-        self._curation = tuple(min(1.0, len(entry.alternates) / enough) for entry in corpus.entries)
+        phrased = [min(1.0, len(entry.alternates) / enough) for entry in corpus.entries]
+        # The curated weights were learned on a corpus whose out-of-scope examples keep near misses
+        # out; alternates without them (a document taught only by clicks) are weighed as new.
+        examples = sum(len(topic.examples) for topic in corpus.out_of_scope)
+        wanted = self._settings.outside_per_curated_entry * sum(phrased)
+        guarded = min(1.0, examples / wanted) if wanted else 1.0
+        self._curation = tuple(level * guarded for level in phrased)
         # Each curated phrasing is normalised once here, for the word model and the fuzzy ratio.
         tokens = self._normalizer.tokens
         phrasings: list[tuple[str, ...]] = []
