@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 # The import tests print PDFs with a Unicode font (curly quotes, accents).
 FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: run test chat eval bench bench-load clean audit audit-refresh tools package link cards report-example train-ranking cold-start
+.PHONY: run test chat eval bench bench-load clean audit audit-refresh tools package link cards report-example train-ranking cold-start learning-loop
 
 $(STAMP): pyproject.toml requirements-encoder.txt
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,10 @@ train-ranking: $(STAMP)
 # How the bot does on documents nobody has curated (benchmarks/cold_start.py); a few minutes.
 cold-start: $(STAMP)
 	$(BIN)/python -m benchmarks.cold_start $(ARGS)
+
+# A new document as staff use it and curators accept their wordings (benchmarks/learning_loop.py).
+learning-loop: $(STAMP)
+	$(BIN)/python -m benchmarks.learning_loop $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_matching
