@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import os
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ from bot.engagement import Engagement
 from bot.escalation import Escalation, EscalationSettings
 from bot.ports import KnowledgeSource
 from adapters.meaning import ranker_for
-from knowledge import CorpusError, load_corpus
+from knowledge import Corpus, CorpusError, Ranker, load_corpus
 from knowledge.embedding import ModelError
 from knowledge.importing import parse_month
 from knowledge.lint import LintSettings
@@ -405,15 +405,16 @@ def _curate(args: argparse.Namespace, settings: Settings) -> int:
                   file=sys.stderr)
             return 1
         defaults = DocumentDefaults(title=args.title, owner=args.owner, last_reviewed=reviewed)
+        meaning = _meaning(settings, "import")
+        if meaning is None:
+            return 6
         return run_import(args.document, corpus_dir=corpus_dir, output=args.output, dry_run=args.dry_run,
-                          out=sys.stdout, defaults=defaults)
+                          out=sys.stdout, defaults=defaults, meaning=meaning, answer_at=settings.answer_threshold)
     if args.command == "lint":
         months = args.review_months or settings.review_months
         lint_settings = LintSettings(review_interval_months=months, answer_at=settings.answer_threshold)
-        try:
-            meaning = ranker_for(settings.embedding_cache)
-        except ModelError as exc:
-            print(f"faqbot lint: the sentence encoder cannot be loaded: {exc}", file=sys.stderr)
+        meaning = _meaning(settings, "lint")
+        if meaning is None:
             return 6
         return run_lint(corpus_dir, settings=lint_settings, strict=args.strict, today=dt.date.today(),
                         out=sys.stdout, meaning=meaning)
@@ -428,6 +429,15 @@ def _curate(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"asked the bot (process {pid}) to reload {corpus_dir}; its log says corpus_reloaded when done")
     return 0
+
+
+def _meaning(settings: Settings, command: str) -> Callable[[Corpus], Ranker] | None:
+    """The bot's ranker factory for a curators' command; None (with the reason printed) without the encoder."""
+    try:
+        return ranker_for(settings.embedding_cache)
+    except ModelError as exc:
+        print(f"faqbot {command}: the sentence encoder cannot be loaded: {exc}", file=sys.stderr)
+        return None
 
 
 def _evaluate(args: argparse.Namespace, settings: Settings) -> int:

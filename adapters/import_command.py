@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -18,6 +19,8 @@ from adapters.corpus_file import write_document
 from knowledge.corpus import FAQ_SUFFIX, CorpusDocument, CorpusError, read_corpus, read_document
 from knowledge.import_plan import DRAFT_TOPIC, EntryChange, ImportBlocked, ImportPlan, plan_import
 from knowledge.importing import DocumentError, ImportedDocument, import_file
+from knowledge.lint import Ranker, answered_out_of_scope
+from knowledge.models import Corpus, Entry
 
 _MISSING = "(none: give {option}, or fill it in the written file; lint names it until then)"
 _DATED_STEM = re.compile(r"^(.*?)-\d{4}-\d{2}$")
@@ -40,8 +43,14 @@ class DocumentDefaults:
 def run_import(
     document: Path, *, corpus_dir: Path, output: Path | None, dry_run: bool, out: TextIO,
     defaults: DocumentDefaults | None = None,
+    meaning: Callable[[Corpus], Ranker] | None = None,
+    answer_at: float = 0.8,
 ) -> int:
-    """Import `document` (.txt, .md, .docx, .pdf, .html); print the report to `out`; 0 when everything was read."""
+    """Import `document` (.txt, .md, .docx, .pdf, .html); print the report to `out`; 0 when everything was read.
+
+    With `meaning` (a factory of the bot's ranker), the corpus's out-of-scope examples that the
+    imported entries now answer at `answer_at` are listed, for a curator to remove or narrow.
+    """
     try:
         imported = import_file(document.name, document.read_bytes())
     except (OSError, DocumentError) as exc:
@@ -71,6 +80,9 @@ def run_import(
         return 1
     _print_plan(plan, target, existing, out, unit=imported.unit)
     _print_findings(imported, out)
+    if meaning is not None and reading is not None and reading.corpus is not None:
+        entries = [e.model_copy(update={"document": plan.document.title or document.name}) for e in plan.document.entries]
+        _print_answered_examples(reading.corpus, own_ids, entries, meaning, answer_at, out)
     if not plan.changed:
         print(f"\nNo changes: {_shown(target)} left as it is.", file=out)
     elif dry_run:
@@ -79,6 +91,27 @@ def run_import(
         write_document(target, plan.document, new_file_header=_NEW_FILE_HEADER.format(source=document.name))
         print(f"\nWrote {_shown(target)}. Review the diff (git diff) before committing.", file=out)
     return 1 if imported.problems else 0
+
+
+def _print_answered_examples(
+    corpus: Corpus, replaced: set[str], entries: Sequence[Entry], meaning: Callable[[Corpus], Ranker],
+    answer_at: float, out: TextIO,
+) -> None:
+    """The out-of-scope examples the corpus with the imported entries answers from those entries."""
+    if not corpus.out_of_scope or not entries:
+        return
+    ids = {entry.id for entry in entries}
+    kept = tuple(e for e in corpus.entries if e.id not in replaced and e.id not in ids)
+    merged = corpus.model_copy(update={"entries": (*kept, *entries)})
+    answered = [
+        finding for finding in answered_out_of_scope(merged, meaning(merged), answer_at)
+        if any(f"entry '{entry_id}'" in finding.message for entry_id in ids)
+    ]
+    if answered:
+        print(f"\nOut-of-scope examples this document now answers ({len(answered)}): remove or narrow each "
+              "in out-of-scope.yaml, or it will keep fighting the entry that answers it:", file=out)
+        for finding in answered:
+            print(f"  {finding.message.split(': remove it')[0]}", file=out)
 
 
 def _target(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,9 @@ import yaml
 
 from adapters.import_command import DocumentDefaults, run_import
 from adapters.lint_command import run_lint
-from knowledge import load_corpus, read_corpus
+from knowledge import Ranker, load_corpus, read_corpus
 from knowledge.corpus import read_document
+from knowledge.embedding import Vectors
 from knowledge.lint import LintSettings, lint_corpus
 from tests.import_documents import UNIFORM, as_docx, as_html, as_pdf
 
@@ -197,3 +199,20 @@ def test_unreadable_document_is_named(tmp_path: Path) -> None:
     code, report = run(tmp_path / "missing.txt", tmp_path)
     assert code == 1
     assert "cannot read" in report
+
+
+def test_importing_a_document_names_the_out_of_scope_examples_it_now_answers(corpus_copy: Path, vectors: Vectors) -> None:
+    # The shipped out-of-scope examples keep sick-pay questions away from the social-media entries;
+    # a sickness-absence document answers them, so each such example is named for a curator.
+    document = ROOT / "eval" / "documents" / "attendance" / "attendance-qa.txt"
+    out = io.StringIO()
+    run_import(document, corpus_dir=corpus_copy, output=None, dry_run=True, out=out,
+               meaning=partial(Ranker, vectors=vectors))
+    report = out.getvalue()
+    assert "Out-of-scope examples this document now answers" in report
+    (sick_pay,) = [line for line in report.splitlines() if "'how much sick pay do i get'" in line]
+    assert "is answered by entry 'much-sick-pay-get' (Attendance and Sickness Absence" in sick_pay
+    # The seed answers none of them: nothing is listed.
+    out = io.StringIO()
+    run_import(SEED, corpus_dir=corpus_copy, output=None, dry_run=True, out=out, meaning=partial(Ranker, vectors=vectors))
+    assert "Out-of-scope examples this document now answers" not in out.getvalue()
