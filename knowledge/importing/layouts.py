@@ -108,8 +108,16 @@ def _choose(blocks: Sequence[Block]) -> str:
     qa = sum(1 for b in body if _QA_QUESTION.match(b.text))
     if qa >= 2 and any(_ANSWER_LABEL.match(b.text) for b in body):
         return "Q: A:"
-    numbered = sum(1 for b in body if b.kind != "table_row" and numbered_start(b.text))
-    if numbered >= 2:
+    starts = [start for b in body if b.kind != "table_row" and (start := numbered_start(b.text))]
+    # Numbered steps inside the answers of a document that asks its questions in bold are not
+    # questions: each list starts again from 1, where a document's questions keep counting up.
+    numbers = [int(start.number) for start in starts if start.number]
+    restarts = sum(1 for before, after in zip(numbers, numbers[1:]) if after < before)
+    asked_in_bold = sum(
+        1 for b in body
+        if b.bold and b.kind == "paragraph" and b.text.rstrip().endswith("?") and not numbered_start(b.text)
+    )
+    if len(starts) >= 2 and not (restarts >= 2 and asked_in_bold >= 2):
         return "numbered"
     counts = {
         "table": len(_table_questions(blocks)),
@@ -158,7 +166,7 @@ class _Walker:
                 self._open(start, block)
                 if not start.text:
                     pending = self.questions[-1]
-            elif sub and self.number is not None and not block.continues:
+            elif sub and self.number is not None and (not block.continues or (current and not current.answer)):
                 self.questions.append(FoundQuestion(f"Q{self.number}({sub.group('a')})", sub.group("text").strip(),
                                                     block.location))
             elif sub and not block.continues:
@@ -222,9 +230,21 @@ class _Walker:
     def _is_section(self, index: int, block: Block) -> bool:
         if block.kind == "heading":
             return True
-        letters = [c for c in block.text if c.isalpha()]
-        return (block.kind == "paragraph" and len(letters) >= 4 and all(c.isupper() for c in letters)
-                and not block.text.rstrip().endswith("?") and len(block.text) <= 80)
+        text = block.text.strip()
+        letters = [c for c in text if c.isalpha()]
+        if block.kind != "paragraph" or len(letters) < 4 or text.endswith("?") or len(text) > 80:
+            return False
+        if all(c.isupper() for c in letters):
+            return True
+        # A short title-like line right before the next question ('Types of flexible working') heads
+        # a group of questions; it is said in the preview, so a curator can put it back if it was not.
+        following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
+        titled = (text[0].isupper() and len(text.split()) <= 8 and text[-1] not in ".!:;,)"
+                  and not block.links and not any(c.isdigit() for c in text) and not block.continues)
+        if titled and following is not None and self.starter(index + 1, following) is not None:
+            self.notes.append(self._at(block, f"'{text}' read as a section heading, not answer text"))
+            return True
+        return False
 
     def _numbered(self, index: int, block: Block) -> _Start | None:
         return numbered_start(block.text) if block.kind != "table_row" and not block.continues else None
