@@ -75,9 +75,10 @@ def create_engine(url: str, *, deadline: float = UNHURRIED_DEADLINE_SECONDS) -> 
             _watch_sqlite_file(engine, Path(database))
     else:
         engine = create_async_engine(
-            parsed, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=deadline,
+            parsed, pool_size=10, max_overflow=10, pool_timeout=deadline,
             connect_args={"timeout": deadline, "command_timeout": deadline},
         )
+        event.listen(engine.sync_engine, "checkout", _ping)
     event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
     event.listen(engine.sync_engine, "handle_error", _unavailable_on_outage)
     return engine
@@ -90,9 +91,16 @@ def _connect_or_unavailable(dialect: Any, _record: object, cargs: Any, cparams: 
         raise StoreUnavailable(f"cannot connect: {type(exc).__name__}") from exc
 
 
+def _ping(dbapi_connection: Any, _record: object, _proxy: object) -> None:
+    """SQLAlchemy's own pre-ping lets a ping timeout escape as a bare TimeoutError; any failed
+    ping here makes the pool replace the connection (a failed reconnect raises from do_connect)."""
+    try:
+        dbapi_connection.ping()
+    except Exception as exc:  # noqa: BLE001 - whatever the cause, this connection is unusable
+        raise sa_exc.DisconnectionError(type(exc).__name__) from exc
+
+
 def _unavailable_on_outage(context: ExceptionContext) -> None:
-    if context.is_pre_ping:
-        return  # the pool reconnects after a failed ping; a failed reconnect raises from do_connect
     original = context.original_exception
     if (context.is_disconnect or isinstance(original, OSError)
             or isinstance(context.sqlalchemy_exception, (sa_exc.OperationalError, sa_exc.InterfaceError))):
