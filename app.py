@@ -163,6 +163,9 @@ def create_app(
             await migrate(migration)
         finally:
             await migration.dispose()
+        # Open the serving pool now: a first connection that shutdown cancels half-way leaves
+        # aiosqlite's thread waiting, and the shutdown with it.
+        await StoreReachable(engine).ready()
         await instances.hold()
         worker = asyncio.create_task(courier.run(), name="ticket-outbox")
         yield

@@ -127,7 +127,6 @@ def _watch_sqlite_file(engine: AsyncEngine, path: Path) -> None:
 
     event.listen(engine.sync_engine, "connect", check)
     event.listen(engine.sync_engine, "checkout", check)
-    event.listen(engine.sync_engine, "commit", check)
 
 
 def _sqlite_pragmas(deadline: float) -> Any:
