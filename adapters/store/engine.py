@@ -102,6 +102,12 @@ def _ping(dbapi_connection: Any, _record: object, _proxy: object) -> None:
 
 def _unavailable_on_outage(context: ExceptionContext) -> None:
     original = context.original_exception
+    if not isinstance(original, Exception):
+        # A cancellation (or KeyboardInterrupt, SystemExit) inside a database call. SQLAlchemy
+        # flags it `is_disconnect` so the connection is thrown away, but it is no outage: turned
+        # into StoreUnavailable, it would be caught as an ordinary error and the cancelled task
+        # would carry on (the retention purge then slept a day and app shutdown waited for it).
+        return
     if (context.is_disconnect or isinstance(original, OSError)
             or isinstance(context.sqlalchemy_exception, (sa_exc.OperationalError, sa_exc.InterfaceError))):
         raise StoreUnavailable(f"database error: {type(original).__name__}") from original
