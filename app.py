@@ -40,7 +40,17 @@ from adapters.privacy_commands import purge_every, run_erase, run_export, run_pu
 from adapters.readiness import CorpusLoaded, ReadinessCheck
 from adapters.settings import Settings, SettingsError
 from adapters.pseudonym import Pseudonymizer
-from adapters.store import DeliveryLedger, FeedbackStore, QuestionStore, StoreError, StoreReachable, WelcomeStore, create_engine, migrate
+from adapters.store import (
+    DeliveryLedger,
+    FeedbackStore,
+    Instances,
+    QuestionStore,
+    StoreError,
+    StoreReachable,
+    WelcomeStore,
+    create_engine,
+    migrate,
+)
 from adapters.structured_log import configure_logging
 from adapters.store.personal_data import PersonalData, PseudonymKey, Retention
 from adapters.store.tickets import SqlTicketStore
@@ -106,7 +116,7 @@ def create_app(
     if problems:
         raise SettingsError("; ".join(problems))
     metrics = Metrics()
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, deadline=settings.database_timeout)
     knowledge = ReloadableKnowledge(settings.corpus_dir, build=ranker_for(settings.embedding_cache))
     checks: list[ReadinessCheck] = [CorpusLoaded(len(knowledge.corpus.entries)), StoreReachable(engine),
                                     *readiness]
@@ -139,7 +149,8 @@ def create_app(
         policy=outbox_policy,
     )
     escalation.on_queued(courier.nudge)
-    gateway = BotFrameworkGateway(adapter, bot, DeliveryLedger(engine))
+    instances = Instances(engine)
+    gateway = BotFrameworkGateway(adapter, bot, DeliveryLedger(engine, instances))
     validator = None
     if settings.local_mode:
         policy = ActivityPolicy.local(settings.allowed_tenants)
@@ -157,12 +168,21 @@ def create_app(
                                  body_timeout=settings.body_timeout))
 
     async def store(_app: web.Application) -> AsyncIterator[None]:
-        await migrate(engine)
+        migration = create_engine(settings.database_url)  # unhurried: may wait for another instance
+        try:
+            await migrate(migration)
+        finally:
+            await migration.dispose()
+        # Open the serving pool now: a first connection that shutdown cancels half-way leaves
+        # aiosqlite's thread waiting, and the shutdown with it.
+        await StoreReachable(engine).ready()
+        await instances.hold()
         worker = asyncio.create_task(courier.run(), name="ticket-outbox")
         yield
         worker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await worker
+        await instances.release()
         await engine.dispose()
 
     app.cleanup_ctx.append(store)

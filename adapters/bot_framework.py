@@ -34,7 +34,7 @@ from msrest.universal_http.requests import ClientRetryPolicy
 
 from adapters.outbound_delivery import OutboundDelivery, conversation_of
 from adapters.settings import Settings
-from adapters.store import delivery_key
+from adapters.store import delivery_key, is_outage
 from bot import texts
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,13 @@ def build_adapter(
 
 
 async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
-    """Log the failure without the user's text or identity, and apologise once."""
+    """Log the failure without the user's text or identity, and apologise once.
+
+    A store outage is not apologised for: it is re-raised to `BotFrameworkGateway`, which answers
+    503 so the Bot Connector delivers the activity again once the store is back.
+    """
+    if is_outage(error):
+        raise error
     frames = "".join(traceback.format_tb(error.__traceback__))
     # The exception message may quote user input, so only its type is logged.
     log.error("turn failed: %s\n%s", type(error).__name__, frames)
@@ -136,9 +142,14 @@ async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
 
 
 class DeliveryClaims(Protocol):
-    """Remembers delivered activities so a re-delivery runs no second turn."""
+    """Remembers delivered activities so a re-delivery runs no second turn, unless the first
+    turn never finished (see `adapters/store/ledger.py`)."""
 
     async def claim(self, key: str, *, now: dt.datetime) -> bool: ...
+
+    async def finish(self, key: str) -> None: ...
+
+    def abandon(self, key: str) -> None: ...
 
 
 def _utcnow() -> dt.datetime:
@@ -147,6 +158,9 @@ def _utcnow() -> dt.datetime:
 
 # Teams re-delivers these when the bot is slow; running them twice would repeat side effects.
 _DEDUPLICATED_TYPES = frozenset({"message", "invoke"})
+# Seconds a client should wait before re-sending an activity the store could not take.
+STORE_RETRY_AFTER_SECONDS = 5
+UNAVAILABLE = TurnResult(503, {"error": "temporarily unavailable"}, retry_after=STORE_RETRY_AFTER_SECONDS)
 
 
 class DeliveringAuthentication(BotFrameworkAuthentication):
@@ -307,12 +321,26 @@ class BotFrameworkGateway:
             auth.audience = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
             auth.caller_id = CallerIdConstants.public_azure_channel.value
             auth.connector_factory = authentication.connector_factory(identity)
+        key = None
         if activity.type in _DEDUPLICATED_TYPES and activity.id:
             key = delivery_key(activity.channel_id or "", activity.conversation.id, activity.id)
-            if not await self._claims.claim(key, now=self._clock()):
+        try:
+            if key is not None and not await self._claims.claim(key, now=self._clock()):
                 log.info("ignored a re-delivered %s activity", activity.type)
                 return TurnResult(200)
-        response = await self.adapter.process_activity(auth, activity, self._bot.on_turn)
+            try:
+                response = await self.adapter.process_activity(auth, activity, self._bot.on_turn)
+            except BaseException:
+                if key is not None:
+                    self._claims.abandon(key)  # its next delivery runs the turn again
+                raise
+            if key is not None:
+                await self._claims.finish(key)
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            log.warning("turn not run: store unavailable (%s)", type(exc).__name__)
+            return UNAVAILABLE
         if response is None:
             return TurnResult(201)
         if response.status == 501:

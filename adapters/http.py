@@ -49,6 +49,9 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
 }
 # Fields of `from`, `recipient` and `conversation` that must be strings when present.
 _ACCOUNT_STRINGS = ("id", "name", "aadObjectId", "role", "conversationType", "tenantId")
+# Top-level strings used as keys, stored or echoed back: they must be valid Unicode. (Message
+# text is cleaned by the dialogue instead, so staff get an answer.)
+_IDENTIFYING_FIELDS = ("id", "channelId", "serviceUrl", "replyToId", "locale", "name", "timestamp", "textFormat")
 
 
 class TurnResultLike(Protocol):
@@ -186,12 +189,16 @@ async def _read_activity(request: web.Request, timeout: float) -> Mapping[str, A
     for field, types in _FIELD_TYPES.items():
         if body.get(field) is not None and not isinstance(body[field], types):
             raise _error(web.HTTPBadRequest, f"activity field '{field}' has the wrong type")
+    for field in _IDENTIFYING_FIELDS:
+        if not _unicode(body.get(field)):
+            raise _error(web.HTTPBadRequest, f"activity field '{field}' is not valid Unicode")
     for field in ("from", "recipient", "conversation"):
-        part = body.get(field)
-        if isinstance(part, dict):
-            for key in _ACCOUNT_STRINGS:
-                if part.get(key) is not None and not isinstance(part[key], str):
-                    raise _error(web.HTTPBadRequest, f"activity field '{field}.{key}' has the wrong type")
+        _check_account(body.get(field), field)
+    for field in ("membersAdded", "membersRemoved"):
+        for member in body.get(field) or []:
+            if not isinstance(member, dict) or not isinstance(member.get("id"), str):
+                raise _error(web.HTTPBadRequest, f"activity field '{field}' must list accounts with an 'id'")
+            _check_account(member, field)
     for entity in body.get("entities") or []:
         if not isinstance(entity, dict):
             raise _error(web.HTTPBadRequest, "activity entities must be objects")
@@ -199,6 +206,8 @@ async def _read_activity(request: web.Request, timeout: float) -> Mapping[str, A
             mentioned = entity.get("mentioned")
             if not isinstance(mentioned, dict) or not isinstance(mentioned.get("id"), str):
                 raise _error(web.HTTPBadRequest, "a mention needs 'mentioned.id'")
+            if entity.get("text") is not None and not isinstance(entity["text"], str):
+                raise _error(web.HTTPBadRequest, "a mention's 'text' must be a string")
     if body["type"] in HANDLED_TYPES:
         for field in ("from", "conversation", "recipient"):
             part = body.get(field)
@@ -208,6 +217,28 @@ async def _read_activity(request: web.Request, timeout: float) -> Mapping[str, A
         if not isinstance(service_url, str) or not service_url.startswith(("https://", "http://")):
             raise _error(web.HTTPBadRequest, "activity needs a 'serviceUrl'")
     return body
+
+
+def _check_account(part: Any, field: str) -> None:
+    if not isinstance(part, dict):
+        return
+    for key in _ACCOUNT_STRINGS:
+        if part.get(key) is not None and not isinstance(part[key], str):
+            raise _error(web.HTTPBadRequest, f"activity field '{field}.{key}' has the wrong type")
+        if not _unicode(part.get(key)):
+            raise _error(web.HTTPBadRequest, f"activity field '{field}.{key}' is not valid Unicode")
+
+
+def _unicode(value: Any) -> bool:
+    """False for a string JSON let through that UTF-8 cannot hold (a lone surrogate such as
+    "\\ud800"): it cannot be a key, a database value or part of a reply."""
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _error(kind: type[web.HTTPException], reason: str, **extra: int) -> web.HTTPException:

@@ -37,6 +37,7 @@ ENVIRONMENT = {
     "FAQBOT_AMBIGUITY_GAP": "ambiguity_gap",
     "FAQBOT_LOG_LEVEL": "log_level",
     "FAQBOT_DATABASE_URL": "database_url",
+    "FAQBOT_DATABASE_TIMEOUT": "database_timeout",
     "FAQBOT_RETAIN_TICKETS_DAYS": "retain_tickets_days",
     "FAQBOT_OUTBOUND_PER_SECOND": "outbound_per_second",
     "FAQBOT_MAX_TURNS_IN_FLIGHT": "max_turns_in_flight",
@@ -130,6 +131,9 @@ class Settings(BaseModel):
     purge_hours: float = Field(default=24.0, gt=0, le=24 * 30)
     erase_keeps_open_tickets: bool = True
     database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False, pattern=r"^(sqlite|postgresql)(\+\w+)?://")
+    # Seconds any one database call may take while serving; worst case about twice this to a 503,
+    # which keeps a turn well inside Teams' 15 s window.
+    database_timeout: float = Field(default=3.0, gt=0, le=6)
     reload_seconds: float = Field(default=5.0, ge=0, le=3600)
     pid_file: Path | None = None
     review_months: int = Field(default=12, ge=1, le=120)

@@ -170,8 +170,17 @@ def to_activity(message: Outbound) -> Activity:
 
 
 def _scope(activity: Activity) -> Scope:
-    kind = getattr(activity.conversation, "conversation_type", None) or "personal"
-    return _SCOPES.get(kind, Scope.PERSONAL)
+    """Teams names the scope in `conversationType`; without it, a channel or group shows in its
+    channelData or `isGroup`, and only a conversation with neither is a 1:1 chat."""
+    kind = getattr(activity.conversation, "conversation_type", None)
+    if kind:
+        return _SCOPES.get(kind, Scope.PERSONAL)
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    if data.get("channel") or data.get("team"):
+        return Scope.CHANNEL
+    if getattr(activity.conversation, "is_group", None):
+        return Scope.GROUP_CHAT
+    return Scope.PERSONAL
 
 
 def _where(activity: Activity) -> Where:

@@ -41,6 +41,7 @@ _COMMAND = re.compile(r"[^a-z ]+")
 MY_REQUESTS_COMMAND = "my requests"
 REGISTER_COMMAND = "register this channel"
 DRAFTS_COMMAND = "faq drafts"
+_MAX_STORED_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL
 _NOTICE_FOR = {"assigned": "assigned", "resolved": "resolved", "reopened": "reopened"}
 
 
@@ -67,6 +68,12 @@ class Where:
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _stored_int(value: object) -> bool:
+    """Whether `value` can be a ticket number or version: a JSON integer (not true/false) that
+    fits the database's integer columns."""
+    return type(value) is int and 0 < value <= _MAX_STORED_INT
 
 
 def _command(text: str) -> str:
@@ -192,7 +199,7 @@ class Escalation:
         except ValueError:
             return neutral
         number, token, version = value.get("ticket"), value.get("token"), value.get("version")
-        if not isinstance(number, int) or not isinstance(token, str) or not isinstance(version, int):
+        if not _stored_int(number) or not isinstance(token, str) or not _stored_int(version):
             return neutral
         ticket = await self._store.get(number)
         if ticket is None or not hmac.compare_digest(ticket.token, token) or ticket.version != version:

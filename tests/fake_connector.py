@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +32,8 @@ class FakeConnector:
     # Like `scripted`, but only for requests to one exact path (e.g. "/v3/conversations").
     scripted_paths: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    # Requests for which this is true are recorded and then never answered (a send in flight).
+    hold: Callable[[ConnectorCall], bool] = lambda _call: False
 
     def activities(self) -> list[dict[str, Any]]:
         """Bodies of the activities the bot posted (replies and proactive sends)."""
@@ -94,6 +96,8 @@ async def fake_connector() -> AsyncIterator[FakeConnector]:
             ConnectorCall(request.method, request.raw_path, request.headers.get("Authorization"), body, len(raw))
         )
         connector.arrived.set()
+        if connector.hold(connector.calls[-1]):
+            await asyncio.Event().wait()
         queue = connector.scripted_paths.get(request.path) or connector.scripted
         if queue:
             status, headers = queue.pop(0)

@@ -14,6 +14,8 @@ delivered_activities = sa.Table(
     metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    # The process running the turn (adapters/store/instances.py); NULL once the turn finished.
+    sa.Column("owner", sa.String(20), nullable=True),
 )
 
 # --- Helpdesk tickets (migration 0002_tickets) ---

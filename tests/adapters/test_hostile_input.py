@@ -153,6 +153,15 @@ CASES: dict[str, Case] = {
     "lone surrogate": Case(
         lambda url: json.dumps(activities.message(url, "x")).replace('"text": "x"', '"text": "\\ud800 hi"').encode(),
         frozenset({201}), replies=1),
+    "lone surrogate in id": Case(
+        lambda url: json.dumps(activities.message(url, "x", activity_id="ID")).replace('"ID"', '"\\ud800"').encode(),
+        frozenset({400})),
+    "lone surrogate in conversation id": Case(
+        lambda url: json.dumps(activities.message(url, "x")).replace('"a:staff-conversation"', '"a:\\udfff"').encode(),
+        frozenset({400})),
+    "lone surrogate in from.name": Case(
+        lambda url: json.dumps(activities.message(url, "x")).replace('"Ada Staff"', '"Ada \\ud83d"').encode(),
+        frozenset({400})),
     "NUL and control characters": text("social\x00media\x07profile\x1b[31m", 201),
     "markdown link injection": text("[Click to verify](https://evil.example) **urgent** # heading", 201),
     "HTML and script": text("<script>alert(1)</script><img src=x onerror=alert(1)>", 201),
@@ -184,6 +193,17 @@ CASES: dict[str, Case] = {
     "unknown conversationType": activity(set_path("meeting", "conversation", "conversationType"), 201),
     "unknown invoke": activity(lambda a: a.update(type="invoke", name="fake/invoke", value={"x": 1}), 200),
     "invoke without name": activity(lambda a: a.update(type="invoke"), 200),
+    "conversationUpdate adding null": activity(lambda a: a.update(type="conversationUpdate", membersAdded=[None]), 400),
+    "conversationUpdate adding a number": activity(lambda a: a.update(type="conversationUpdate", membersAdded=[7]), 400),
+    "membersRemoved without id": activity(lambda a: a.update(type="conversationUpdate", membersRemoved=[{}]), 400),
+    "mention with numeric text": activity(set_path([{"type": "mention", "text": 5, "mentioned": {"id": activities.BOT_ID}}],
+                                                   "entities"), 400),
+    "channel message without conversationType": activity(lambda a: (
+        a["conversation"].pop("conversationType"),
+        a["channelData"].update(channel={"id": "19:general@thread.tacv2"}, team={"id": "19:team@thread.tacv2"})),
+        201, replies=0),
+    "group chat without conversationType": activity(lambda a: (
+        a["conversation"].pop("conversationType"), a["conversation"].update(isGroup=True)), 201, replies=0),
     "conversationUpdate adding nobody": activity(lambda a: a.update(type="conversationUpdate", membersAdded=[]), 201),
     "installationUpdate": activity(lambda a: a.update(type="installationUpdate", action="add"), 201),
 }

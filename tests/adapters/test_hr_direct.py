@@ -255,6 +255,10 @@ async def test_forged_and_stale_hr_actions_change_nothing(store_url: str, connec
             in_hr_channel(connector.url, value={**assign, "token": "guessed-token-0000000000"}, thread=thread),
             in_hr_channel(connector.url, value={**assign, "version": assign["version"] + 1}, thread=thread),
             in_hr_channel(connector.url, value={**assign, "op": "delete"}, thread=thread),
+            # JSON true is not ticket 1; a number no database column holds is no ticket at all.
+            in_hr_channel(connector.url, value={**assign, "ticket": True}, thread=thread),
+            in_hr_channel(connector.url, value={**assign, "ticket": 10**30}, thread=thread),
+            in_hr_channel(connector.url, value={**assign, "version": True}, thread=thread),
         ]
         other_channel = in_hr_channel(connector.url, value=assign, thread="19:general@thread.tacv2")
         other_channel["channelData"]["channel"]["id"] = "19:general@thread.tacv2"

@@ -96,5 +96,5 @@ async def test_a_broken_store_never_breaks_the_answer_and_logs_no_text(
             if caplog.records:
                 break
             await asyncio.sleep(0.02)
-    assert "question_log_failed error=OperationalError" in [r.getMessage() for r in caplog.records]
+    assert "question_log_failed error=StoreUnavailable" in [r.getMessage() for r in caplog.records]
     assert "annual leave" not in caplog.text
