@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.embedding.index import Closeness, SemanticIndex, answer_passages
 from knowledge.embedding.vectors import Vectors
-from knowledge.matching import Candidate, Matcher, MatchingSettings
+from knowledge.matching import Candidate, Matcher, MatchingSettings, Reading
 from knowledge.models import Corpus, Entry, Match
 from knowledge.word_model import OUTSIDE, WordModel
 
@@ -289,10 +289,11 @@ class Ranker:
         """At most `limit` entries, most probable first, each with its probability as confidence."""
         if limit < 1:
             return ()
-        weighing = self.weigh(question, meaning=False)
+        reading = self._matcher.read(question, limit=self._settings.candidates)
+        weighing = self.weigh(question, meaning=False, reading=reading)
         probabilities = self.lexical_probabilities(weighing, self._settings.lexical_weights)
         if not self._settled(weighing, probabilities):
-            weighing = self.weigh(question)
+            weighing = self.weigh(question, reading=reading)
             probabilities = self.probabilities(weighing, self._settings.weights)
         if not weighing.candidates:
             return ()
@@ -313,11 +314,12 @@ class Ranker:
             if probability >= self._settings.min_probability
         )
 
-    def weigh(self, question: str, *, meaning: bool = True) -> Weighing:
+    def weigh(self, question: str, *, meaning: bool = True, reading: Reading | None = None) -> Weighing:
         """The candidates for `question` and the signals for each option; without `meaning`, the
-        lexical candidates and signals alone (the question is not encoded)."""
+        lexical candidates and signals alone (the question is not encoded). `reading` is the lexical
+        matcher's, when the caller has it already."""
         settings = self._settings
-        reading = self._matcher.read(question, limit=settings.candidates)
+        reading = reading or self._matcher.read(question, limit=settings.candidates)
         if not reading.words:  # nothing but punctuation and grammar words: nothing to mean
             return Weighing((), (), _NOTHING)
         closeness = self._meaning.closeness(question) if meaning else self._meaning.nothing()
