@@ -14,8 +14,8 @@ from bot import Answer, CardSettings, Clarify, NoAnswer, render
 from bot.dialogue import Dialogue
 from bot.engagement import Help, Welcome, examples, group_by_topic
 from bot.replies import Vote
-from adapters.meaning import ranker_for
-from adapters.settings import DEFAULT_EMBEDDING_CACHE
+from adapters.corpus.meaning import ranker_for
+from adapters.config.settings import DEFAULT_EMBEDDING_CACHE
 from knowledge import Corpus, load_corpus
 from tests.organisations import NHSBT
 
