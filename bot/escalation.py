@@ -100,10 +100,6 @@ class Escalation:
         self._clock = clock
         self._queued = queued
 
-    def on_queued(self, queued: Callable[[], None]) -> None:
-        """Call `queued` whenever a delivery is queued (the delivery worker's wake-up)."""
-        self._queued = queued
-
     async def hr_channel(self) -> HrChannel | None:
         """The channel the HR helpdesk works in, or None when none is configured or registered."""
         registered = await self._store.hr_channel()

@@ -24,6 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from knowledge.models import Corpus, Entry, OutOfScopeTopic, Topic
+from knowledge.errors import FaqbotError
 
 FAQ_SUFFIX = ".faq.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -50,11 +51,14 @@ class CorpusProblem:
         return ": ".join([*parts, self.message])
 
 
-class CorpusError(Exception):
+class CorpusError(FaqbotError):
     """The corpus cannot be served; the message names the file, the entry and the field.
 
     `problems` holds every problem found, the message the first of them.
     """
+
+    exit_code = 3
+    summary = "the corpus cannot be served"
 
     def __init__(self, problems: Sequence[CorpusProblem] | str) -> None:
         if isinstance(problems, str):

@@ -24,6 +24,7 @@ from typing import Literal
 from knowledge.corpus import CorpusDocument
 from knowledge.importing import ImportedDocument, ImportedQuestion, slug
 from knowledge.models import Entry, PolicyReference
+from knowledge.errors import FaqbotError
 
 DRAFT_TOPIC = "unsorted"
 # Fields the source document owns; a re-import replaces them. Everything else is curated.
@@ -59,8 +60,11 @@ class ImportPlan:
         return tuple(change for change in self.changes if change.kind == kind)
 
 
-class ImportBlocked(Exception):
+class ImportBlocked(FaqbotError):
     """The document cannot become corpus entries (no questions could be read)."""
+
+    exit_code = 1
+    summary = "the document cannot be imported"
 
 
 def plan_import(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from collections.abc import AsyncIterator
 import tempfile
 from pathlib import Path
@@ -10,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.corpus.meaning import process_vectors
 from adapters.config.settings import DEFAULT_EMBEDDING_CACHE, Settings
-from app import create_app
+from app import Components, create_app
 from bot import Dialogue
 from knowledge import Corpus, Matcher, Ranker, load_corpus
 from knowledge.embedding import Vectors
@@ -100,6 +102,7 @@ def production_settings(keys: KeyServer, **changes: object) -> Settings:
 @pytest_asyncio.fixture
 async def production_client(keys: KeyServer) -> AsyncIterator[TestClient]:
     """The real application in production mode, authenticating against the local key server."""
-    app = create_app(production_settings(keys), credentials_factory=FakeCredentialsFactory(APP_ID))
+    settings = production_settings(keys)
+    app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         yield client

@@ -8,6 +8,8 @@ captured at DEBUG through the application's own JSON handler, every library logg
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import io
 import json
 import logging
@@ -20,7 +22,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.config.settings import Settings
 from adapters.config.structured_log import configure_logging, user_ref
-from app import METRICS_KEY, create_app
+from app import Components, METRICS_KEY, create_app
 from bot import Inbound, Reply
 from tests.databases import temporary_sqlite_url
 from tests import activities
@@ -87,8 +89,10 @@ async def test_no_canary_reaches_logs_or_metrics(
     log_output: io.StringIO, keys: KeyServer, connector: FakeConnector
 ) -> None:
     canary = Canaries()
-    app = create_app(production_settings(keys), credentials_factory=FakeCredentialsFactory(APP_ID))
-    failing = create_app(Settings(local_mode=True, metrics_port=0, database_url=temporary_sqlite_url()), dialogue=FailingDialogue())
+    settings = production_settings(keys)
+    app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
+    local_settings = Settings(local_mode=True, metrics_port=0, database_url=temporary_sqlite_url())
+    failing = create_app(local_settings, replace(Components.real(local_settings), dialogue=lambda _knowledge: FailingDialogue()))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client, \
             TestClient(TestServer(failing, host="127.0.0.1")) as local:
         def token() -> dict[str, str]:

@@ -10,10 +10,27 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TextIO
 
+from adapters.config.settings import Settings
 from adapters.store import create_engine, migrate
 from adapters.store.personal_data import PersonalData, PseudonymKey, Removed, Retention
+from adapters.store.pseudonym import Pseudonymizer
 
 log = logging.getLogger(__name__)
+
+
+def retention_for(settings: Settings) -> Retention:
+    """How long each kind of personal data is kept, from the settings."""
+    return Retention(
+        tickets=dt.timedelta(days=settings.retain_tickets_days),
+        feedback=dt.timedelta(days=settings.retain_feedback_days),
+        questions=dt.timedelta(days=settings.retain_questions_days),
+    )
+
+
+def pseudonym_key_for(settings: Settings) -> PseudonymKey:
+    """How stored pseudonyms are made from a person's id (the same salt as the running bot)."""
+    pseudonyms = Pseudonymizer(settings.effective_pseudonym_salt)
+    return lambda person, namespace: pseudonyms.key(person, namespace=namespace)
 
 
 def _print_removed(title: str, removed: Removed, out: TextIO) -> None:

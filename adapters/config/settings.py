@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot import DialogueSettings, Organisation
 from bot.privacy import Retention
+from knowledge.errors import FaqbotError
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 DEFAULT_DATABASE_URL = "sqlite:///var/faqbot.sqlite3"
@@ -92,8 +93,20 @@ TEAMS_SERVICE_URL_HOSTS = (
 _LIST_FIELDS = ("allowed_tenants", "service_url_hosts")
 
 
-class SettingsError(Exception):
+class SettingsError(FaqbotError):
     """The configuration cannot be used; the message names the environment variable."""
+
+    exit_code = 2
+    summary = "configuration error"
+
+
+class NotServable(SettingsError):
+    """The configuration cannot serve Teams safely; the message lists every problem."""
+
+    summary = "refusing to start (see the Configuration section of README.md)"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
 
 
 class Settings(BaseModel):

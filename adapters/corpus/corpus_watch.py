@@ -21,6 +21,7 @@ from aiohttp import web
 
 from knowledge.corpus import FAQ_SUFFIX, VOCABULARY_FILE
 from knowledge.reloadable import ReloadableKnowledge
+from knowledge.errors import FaqbotError
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +122,11 @@ def write_pid_file(path: Path) -> None:
     os.replace(partial, path)
 
 
-class ReloadRequestError(Exception):
+class ReloadRequestError(FaqbotError):
     """No running bot could be asked to reload; the message says why."""
+
+    exit_code = 1
+    summary = "cannot ask the bot to reload"
 
 
 def request_reload(pid_path: Path) -> int:

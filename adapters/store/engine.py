@@ -27,6 +27,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from knowledge.errors import FaqbotError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant works: it only has to be the same for every instance of this application.
@@ -35,13 +36,19 @@ _MIGRATION_LOCK_ID = 7_406_221_118
 UNHURRIED_DEADLINE_SECONDS = 30.0
 
 
-class StoreError(Exception):
+class StoreError(FaqbotError):
     """The store cannot be opened or migrated; the message says why (never a password)."""
 
+    exit_code = 4
+    summary = "the store cannot be used"
 
-class StoreUnavailable(Exception):
+
+class StoreUnavailable(FaqbotError):
     """The database cannot be used right now (down, refused, too slow, or its file gone); the
     message names the cause, never a query or a value."""
+
+    exit_code = 4
+    summary = "the store cannot be used"
 
 
 def is_outage(error: BaseException) -> bool:

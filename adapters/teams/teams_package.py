@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from adapters.config.settings import Settings
 from bot import Organisation
+from knowledge.errors import FaqbotError
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_DIR = ROOT / "manifest"
@@ -33,8 +34,11 @@ FULL_DESCRIPTION = (
 )
 
 
-class PackageError(Exception):
+class PackageError(FaqbotError):
     """The package cannot be built; the message says what to fix."""
+
+    exit_code = 5
+    summary = "cannot build the Teams package"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Served on a separate loopback listener (see `metrics_routes`), not on the public
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -138,3 +138,18 @@ def _escape(value: str) -> str:
 
 def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
+
+
+def metrics_listener(metrics: Metrics, port: int) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A cleanup context serving /metrics on 127.0.0.1:`port` only, never on the public bot port."""
+
+    async def context(_app: web.Application) -> AsyncIterator[None]:
+        metrics_app = web.Application()
+        metrics_app.add_routes(metrics_routes(metrics))
+        runner = web.AppRunner(metrics_app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        yield
+        await runner.cleanup()
+
+    return context

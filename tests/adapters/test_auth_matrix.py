@@ -6,6 +6,8 @@ HTTP; the fake connector proves whether a reply was sent.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import asyncio
 import time
 from collections.abc import Callable
@@ -14,7 +16,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from app import METRICS_KEY, create_app
+from app import Components, METRICS_KEY, create_app
 from tests import activities
 from tests.conftest import production_settings
 from tests.fake_connector import FakeConnector, card_of, card_text
@@ -110,7 +112,7 @@ async def test_service_url_outside_the_allow_list_is_refused_even_with_a_matchin
     keys: KeyServer, connector: FakeConnector
 ) -> None:
     settings = production_settings(keys, service_url_hosts=("smba.trafficmanager.net",))
-    app = create_app(settings, credentials_factory=FakeCredentialsFactory(APP_ID))
+    app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         activity = activities.message(connector.url, QUESTION)
         response = await client.post("/api/messages", json=activity,
@@ -132,7 +134,8 @@ async def test_signing_keys_are_fetched_once_and_cached(
 
 async def test_unreachable_key_server_is_a_503_without_a_turn(keys: KeyServer, connector: FakeConnector) -> None:
     keys.available = False
-    app = create_app(production_settings(keys), credentials_factory=FakeCredentialsFactory(APP_ID))
+    settings = production_settings(keys)
+    app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         activity = activities.message(connector.url, QUESTION)
         response = await client.post("/api/messages", json=activity,
@@ -157,7 +160,7 @@ async def test_a_stalled_key_server_does_not_block_other_requests(connector: Fak
         settings = production_settings(
             KeyServer(url=str(key_host.make_url("/"))), key_fetch_timeout=2.0
         )
-        app = create_app(settings, credentials_factory=FakeCredentialsFactory(APP_ID))
+        app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
         async with TestClient(TestServer(app, host="127.0.0.1")) as client:
             token = KeyServer().token(connector.url)
             started = time.perf_counter()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import asyncio
 import json
 import re
@@ -16,7 +18,7 @@ from adapters.config.settings import Settings
 from adapters.store import create_engine
 from adapters.store.tickets import SqlTicketStore
 from adapters.teams.botbuilder.ticket_delivery import RetryPolicy
-from app import create_app
+from app import Components, create_app
 from tests import activities
 from tests.fake_connector import ConnectorCall, FakeConnector, card_of, card_text
 
@@ -33,7 +35,7 @@ CREATE = "/v3/conversations"
 async def serve(store_url: str, policy: RetryPolicy = FAST, **extra: str) -> AsyncIterator[TestClient]:
     settings = Settings(database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", local_mode=True,
                         metrics_port=0, **extra)
-    async with TestClient(TestServer(create_app(settings, outbox_policy=policy), host="127.0.0.1")) as client:
+    async with TestClient(TestServer(create_app(settings, replace(Components.real(settings), outbox_policy=policy)), host="127.0.0.1")) as client:
         yield client
 
 

@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 # Seconds before msrest gives up on one connector call (its default is 100 s; Teams waits 15 s).
 CONNECTOR_TIMEOUT_SECONDS = 10
 
+# The outbound credential of the bot's Entra app, as botbuilder takes it.
+Credentials = ServiceClientCredentialsFactory
+
 
 class _AuthConfig:
     """The attribute bag botbuilder reads with getattr; a dict would silently disable auth."""

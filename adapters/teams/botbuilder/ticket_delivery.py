@@ -31,6 +31,7 @@ from adapters.store.tickets import SqlTicketStore
 from adapters.teams.botbuilder.teams_handler import to_activity
 from bot import Organisation, ticket_cards
 from bot.tickets import HrChannel, OutboxKind, OutboxMessage
+from knowledge.errors import FaqbotError
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +54,18 @@ class RetryPolicy:
         return max(backoff, retry_after or 0.0)
 
 
-class NotYet(Exception):
+class NotYet(FaqbotError):
     """The message cannot be sent yet (e.g. the card to update is not posted); try again later."""
 
+    exit_code = 1
+    summary = "not deliverable yet"
 
-class GiveUp(Exception):
+
+class GiveUp(FaqbotError):
     """The connector refused for good; retrying cannot help."""
+
+    exit_code = 1
+    summary = "the connector refused the delivery"
 
 
 def retry_after(headers: Mapping[str, str] | None, now: dt.datetime) -> float | None:
@@ -90,10 +97,12 @@ class TicketCourier:
         *,
         app_id: str,
         organisation: Organisation,
+        wakeup: asyncio.Event,
         policy: RetryPolicy | None = None,
         clock: Callable[[], dt.datetime] = _utcnow,
         rng: random.Random | None = None,
     ) -> None:
+        """`wakeup` is set by whoever queues a message: the courier looks at once, not at the next poll."""
         self._adapter = adapter
         self._store = store
         self._hr_channel = hr_channel
@@ -102,11 +111,7 @@ class TicketCourier:
         self._policy = policy or RetryPolicy()
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
-        self._wake = asyncio.Event()
-
-    def nudge(self) -> None:
-        """Something was queued: look now rather than at the next poll."""
-        self._wake.set()
+        self._wake = wakeup
 
     async def run(self) -> None:
         """Deliver until cancelled; a failing database is logged and retried, never fatal."""
