@@ -22,7 +22,7 @@ from adapters.config.settings import NotServable, Settings
 from adapters.config.structured_log import configure_logging
 from adapters.corpus.corpus_watch import CORPUS_WATCH, CorpusWatch
 from adapters.corpus.meaning import ranker_for
-from adapters.store import DeliveryLedger, FeedbackStore, Instances, QuestionStore, StoreReachable, WelcomeStore
+from adapters.store import RedeliveryLedger, FeedbackStore, Instances, QuestionStore, StoreReachable, WelcomeStore
 from adapters.store import create_engine
 from adapters.store.personal_data import PersonalData
 from adapters.store.lifecycle import serving_store
@@ -31,8 +31,8 @@ from adapters.store.tickets import SqlTicketStore
 from adapters.teams.activity_policy import ActivityPolicy
 from adapters.teams.botbuilder.bot_framework import BotFrameworkGateway, Credentials, build_adapter
 from adapters.teams.botbuilder.teams_handler import FaqBot, Responder
-from adapters.teams.botbuilder.ticket_delivery import RetryPolicy, TicketCourier
-from adapters.teams.outbound_delivery import OutboundDelivery, SlidingWindowPacer, app_limits
+from adapters.teams.botbuilder.ticket_courier import OutboxBackoff, TicketCourier
+from adapters.teams.connector_sender import ConnectorSender, SlidingWindowPacer, app_limits
 from adapters.web.channel_auth import ChannelTokenValidator, KeySource, SigningKeys, prewarm
 from adapters.web.hosting import BoundedRunner
 from adapters.web.http import MAX_BODY_BYTES, create_routes, metrics_middleware
@@ -41,13 +41,13 @@ from adapters.web.load_shedding import TurnLimit
 from adapters.web.metrics import Metrics, metrics_listener
 from adapters.web.readiness import CorpusLoaded, ReadinessCheck
 from bot import CardSettings, Dialogue, DialogueSettings, Reply
-from bot.engagement import Engagement
+from bot.engagement import Engagement, EngagementReply
 from bot.escalation import Escalation, EscalationSettings
 from bot.ports import KnowledgeSource
 from knowledge.reloadable import ReloadableKnowledge
 
 METRICS_KEY = web.AppKey("metrics", Metrics)
-DELIVERY_KEY = web.AppKey("delivery", OutboundDelivery)
+SENDER_KEY = web.AppKey("connector_sender", ConnectorSender)
 
 
 def build_dialogue(settings: Settings, knowledge: KnowledgeSource) -> Dialogue:
@@ -68,7 +68,7 @@ class Components:
 
     dialogue: Callable[[KnowledgeSource], Responder]
     credentials: Credentials | None = None  # None: from the settings (secret, certificate or managed identity)
-    outbox_policy: RetryPolicy = RetryPolicy()
+    outbox_backoff: OutboxBackoff = OutboxBackoff()
     readiness: Sequence[ReadinessCheck] = ()  # checks added to /readyz
 
     @classmethod
@@ -92,20 +92,20 @@ def create_app(settings: Settings, parts: Components | None = None) -> web.Appli
         settings.organisation, hr_channel_id=settings.hr_channel_id, registrars=settings.hr_registrar_ids),
         queued=outbox_wakeup.set)
     pace = settings.outbound_per_second
-    delivery = OutboundDelivery(observer=metrics, app_pacer=SlidingWindowPacer(app_limits(pace)) if pace else None)
+    sender = ConnectorSender(observer=metrics, app_pacer=SlidingWindowPacer(app_limits(pace)) if pace else None)
     pseudonyms = Pseudonymizer(settings.effective_pseudonym_salt)
     engagement = Engagement(parts.dialogue(knowledge), knowledge.corpus, WelcomeStore(engine, pseudonyms),
                             FeedbackStore(engine, pseudonyms))
 
-    def count(reply: Reply) -> None:
+    def count(reply: Reply | EngagementReply) -> None:
         metrics.answers.inc(outcome=reply.outcome)
 
     bot = FaqBot(engagement, card_settings(settings), escalation, on_reply=count, questions=QuestionStore(engine))
-    adapter = build_adapter(settings, delivery, parts.credentials)
+    adapter = build_adapter(settings, sender, parts.credentials)
     courier = TicketCourier(adapter, tickets, escalation.hr_channel, app_id=settings.app_id,
-                            organisation=settings.organisation, wakeup=outbox_wakeup, policy=parts.outbox_policy)
+                            organisation=settings.organisation, wakeup=outbox_wakeup, policy=parts.outbox_backoff)
     instances = Instances(engine)
-    gateway = BotFrameworkGateway(adapter, bot, DeliveryLedger(engine, instances))
+    gateway = BotFrameworkGateway(adapter, bot, RedeliveryLedger(engine, instances))
     policy, validator = ActivityPolicy.local(settings.allowed_tenants), None
     if not settings.local_mode:
         policy = ActivityPolicy.production(settings.allowed_tenants, settings.service_url_hosts)
@@ -115,7 +115,7 @@ def create_app(settings: Settings, parts: Components | None = None) -> web.Appli
                       observer=metrics)
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[metrics_middleware(metrics)])
     app[METRICS_KEY] = metrics
-    app[DELIVERY_KEY] = delivery
+    app[SENDER_KEY] = sender
     checks = [CorpusLoaded(len(knowledge.corpus.entries)), StoreReachable(engine), *parts.readiness]
     app.add_routes(create_routes(InboundGuard(turns, policy, validator, metrics), local_mode=settings.local_mode,
                                  readiness=checks, body_timeout=settings.body_timeout))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar, Any
 
 from bot.dialogue import Dialogue
 from bot.inbound import Inbound, Scope, Sender
@@ -30,6 +30,8 @@ _HELP_WORDS = frozenset({"help"})
 class Welcome:
     """The personal welcome: what the bot answers, example questions, the HR helpdesk, privacy."""
 
+    outcome: ClassVar[str] = "other"
+
     examples: tuple[Entry, ...]
 
 
@@ -37,10 +39,14 @@ class Welcome:
 class TeamIntro:
     """A short introduction posted once to a team or group chat."""
 
+    outcome: ClassVar[str] = "other"
+
 
 @dataclass(frozen=True)
 class Help:
     """What the bot can do and its commands."""
+
+    outcome: ClassVar[str] = "other"
 
     examples: tuple[Entry, ...]
 
@@ -55,6 +61,8 @@ class TopicGroup:
 @dataclass(frozen=True)
 class Topics:
     """The corpus grouped by document, then topic, in the curators' topic order."""
+
+    outcome: ClassVar[str] = "other"
 
     groups: tuple[TopicGroup, ...]
 
@@ -73,6 +81,7 @@ class Installation:
     team_id: str | None = None
 
 
+# Counted under the outcome "other" in the metrics, beside the dialogue's replies.
 EngagementReply = Welcome | TeamIntro | Help | Topics
 
 

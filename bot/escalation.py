@@ -25,7 +25,7 @@ from bot.sanitize import clean_text
 from bot.tickets import (
     Actor,
     BestGuess,
-    Delivery,
+    OutboxRequest,
     FaqDraft,
     HrAction,
     HrChannel,
@@ -172,7 +172,7 @@ class Escalation:
                 requester_reference=dict(where.reference),
                 created_at=self._clock(),
             ),
-            [Delivery(OutboxKind.POST_TICKET, {})],
+            [OutboxRequest(OutboxKind.POST_TICKET, {})],
         )
         if created:
             self._queued()
@@ -209,11 +209,11 @@ class Escalation:
             after, event = apply(ticket, action, actor, text=text, now=now)
         except Refused:
             return neutral
-        deliveries = [Delivery(OutboxKind.UPDATE_CARD, {})]
+        deliveries = [OutboxRequest(OutboxKind.UPDATE_CARD, {})]
         if action is HrAction.REPLY:
-            deliveries.append(Delivery(OutboxKind.NOTIFY_STAFF, {"notice": "answer", "text": text}))
+            deliveries.append(OutboxRequest(OutboxKind.NOTIFY_STAFF, {"notice": "answer", "text": text}))
         elif event.kind in _NOTICE_FOR and not (event.kind == "assigned" and ticket.assignee):
-            deliveries.append(Delivery(OutboxKind.NOTIFY_STAFF, {"notice": _NOTICE_FOR[event.kind]}))
+            deliveries.append(OutboxRequest(OutboxKind.NOTIFY_STAFF, {"notice": _NOTICE_FOR[event.kind]}))
         draft = None
         if action is HrAction.SUGGEST_FAQ:
             draft = FaqDraft(ticket.number, ticket.question, ticket.hr_reply or "", actor.name, now)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from bot.tickets import Actor, Delivery, FaqDraft, HrChannel, NewTicket, Ticket, TicketEvent
+from bot.tickets import Actor, OutboxRequest, FaqDraft, HrChannel, NewTicket, Ticket, TicketEvent
 from bot.replies import Vote
 from knowledge import Entry, Match
 
@@ -29,7 +29,7 @@ class TicketStore(Protocol):
     confirmed ticket always has its HR post queued.
     """
 
-    async def create(self, ticket: NewTicket, deliveries: Sequence[Delivery]) -> tuple[Ticket, bool]:
+    async def create(self, ticket: NewTicket, deliveries: Sequence[OutboxRequest]) -> tuple[Ticket, bool]:
         """Store `ticket` (True) or return the one already filed with its idempotency key (False)."""
         ...
 
@@ -41,7 +41,7 @@ class TicketStore(Protocol):
         after: Ticket,
         event: TicketEvent,
         actor: Actor,
-        deliveries: Sequence[Delivery],
+        deliveries: Sequence[OutboxRequest],
         draft: FaqDraft | None = None,
     ) -> bool:
         """Save `after` only if the ticket is still at `before.version`; False if it moved on."""

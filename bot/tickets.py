@@ -200,7 +200,7 @@ class OutboxMessage:
 
 
 @dataclass(frozen=True)
-class Delivery:
+class OutboxRequest:
     """A message to queue in the outbox with a ticket change."""
 
     kind: OutboxKind

@@ -24,13 +24,13 @@ from adapters.store.tables import delivered_activities
 log = logging.getLogger(__name__)
 
 
-def delivery_key(channel_id: str, conversation_id: str, activity_id: str) -> str:
+def redelivery_key(channel_id: str, conversation_id: str, activity_id: str) -> str:
     """A fixed-length key for one activity (ids are opaque and may be long)."""
     raw = "\x1f".join((channel_id, conversation_id, activity_id)).encode()
     return hashlib.sha256(raw).hexdigest()
 
 
-class DeliveryLedger:
+class RedeliveryLedger:
     """Claims an activity for one turn; a finished or still-running turn refuses later deliveries.
 
     `instances` tells whether another process holding a claim is alive; without it (tests of the

@@ -20,7 +20,7 @@ from adapters.store.tables import faq_drafts, hr_channel, ticket_events, ticket_
 from bot.tickets import (
     Actor,
     BestGuess,
-    Delivery,
+    OutboxRequest,
     FaqDraft,
     HrChannel,
     NewTicket,
@@ -85,7 +85,7 @@ class SqlTicketStore:
 
     # --- TicketStore port ------------------------------------------------------------------
 
-    async def create(self, ticket: NewTicket, deliveries: Sequence[Delivery]) -> tuple[Ticket, bool]:
+    async def create(self, ticket: NewTicket, deliveries: Sequence[OutboxRequest]) -> tuple[Ticket, bool]:
         requester = ticket.requester
         guess = ticket.best_guess
         existing = await self._by_key(ticket.idempotency_key)
@@ -144,7 +144,7 @@ class SqlTicketStore:
         after: Ticket,
         event: TicketEvent,
         actor: Actor,
-        deliveries: Sequence[Delivery],
+        deliveries: Sequence[OutboxRequest],
         draft: FaqDraft | None = None,
     ) -> bool:
         async with self._engine.begin() as connection:
@@ -253,7 +253,7 @@ class SqlTicketStore:
 
     @staticmethod
     async def _enqueue(
-        connection: AsyncConnection, number: int, deliveries: Sequence[Delivery], now: dt.datetime
+        connection: AsyncConnection, number: int, deliveries: Sequence[OutboxRequest], now: dt.datetime
     ) -> None:
         if deliveries:
             await connection.execute(sa.insert(ticket_outbox), [

@@ -21,6 +21,7 @@ from aiohttp import web
 from adapters.web.inbound_guard import HANDLED_TYPES
 from adapters.web.metrics import Metrics
 from adapters.web.readiness import ReadinessCheck, run_checks
+from adapters.web.turn_result import TurnResult
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +55,10 @@ _ACCOUNT_STRINGS = ("id", "name", "aadObjectId", "role", "conversationType", "te
 _IDENTIFYING_FIELDS = ("id", "channelId", "serviceUrl", "replyToId", "locale", "name", "timestamp", "textFormat")
 
 
-class TurnResultLike(Protocol):
-    status: int
-    body: Any
-    retry_after: int | None  # seconds, sent as Retry-After (a 503 when the bot is busy)
-
-
 class ActivityProcessor(Protocol):
     """Runs one activity (already parsed JSON) with the request's Authorization header."""
 
-    async def process(self, body: Mapping[str, Any], authorization: str) -> TurnResultLike: ...
+    async def process(self, body: Mapping[str, Any], authorization: str) -> TurnResult: ...
 
 
 def create_routes(

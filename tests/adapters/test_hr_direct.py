@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from adapters.config.settings import Settings
 from adapters.store import create_engine
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.botbuilder.ticket_delivery import RetryPolicy
+from adapters.teams.botbuilder.ticket_courier import OutboxBackoff
 from app import Components, create_app
 from tests import activities
 from tests.fake_connector import ConnectorCall, FakeConnector, card_of, card_text
@@ -26,16 +26,16 @@ HR_CHANNEL = "19:hr-direct@thread.tacv2"
 HR_TEAM = "19:team@thread.tacv2"
 REGISTRAR = "aad-hr-lead"
 HR_AGENT = {"user_id": "29:hr-agent", "aad_object_id": "aad-hr-agent", "name": "Bea Agent"}
-FAST = RetryPolicy(base_seconds=0.2, cap_seconds=2.0, lease_seconds=30.0, poll_seconds=0.1)
+FAST = OutboxBackoff(base_seconds=0.2, cap_seconds=2.0, lease_seconds=30.0, poll_seconds=0.1)
 QUESTION = "how do I book annual leave when my manager is off sick"
 CREATE = "/v3/conversations"
 
 
 @asynccontextmanager
-async def serve(store_url: str, policy: RetryPolicy = FAST, **extra: str) -> AsyncIterator[TestClient]:
+async def serve(store_url: str, policy: OutboxBackoff = FAST, **extra: str) -> AsyncIterator[TestClient]:
     settings = Settings(database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", local_mode=True,
                         metrics_port=0, **extra)
-    async with TestClient(TestServer(create_app(settings, replace(Components.real(settings), outbox_policy=policy)), host="127.0.0.1")) as client:
+    async with TestClient(TestServer(create_app(settings, replace(Components.real(settings), outbox_backoff=policy)), host="127.0.0.1")) as client:
         yield client
 
 
@@ -235,7 +235,7 @@ async def test_throttled_post_is_retried_after_retry_after_and_delivered_once(
 
 async def test_undelivered_ticket_is_delivered_after_a_restart(store_url: str, connector: FakeConnector) -> None:
     connector.scripted_paths[CREATE] = [(503, {})]
-    async with serve(store_url, RetryPolicy(base_seconds=0.5, jitter=0.0, poll_seconds=0.1)) as client:
+    async with serve(store_url, OutboxBackoff(base_seconds=0.5, jitter=0.0, poll_seconds=0.1)) as client:
         await register(client, connector)
         await file_ticket(client, connector)
         await until(lambda: creates(connector))

@@ -12,10 +12,10 @@ from msrest.serialization import Serializer
 
 from adapters.teams.botbuilder.bot_framework import (
     MSREST_SERIALIZE_OBJECT,
-    DeliveringAuthentication,
+    SendingAuthentication,
     speed_up_msrest_object_serialization,
 )
-from adapters.teams.outbound_delivery import OutboundDelivery
+from adapters.teams.connector_sender import ConnectorSender
 
 CARD = {
     "type": "AdaptiveCard", "version": "1.5", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -51,7 +51,7 @@ async def test_the_user_token_client_is_built_only_when_a_token_is_asked_for() -
             return RealClient()
 
     identity = ClaimsIdentity({}, True)
-    client = await DeliveringAuthentication(Inner(), OutboundDelivery()).create_user_token_client(identity)  # type: ignore[arg-type]
+    client = await SendingAuthentication(Inner(), ConnectorSender()).create_user_token_client(identity)  # type: ignore[arg-type]
     assert built == []  # a turn that never signs anyone in builds nothing
     assert await client.get_token_status("29:u", "msteams", "") == ("status", "29:u")
     assert await client.get_token_status("29:v", "msteams", "") == ("status", "29:v")

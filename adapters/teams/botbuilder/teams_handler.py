@@ -12,8 +12,9 @@ from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnCon
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ChannelAccount, TextFormatTypes
 
+from adapters.teams.botbuilder.outbound_activity import to_activity
 from bot import Answer, CardSettings, Inbound, Outbound, Reply, Scope, Sender, render
-from bot.engagement import FEEDBACK_VERB, Engagement, Installation
+from bot.engagement import FEEDBACK_VERB, Engagement, EngagementReply, Installation
 from bot.escalation import Escalation, Where
 from bot.message_size import fit
 from bot.ports import QuestionLog
@@ -40,7 +41,7 @@ class FaqBot(TeamsActivityHandler):
         engagement: Engagement,
         card_settings: CardSettings,
         escalation: Escalation | None = None,
-        on_reply: Callable[[Reply], None] | None = None,
+        on_reply: Callable[[Reply | EngagementReply], None] | None = None,
         questions: QuestionLog | None = None,
     ) -> None:
         self._engagement = engagement
@@ -158,17 +159,6 @@ class FaqBot(TeamsActivityHandler):
             question_log.warning("question_log_failed error=%s", type(exc).__name__)
 
 
-def to_activity(message: Outbound) -> Activity:
-    """A message activity for `message`: the card with its summary, or plain text."""
-    if message.card is None:
-        activity = MessageFactory.text(message.text or message.summary)
-        activity.text_format = TextFormatTypes.plain
-        return activity
-    activity = MessageFactory.attachment(CardFactory.adaptive_card(message.card))
-    activity.summary = message.summary
-    return activity
-
-
 def _scope(activity: Activity) -> Scope:
     """Teams names the scope in `conversationType`; without it, a channel or group shows in its
     channelData or `isGroup`, and only a conversation with neither is a 1:1 chat."""
@@ -215,4 +205,4 @@ def _sender(activity: Activity) -> Sender:
     )
 
 
-__all__ = ["FaqBot", "to_activity"]
+__all__ = ["FaqBot"]

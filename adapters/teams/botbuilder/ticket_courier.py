@@ -28,7 +28,7 @@ from botbuilder.schema import ChannelAccount, ConversationParameters, Conversati
 from msrest.exceptions import HttpOperationError
 
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.botbuilder.teams_handler import to_activity
+from adapters.teams.botbuilder.outbound_activity import to_activity
 from bot import Organisation, ticket_cards
 from bot.tickets import HrChannel, OutboxKind, OutboxMessage
 from knowledge.errors import FaqbotError
@@ -39,7 +39,7 @@ RETRYABLE = frozenset({408, 412, 429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class OutboxBackoff:
     """Backoff `base * 2**(attempt-1)` seconds, capped, ±`jitter`; a lease longer than one send."""
 
     base_seconds: float = 2.0
@@ -98,7 +98,7 @@ class TicketCourier:
         app_id: str,
         organisation: Organisation,
         wakeup: asyncio.Event,
-        policy: RetryPolicy | None = None,
+        policy: OutboxBackoff | None = None,
         clock: Callable[[], dt.datetime] = _utcnow,
         rng: random.Random | None = None,
     ) -> None:
@@ -108,7 +108,7 @@ class TicketCourier:
         self._hr_channel = hr_channel
         self._app_id = app_id
         self._organisation = organisation
-        self._policy = policy or RetryPolicy()
+        self._policy = policy or OutboxBackoff()
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._wake = wakeup

@@ -1,8 +1,8 @@
-"""Delivery to the Bot Connector: retries on throttling and gateway errors, paced per conversation.
+"""Sending to the Bot Connector: retries on throttling and gateway errors, paced per conversation.
 
 botframework-connector 4.17.1 tries each send once. Teams asks bots to retry 429, 412, 502 and
 504 with jittered exponential backoff, honouring Retry-After, and limits each bot to 7 sends per
-second (8 per 2 s, 60 per 30 s) per conversation. `OutboundDelivery.deliver` wraps one HTTP
+second (8 per 2 s, 60 per 30 s) per conversation. `ConnectorSender.send` wraps one HTTP
 attempt function with both; it knows nothing of Bot Framework types.
 """
 
@@ -37,7 +37,7 @@ Response = TypeVar("Response")
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class SendRetry:
     """At most `max_attempts` tries, all started within `budget` seconds of the first.
 
     Delay before retry n (1-based) is `base_delay * 2**(n-1)`, capped at `max_delay`, randomised
@@ -118,12 +118,12 @@ class SlidingWindowPacer:
 
 
 @dataclass
-class OutboundDelivery:
+class ConnectorSender:
     """Sends with pacing and retries. `attempt` performs one HTTP call and returns its response;
     `status_of` reads (status, Retry-After header) from it. `app_pacer` None: no app-wide pace
     (the per-conversation pace always applies)."""
 
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    policy: SendRetry = field(default_factory=SendRetry)
     conversation_pacer: SlidingWindowPacer = field(
         default_factory=lambda: SlidingWindowPacer(TEAMS_CONVERSATION_LIMITS))
     app_pacer: SlidingWindowPacer | None = field(default_factory=lambda: SlidingWindowPacer(TEAMS_APP_LIMITS))
@@ -132,7 +132,7 @@ class OutboundDelivery:
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     rng: random.Random = field(default_factory=random.Random)
 
-    async def deliver(
+    async def send(
         self,
         conversation: str | None,
         attempt: Callable[[], Awaitable[Response]],
