@@ -7,8 +7,7 @@ is replaced in place by the invoke response) with an Action.Submit fallback for 
 from __future__ import annotations
 
 from bot import engagement_texts as texts
-from bot.cards import Card, CardSettings, Outbound, adaptive_card, text_block
-from bot.dialogue import SHOW_ENTRY_ACTION
+from bot.cards import Card, CardSettings, Outbound, adaptive_card, entry_choices, show_entry_action, text_block
 from bot.engagement import (
     COMMAND_ACTION,
     FEEDBACK_ACTION,
@@ -23,9 +22,6 @@ from bot.engagement import (
 from bot.replies import Vote
 from bot.texts import ASK_HR_DIRECT, HR_DIRECT_NO_ROUTE
 from knowledge import Entry
-
-MAX_BUTTON_TITLE = 80
-
 
 def render_engagement(reply: EngagementReply, settings: CardSettings) -> Outbound:
     """The message for a welcome, introduction, help or topics reply."""
@@ -77,22 +73,6 @@ def _feedback_action(entry: Entry, vote: Vote, title: str) -> Card:
     }
 
 
-def _ask_button(entry: Entry) -> Card:
-    title = entry.question if len(entry.question) <= MAX_BUTTON_TITLE else entry.question[: MAX_BUTTON_TITLE - 1] + "…"
-    return {
-        "type": "Action.Submit",
-        "title": title,
-        "data": {
-            "action": SHOW_ENTRY_ACTION,
-            "entry": entry.id,
-        },
-    }
-
-
-def _stacked(entries: tuple[Entry, ...]) -> list[Card]:
-    return [{"type": "ActionSet", "spacing": "Small", "actions": [_ask_button(e)]} for e in entries]
-
-
 def _command_button(title: str, command: str) -> Card:
     return {
         "type": "Action.Submit",
@@ -116,7 +96,7 @@ def _welcome(reply: Welcome, settings: CardSettings) -> Outbound:
         text_block(texts.WELCOME_TITLE, size="Large", weight="Bolder", style="heading"),
         text_block(intro),
         text_block(texts.WELCOME_TRY, weight="Bolder", spacing="Medium"),
-        *_stacked(reply.examples),
+        *entry_choices(reply.examples),
         text_block(texts.WELCOME_BROWSE, spacing="Medium"),
         text_block(fill(texts.WELCOME_HR_DIRECT)),
         *note,
@@ -142,7 +122,7 @@ def _help(reply: Help, settings: CardSettings) -> Outbound:
         text_block(texts.HELP_COMMANDS_TITLE, weight="Bolder", spacing="Medium"),
         commands,
         text_block(texts.HELP_EXAMPLES, weight="Bolder", spacing="Medium"),
-        *_stacked(reply.examples),
+        *entry_choices(reply.examples),
         *note,
         text_block(fill(texts.PRIVACY_NOTE), size="Small", isSubtle=True, spacing="Medium", separator=True),
     ]
@@ -170,7 +150,7 @@ def _topics(reply: Topics) -> Outbound:
             {
                 "type": "Container",
                 "spacing": "Small",
-                "selectAction": _ask_button(entry),
+                "selectAction": show_entry_action(entry),
                 "items": [text_block(f"› {entry.question}", color="Accent")],
             }
             for entry in group.entries

@@ -74,7 +74,32 @@ def test_answer_card_offers_hr_direct_and_related_questions(corpus: Corpus) -> N
     assert ("Action.OpenUrl", "Ask HR Direct") in {(a["type"], a["title"]) for a in actions(card)}
     submits = [a for a in actions(card) if a["type"] == "Action.Submit"]
     assert [a["data"]["entry"] for a in submits] == [related.id]
-    assert related.question.startswith(submits[0]["title"].rstrip("…"))
+    assert submits[0]["title"] == related.short_title == "Testimonials on personal Facebook"
+    assert card["body"][0]["text"] == entry(corpus, "what-is-a-social-media-profile").question
+
+
+def test_an_entry_without_a_short_title_is_offered_as_its_whole_question_wrapped(corpus: Corpus) -> None:
+    untitled = entry(corpus, "sickness-absence-checking-in").model_copy(update={"short_title": None})
+    card = render(Clarify((untitled, entry(corpus, "liking-posts"))), HR).card
+    assert card is not None
+    choice = next(block for block in card["body"] if block.get("selectAction"))
+    assert choice["selectAction"]["data"]["entry"] == untitled.id
+    assert choice["items"][0]["wrap"] is True
+    assert untitled.question in choice["items"][0]["text"]  # whole, not cut off
+    titles = [a["title"] for a in actions(card) if a["type"] == "Action.Submit"]
+    assert titles == ["Can liking a post be a concern?"]
+
+
+def test_did_you_mean_is_one_offer_with_the_helpdesk_for_when_none_fits(corpus: Corpus) -> None:
+    candidates = (entry(corpus, "sar-how-far-back"), entry(corpus, "sar-individuals-informed"))
+    for reply in (Clarify(candidates), Clarify(candidates, ambiguous=True)):
+        message = render(reply, HR)
+        assert message.card is not None
+        text = card_text(message.card)
+        assert "don't have an approved answer" not in text and "Sorry" not in text
+        assert "If none of these is what you asked, HR Direct, the HR helpdesk, can help." in text
+        assert "If none of these" in message.card["fallbackText"]
+        assert [a["title"] for a in message.card["actions"]] == ["Ask HR Direct"]
 
 
 def test_clarify_card_lists_candidates_as_buttons(corpus: Corpus) -> None:
