@@ -13,6 +13,7 @@ from bot import texts
 from bot.dialogue import SHOW_ENTRY_ACTION
 from bot.markdown import to_card_markdown, to_plain_text
 from bot.organisation import Organisation
+from bot.privacy import Retention
 from bot.questions import QUESTION_ID_KEY
 from bot.replies import Answer, Clarify, NoAnswer, Notice, Reply, SmallTalk
 from knowledge import Entry
@@ -45,6 +46,7 @@ class CardSettings:
     organisation: Organisation
     hr_direct_url: str | None = None
     hr_direct_form: bool = False
+    retention: Retention = Retention()
 
 
 def render(
