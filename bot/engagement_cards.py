@@ -38,7 +38,11 @@ def render_engagement(reply: EngagementReply, settings: CardSettings) -> Outboun
 
 
 def feedback_block(entry: Entry, vote: Vote | None) -> list[Card]:
-    """The 👍/👎 question under an answer; after a vote, the thanks and a way to change it."""
+    """The 👍/👎 question under an answer; after a vote, the thanks and a way to change it.
+
+    The vote given is marked on its own button (a tick, and the host's emphasised "positive" style), so
+    the two buttons never look alike after a vote. Both still carry the entry id.
+    """
     heading = texts.FEEDBACK_PROMPT if vote is None else f"{texts.FEEDBACK_THANKS[vote.value]} {texts.FEEDBACK_CHANGE}"
     down_card = {
         "type": "AdaptiveCard",
@@ -51,16 +55,22 @@ def feedback_block(entry: Entry, vote: Vote | None) -> list[Card]:
         }],
         "actions": [_feedback_action(entry, Vote.DOWN, texts.FEEDBACK_SEND)],
     }
+    up = _marked(_feedback_action(entry, Vote.UP, texts.FEEDBACK_UP), chosen=vote is Vote.UP)
+    down = _marked({"type": "Action.ShowCard", "title": texts.FEEDBACK_DOWN, "card": down_card}, chosen=vote is Vote.DOWN)
     return [
         text_block(heading, spacing="Medium", separator=True, isSubtle=vote is not None, id="feedback"),
-        {
-            "type": "ActionSet",
-            "actions": [
-                _feedback_action(entry, Vote.UP, texts.FEEDBACK_UP),
-                {"type": "Action.ShowCard", "title": texts.FEEDBACK_DOWN, "card": down_card},
-            ],
-        },
+        {"type": "ActionSet", "actions": [up, down]},
     ]
+
+
+def _marked(action: Card, *, chosen: bool) -> Card:
+    if not chosen:
+        return action
+    title = f"{texts.FEEDBACK_CHOSEN_MARK}{action['title']}"
+    marked = {**action, "title": title, "style": "positive"}
+    if "fallback" in action:
+        marked["fallback"] = {**action["fallback"], "title": title, "style": "positive"}
+    return marked
 
 
 def _feedback_action(entry: Entry, vote: Vote, title: str) -> Card:

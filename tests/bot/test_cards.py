@@ -5,6 +5,7 @@ import json
 import pytest
 
 from bot import Answer, CardSettings, Clarify, NoAnswer, Notice, NoticeKind, SmallTalk, SmallTalkKind, render
+from bot.replies import Vote
 from bot.cards import CARD_VERSION
 from knowledge import Corpus, Entry
 from tests.fake_connector import card_text
@@ -139,3 +140,31 @@ def test_every_card_fits_teams_limits(corpus: Corpus) -> None:
         assert card is not None
         assert len(json.dumps(card).encode()) < MAX_BYTES
         assert card["fallbackText"].startswith(item.question)
+
+
+def feedback_buttons(card: dict) -> list[dict]:
+    (row,) = [block for block in card["body"] if block.get("type") == "ActionSet"
+              and any(a.get("verb") == "feedback" or a["type"] == "Action.ShowCard" for a in block["actions"])]
+    return row["actions"]
+
+
+@pytest.mark.parametrize(("vote", "chosen"), [(Vote.UP, 0), (Vote.DOWN, 1)])
+def test_the_voted_card_marks_the_vote_given_and_keeps_both_buttons(corpus: Corpus, vote: Vote, chosen: int) -> None:
+    answer = entry(corpus, "sar-how-far-back")
+    before = feedback_buttons(render(Answer(answer, 1.0), HR).card or {})
+    after = feedback_buttons(render(Answer(answer, 1.0, feedback=vote), HR).card or {})
+    assert [b["title"] for b in before] == ["👍 Yes", "👎 No"]
+    assert all("style" not in b for b in before)
+    titles = [b["title"] for b in after]
+    assert titles[chosen].startswith("✓ ") and not titles[1 - chosen].startswith("✓")
+    assert after[chosen]["style"] == "positive" and "style" not in after[1 - chosen]
+    assert titles[0] != titles[1].replace("No", "Yes")  # no longer two look-alike buttons
+    up = after[0]
+    assert up["data"] == {"action": "feedback", "entry": answer.id, "vote": "up"}
+    assert up["fallback"]["data"] == up["data"] and up["fallback"]["title"] == up["title"]
+
+
+def test_answers_written_by_hr_carry_no_ai_label(corpus: Corpus) -> None:
+    card = render(Answer(entry(corpus, "sar-how-far-back"), 1.0, feedback=Vote.UP), HR).card
+    text = json.dumps(card).lower()
+    assert "ai-generated" not in text and "ai generated" not in text and "feedbackloop" not in text
