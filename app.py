@@ -16,33 +16,37 @@ from functools import partial
 from aiohttp import web
 
 from adapters.cli.main import Wiring, run_command
-from adapters.cli.serve_command import hosting_limits
 from adapters.cli.privacy_commands import pseudonym_key_for, purge_every, retention_for
+from adapters.cli.serve_command import hosting_limits
 from adapters.config.settings import NotServable, Settings
 from adapters.config.structured_log import configure_logging
 from adapters.corpus.corpus_watch import CORPUS_WATCH, CorpusWatch
 from adapters.corpus.meaning import ranker_for
-from adapters.store import RedeliveryLedger, FeedbackStore, Instances, QuestionStore, StoreReachable, WelcomeStore
-from adapters.store import create_engine
-from adapters.store.personal_data import PersonalData
+from adapters.store import (
+    FeedbackStore,
+    Instances,
+    QuestionStore,
+    RedeliveryLedger,
+    StoreReachable,
+    WelcomeStore,
+    create_engine,
+)
 from adapters.store.lifecycle import serving_store
+from adapters.store.personal_data import PersonalData
 from adapters.store.pseudonym import Pseudonymizer
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.activity_policy import ActivityPolicy
 from adapters.teams.botbuilder.bot_framework import BotFrameworkGateway, Credentials, build_adapter
-from adapters.teams.botbuilder.teams_handler import FaqBot, Responder
+from adapters.teams.botbuilder.teams_handler import FaqBot
 from adapters.teams.botbuilder.ticket_courier import OutboxBackoff, TicketCourier
 from adapters.teams.connector_sender import ConnectorSender, SlidingWindowPacer, app_limits
-from adapters.web.channel_auth import ChannelTokenValidator, KeySource, SigningKeys, prewarm
+from adapters.web.front_door import open_front_door
 from adapters.web.hosting import BoundedRunner
-from adapters.web.http import MAX_BODY_BYTES, create_routes, metrics_middleware
-from adapters.web.inbound_guard import InboundGuard
-from adapters.web.load_shedding import TurnLimit
+from adapters.web.http import MAX_BODY_BYTES, metrics_middleware
 from adapters.web.metrics import Metrics, metrics_listener
 from adapters.web.readiness import CorpusLoaded, ReadinessCheck
-from bot import CardSettings, Dialogue, DialogueSettings, Reply
+from bot import Dialogue, Reply
 from bot.engagement import Engagement, EngagementReply
-from bot.escalation import Escalation, EscalationSettings
+from bot.escalation import Escalation
 from bot.ports import KnowledgeSource
 from knowledge.reloadable import ReloadableKnowledge
 
@@ -52,21 +56,14 @@ SENDER_KEY = web.AppKey("connector_sender", ConnectorSender)
 
 def build_dialogue(settings: Settings, knowledge: KnowledgeSource) -> Dialogue:
     """The dialogue over `knowledge` with the configured thresholds."""
-    thresholds = DialogueSettings(answer_at=settings.answer_threshold, suggest_at=settings.suggest_threshold,
-                                  new_entry_answer_at=settings.new_entry_answer_threshold,
-                                  ambiguity_gap=settings.ambiguity_gap)
-    return Dialogue(knowledge, thresholds)
-
-
-def card_settings(settings: Settings) -> CardSettings:
-    return CardSettings(settings.organisation, hr_direct_url=settings.hr_direct_url, retention=settings.retention)
+    return Dialogue(knowledge, settings.dialogue_settings)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Components:
     """What a served bot is built from beyond its settings; a test swaps a part with `dataclasses.replace`."""
 
-    dialogue: Callable[[KnowledgeSource], Responder]
+    dialogue: Callable[[KnowledgeSource], Dialogue]
     credentials: Credentials | None = None  # None: from the settings (secret, certificate or managed identity)
     outbox_backoff: OutboxBackoff = OutboxBackoff()
     readiness: Sequence[ReadinessCheck] = ()  # checks added to /readyz
@@ -88,45 +85,41 @@ def create_app(settings: Settings, parts: Components | None = None) -> web.Appli
     knowledge = ReloadableKnowledge(settings.corpus_dir, build=ranker_for(settings.embedding_cache))
     tickets = SqlTicketStore(engine, channel_cache_seconds=settings.hr_channel_cache_seconds)
     outbox_wakeup = asyncio.Event()
-    escalation = Escalation(tickets, knowledge, EscalationSettings(
-        settings.organisation, hr_channel_id=settings.hr_channel_id, registrars=settings.hr_registrar_ids),
-        queued=outbox_wakeup.set)
+    escalation = Escalation(tickets, knowledge, settings.escalation_settings, queued=outbox_wakeup.set)
     pace = settings.outbound_per_second
     sender = ConnectorSender(observer=metrics, app_pacer=SlidingWindowPacer(app_limits(pace)) if pace else None)
     pseudonyms = Pseudonymizer(settings.effective_pseudonym_salt)
-    engagement = Engagement(parts.dialogue(knowledge), knowledge.corpus, WelcomeStore(engine, pseudonyms),
-                            FeedbackStore(engine, pseudonyms))
+    engagement = Engagement(
+        parts.dialogue(knowledge), knowledge.corpus, WelcomeStore(engine, pseudonyms), FeedbackStore(engine, pseudonyms)
+    )
 
     def count(reply: Reply | EngagementReply) -> None:
         metrics.answers.inc(outcome=reply.outcome)
 
-    bot = FaqBot(engagement, card_settings(settings), escalation, on_reply=count, questions=QuestionStore(engine))
+    bot = FaqBot(engagement, settings.card_settings, escalation, on_reply=count, questions=QuestionStore(engine))
     adapter = build_adapter(settings, sender, parts.credentials)
-    courier = TicketCourier(adapter, tickets, escalation.hr_channel, app_id=settings.app_id,
-                            organisation=settings.organisation, wakeup=outbox_wakeup, policy=parts.outbox_backoff)
+    courier = TicketCourier(
+        adapter,
+        tickets,
+        escalation.hr_channel,
+        app_id=settings.app_id,
+        organisation=settings.organisation,
+        wakeup=outbox_wakeup,
+        policy=parts.outbox_backoff,
+    )
     instances = Instances(engine)
     gateway = BotFrameworkGateway(adapter, bot, RedeliveryLedger(engine, instances))
-    policy, validator = ActivityPolicy.local(settings.allowed_tenants), None
-    if not settings.local_mode:
-        policy = ActivityPolicy.production(settings.allowed_tenants, settings.service_url_hosts)
-        keys = SigningKeys(KeySource(settings.openid_metadata_url, fetch_timeout=settings.key_fetch_timeout))
-        validator = ChannelTokenValidator(settings.app_id, keys)
-    turns = TurnLimit(gateway, limit=settings.max_turns_in_flight, retry_after=settings.busy_retry_after,
-                      observer=metrics)
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[metrics_middleware(metrics)])
     app[METRICS_KEY] = metrics
     app[SENDER_KEY] = sender
-    checks = [CorpusLoaded(len(knowledge.corpus.entries)), StoreReachable(engine), *parts.readiness]
-    app.add_routes(create_routes(InboundGuard(turns, policy, validator, metrics), local_mode=settings.local_mode,
-                                 readiness=checks, body_timeout=settings.body_timeout))
+    checks: list[ReadinessCheck] = [CorpusLoaded(len(knowledge.corpus.entries)), StoreReachable(engine)]
+    open_front_door(app, settings, gateway, metrics, [*checks, *parts.readiness])
     personal_data = PersonalData(engine, pseudonym_key_for(settings))
     purge_interval = dt.timedelta(hours=settings.purge_hours)
     app.cleanup_ctx.append(serving_store(settings.database_url, engine, instances, courier.run, name="ticket-outbox"))
     app.cleanup_ctx.append(lambda _app: purge_every(personal_data, retention_for(settings), purge_interval))
     app[CORPUS_WATCH] = CorpusWatch(knowledge, settings.corpus_dir, interval=settings.reload_seconds)
     app.cleanup_ctx.append(app[CORPUS_WATCH].watching)
-    if validator is not None:
-        app.cleanup_ctx.append(prewarm(validator.keys))
     if settings.metrics_port:
         app.cleanup_ctx.append(metrics_listener(metrics, settings.metrics_port))
     return app
@@ -143,7 +136,7 @@ async def serve() -> web.AppRunner:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the process exit code."""
-    return run_command(argv, os.environ, Wiring(dialogue=build_dialogue, create_app=create_app, card_settings=card_settings))
+    return run_command(argv, os.environ, Wiring(dialogue=build_dialogue, create_app=create_app))
 
 
 if __name__ == "__main__":

@@ -49,9 +49,7 @@ class CardSettings:
     retention: Retention = Retention()
 
 
-def render(
-    reply: Reply | EngagementReply, settings: CardSettings, *, question_id: str | None = None
-) -> Outbound:
+def render(reply: Reply | EngagementReply, settings: CardSettings, *, question_id: str | None = None) -> Outbound:
     """The message that shows `reply` to staff.
 
     `question_id` (see bot.questions) goes into the "did you mean" buttons' data, so a click can be
@@ -122,12 +120,14 @@ def entry_choices(entries: tuple[Entry, ...], question_id: str | None = None) ->
         if entry.short_title:
             rows.append({"type": "ActionSet", "spacing": "Small", "actions": [action]})
         else:
-            rows.append({
-                "type": "Container",
-                "spacing": "Small",
-                "selectAction": action,
-                "items": [text_block(f"› {entry.question}", color="Accent")],
-            })
+            rows.append(
+                {
+                    "type": "Container",
+                    "spacing": "Small",
+                    "selectAction": action,
+                    "items": [text_block(f"› {entry.question}", color="Accent")],
+                }
+            )
     return rows
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, Any
+from typing import Any, ClassVar
 
 from bot.dialogue import Dialogue
 from bot.inbound import Inbound, Scope, Sender

@@ -13,7 +13,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from bot import ticket_cards as cards
 from bot import ticket_texts as texts
@@ -25,12 +25,12 @@ from bot.sanitize import clean_text
 from bot.tickets import (
     Actor,
     BestGuess,
-    OutboxRequest,
     FaqDraft,
     HrAction,
     HrChannel,
     NewTicket,
     OutboxKind,
+    OutboxRequest,
     Refused,
     Requester,
     apply,
@@ -70,7 +70,7 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _stored_int(value: object) -> bool:
+def _stored_int(value: object) -> TypeGuard[int]:
     """Whether `value` can be a ticket number or version: a JSON integer (not true/false) that
     fits the database's integer columns."""
     return type(value) is int and 0 < value <= _MAX_STORED_INT
@@ -240,4 +240,3 @@ class Escalation:
         lines = [texts.DRAFTS_HEADING]
         lines.extend(f"- {reference(d.ticket_number)}: {d.question}\n  {d.answer}" for d in drafts)
         return cards.text("\n".join(lines))
-

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from bot.tickets import Actor, OutboxRequest, FaqDraft, HrChannel, NewTicket, Ticket, TicketEvent
 from bot.replies import Vote
+from bot.tickets import Actor, FaqDraft, HrChannel, NewTicket, OutboxRequest, Ticket, TicketEvent
 from knowledge import Entry, Match
 
 if TYPE_CHECKING:  # bot.questions imports the dialogue, which imports this module

@@ -18,7 +18,7 @@ from enum import Enum
 
 from bot.dialogue import SHOW_ENTRY_ACTION
 from bot.inbound import Inbound
-from bot.replies import Answer, Clarify, NoAnswer, Reply, SmallTalk
+from bot.replies import Answer, Clarify, NoAnswer, SmallTalk
 from knowledge.normalize import Normalizer
 
 # The key of the question id in a card button's data (show-entry, and later feedback and escalation).
@@ -108,11 +108,12 @@ def redact(text: str) -> str:
 
 
 def question_event(
-    inbound: Inbound, reply: Reply, *, question_id: str, now: dt.datetime
+    inbound: Inbound, reply: object, *, question_id: str, now: dt.datetime
 ) -> AskedQuestion | Resolved | None:
     """What to record for this turn: a new question, a click resolving an earlier one, or nothing.
 
-    Notices (empty, no words, too long, unknown button) are not questions and are not recorded.
+    `reply` is whatever the turn replied; only the dialogue's replies are questions. Notices
+    (empty, no words, too long, unknown button) are not questions and are not recorded.
     """
     if inbound.value is not None:
         earlier = inbound.value.get(QUESTION_ID_KEY)
@@ -124,6 +125,8 @@ def question_event(
         ):
             return Resolved(earlier, reply.entry.id)
         return None
+    entry_id: str | None
+    confidence: float | None
     match reply:
         case Answer():
             outcome, entry_id, confidence = Outcome.ANSWERED, reply.entry.id, reply.confidence

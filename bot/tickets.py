@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
+
 from knowledge.errors import FaqbotError
 
 REFERENCE_PREFIX = "HRD-"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.models import Corpus
 from knowledge.errors import FaqbotError
+from knowledge.models import Corpus
 
 OUT_OF_SCOPE = "out-of-scope"
 

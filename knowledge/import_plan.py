@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from knowledge.corpus import CorpusDocument
+from knowledge.errors import FaqbotError
 from knowledge.importing import ImportedDocument, ImportedQuestion, slug
 from knowledge.models import Entry, PolicyReference
-from knowledge.errors import FaqbotError
 from knowledge.short_titles import propose_short_title
 
 DRAFT_TOPIC = "unsorted"
@@ -156,7 +156,8 @@ def _keep_curated_urls(
     """The document's references, keeping a URL a curator added (the document only has placeholders)."""
     urls = {(ref.name, ref.section): ref.url for ref in curated if ref.url}
     return tuple(
-        ref if ref.url or (ref.name, ref.section) not in urls
+        ref
+        if ref.url or (ref.name, ref.section) not in urls
         else ref.model_copy(update={"url": urls[(ref.name, ref.section)]})
         for ref in found
     )

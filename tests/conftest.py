@@ -1,23 +1,22 @@
 from __future__ import annotations
 
-from dataclasses import replace
-
-from collections.abc import AsyncIterator
 import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.corpus.meaning import process_vectors
 from adapters.config.settings import DEFAULT_EMBEDDING_CACHE, Settings
+from adapters.corpus.meaning import process_vectors
 from app import Components, create_app
 from bot import Dialogue
 from knowledge import Corpus, Matcher, Ranker, load_corpus
 from knowledge.embedding import Vectors
-from tests.databases import KINDS, database_url
 from tests import activities
+from tests.databases import KINDS, database_url
 from tests.fake_connector import FakeConnector, fake_connector
 from tests.fake_credentials import FakeCredentialsFactory
 from tests.key_server import APP_ID, KeyServer, key_server
@@ -56,8 +55,12 @@ def dialogue(ranker: Ranker) -> Dialogue:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(hr_direct_url=HR_DIRECT_URL, local_mode=True, metrics_port=0,
-                    database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    return Settings(
+        hr_direct_url=HR_DIRECT_URL,
+        local_mode=True,
+        metrics_port=0,
+        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+    )
 
 
 @pytest_asyncio.fixture(params=KINDS)
@@ -90,10 +93,16 @@ async def keys() -> AsyncIterator[KeyServer]:
 def production_settings(keys: KeyServer, **changes: object) -> Settings:
     """Production mode against the local key server; replies may go to the fake connector on 127.0.0.1."""
     values: dict[str, object] = {
-        "app_id": APP_ID, "app_password": "not-a-real-secret", "app_tenant_id": activities.TENANT,
-        "allowed_tenants": (activities.TENANT,), "service_url_hosts": ("127.0.0.1",),
-        "openid_metadata_url": keys.metadata_url, "key_fetch_timeout": 1.0, "metrics_port": 0,
-        "hr_direct_url": HR_DIRECT_URL, "pseudonym_salt": "a-long-random-test-secret",
+        "app_id": APP_ID,
+        "app_password": "not-a-real-secret",
+        "app_tenant_id": activities.TENANT,
+        "allowed_tenants": (activities.TENANT,),
+        "service_url_hosts": ("127.0.0.1",),
+        "openid_metadata_url": keys.metadata_url,
+        "key_fetch_timeout": 1.0,
+        "metrics_port": 0,
+        "hr_direct_url": HR_DIRECT_URL,
+        "pseudonym_salt": "a-long-random-test-secret",
         "database_url": f"sqlite:///{tempfile.mkdtemp(prefix='faqbot-test-')}/bot.sqlite3",
     }
     return Settings.model_validate(values | changes)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.adapters.store.test_personal_data import ADA, BEN, add_ticket
 from adapters.store import create_engine, migrate
+from tests.adapters.store.test_personal_data import ADA, BEN, add_ticket
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def faqbot(*args: str, database: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("Microsoft", "FAQBOT_"))}
     env |= {"FAQBOT_DATABASE_URL": database, "FAQBOT_LOCAL_MODE": "1"}
-    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "app.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from adapters.cli.teams_app_command import run_link, run_package
 from adapters.config.settings import NotServable, Settings
 from adapters.config.structured_log import configure_logging
 from adapters.corpus.meaning import ranker_for
-from bot import CardSettings, Dialogue
+from bot import Dialogue
 from bot.engagement import Engagement
 from bot.evaluation import Targets
 from bot.ports import KnowledgeSource
@@ -49,7 +49,6 @@ class Wiring:
 
     dialogue: Callable[[Settings, KnowledgeSource], Dialogue]
     create_app: Callable[[Settings], web.Application]
-    card_settings: Callable[[Settings], CardSettings]
 
 
 def run_command(argv: Sequence[str] | None, environ: Mapping[str, str], wiring: Wiring) -> int:
@@ -61,7 +60,7 @@ def run_command(argv: Sequence[str] | None, environ: Mapping[str, str], wiring: 
         configure_logging(settings.log_level)
         return _dispatch(command, args, settings, wiring)
     except FaqbotError as exc:
-        print(f"faqbot {command}: {exc.summary}: {exc}", file=sys.stderr)
+        sys.stderr.write(f"faqbot {command}: {exc.summary}: {exc}\n")
         return exc.exit_code
 
 
@@ -76,8 +75,14 @@ def _dispatch(command: str, args: argparse.Namespace, settings: Settings, wiring
         case "lint":
             months = args.review_months or settings.review_months
             lint_settings = LintSettings(review_interval_months=months, answer_at=settings.answer_threshold)
-            return run_lint(corpus_dir, settings=lint_settings, strict=args.strict, today=dt.date.today(),
-                            out=out, meaning=ranker_for(settings.embedding_cache))
+            return run_lint(
+                corpus_dir,
+                settings=lint_settings,
+                strict=args.strict,
+                today=dt.date.today(),
+                out=out,
+                meaning=ranker_for(settings.embedding_cache),
+            )
         case "reload":
             return run_reload(corpus_dir, settings.pid_path, out)
         case "package":
@@ -85,22 +90,39 @@ def _dispatch(command: str, args: argparse.Namespace, settings: Settings, wiring
         case "link":
             return run_link(settings, out)
         case "report":
-            return run_report(database_url=settings.database_url, corpus_dir=corpus_dir, since=args.since,
-                              fmt=args.format, output=args.output, out=out)
+            return run_report(
+                database_url=settings.database_url,
+                corpus_dir=corpus_dir,
+                since=args.since,
+                fmt=args.format,
+                output=args.output,
+                out=out,
+            )
         case "suggestions":
             if args.action is not None and args.which is None:
                 err.write(f"faqbot suggestions {args.action}: say which, e.g. `faqbot suggestions {args.action} 1`\n")
                 return 2
-            return run_suggestions(database_url=settings.database_url, corpus_dir=corpus_dir, action=args.action,
-                                   which=args.which, out=out, err=err)
+            return run_suggestions(
+                database_url=settings.database_url,
+                corpus_dir=corpus_dir,
+                action=args.action,
+                which=args.which,
+                out=out,
+                err=err,
+            )
         case "purge":
             return run_purge(settings.database_url, pseudonym_key_for(settings), retention_for(settings), out)
         case "export-user":
-            return run_export(settings.database_url, pseudonym_key_for(settings), args.aad_object_id, args.output,
-                              out)
+            return run_export(settings.database_url, pseudonym_key_for(settings), args.aad_object_id, args.output, out)
         case "erase-user":
-            return run_erase(settings.database_url, pseudonym_key_for(settings), args.aad_object_id,
-                             confirmed=args.yes, keep_open_tickets=settings.erase_keeps_open_tickets, out=out)
+            return run_erase(
+                settings.database_url,
+                pseudonym_key_for(settings),
+                args.aad_object_id,
+                confirmed=args.yes,
+                keep_open_tickets=settings.erase_keeps_open_tickets,
+                out=out,
+            )
     if command not in _OFFLINE and settings.serving_problems():
         raise NotServable(settings.serving_problems())
     if command == "eval":
@@ -109,7 +131,7 @@ def _dispatch(command: str, args: argparse.Namespace, settings: Settings, wiring
         ranker = ranker_for(settings.embedding_cache)(load_corpus(settings.corpus_dir))
         memory = ChatMemory()  # a terminal chat stores nothing: no database is needed
         engagement = Engagement(wiring.dialogue(settings, ranker), ranker.corpus, memory, memory)
-        asyncio.run(chat(engagement, wiring.card_settings(settings), sys.stdin, out))
+        asyncio.run(chat(engagement, settings.card_settings, sys.stdin, out))
         return 0
     return run_server(settings, wiring.create_app)
 
@@ -117,19 +139,34 @@ def _dispatch(command: str, args: argparse.Namespace, settings: Settings, wiring
 def _import(args: argparse.Namespace, settings: Settings, corpus_dir: Path) -> int:
     reviewed = parse_month(args.reviewed) if args.reviewed else None
     if args.reviewed and reviewed is None:
-        print(f"faqbot import: --reviewed '{args.reviewed}' is not a month, e.g. 'March 2025' or 2025-03",
-              file=sys.stderr)
+        sys.stderr.write(f"faqbot import: --reviewed '{args.reviewed}' is not a month, e.g. 'March 2025' or 2025-03\n")
         return 1
     defaults = DocumentDefaults(title=args.title, owner=args.owner, last_reviewed=reviewed)
-    return run_import(args.document, corpus_dir=corpus_dir, output=args.output, dry_run=args.dry_run,
-                      out=sys.stdout, defaults=defaults, meaning=ranker_for(settings.embedding_cache),
-                      answer_at=settings.answer_threshold)
+    return run_import(
+        args.document,
+        corpus_dir=corpus_dir,
+        output=args.output,
+        dry_run=args.dry_run,
+        out=sys.stdout,
+        defaults=defaults,
+        meaning=ranker_for(settings.embedding_cache),
+        answer_at=settings.answer_threshold,
+    )
 
 
 def _evaluate(args: argparse.Namespace, settings: Settings, wiring: Wiring) -> int:
     corpus = load_corpus(args.corpus or settings.corpus_dir)
     targets = Targets(args.min_correct, args.max_wrong, args.min_escalated) if args.gate else None
     dialogue = wiring.dialogue(settings, ranker_for(settings.embedding_cache)(corpus))
-    met = asyncio.run(run_evaluation(dialogue, corpus, args.file, out=sys.stdout, err=sys.stderr,
-                                     show_failures=not args.summary_only, targets=targets))
+    met = asyncio.run(
+        run_evaluation(
+            dialogue,
+            corpus,
+            args.file,
+            out=sys.stdout,
+            err=sys.stderr,
+            show_failures=not args.summary_only,
+            targets=targets,
+        )
+    )
     return 0 if met else 1

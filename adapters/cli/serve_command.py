@@ -23,8 +23,11 @@ def hosting_limits(settings: Settings) -> HostingLimits:
 def run_server(settings: Settings, create_app: Callable[[Settings], web.Application]) -> int:
     """Serve the application `create_app` builds; answers SIGHUP with a corpus reload."""
     if settings.local_mode:
-        log.warning("LOCAL MODE (FAQBOT_LOCAL_MODE): requests are NOT authenticated. Listening on %s and "
-                    "accepting this machine only. Never expose this to a network.", settings.bind_host)
+        log.warning(
+            "LOCAL MODE (FAQBOT_LOCAL_MODE): requests are NOT authenticated. Listening on %s and "
+            "accepting this machine only. Never expose this to a network.",
+            settings.bind_host,
+        )
     if not settings.pseudonym_salt:
         log.warning("FAQBOT_PSEUDONYM_SALT is not set: using the fixed development salt (local mode only)")
     app = create_app(settings)

@@ -20,8 +20,8 @@ from pathlib import Path
 from aiohttp import web
 
 from knowledge.corpus import FAQ_SUFFIX, VOCABULARY_FILE
-from knowledge.reloadable import ReloadableKnowledge
 from knowledge.errors import FaqbotError
+from knowledge.reloadable import ReloadableKnowledge
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +55,15 @@ class CorpusWatch:
             self._seen = await asyncio.to_thread(fingerprint, self._folder)
             outcome = await asyncio.to_thread(self._knowledge.reload)
         if outcome.applied:
-            log.info("corpus_reloaded reason=%s generation=%d entries=%d",
-                     reason, outcome.generation, outcome.entries)
+            log.info("corpus_reloaded reason=%s generation=%d entries=%d", reason, outcome.generation, outcome.entries)
         else:
             # The error names file, entry and field of the curated corpus; it holds no staff text.
-            log.error("corpus_reload_rejected reason=%s kept_generation=%d error=%s",
-                      reason, outcome.generation, outcome.error)
+            log.error(
+                "corpus_reload_rejected reason=%s kept_generation=%d error=%s",
+                reason,
+                outcome.generation,
+                outcome.error,
+            )
         return outcome.applied
 
     async def _poll(self) -> None:
@@ -135,8 +138,9 @@ def request_reload(pid_path: Path) -> int:
         stat = pid_path.stat()
         pid = int(pid_path.read_text(encoding="ascii").strip())
     except FileNotFoundError:
-        raise ReloadRequestError(f"no running bot: {pid_path} does not exist (is `faqbot run` running "
-                                 "with the same PORT / FAQBOT_PID_FILE?)") from None
+        raise ReloadRequestError(
+            f"no running bot: {pid_path} does not exist (is `faqbot run` running with the same PORT / FAQBOT_PID_FILE?)"
+        ) from None
     except (OSError, ValueError) as exc:
         raise ReloadRequestError(f"{pid_path}: not a pid file ({exc})") from None
     if stat.st_uid != os.getuid():

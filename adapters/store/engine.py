@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
 from knowledge.errors import FaqbotError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -82,7 +82,10 @@ def create_engine(url: str, *, deadline: float = UNHURRIED_DEADLINE_SECONDS) -> 
             _watch_sqlite_file(engine, Path(database))
     else:
         engine = create_async_engine(
-            parsed, pool_size=10, max_overflow=10, pool_timeout=deadline,
+            parsed,
+            pool_size=10,
+            max_overflow=10,
+            pool_timeout=deadline,
             connect_args={"timeout": deadline, "command_timeout": deadline},
         )
         event.listen(engine.sync_engine, "checkout", _ping)
@@ -115,8 +118,11 @@ def _unavailable_on_outage(context: ExceptionContext) -> None:
         # into StoreUnavailable, it would be caught as an ordinary error and the cancelled task
         # would carry on (the retention purge then slept a day and app shutdown waited for it).
         return
-    if (context.is_disconnect or isinstance(original, OSError)
-            or isinstance(context.sqlalchemy_exception, (sa_exc.OperationalError, sa_exc.InterfaceError))):
+    if (
+        context.is_disconnect
+        or isinstance(original, OSError)
+        or isinstance(context.sqlalchemy_exception, (sa_exc.OperationalError, sa_exc.InterfaceError))
+    ):
         raise StoreUnavailable(f"database error: {type(original).__name__}") from original
 
 

@@ -89,8 +89,9 @@ class RedeliveryLedger:
         try:
             async with self._engine.begin() as connection:
                 await connection.execute(
-                    sa.delete(delivered_activities)
-                    .where(delivered_activities.c.key == key, delivered_activities.c.owner == self._owner)
+                    sa.delete(delivered_activities).where(
+                        delivered_activities.c.key == key, delivered_activities.c.owner == self._owner
+                    )
                 )
         except Exception as exc:  # noqa: BLE001 - best effort, see abandon()
             log.info("could not drop an unfinished claim: %s", type(exc).__name__)
@@ -106,9 +107,11 @@ class RedeliveryLedger:
             except IntegrityError:
                 pass
             async with self._engine.connect() as connection:
-                row = (await connection.execute(
-                    sa.select(delivered_activities.c.owner).where(delivered_activities.c.key == key)
-                )).first()
+                row = (
+                    await connection.execute(
+                        sa.select(delivered_activities.c.owner).where(delivered_activities.c.key == key)
+                    )
+                ).first()
             if row is not None:
                 return await self._take_over(key, row.owner, now)
             # Dropped between the insert and the read (an abandoned claim): claim it afresh.

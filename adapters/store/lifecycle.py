@@ -14,7 +14,12 @@ from adapters.store.instances import Instances
 
 
 def serving_store(
-    database_url: str, engine: AsyncEngine, instances: Instances, worker: Callable[[], Coroutine[Any, Any, None]], *, name: str
+    database_url: str,
+    engine: AsyncEngine,
+    instances: Instances,
+    worker: Callable[[], Coroutine[Any, Any, None]],
+    *,
+    name: str,
 ) -> Callable[[Any], AsyncIterator[None]]:
     """A cleanup context: the store migrated and reachable before `worker` starts; on the way out the
     worker is cancelled, the instance released and `engine` disposed."""

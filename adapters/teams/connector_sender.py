@@ -52,7 +52,7 @@ class SendRetry:
     budget: float = 12.0
 
     def backoff(self, retry: int, rng: random.Random) -> float:
-        delay = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
+        delay = min(self.max_delay, self.base_delay * 2.0 ** (retry - 1))
         return delay * (1 + rng.uniform(-self.jitter, self.jitter))
 
 
@@ -112,8 +112,9 @@ class SlidingWindowPacer:
     def _forget_idle(self, now: float, longest: float) -> None:
         if len(self._lanes) <= self.max_keys:
             return
-        for key in [k for k, lane in self._lanes.items()
-                    if not lane.users and (not lane.sent or now - lane.sent[-1] >= longest)]:
+        for key in [
+            k for k, lane in self._lanes.items() if not lane.users and (not lane.sent or now - lane.sent[-1] >= longest)
+        ]:
             del self._lanes[key]
 
 
@@ -125,7 +126,8 @@ class ConnectorSender:
 
     policy: SendRetry = field(default_factory=SendRetry)
     conversation_pacer: SlidingWindowPacer = field(
-        default_factory=lambda: SlidingWindowPacer(TEAMS_CONVERSATION_LIMITS))
+        default_factory=lambda: SlidingWindowPacer(TEAMS_CONVERSATION_LIMITS)
+    )
     app_pacer: SlidingWindowPacer | None = field(default_factory=lambda: SlidingWindowPacer(TEAMS_APP_LIMITS))
     observer: RetryObserver | None = None
     clock: Callable[[], float] = time.monotonic

@@ -20,6 +20,7 @@ from typing import Any
 
 import aiohttp
 import jwt
+
 from knowledge.errors import FaqbotError
 
 log = logging.getLogger(__name__)
@@ -96,16 +97,15 @@ class SigningKeys:
         async with self._lock:
             if self._completed_at is not None and self._completed_at >= waiting_since:
                 if not self._keys:
-                    raise SigningKeysUnavailable()
+                    raise SigningKeysUnavailable
                 return
             self._last_attempt = self.clock()
             try:
                 keys = await self._fetch()
-            except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError,
-                    jwt.PyJWTError) as exc:
+            except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError, jwt.PyJWTError) as exc:
                 log.warning("signing key refresh failed: %s", type(exc).__name__)
                 if not self._keys:
-                    raise SigningKeysUnavailable() from None
+                    raise SigningKeysUnavailable from None
                 return
             finally:
                 self._completed_at = self.clock()

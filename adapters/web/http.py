@@ -92,8 +92,9 @@ def create_routes(
     async def readyz(_request: web.Request) -> web.Response:
         checks = await run_checks(readiness)
         ready = all(checks.values())
-        return web.json_response({"status": "ready" if ready else "not ready", "checks": checks},
-                                 status=200 if ready else 503)
+        return web.json_response(
+            {"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503
+        )
 
     return [web.post("/api/messages", messages), web.get("/healthz", healthz), web.get("/readyz", readyz)]
 
@@ -143,7 +144,7 @@ async def _read_body(request: web.Request, timeout: float) -> bytes:
                     raise _error(web.HTTPRequestEntityTooLarge, "activity too large", max_size=MAX_BODY_BYTES)
                 chunks.append(chunk)
     except TimeoutError:
-        raise _BodyTimeout() from None
+        raise _BodyTimeout from None
     return b"".join(chunks)
 
 
@@ -240,7 +241,9 @@ def _error(kind: type[web.HTTPException], reason: str, **extra: int) -> web.HTTP
     payload = json.dumps({"error": reason})
     if kind is web.HTTPRequestEntityTooLarge:
         return web.HTTPRequestEntityTooLarge(
-            max_size=extra["max_size"], actual_size=extra["max_size"] + 1, text=payload,
+            max_size=extra["max_size"],
+            actual_size=extra["max_size"] + 1,
+            text=payload,
             content_type="application/json",
         )
     return kind(text=payload, content_type="application/json")

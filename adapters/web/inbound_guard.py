@@ -61,5 +61,9 @@ class InboundGuard:
     def _reject(self, status: int, reason: str) -> TurnResult:
         log.info("request rejected: status=%d reason=%s", status, reason)
         self.metrics.rejections.inc(reason=reason)
-        return TurnResult(status, {"error": "unauthorized" if status == 401 else "forbidden"}
-                           if status != 503 else {"error": "temporarily unavailable"})
+        return TurnResult(
+            status,
+            {"error": "unauthorized" if status == 401 else "forbidden"}
+            if status != 503
+            else {"error": "temporarily unavailable"},
+        )

@@ -14,7 +14,6 @@ the limit: a burst of questions does not refuse an escalation.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from adapters.web.inbound_guard import TurnRunner

@@ -89,15 +89,18 @@ class Metrics:
 
     def __init__(self) -> None:
         self.requests = Counter("faqbot_http_requests_total", "HTTP requests to /api/messages by status code.")
-        self.latency = Histogram("faqbot_http_request_duration_seconds",
-                                 "Time to answer a request to /api/messages.")
+        self.latency = Histogram("faqbot_http_request_duration_seconds", "Time to answer a request to /api/messages.")
         self.answers = Counter("faqbot_answers_total", "Replies to staff messages by outcome.")
         self.escalations = Counter("faqbot_escalations_total", "Questions escalated to the HR helpdesk.")
-        self.rejections = Counter("faqbot_rejected_requests_total", "Requests refused by authentication or policy, by reason.")
-        self.outbound_retries = Counter("faqbot_outbound_retries_total",
-                                        "Bot Connector calls retried, by the status that caused the retry.")
-        self.shed = Counter("faqbot_shed_requests_total",
-                            "Requests answered 503 because FAQBOT_MAX_TURNS_IN_FLIGHT turns were running.")
+        self.rejections = Counter(
+            "faqbot_rejected_requests_total", "Requests refused by authentication or policy, by reason."
+        )
+        self.outbound_retries = Counter(
+            "faqbot_outbound_retries_total", "Bot Connector calls retried, by the status that caused the retry."
+        )
+        self.shed = Counter(
+            "faqbot_shed_requests_total", "Requests answered 503 because FAQBOT_MAX_TURNS_IN_FLIGHT turns were running."
+        )
         self.in_flight = Gauge("faqbot_turns_in_flight", "Turns running in this process now.")
 
     def retried(self, status: int) -> None:
@@ -112,15 +115,27 @@ class Metrics:
         self.in_flight.set(turns)
 
     def render(self) -> str:
-        parts = (self.requests, self.latency, self.answers, self.escalations, self.rejections, self.outbound_retries,
-                 self.shed, self.in_flight)
+        parts = (
+            self.requests,
+            self.latency,
+            self.answers,
+            self.escalations,
+            self.rejections,
+            self.outbound_retries,
+            self.shed,
+            self.in_flight,
+        )
         return "\n".join(line for metric in parts for line in metric.render()) + "\n"
 
 
 def metrics_routes(metrics: Metrics) -> list[web.RouteDef]:
     async def expose(_request: web.Request) -> web.Response:
-        return web.Response(text=metrics.render(), content_type="text/plain", charset="utf-8",
-                            headers={"X-Content-Type-Options": "nosniff"})
+        return web.Response(
+            text=metrics.render(),
+            content_type="text/plain",
+            charset="utf-8",
+            headers={"X-Content-Type-Options": "nosniff"},
+        )
 
     return [web.get("/metrics", expose)]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
 from knowledge.errors import FaqbotError
 
 BlockKind = Literal["paragraph", "heading", "list_item", "table_row", "furniture"]

@@ -12,17 +12,17 @@ from aiohttp.test_utils import TestClient
 from botbuilder.core import TurnContext
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
+from adapters.config.settings import Settings
 from adapters.teams.botbuilder.bot_framework import build_adapter
 from adapters.teams.connector_sender import (
+    TEAMS_CONVERSATION_LIMITS,
     ConnectorSender,
     SendRetry,
     SlidingWindowPacer,
-    TEAMS_CONVERSATION_LIMITS,
     conversation_of,
     parse_retry_after,
 )
-from adapters.config.settings import Settings
-from app import SENDER_KEY, METRICS_KEY, create_app
+from app import METRICS_KEY, SENDER_KEY, create_app
 from tests import activities
 from tests.fake_connector import FakeConnector
 
@@ -103,8 +103,10 @@ async def test_proactive_sends_are_retried_too(connector: FakeConnector) -> None
     sender = ConnectorSender(policy=FAST)
     adapter = build_adapter(Settings(local_mode=True), sender)
     reference = ConversationReference(
-        channel_id="msteams", service_url=connector.url,
-        conversation=ConversationAccount(id="19:hr@thread.tacv2"), bot=ChannelAccount(id=activities.BOT_ID),
+        channel_id="msteams",
+        service_url=connector.url,
+        conversation=ConversationAccount(id="19:hr@thread.tacv2"),
+        bot=ChannelAccount(id=activities.BOT_ID),
     )
     connector.scripted = [(429, {}), (504, {})]
 
@@ -120,8 +122,12 @@ async def test_proactive_sends_are_retried_too(connector: FakeConnector) -> None
 
 async def test_backoff_is_exponential_with_jitter_and_honours_retry_after() -> None:
     clock = FakeClock()
-    sender = ConnectorSender(policy=SendRetry(base_delay=1.0, max_delay=8.0, jitter=0.2, budget=100),
-                                clock=clock, sleep=clock.sleep, rng=random.Random(7))
+    sender = ConnectorSender(
+        policy=SendRetry(base_delay=1.0, max_delay=8.0, jitter=0.2, budget=100),
+        clock=clock,
+        sleep=clock.sleep,
+        rng=random.Random(7),
+    )
     statuses = iter([(502, None), (429, None), (429, "5"), (201, None)])
     result = await sender.send(None, lambda: _next(statuses), lambda r: r)
     assert result == (201, None)
@@ -199,8 +205,12 @@ def test_conversation_is_read_from_the_connector_path() -> None:
 
 def test_the_app_wide_pace_can_be_turned_off_but_the_per_conversation_pace_stays(tmp_path: Path) -> None:
     def sender(per_second: int) -> ConnectorSender:
-        settings = Settings(local_mode=True, metrics_port=0, outbound_per_second=per_second,
-                            database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+        settings = Settings(
+            local_mode=True,
+            metrics_port=0,
+            outbound_per_second=per_second,
+            database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        )
         return create_app(settings)[SENDER_KEY]
 
     unpaced, paced = sender(0), sender(20)

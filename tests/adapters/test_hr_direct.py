@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import asyncio
 import json
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -33,9 +32,12 @@ CREATE = "/v3/conversations"
 
 @asynccontextmanager
 async def serve(store_url: str, policy: OutboxBackoff = FAST, **extra: str) -> AsyncIterator[TestClient]:
-    settings = Settings(database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", local_mode=True,
-                        metrics_port=0, **extra)
-    async with TestClient(TestServer(create_app(settings, replace(Components.real(settings), outbox_backoff=policy)), host="127.0.0.1")) as client:
+    settings = Settings(
+        database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", local_mode=True, metrics_port=0, **extra
+    )
+    async with TestClient(
+        TestServer(create_app(settings, replace(Components.real(settings), outbox_backoff=policy)), host="127.0.0.1")
+    ) as client:
         yield client
 
 
@@ -51,12 +53,28 @@ async def until(predicate: Callable[[], Any], timeout: float = 8.0) -> Any:
     return result
 
 
-def in_hr_channel(service_url: str, *, text: str | None = None, value: dict[str, Any] | None = None,
-                  thread: str = HR_CHANNEL, **sender: str) -> dict[str, Any]:
-    who = sender or {"user_id": HR_AGENT["user_id"], "aad_object_id": HR_AGENT["aad_object_id"],
-                     "name": HR_AGENT["name"]}
-    activity = activities.message(service_url, text, value=value, conversation_type="channel",
-                                  conversation_id=thread, mention_bot=text is not None, **who)
+def in_hr_channel(
+    service_url: str,
+    *,
+    text: str | None = None,
+    value: dict[str, Any] | None = None,
+    thread: str = HR_CHANNEL,
+    **sender: str,
+) -> dict[str, Any]:
+    who = sender or {
+        "user_id": HR_AGENT["user_id"],
+        "aad_object_id": HR_AGENT["aad_object_id"],
+        "name": HR_AGENT["name"],
+    }
+    activity = activities.message(
+        service_url,
+        text,
+        value=value,
+        conversation_type="channel",
+        conversation_id=thread,
+        mention_bot=text is not None,
+        **who,
+    )
     activity["channelData"]["channel"]["id"] = HR_CHANNEL
     activity["channelData"]["team"]["id"] = HR_TEAM
     return activity
@@ -64,8 +82,12 @@ def in_hr_channel(service_url: str, *, text: str | None = None, value: dict[str,
 
 async def register(client: TestClient, connector: FakeConnector) -> None:
     before = len(connector.activities())
-    await post(client, in_hr_channel(connector.url, text="register this channel", user_id="29:lead",
-                                     aad_object_id=REGISTRAR, name="Lead"))
+    await post(
+        client,
+        in_hr_channel(
+            connector.url, text="register this channel", user_id="29:lead", aad_object_id=REGISTRAR, name="Lead"
+        ),
+    )
     replies = await connector.wait_for(before + 1)
     assert "now the HR Direct channel" in replies[-1]["text"]
 
@@ -73,8 +95,9 @@ async def register(client: TestClient, connector: FakeConnector) -> None:
 async def reply_to(client: TestClient, connector: FakeConnector, activity: dict[str, Any]) -> dict[str, Any]:
     before = len([c for c in connector.calls if c.path.endswith(f"/activities/{activity['id']}")])
     await post(client, activity)
-    calls = await until(lambda: [c for c in connector.calls if c.path.endswith(f"/activities/{activity['id']}")]
-                        [before:] or None)
+    calls = await until(
+        lambda: [c for c in connector.calls if c.path.endswith(f"/activities/{activity['id']}")][before:] or None
+    )
     return calls[-1].body
 
 
@@ -83,8 +106,9 @@ def submit_data(card: dict[str, Any]) -> dict[str, Any]:
     return action["data"]
 
 
-async def file_ticket(client: TestClient, connector: FakeConnector, *, identity: str = "named",
-                      details: str = "I work nights.") -> dict[str, Any]:
+async def file_ticket(
+    client: TestClient, connector: FakeConnector, *, identity: str = "named", details: str = "I work nights."
+) -> dict[str, Any]:
     """Ask a question the FAQ cannot answer, open the HR Direct form and send it; the confirmation."""
     no_answer = await reply_to(client, connector, activities.message(connector.url, QUESTION))
     ask = next(a for a in card_of(no_answer)["actions"] if a["title"] == "Ask HR Direct")
@@ -135,16 +159,20 @@ async def test_full_loop_staff_ticket_hr_assign_reply_staff_gets_answer(
         await post(client, in_hr_channel(connector.url, value=hr_action(card, "Assign to me"), thread=thread))
         updates = await until(lambda: [c for c in connector.calls if c.method == "PUT"])
         # The card is updated in place: PUT on the thread the post created, with the post's id.
-        assert re.fullmatch(r"/v3/conversations/19%3Ahr%40thread\.tacv2%3Bmessageid%3D(\d+)/activities/\1",
-                            updates[0].path)
+        assert re.fullmatch(
+            r"/v3/conversations/19%3Ahr%40thread\.tacv2%3Bmessageid%3D(\d+)/activities/\1", updates[0].path
+        )
         assigned = card_of(updates[0].body)
         assert "HRD-000001 · Assigned" in card_text(assigned) and "Bea Agent" in card_text(assigned)
         await until(lambda: any("picked up" in (m.get("text") or "") for m in staff_messages(connector)))
 
         reply = {**hr_action(assigned, "Reply"), "reply": "Yes: **book** it with the duty manager."}
         await post(client, in_hr_channel(connector.url, value=reply, thread=thread))
-        answer = await until(lambda: [m for m in staff_messages(connector)
-                                      if m.get("attachments") and "answered" in m.get("summary", "")])
+        answer = await until(
+            lambda: [
+                m for m in staff_messages(connector) if m.get("attachments") and "answered" in m.get("summary", "")
+            ]
+        )
         shown = card_text(card_of(answer[0]))
         assert "HRD-000001" in shown and "Yes: **book** it with the duty manager." in shown
         runs = [b for b in card_of(answer[0])["body"] if b["type"] == "RichTextBlock"]
@@ -302,9 +330,13 @@ async def test_ticket_commands_in_a_channel_point_to_the_private_chat(
 
 async def test_configured_channel_wins_and_receives_tickets(store_url: str, connector: FakeConnector) -> None:
     async with serve(store_url, hr_channel_id=HR_CHANNEL) as client:
-        refused = await reply_to(client, connector, in_hr_channel(connector.url, text="register this channel",
-                                                                  aad_object_id=REGISTRAR, user_id="29:lead",
-                                                                  name="Lead"))
+        refused = await reply_to(
+            client,
+            connector,
+            in_hr_channel(
+                connector.url, text="register this channel", aad_object_id=REGISTRAR, user_id="29:lead", name="Lead"
+            ),
+        )
         assert "FAQBOT_HR_CHANNEL_ID" in refused["text"]
         assert "HRD-000001" in (await file_ticket(client, connector))["text"]
         (create,) = await until(lambda: creates(connector))

@@ -18,9 +18,13 @@ from adapters.teams.botbuilder.bot_framework import (
 from adapters.teams.connector_sender import ConnectorSender
 
 CARD = {
-    "type": "AdaptiveCard", "version": "1.5", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-    "body": [{"type": "TextBlock", "text": "Réponse « approuvée » 🙂", "wrap": True, "maxLines": 0, "spacing": None},
-             {"type": "FactSet", "facts": [{"title": "Confidence", "value": "0.87"}], "weight": 0.875}],
+    "type": "AdaptiveCard",
+    "version": "1.5",
+    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+    "body": [
+        {"type": "TextBlock", "text": "Réponse « approuvée » 🙂", "wrap": True, "maxLines": 0, "spacing": None},
+        {"type": "FactSet", "facts": [{"title": "Confidence", "value": "0.87"}], "weight": 0.875},
+    ],
     "actions": [{"type": "Action.Submit", "title": "Yes", "data": {"action": "vote", "entry": "x", "n": [1, 2.5, -3]}}],
 }
 

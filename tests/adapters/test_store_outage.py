@@ -19,7 +19,7 @@ from sqlalchemy.engine.url import make_url
 from adapters.config.settings import Settings
 from app import create_app
 from tests import activities
-from tests.adapters.test_hr_direct import REGISTRAR, file_ticket, register, until
+from tests.adapters.test_hr_direct import REGISTRAR, file_ticket, register
 from tests.databases import database_url
 from tests.fake_connector import FakeConnector
 from tests.tcp_proxy import TcpProxy, tcp_proxy
@@ -86,8 +86,9 @@ async def test_removing_the_sqlite_folder_is_detected_and_nothing_is_confirmed(
     tmp_path: Path, connector: FakeConnector
 ) -> None:
     folder = tmp_path / "store"
-    settings = Settings(database_url=f"sqlite:///{folder / 'bot.sqlite3'}", hr_registrars=REGISTRAR,
-                        local_mode=True, metrics_port=0)
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'bot.sqlite3'}", hr_registrars=REGISTRAR, local_mode=True, metrics_port=0
+    )
     async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
         await register(client, connector)
         assert (await client.get("/readyz")).status == 200

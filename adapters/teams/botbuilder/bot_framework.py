@@ -10,7 +10,6 @@ import json
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -28,14 +27,14 @@ from botframework.connector.auth import (
     ServiceClientCredentialsFactory,
     UserTokenClient,
 )
-from msrest.pipeline import AsyncHTTPSender
+from msrest.pipeline.async_abc import AsyncHTTPSender
 from msrest.serialization import Model, Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
 
-from adapters.teams.connector_sender import ConnectorSender, conversation_of
 from adapters.config.settings import Settings
+from adapters.store import is_outage, redelivery_key
+from adapters.teams.connector_sender import ConnectorSender, conversation_of
 from adapters.web.turn_result import TurnResult
-from adapters.store import redelivery_key, is_outage
 from bot import texts
 
 log = logging.getLogger(__name__)
@@ -178,7 +177,9 @@ class SendingAuthentication(BotFrameworkAuthentication):
         result.connector_factory = _SendingConnectorFactory(result.connector_factory, self.sender)
         return result
 
-    async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str) -> AuthenticateRequestResult:
+    async def authenticate_streaming_request(
+        self, auth_header: str, channel_id_header: str
+    ) -> AuthenticateRequestResult:
         raise PermissionError("streaming requests are not accepted")
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
@@ -272,9 +273,7 @@ class _PacedSender(AsyncHTTPSender):
             http_response = response.http_response
             return http_response.status_code, http_response.headers.get("Retry-After")
 
-        return await self._sender.send(
-            conversation, lambda: self._inner.send(request, **config), status_of
-        )
+        return await self._sender.send(conversation, lambda: self._inner.send(request, **config), status_of)
 
 
 class BotFrameworkGateway:

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Protocol
 
-from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import Activity, ChannelAccount, TextFormatTypes
+from botbuilder.schema import Activity, ChannelAccount
 
 from adapters.teams.botbuilder.outbound_activity import to_activity
-from bot import Answer, CardSettings, Inbound, Outbound, Reply, Scope, Sender, render
+from bot import Answer, CardSettings, Inbound, Reply, Scope, Sender, render
 from bot.engagement import FEEDBACK_VERB, Engagement, EngagementReply, Installation
 from bot.escalation import Escalation, Where
 from bot.message_size import fit
@@ -94,14 +94,12 @@ class FaqBot(TeamsActivityHandler):
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._welcome(turn_context)
 
-    async def on_members_added_activity(
-        self, members_added: list[ChannelAccount], turn_context: TurnContext
-    ) -> None:
+    async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(member.id == bot_id for member in members_added):
             await self._welcome(turn_context)
 
-    async def on_teams_members_added_dispatch(  # type: ignore[override]
+    async def on_teams_members_added_dispatch(
         self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
     ) -> None:
         # Only the bot's own arrival matters; the SDK default would fetch every new member's profile.
@@ -114,13 +112,22 @@ class FaqBot(TeamsActivityHandler):
         action = (activity.value or {}).get("action") if isinstance(activity.value, dict) else None
         data = action.get("data") if isinstance(action, dict) else None
         if not isinstance(action, dict) or action.get("verb") != FEEDBACK_VERB or not isinstance(data, dict):
-            return InvokeResponse(status=400, body={"statusCode": 400, "type": "application/vnd.microsoft.error",
-                                                    "value": {"code": "BadRequest", "message": "unknown action"}})
+            return InvokeResponse(
+                status=400,
+                body={
+                    "statusCode": 400,
+                    "type": "application/vnd.microsoft.error",
+                    "value": {"code": "BadRequest", "message": "unknown action"},
+                },
+            )
         reply = await self._engagement.on_feedback(_sender(activity), data)
         message = render(reply, self._card_settings)
         if message.card is None:
-            body: dict[str, Any] = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
-                                    "value": message.text or message.summary}
+            body: dict[str, Any] = {
+                "statusCode": 200,
+                "type": "application/vnd.microsoft.activity.message",
+                "value": message.text or message.summary,
+            }
         else:
             body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": message.card}
         return InvokeResponse(status=200, body=body)
@@ -175,9 +182,9 @@ def _scope(activity: Activity) -> Scope:
 
 def _where(activity: Activity) -> Where:
     """The channel and team of `activity` (Teams puts them in channelData) and its reference."""
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    channel = data.get("channel") if isinstance(data.get("channel"), dict) else {}
-    team = data.get("team") if isinstance(data.get("team"), dict) else {}
+    data: dict[str, Any] = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    channel: dict[str, Any] = data["channel"] if isinstance(data.get("channel"), dict) else {}
+    team: dict[str, Any] = data["team"] if isinstance(data.get("team"), dict) else {}
     return Where(
         channel_id=channel.get("id") if isinstance(channel.get("id"), str) else None,
         team_id=team.get("id") if isinstance(team.get("id"), str) else None,

@@ -13,6 +13,7 @@ Kept apart from the in-turn send retry in `bot_framework.py` on purpose: this sc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import email.utils
 import logging
@@ -49,7 +50,7 @@ class OutboxBackoff:
     poll_seconds: float = 1.0
 
     def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
-        backoff = min(self.cap_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
+        backoff = min(self.cap_seconds, self.base_seconds * 2.0 ** max(attempt - 1, 0))
         backoff *= 1 + rng.uniform(-self.jitter, self.jitter)
         return max(backoff, retry_after or 0.0)
 
@@ -123,10 +124,8 @@ class TicketCourier:
             except Exception as exc:  # noqa: BLE001 - the worker must outlive a database outage
                 log.error("outbox drain failed: %s", type(exc).__name__)
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._policy.poll_seconds)
-            except TimeoutError:
-                pass
 
     async def drain(self) -> int:
         """Send every message due now; returns how many were delivered."""
@@ -152,7 +151,9 @@ class TicketCourier:
             response = getattr(exc, "response", None)
             status = getattr(response, "status_code", None) or getattr(response, "status", None) or 0
             if status not in RETRYABLE:
-                log.error("outbox gave up on %s for ticket %s: HTTP %s", message.kind.value, message.ticket_number, status)
+                log.error(
+                    "outbox gave up on %s for ticket %s: HTTP %s", message.kind.value, message.ticket_number, status
+                )
                 await self._store.give_up(message.id, now=self._clock(), error=f"http:{status}")
                 return False
             wait = retry_after(getattr(response, "headers", None), self._clock())
@@ -167,8 +168,9 @@ class TicketCourier:
 
     async def _reschedule(self, message: OutboxMessage, error: str, wait: float | None) -> None:
         delay = self._policy.delay(message.attempts, wait, self._rng)
-        log.warning("outbox retry of %s for ticket %s in %.1fs (%s)", message.kind.value, message.ticket_number,
-                    delay, error)
+        log.warning(
+            "outbox retry of %s for ticket %s in %.1fs (%s)", message.kind.value, message.ticket_number, delay, error
+        )
         await self._store.retry_at(message.id, self._clock() + dt.timedelta(seconds=delay), error=error)
 
     async def _deliver(self, message: OutboxMessage) -> None:

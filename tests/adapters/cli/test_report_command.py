@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from insights.summary import summarise
 from benchmarks.headless_browser import dump_dom, screenshot
 from benchmarks.sample_history import generate, store_history
+from insights.summary import summarise
 from knowledge import Corpus
 from tests.conftest import SHIPPED_CORPUS
 from tests.test_app import ROOT, environment
@@ -35,8 +35,14 @@ def database(tmp_path: Path, history: tuple) -> str:
 
 
 def faqbot(database: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          env=environment(FAQBOT_DATABASE_URL=database, FAQBOT_CORPUS_DIR=str(SHIPPED_CORPUS)))
+    return subprocess.run(
+        [sys.executable, "app.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environment(FAQBOT_DATABASE_URL=database, FAQBOT_CORPUS_DIR=str(SHIPPED_CORPUS)),
+    )
 
 
 def test_the_html_report_renders_its_charts_and_figures_in_a_browser(
@@ -58,7 +64,10 @@ def test_the_html_report_renders_its_charts_and_figures_in_a_browser(
     helpfulness = dom.split('id="helpfulness"')[1]
     assert re.search(
         rf"{re.escape(top.title[:60])}.*?<td class=\"n\">{top.answered}</td><td class=\"n\">{top.helpful}</td>"
-        rf"<td class=\"n\">{top.unhelpful}</td>", helpfulness, re.S)
+        rf"<td class=\"n\">{top.unhelpful}</td>",
+        helpfulness,
+        re.S,
+    )
     worst_gap = expected.unanswered[0]
     assert f'<td class="n">{worst_gap.count}</td><td>{worst_gap.example}</td>' in dom.split('id="unanswered"')[1]
 

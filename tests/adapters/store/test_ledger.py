@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.store import RedeliveryLedger, Instances, create_engine, redelivery_key, migrate
+from adapters.store import Instances, RedeliveryLedger, create_engine, migrate, redelivery_key
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
