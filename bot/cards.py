@@ -10,19 +10,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot import texts
-from bot.dialogue import SHOW_ENTRY_ACTION
 from bot.markdown import to_card_markdown, to_plain_text
 from bot.organisation import Organisation
-from bot.questions import QUESTION_ID_KEY
 from bot.replies import Answer, Clarify, NoAnswer, Notice, Reply, SmallTalk
+from bot.submits import HR_DIRECT_FORM_ACTION, QUESTION_ID_KEY, SHOW_ENTRY_ACTION
 from knowledge import Entry
 
 if TYPE_CHECKING:
     from bot.engagement import EngagementReply
 
 CARD_VERSION = "1.5"
-# Opens the helpdesk's ticket form (handled by bot.escalation; the name is shared with ticket_cards).
-HR_DIRECT_FORM_ACTION = "hrd-form"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 Card = dict[str, Any]
 

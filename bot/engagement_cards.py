@@ -8,11 +8,7 @@ from __future__ import annotations
 
 from bot import engagement_texts as texts
 from bot.cards import Card, CardSettings, Outbound, adaptive_card, text_block
-from bot.dialogue import SHOW_ENTRY_ACTION
 from bot.engagement import (
-    COMMAND_ACTION,
-    FEEDBACK_ACTION,
-    FEEDBACK_VERB,
     MAX_MISSING_CHARS,
     EngagementReply,
     Help,
@@ -21,6 +17,7 @@ from bot.engagement import (
     Welcome,
 )
 from bot.replies import Vote
+from bot.submits import COMMAND_ACTION, FEEDBACK_ACTION, FEEDBACK_VERB, SHOW_ENTRY_ACTION
 from bot.texts import ASK_HR_DIRECT, HR_DIRECT_NO_ROUTE
 from knowledge import Entry
 

@@ -9,6 +9,7 @@ import pytest
 from bot import Answer, CardSettings, Dialogue, Inbound, Notice, Scope, Sender, render
 from bot.engagement import Engagement, Help, Installation, TeamIntro, Topics, Welcome
 from bot.replies import Vote
+from bot.submits import parse_submit
 from knowledge import Corpus
 from tests.fake_connector import card_text
 from tests.organisations import NHSBT
@@ -48,7 +49,7 @@ def engagement(dialogue: Dialogue, corpus: Corpus, feedback: FakeFeedback) -> En
 
 
 def said(text: str = "", value: dict | None = None, sender: Sender = STAFF) -> Inbound:
-    return Inbound(text=text, sender=sender, conversation_id="a:1", value=value)
+    return Inbound(text=text, sender=sender, conversation_id="a:1", submit=None if value is None else parse_submit(value))
 
 
 def installed(scope: Scope, sender: Sender = STAFF, team_id: str | None = None, conversation: str = "a:1") -> Installation:
