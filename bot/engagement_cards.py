@@ -7,7 +7,7 @@ is replaced in place by the invoke response) with an Action.Submit fallback for 
 from __future__ import annotations
 
 from bot import engagement_texts as texts
-from bot.cards import Card, CardSettings, Outbound, adaptive_card, text_block
+from bot.card_base import Card, CardSettings, Outbound, adaptive_card, text_block
 from bot.engagement import (
     MAX_MISSING_CHARS,
     EngagementReply,
