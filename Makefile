@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 # The import tests print PDFs with a Unicode font (curly quotes, accents).
 FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: run test chat eval bench bench-load clean audit audit-refresh tools package link cards report-example train-ranking cold-start learning-loop
+.PHONY: run test chat playground eval bench bench-load clean audit audit-refresh tools package link cards report-example train-ranking cold-start learning-loop
 
 $(STAMP): pyproject.toml requirements-encoder.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: $(STAMP)
 
 chat: $(STAMP)
 	$(BIN)/faqbot chat
+
+# The Microsoft 365 Agents Playground pinned in tools/, bound to this machine, against `make run`'s bot.
+playground: $(TOOLS_STAMP)
+	cd tools && NODE_OPTIONS="--require $(CURDIR)/tools/loopback.cjs" node node_modules/@microsoft/m365agentsplayground/cli.js \
+		-e http://127.0.0.1:$${PORT:-3978}/api/messages -c msteams --disable-telemetry
 
 test: $(STAMP) tools $(FONT)
 	$(BIN)/pytest
@@ -67,7 +72,7 @@ bench-load: $(STAMP)
 # Dependency audit (security/audit.py, offline): `pip freeze` of the venv and the Node tools'
 # lockfile against the committed OSV snapshot security/advisories.json; see README "Dependency audit".
 audit: $(STAMP)
-	$(BIN)/python -m security.audit check --python $(BIN)/python --npm-lock tools/package-lock.json
+	$(BIN)/python -m security.audit check --python $(BIN)/python --npm-lock tools/package-lock.json $(ARGS)
 
 # Rewrite the snapshot from the OSV API; needs a machine that reaches api.osv.dev (this one does not).
 audit-refresh: $(STAMP)

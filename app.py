@@ -89,7 +89,7 @@ def build_dialogue(settings: Settings, knowledge: KnowledgeSource | None = None)
 
 
 def card_settings(settings: Settings) -> CardSettings:
-    return CardSettings(settings.organisation, hr_direct_url=settings.hr_direct_url)
+    return CardSettings(settings.organisation, hr_direct_url=settings.hr_direct_url, retention=settings.retention)
 
 
 METRICS_KEY = web.AppKey("metrics", Metrics)

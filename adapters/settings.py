@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot import DialogueSettings, Organisation
+from bot.privacy import Retention
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 DEFAULT_DATABASE_URL = "sqlite:///var/faqbot.sqlite3"
@@ -161,6 +162,11 @@ class Settings(BaseModel):
             else self.organisation_name
         )
         return Organisation(self.organisation_name, short_name, self.helpdesk_name)
+
+    @property
+    def retention(self) -> Retention:
+        """How long the purge keeps each kind of record, as the privacy note states it."""
+        return Retention(self.retain_questions_days, self.retain_feedback_days, self.retain_tickets_days)
 
     @property
     def effective_pseudonym_salt(self) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.organisation import Organisation
+from bot.privacy import Retention
 
 CARD_VERSION = "1.5"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -30,6 +31,7 @@ class CardSettings:
     organisation: Organisation
     hr_direct_url: str | None = None
     hr_direct_form: bool = False
+    retention: Retention = Retention()
 
 
 def adaptive_card(body: list[Card], actions: list[Card], fallback: str) -> Card:

@@ -16,6 +16,7 @@ from bot.engagement import (
     Topics,
     Welcome,
 )
+from bot.privacy import privacy_note
 from bot.replies import Vote
 from bot.submits import COMMAND_ACTION, FEEDBACK_ACTION, FEEDBACK_VERB, SHOW_ENTRY_ACTION
 from bot.texts import ASK_HR_DIRECT, HR_DIRECT_NO_ROUTE
@@ -108,7 +109,7 @@ def _hr_direct(settings: CardSettings) -> tuple[list[Card], list[Card]]:
 def _welcome(reply: Welcome, settings: CardSettings) -> Outbound:
     note, actions = _hr_direct(settings)
     fill = settings.organisation.fill
-    intro, privacy = fill(texts.WELCOME_INTRO), fill(texts.PRIVACY_NOTE)
+    intro, privacy = fill(texts.WELCOME_INTRO), privacy_note(settings.organisation, settings.retention)
     body: list[Card] = [
         text_block(texts.WELCOME_TITLE, size="Large", weight="Bolder", style="heading"),
         text_block(intro),
@@ -141,7 +142,7 @@ def _help(reply: Help, settings: CardSettings) -> Outbound:
         text_block(texts.HELP_EXAMPLES, weight="Bolder", spacing="Medium"),
         *_stacked(reply.examples),
         *note,
-        text_block(fill(texts.PRIVACY_NOTE), size="Small", isSubtle=True, spacing="Medium", separator=True),
+        text_block(privacy_note(settings.organisation, settings.retention), size="Small", isSubtle=True, spacing="Medium", separator=True),
     ]
     listed = "\n".join(f"- {name}: {what}" for name, what in listing)
     fallback = f"{intro}\n\n{texts.HELP_COMMANDS_TITLE}:\n{listed}"

@@ -9,10 +9,6 @@ WELCOME_INTRO = (
 WELCOME_TRY = "Try one of these:"
 WELCOME_BROWSE = "Type **topics** to see everything I can answer, or **help** for my commands."
 WELCOME_HR_DIRECT = "If I can't answer, {helpdesk} (the HR helpdesk) can: just say **ask {helpdesk}**."
-PRIVACY_NOTE = (
-    "Privacy: your questions are not kept in logs; I store only anonymous feedback and any request "
-    "you choose to send to {helpdesk}. I am not for emergencies or confidential case details."
-)
 
 TEAM_INTRO = (
     "Hello, I'm HR Policy FAQ. Mention me with an HR policy question, for example "

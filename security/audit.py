@@ -6,8 +6,10 @@
 `check` (offline) matches the exact installed set, `pip freeze` of the project's virtual environment
 without the project itself plus every package of the Node tools' lockfile, against the committed
 OSV snapshot (security/advisories.json). It exits 1 on a vulnerable package that is not accepted
-in security/audit-exceptions.txt, on an accepted one whose date has passed, and on a snapshot older
-than its `max_age_days`; 2 when an input cannot be read. `refresh` rewrites the snapshot from an
+in security/audit-exceptions.txt and on an accepted one whose date has passed; 2 when an input
+cannot be read. A snapshot older than its `max_age_days` is a loud warning, because a machine
+that cannot reach an OSV API cannot refresh it; with `--fail-when-stale` (for a CI that can) it
+fails too. `refresh` rewrites the snapshot from an
 OSV API (default api.osv.dev) and exits 2, changing nothing, when that API cannot be reached.
 """
 
@@ -52,9 +54,10 @@ def _check(args: argparse.Namespace, packages: list[Package], today: dt.date) ->
     print(f"audit: {python_count} Python and {len(packages) - python_count} npm packages checked against "
           f"{len(snapshot.records)} advisories of {snapshot.as_of} ({age} days old; {snapshot.source})")
     if age > snapshot.max_age_days:
-        failures += 1
-        print(f"audit: STALE the advisory snapshot is {age} days old, more than its max_age_days "
-              f"({snapshot.max_age_days}): refresh it (see README, 'Dependency audit')")
+        failures += args.fail_when_stale
+        print(f"audit: {'STALE' if args.fail_when_stale else 'WARNING STALE'} the advisory snapshot is {age} days "
+              f"old, more than its max_age_days ({snapshot.max_age_days}): advisories published since "
+              f"{snapshot.as_of} are not checked; refresh it (see README, 'Dependency audit')")
     elif age > snapshot.max_age_days - EXPIRY_WARNING_DAYS:
         print(f"audit: WARNING the advisory snapshot expires in {snapshot.max_age_days - age} days: refresh it")
 
@@ -115,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--npm-lock", type=Path, help="package-lock.json of the Node tools")
     parser.add_argument("--snapshot", type=Path, default=SNAPSHOT, help="OSV snapshot (default: %(default)s)")
     parser.add_argument("--exceptions", type=Path, default=EXCEPTIONS, help="accepted findings (default: %(default)s)")
+    parser.add_argument("--fail-when-stale", action="store_true",
+                        help="fail, rather than warn, when the snapshot is older than its max_age_days")
     parser.add_argument("--today", type=dt.date.fromisoformat, help="the date to judge ages and expiry by")
     parser.add_argument("--osv-url", default=OSV_API, help="OSV API for refresh (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per OSV request (default: %(default)s)")

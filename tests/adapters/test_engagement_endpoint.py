@@ -127,6 +127,8 @@ async def northfield_client(tmp_path: Path) -> AsyncIterator[TestClient]:
     settings = Settings.from_env({
         "FAQBOT_ORGANISATION_NAME": "Northfield Community Health NHS Trust",
         "FAQBOT_HELPDESK_NAME": "People Services",
+        "FAQBOT_RETAIN_QUESTIONS_DAYS": "90",
+        "FAQBOT_RETAIN_TICKETS_DAYS": "730",
         "FAQBOT_HR_DIRECT_URL": "https://intranet.northfield.example/people-services",
         "FAQBOT_LOCAL_MODE": "1",
         "FAQBOT_METRICS_PORT": "0",
@@ -149,6 +151,10 @@ async def test_another_organisation_is_named_in_welcome_and_help(
     assert "say **ask People Services**" in card_text(welcome)
     assert "I'll offer People Services instead" in card_text(help_card)
     assert "ask People Services" in card_text(help_card)
+    for card in (welcome, help_card):  # the privacy note states this organisation's retention
+        assert "not linked to you, for 90 days" in card_text(card)
+        assert "any question you send to People Services" in card_text(card)
+        assert "until 730 days after it is last updated" in card_text(card)
     assert [a["title"] for a in help_card["actions"] if a["type"] == "Action.OpenUrl"] == ["Ask People Services"]
     for name, card in shown.items():
         for other in ("NHSBT", "NHS Blood and Transplant", "HR Direct"):

@@ -90,13 +90,18 @@ def test_an_exception_without_a_reason_or_a_valid_date_is_an_error(tmp_path: Pat
     assert "audit: ERROR exceptions.txt:1:" in result.stdout
 
 
-def test_a_snapshot_older_than_its_max_age_fails_even_with_nothing_vulnerable(tmp_path: Path) -> None:
+def test_a_snapshot_older_than_its_max_age_warns_and_fails_only_when_asked(tmp_path: Path) -> None:
     max_age = json.loads(SNAPSHOT.read_text(encoding="utf-8"))["max_age_days"]
     fresh = audit(tmp_path, "check", freeze="aiohttp==3.14.5\n", today=AS_OF + dt.timedelta(days=max_age))
-    stale = audit(tmp_path, "check", freeze="aiohttp==3.14.5\n", today=AS_OF + dt.timedelta(days=max_age + 1))
+    late = AS_OF + dt.timedelta(days=max_age + 1)
+    stale = audit(tmp_path, "check", freeze="aiohttp==3.14.5\n", today=late)
+    strict = audit(tmp_path, "check", "--fail-when-stale", freeze="aiohttp==3.14.5\n", today=late)
     assert fresh.returncode == 0 and "WARNING the advisory snapshot expires in 0 days" in fresh.stdout
-    assert stale.returncode == 1
-    assert f"STALE the advisory snapshot is {max_age + 1} days old" in stale.stdout
+    assert stale.returncode == 0
+    assert f"WARNING STALE the advisory snapshot is {max_age + 1} days old" in stale.stdout
+    assert f"published since {AS_OF} are not checked" in stale.stdout
+    assert strict.returncode == 1
+    assert f"audit: STALE the advisory snapshot is {max_age + 1} days old" in strict.stdout
 
 
 def test_the_node_tools_lockfile_is_audited_including_nested_copies(tmp_path: Path) -> None:
