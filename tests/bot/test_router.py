@@ -8,12 +8,14 @@ import pytest
 
 from bot import CardSettings, Dialogue, Inbound, Scope, Sender
 from bot.engagement import Engagement, Installation
-from bot.escalation import Where
+from bot.escalation import Escalation, EscalationSettings, Where
+from bot.memory import InMemoryFeedbackBox, InMemoryQuestionLog, InMemoryTicketStore, InMemoryWelcomeBook
 from bot.questions import AskedQuestion, Outcome, Resolved
+from bot.replies import Vote
 from bot.router import Router, Turn
 from bot.submits import CastVote, Unknown, parse_submit
-from bot.replies import Vote
-from knowledge import Corpus
+from bot.tickets import HrChannel
+from knowledge import Corpus, Ranker
 from tests.fake_connector import card_text
 from tests.organisations import NHSBT
 
@@ -23,57 +25,16 @@ STAFF = Sender(id="29:staff", aad_object_id="aad-1", name="Ada")
 HERE = Where(channel_id=None, team_id=None, service_url=None, reference={})
 
 
-class Welcomes:
-    def __init__(self) -> None:
-        self.claimed: set[tuple[str, str]] = set()
-
-    async def claim_welcome(self, kind: str, subject_id: str) -> bool:
-        first = (kind, subject_id) not in self.claimed
-        self.claimed.add((kind, subject_id))
-        return first
-
-    async def release_welcome(self, kind: str, subject_id: str) -> None:
-        self.claimed.discard((kind, subject_id))
-
-
-class Votes:
-    def __init__(self) -> None:
-        self.votes: dict[tuple[str, str], tuple[Vote, str | None]] = {}
-
-    async def record_vote(self, voter_id: str, entry_id: str, vote: Vote, missing: str | None) -> None:
-        self.votes[(voter_id, entry_id)] = (vote, missing)
-
-
-class Questions:
-    """A question log that keeps what it is told, or fails every call when `broken`."""
-
-    def __init__(self, *, broken: bool = False) -> None:
-        self.broken = broken
-        self.recorded: list[AskedQuestion] = []
-        self.resolved: list[tuple[str, str]] = []
+class BrokenQuestionLog(InMemoryQuestionLog):
+    """A question log whose store is down."""
 
     async def record(self, question: AskedQuestion) -> None:
-        self._check()
-        self.recorded.append(question)
-
-    async def mark_resolved(self, question_id: str, entry_id: str) -> None:
-        self._check()
-        self.resolved.append((question_id, entry_id))
-
-    async def mark_feedback(self, question_id: str, *, helpful: bool) -> None:
-        self._check()
-
-    async def mark_escalated(self, question_id: str) -> None:
-        self._check()
-
-    def _check(self) -> None:
-        if self.broken:
-            raise ConnectionError("store down")
+        raise ConnectionError("store down")
 
 
 @pytest.fixture
-def questions() -> Questions:
-    return Questions()
+def questions() -> InMemoryQuestionLog:
+    return InMemoryQuestionLog()
 
 
 @pytest.fixture
@@ -82,10 +43,25 @@ def replies() -> list[object]:
 
 
 @pytest.fixture
-def router(dialogue: Dialogue, corpus: Corpus, questions: Questions, replies: list[object]) -> Router:
-    engagement = Engagement(dialogue, corpus, Welcomes(), Votes())
+def engagement(dialogue: Dialogue, corpus: Corpus) -> Engagement:
+    return Engagement(dialogue, corpus, InMemoryWelcomeBook(), InMemoryFeedbackBox())
+
+
+@pytest.fixture
+def router(engagement: Engagement, questions: InMemoryQuestionLog, replies: list[object]) -> Router:
     return Router(engagement, CardSettings(NHSBT), questions=questions, on_reply=replies.append,
                   clock=lambda: NOW, new_id=lambda: QID)
+
+
+@pytest.fixture
+def tickets() -> InMemoryTicketStore:
+    return InMemoryTicketStore()
+
+
+@pytest.fixture
+def helpdesk_router(engagement: Engagement, tickets: InMemoryTicketStore, ranker: Ranker) -> Router:
+    escalation = Escalation(tickets, ranker, EscalationSettings(NHSBT))
+    return Router(engagement, CardSettings(NHSBT), escalation=escalation, questions=InMemoryQuestionLog())
 
 
 def said(text: str = "", *, scope: Scope = Scope.PERSONAL, mentioned: bool = False, value: dict | None = None) -> Inbound:
@@ -100,7 +76,7 @@ def shown(turn: Turn) -> str:
 
 @pytest.mark.parametrize("scope", [Scope.GROUP_CHAT, Scope.CHANNEL])
 async def test_group_chats_and_channels_are_answered_only_when_the_bot_is_mentioned(
-    router: Router, questions: Questions, scope: Scope
+    router: Router, scope: Scope
 ) -> None:
     assert await router.route(said("hello", scope=scope), HERE) == Turn()
     assert "Hello" in shown(await router.route(said("hello", scope=scope, mentioned=True), HERE))
@@ -110,29 +86,54 @@ async def test_group_chats_and_channels_are_answered_only_when_the_bot_is_mentio
 
 
 async def test_a_question_is_answered_then_recorded_without_identity_after_sending(
-    router: Router, questions: Questions, replies: list[object]
+    router: Router, questions: InMemoryQuestionLog, replies: list[object]
 ) -> None:
     turn = await router.route(said("how far back does a subject access request go"), HERE)
     assert "subject access" in shown(turn).lower()
-    assert questions.recorded == [] and len(replies) == 1
+    assert questions.questions == () and len(replies) == 1
     await router.after_sent(turn)
-    (record,) = questions.recorded
+    (recorded,) = questions.questions
+    record = recorded.asked
     assert record.id == QID and record.asked_at == NOW and record.outcome is Outcome.ANSWERED
     assert "Ada" not in repr(record) and "29:staff" not in repr(record)
 
 
-async def test_a_did_you_mean_click_resolves_its_question(router: Router, questions: Questions) -> None:
+async def test_a_did_you_mean_click_resolves_its_question(router: Router, questions: InMemoryQuestionLog) -> None:
+    await router.after_sent(await router.route(said("subject access"), HERE))
     value = {"action": "show-entry", "entry": "sar-how-far-back", "question": QID}
     turn = await router.route(said(value=value), HERE)
     assert turn.record == Resolved(QID, "sar-how-far-back")
     await router.after_sent(turn)
-    assert questions.resolved == [(QID, "sar-how-far-back")] and questions.recorded == []
+    (recorded,) = questions.questions
+    assert recorded.resolved_entry_id == "sar-how-far-back"
 
 
-async def test_a_broken_question_log_never_breaks_the_turn(router: Router, questions: Questions) -> None:
-    questions.broken = True
+async def test_a_broken_question_log_never_breaks_the_turn(engagement: Engagement, caplog: pytest.LogCaptureFixture) -> None:
+    router = Router(engagement, CardSettings(NHSBT), questions=BrokenQuestionLog())
     turn = await router.route(said("how far back does a subject access request go"), HERE)
-    await router.after_sent(turn)  # logged, not raised
+    await router.after_sent(turn)  # logged without the question, not raised
+    assert "question_log_failed error=ConnectionError" in caplog.text and "subject access" not in caplog.text
+
+
+async def test_the_helpdesk_sees_a_message_before_the_front_door(helpdesk_router: Router) -> None:
+    # "help" would be the front door's; "my requests" is the helpdesk's, in the same chat.
+    assert "haven't sent any questions" in shown(await helpdesk_router.route(said("my requests"), HERE))
+    assert "What I can do" in shown(await helpdesk_router.route(said("help"), HERE))
+
+
+async def test_answer_cards_offer_the_ticket_form_once_the_helpdesk_has_a_channel(
+    helpdesk_router: Router, tickets: InMemoryTicketStore
+) -> None:
+    def offers_form(turn: Turn) -> bool:
+        (message,) = turn.messages
+        return any(a.get("data", {}).get("action") == "hrd-form" for a in (message.card or {}).get("actions", []))
+
+    question = said("how far back does a subject access request go")
+    assert not offers_form(await helpdesk_router.route(question, HERE))
+    await tickets.register_channel(HrChannel("19:hr@thread", "team-1", None), by="aad-registrar", now=NOW)
+    assert offers_form(await helpdesk_router.route(question, HERE))
+    in_channel = said("how far back does a subject access request go", scope=Scope.CHANNEL, mentioned=True)
+    assert not offers_form(await helpdesk_router.route(in_channel, HERE))
 
 
 @pytest.mark.parametrize("value", [{"action": "delete-everything"}, {"action": "hrd-form", "question": "x"}, {}])
