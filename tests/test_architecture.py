@@ -116,6 +116,18 @@ def test_the_cycle_check_sees_imports_inside_functions_and_type_checking(tmp_pat
     assert sorted(cycles(graph)) == [["pkg.cards", "pkg.engagement_cards"], ["pkg.ports", "pkg.questions"]]
 
 
+def test_test_modules_share_helpers_through_tests_support_only() -> None:
+    for path in (ROOT / "tests").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.append(node.module)
+            for name in names:
+                last = name.rsplit(".", 1)[-1]
+                is_test_module = name.startswith("tests.") and (last.startswith("test_") or last == "conftest")
+                assert not is_test_module, f"{path.relative_to(ROOT)} imports {name}: move the helper to tests/support.py"
+
+
 def test_botbuilder_stays_at_the_edge() -> None:
     for path in sources():
         roots = imported_roots(path)
