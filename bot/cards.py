@@ -7,15 +7,34 @@ types can change a card's structure.
 from __future__ import annotations
 
 from bot import texts
-from bot.card_base import CARD_VERSION, Card, CardSettings, Outbound, adaptive_card, text_block
+from bot.card_base import (
+    CARD_VERSION,
+    Card,
+    CardSettings,
+    Outbound,
+    adaptive_card,
+    entry_choices,
+    show_entry_action,
+    text_block,
+)
 from bot.engagement import EngagementReply
 from bot.engagement_cards import feedback_block, render_engagement
 from bot.markdown import to_card_markdown, to_plain_text
 from bot.replies import Answer, Clarify, NoAnswer, Notice, Reply, SmallTalk
-from bot.submits import HR_DIRECT_FORM_ACTION, QUESTION_ID_KEY, SHOW_ENTRY_ACTION
+from bot.submits import HR_DIRECT_FORM_ACTION
 from knowledge import Entry
 
-__all__ = ["CARD_VERSION", "Card", "CardSettings", "Outbound", "adaptive_card", "render", "text_block"]
+__all__ = [
+    "CARD_VERSION",
+    "Card",
+    "CardSettings",
+    "Outbound",
+    "adaptive_card",
+    "entry_choices",
+    "render",
+    "show_entry_action",
+    "text_block",
+]
 
 
 def render(
@@ -45,28 +64,6 @@ def render(
 
 def reviewed_label(entry: Entry) -> str:
     return entry.last_reviewed.strftime("%B %Y") if entry.last_reviewed else ""
-
-
-def _show_entry_button(entry: Entry, question_id: str | None = None) -> Card:
-    data: Card = {
-        "action": SHOW_ENTRY_ACTION,
-        "entry": entry.id,
-        # No msteams messageBack here: the Agents Playground drops messageBack submits.
-    }
-    if question_id is not None:
-        data[QUESTION_ID_KEY] = question_id
-    return {
-        "type": "Action.Submit",
-        "title": entry.question if len(entry.question) <= 80 else entry.question[:77] + "…",
-        "data": data,
-    }
-
-
-def _stacked_buttons(entries: tuple[Entry, ...], question_id: str | None = None) -> list[Card]:
-    """One button per row: a row of long question titles would be cut off side by side."""
-    return [
-        {"type": "ActionSet", "spacing": "Small", "actions": [_show_entry_button(e, question_id)]} for e in entries
-    ]
 
 
 def _escalation_actions(settings: CardSettings, asked: str = "") -> list[Card]:
@@ -104,7 +101,7 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
     ]
     if reply.related:
         body.append(text_block(texts.RELATED, weight="Bolder", spacing="Medium"))
-        body.extend(_stacked_buttons(reply.related))
+        body.extend(entry_choices(reply.related))
     body.extend(feedback_block(entry, reply.feedback))
     body.append(text_block(texts.STILL_NEED_HELP, isSubtle=True, spacing="Medium"))
     body.extend(_escalation_note(settings))
@@ -121,16 +118,16 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
 
 
 def _clarify(reply: Clarify, settings: CardSettings, question_id: str | None) -> Outbound:
-    heading = texts.AMBIGUOUS if reply.ambiguous else f"{texts.NOT_CONFIDENT} {texts.DID_YOU_MEAN}"
-    no_answer = settings.organisation.fill(texts.NO_ANSWER)
+    heading = texts.AMBIGUOUS if reply.ambiguous else texts.DID_YOU_MEAN
+    none_of_these = settings.organisation.fill(texts.NONE_OF_THESE)
     body: list[Card] = [
         text_block(heading),
-        *_stacked_buttons(reply.candidates, question_id),
-        text_block(no_answer, spacing="Medium"),
+        *entry_choices(reply.candidates, question_id),
+        text_block(none_of_these, spacing="Medium"),
         *_escalation_note(settings),
     ]
     options = "\n".join(f"- {e.question}" for e in reply.candidates)
-    fallback = f"{heading}\n{options}\n\n{no_answer}"
+    fallback = f"{heading}\n{options}\n\n{none_of_these}"
     return Outbound(summary=heading, card=adaptive_card(body, _escalation_actions(settings, reply.asked), fallback))
 
 

@@ -26,11 +26,11 @@ import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from adapters.store import create_engine
 from adapters.store.tables import ticket_events, ticket_outbox, tickets
 from adapters.store.tickets import SqlTicketStore
-from adapters.ticket_delivery import RetryPolicy
+from adapters.teams.botbuilder.ticket_delivery import RetryPolicy
 import app
 from app import create_app
 from tests import activities

@@ -11,7 +11,7 @@ import pytest
 
 from adapters.store import create_engine
 from adapters.store.tickets import SqlTicketStore
-from adapters.ticket_delivery import RetryPolicy
+from adapters.teams.botbuilder.ticket_delivery import RetryPolicy
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
 from tests.support import (

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
-from adapters.settings import Settings
+from adapters.config.settings import Settings
+from knowledge import Corpus
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
 from tests.support import ask, until
@@ -52,7 +53,7 @@ async def test_a_question_is_recorded_without_identity(
 
 
 async def test_a_did_you_mean_click_is_linked_to_its_question(
-    bot_client: TestClient, connector: FakeConnector, settings: Settings
+    bot_client: TestClient, connector: FakeConnector, settings: Settings, corpus: Corpus
 ) -> None:
     reply = await ask(bot_client, connector, activities.message(connector.url, "posting online"))
     buttons = [action for block in card_of(reply)["body"] if block.get("type") == "ActionSet"
@@ -63,8 +64,10 @@ async def test_a_did_you_mean_click_is_linked_to_its_question(
     chosen = buttons[0]["data"]
     assert chosen["question"] == row["id"]
     answer = await ask(bot_client, connector, activities.message(connector.url, value=chosen))
-    assert card_of(answer)["body"][0]["text"] == buttons[0]["title"].rstrip("…")[:77] or \
-        card_of(answer)["body"][0]["text"].startswith(buttons[0]["title"].rstrip("…"))  # the chosen entry's answer
+    chosen_entry = corpus.entry(chosen["entry"])
+    assert chosen_entry is not None and buttons[0]["title"] == chosen_entry.short_title
+    assert card_of(answer)["body"][0]["text"] == chosen_entry.question  # the chosen entry's answer, headed in full
+
     def resolved() -> list[dict] | None:
         found = rows(settings)
         return found if found and found[0]["resolved_entry_id"] else None

@@ -1,0 +1,236 @@
+"""Delivers the ticket outbox through the Bot Connector, after the turn that queued it.
+
+At-least-once: a message leaves the outbox only once the connector accepted it. Throttling and
+transient failures (408, 412, 429, 5xx, network errors) are retried with exponential backoff and
+jitter, never sooner than a `Retry-After` the connector sent; other 4xx (the bot was removed from
+the team, say) are given up and logged. Queued messages survive a restart: the next start sends
+them. A crash between the connector accepting the HR post and the store recording it can post the
+card twice; the reference on the card lets the HR helpdesk spot that.
+
+Kept apart from the in-turn send retry in `bot_framework.py` on purpose: this schedule is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import ChannelAccount, ConversationParameters, ConversationReference
+from msrest.exceptions import HttpOperationError
+
+from adapters.store.tickets import SqlTicketStore
+from adapters.teams.botbuilder.teams_handler import to_activity
+from bot import Organisation, ticket_cards
+from bot.tickets import HrChannel, OutboxKind, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+RETRYABLE = frozenset({408, 412, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff `base * 2**(attempt-1)` seconds, capped, ±`jitter`; a lease longer than one send."""
+
+    base_seconds: float = 2.0
+    cap_seconds: float = 300.0
+    jitter: float = 0.2
+    lease_seconds: float = 120.0
+    poll_seconds: float = 1.0
+
+    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
+        backoff = min(self.cap_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
+        backoff *= 1 + rng.uniform(-self.jitter, self.jitter)
+        return max(backoff, retry_after or 0.0)
+
+
+class NotYet(Exception):
+    """The message cannot be sent yet (e.g. the card to update is not posted); try again later."""
+
+
+class GiveUp(Exception):
+    """The connector refused for good; retrying cannot help."""
+
+
+def retry_after(headers: Mapping[str, str] | None, now: dt.datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), if any."""
+    value = (headers or {}).get("Retry-After")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max((when - now).total_seconds(), 0.0)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class TicketCourier:
+    """Drains the outbox: posts ticket cards to the HR helpdesk, updates them, notifies staff."""
+
+    def __init__(
+        self,
+        adapter: CloudAdapter,
+        store: SqlTicketStore,
+        hr_channel: Callable[[], Awaitable[HrChannel | None]],
+        *,
+        app_id: str,
+        organisation: Organisation,
+        policy: RetryPolicy | None = None,
+        clock: Callable[[], dt.datetime] = _utcnow,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._adapter = adapter
+        self._store = store
+        self._hr_channel = hr_channel
+        self._app_id = app_id
+        self._organisation = organisation
+        self._policy = policy or RetryPolicy()
+        self._clock = clock
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
+        self._wake = asyncio.Event()
+
+    def nudge(self) -> None:
+        """Something was queued: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver until cancelled; a failing database is logged and retried, never fatal."""
+        while True:
+            try:
+                await self.drain()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the worker must outlive a database outage
+                log.error("outbox drain failed: %s", type(exc).__name__)
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), self._policy.poll_seconds)
+            except TimeoutError:
+                pass
+
+    async def drain(self) -> int:
+        """Send every message due now; returns how many were delivered."""
+        lease = dt.timedelta(seconds=self._policy.lease_seconds)
+        delivered = 0
+        for message in await self._store.claim_due(now=self._clock(), lease=lease):
+            if await self._attempt(message):
+                delivered += 1
+        return delivered
+
+    async def _attempt(self, message: OutboxMessage) -> bool:
+        try:
+            await self._deliver(message)
+        except NotYet as exc:
+            due = self._clock() + dt.timedelta(seconds=self._policy.base_seconds)
+            await self._store.retry_at(message.id, due, error=f"waiting:{exc}")
+            return False
+        except GiveUp as exc:
+            log.error("outbox gave up on %s for ticket %s: %s", message.kind.value, message.ticket_number, exc)
+            await self._store.give_up(message.id, now=self._clock(), error=str(exc))
+            return False
+        except HttpOperationError as exc:
+            response = getattr(exc, "response", None)
+            status = getattr(response, "status_code", None) or getattr(response, "status", None) or 0
+            if status not in RETRYABLE:
+                log.error("outbox gave up on %s for ticket %s: HTTP %s", message.kind.value, message.ticket_number, status)
+                await self._store.give_up(message.id, now=self._clock(), error=f"http:{status}")
+                return False
+            wait = retry_after(getattr(response, "headers", None), self._clock())
+            await self._reschedule(message, f"http:{status}", wait)
+            return False
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            await self._reschedule(message, type(exc).__name__, None)
+            return False
+        await self._store.delivered(message.id, now=self._clock())
+        log.info("outbox delivered %s for ticket %s", message.kind.value, message.ticket_number)
+        return True
+
+    async def _reschedule(self, message: OutboxMessage, error: str, wait: float | None) -> None:
+        delay = self._policy.delay(message.attempts, wait, self._rng)
+        log.warning("outbox retry of %s for ticket %s in %.1fs (%s)", message.kind.value, message.ticket_number,
+                    delay, error)
+        await self._store.retry_at(message.id, self._clock() + dt.timedelta(seconds=delay), error=error)
+
+    async def _deliver(self, message: OutboxMessage) -> None:
+        ticket = await self._store.get(message.ticket_number)
+        if ticket is None:
+            raise GiveUp("ticket erased")
+        match message.kind:
+            case OutboxKind.POST_TICKET:
+                await self._post_ticket(message.ticket_number)
+            case OutboxKind.UPDATE_CARD:
+                reference, activity_id = await self._store.hr_post(message.ticket_number)
+                if reference is None or activity_id is None:
+                    raise NotYet("card not posted")
+                card = to_activity(ticket_cards.hr_ticket(ticket, await self._store.history(ticket.number)))
+                card.id = activity_id
+                await self._proactive(reference, lambda context: context.update_activity(card))
+            case OutboxKind.NOTIFY_STAFF:
+                reference = await self._store.requester_reference(message.ticket_number)
+                if reference is None:
+                    raise GiveUp("no reference")
+                notice = to_activity(ticket_cards.staff_notice(ticket, message.payload, self._organisation))
+                await self._proactive(reference, lambda context: context.send_activity(notice))
+
+    async def _post_ticket(self, number: int) -> None:
+        channel = await self._hr_channel()
+        if channel is None:
+            raise NotYet("no HR channel")
+        requester = await self._store.requester_reference(number)
+        ticket = await self._store.get(number)
+        if requester is None or ticket is None:
+            raise GiveUp("ticket erased")
+        service_url = channel.service_url or requester.get("serviceUrl")
+        if not service_url:
+            raise GiveUp("no service url")
+        bot = requester.get("bot") or {}
+        tenant = (requester.get("conversation") or {}).get("tenantId")
+        params = ConversationParameters(
+            is_group=True,
+            bot=ChannelAccount(id=bot.get("id"), name=bot.get("name")),
+            channel_data={"channel": {"id": channel.channel_id}},
+            activity=to_activity(ticket_cards.hr_ticket(ticket, await self._store.history(number))),
+            tenant_id=tenant,
+        )
+        created: dict[str, Any] = {}
+
+        async def on_created(context: TurnContext) -> None:
+            created["reference"] = TurnContext.get_conversation_reference(context.activity).serialize()
+            created["id"] = context.activity.id
+
+        await self._adapter.create_conversation(self._app_id, on_created, params, "msteams", service_url, None)
+        if "id" not in created:
+            raise NotYet("no conversation created")
+        await self._store.set_hr_post(number, created["reference"], created["id"])
+
+    async def _proactive(self, reference: Mapping[str, Any], send: Callable[[TurnContext], Awaitable[Any]]) -> None:
+        """Run `send` in a proactive turn, letting its failure reach the retry logic (the
+        adapter's turn-error handler would otherwise swallow it and apologise in the chat)."""
+        failure: list[BaseException] = []
+
+        async def callback(context: TurnContext) -> None:
+            try:
+                await send(context)
+            except Exception as exc:  # noqa: BLE001 - re-raised below, outside the pipeline
+                failure.append(exc)
+
+        await self._adapter.continue_conversation(
+            ConversationReference().deserialize(dict(reference)), callback, self._app_id
+        )
+        if failure:
+            raise failure[0]
