@@ -48,6 +48,7 @@ from bot import Dialogue, Reply
 from bot.engagement import Engagement, EngagementReply
 from bot.escalation import Escalation
 from bot.ports import KnowledgeSource
+from bot.router import Router
 from knowledge.reloadable import ReloadableKnowledge
 
 METRICS_KEY = web.AppKey("metrics", Metrics)
@@ -96,7 +97,10 @@ def create_app(settings: Settings, parts: Components | None = None) -> web.Appli
     def count(reply: Reply | EngagementReply) -> None:
         metrics.answers.inc(outcome=reply.outcome)
 
-    bot = FaqBot(engagement, settings.card_settings, escalation, on_reply=count, questions=QuestionStore(engine))
+    router = Router(
+        engagement, settings.card_settings, escalation=escalation, on_reply=count, questions=QuestionStore(engine)
+    )
+    bot = FaqBot(router)
     adapter = build_adapter(settings, sender, parts.credentials)
     courier = TicketCourier(
         adapter,

@@ -24,11 +24,11 @@ from adapters.config.structured_log import configure_logging, user_ref
 from app import METRICS_KEY, Components, create_app
 from bot import Inbound, Reply
 from tests import activities
-from tests.conftest import production_settings
 from tests.databases import temporary_sqlite_url
 from tests.fake_connector import FakeConnector
 from tests.fake_credentials import FakeCredentialsFactory
 from tests.key_server import APP_ID, KeyServer
+from tests.support import production_settings
 
 LIBRARY_LOGGERS = (
     "aiohttp",
