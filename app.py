@@ -18,28 +18,28 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.activity_policy import ActivityPolicy
-from adapters.analytics.report_command import FORMATS as REPORT_FORMATS
-from adapters.analytics.report_command import run_report
-from adapters.analytics.suggestions_command import run_suggestions
-from adapters.bot_framework import BotFrameworkGateway, build_adapter
-from adapters.channel_auth import ChannelTokenValidator, KeySource, SigningKeys, SigningKeysUnavailable
-from adapters.console import ChatMemory, chat
-from adapters.evaluation_report import run_evaluation
-from adapters.corpus_watch import CORPUS_WATCH, CorpusWatch, ReloadRequestError, request_reload, serve_reload_signal
-from adapters.hosting import BoundedRunner, HostingLimits, serve_until_stopped
-from adapters.http import MAX_BODY_BYTES, create_routes, metrics_middleware
-from adapters.import_command import DocumentDefaults, run_import
-from adapters.inbound_guard import InboundGuard
-from adapters.adopt_command import run_adopt
-from adapters.lint_command import run_lint
-from adapters.load_shedding import TurnLimit
-from adapters.metrics import Metrics, metrics_routes
-from adapters.outbound_delivery import OutboundDelivery, SlidingWindowPacer, app_limits
-from adapters.privacy_commands import purge_every, run_erase, run_export, run_purge
-from adapters.readiness import CorpusLoaded, ReadinessCheck
-from adapters.settings import Settings, SettingsError
-from adapters.pseudonym import Pseudonymizer
+from adapters.teams.activity_policy import ActivityPolicy
+from adapters.cli.report_command import FORMATS as REPORT_FORMATS
+from adapters.cli.report_command import run_report
+from adapters.cli.suggestions_command import run_suggestions
+from adapters.teams.botbuilder.bot_framework import BotFrameworkGateway, build_adapter
+from adapters.web.channel_auth import ChannelTokenValidator, KeySource, SigningKeys, SigningKeysUnavailable
+from adapters.cli.console import ChatMemory, chat
+from adapters.cli.evaluation_report import run_evaluation
+from adapters.corpus.corpus_watch import CORPUS_WATCH, CorpusWatch, ReloadRequestError, request_reload, serve_reload_signal
+from adapters.web.hosting import BoundedRunner, HostingLimits, serve_until_stopped
+from adapters.web.http import MAX_BODY_BYTES, create_routes, metrics_middleware
+from adapters.cli.import_command import DocumentDefaults, run_import
+from adapters.web.inbound_guard import InboundGuard
+from adapters.cli.adopt_command import run_adopt
+from adapters.cli.lint_command import run_lint
+from adapters.web.load_shedding import TurnLimit
+from adapters.web.metrics import Metrics, metrics_routes
+from adapters.teams.outbound_delivery import OutboundDelivery, SlidingWindowPacer, app_limits
+from adapters.cli.privacy_commands import purge_every, run_erase, run_export, run_purge
+from adapters.web.readiness import CorpusLoaded, ReadinessCheck
+from adapters.config.settings import Settings, SettingsError
+from adapters.store.pseudonym import Pseudonymizer
 from adapters.store import (
     DeliveryLedger,
     FeedbackStore,
@@ -51,17 +51,17 @@ from adapters.store import (
     create_engine,
     migrate,
 )
-from adapters.structured_log import configure_logging
+from adapters.config.structured_log import configure_logging
 from adapters.store.personal_data import PersonalData, PseudonymKey, Retention
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams_handler import FaqBot, Responder
-from adapters.teams_package import PackageError, build_package, chat_link, official_validation
-from adapters.ticket_delivery import RetryPolicy, TicketCourier
+from adapters.teams.botbuilder.teams_handler import FaqBot, Responder
+from adapters.teams.teams_package import PackageError, build_package, chat_link, official_validation
+from adapters.teams.botbuilder.ticket_delivery import RetryPolicy, TicketCourier
 from bot import CardSettings, Dialogue, DialogueSettings, Reply
 from bot.engagement import Engagement
 from bot.escalation import Escalation, EscalationSettings
 from bot.ports import KnowledgeSource
-from adapters.meaning import ranker_for
+from adapters.corpus.meaning import ranker_for
 from knowledge import Corpus, CorpusError, Ranker, load_corpus
 from knowledge.embedding import ModelError
 from knowledge.importing import parse_month

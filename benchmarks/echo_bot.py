@@ -1,7 +1,7 @@
 """The baseline: a bare botbuilder echo bot on the same CloudAdapter, no corpus, no store.
 
 `python -m benchmarks.echo_bot PORT` serves it on 127.0.0.1:PORT in local mode. With `--msrest-fix`
-it first applies the process-wide msrest speed-ups this bot makes (`adapters/bot_framework.py`:
+it first applies the process-wide msrest speed-ups this bot makes (`adapters/teams/botbuilder/bot_framework.py`:
 the retry policy rebuilt cheaply, plain JSON serialised by the json module), to show what the
 bot's own work costs beyond them.
 """
@@ -29,7 +29,7 @@ class EchoBot(ActivityHandler):
 
 def main(port: int, msrest_fix: bool) -> None:
     if msrest_fix:
-        from adapters.bot_framework import speed_up_msrest_object_serialization, speed_up_msrest_retry_policy
+        from adapters.teams.botbuilder.bot_framework import speed_up_msrest_object_serialization, speed_up_msrest_retry_policy
 
         speed_up_msrest_retry_policy()
         speed_up_msrest_object_serialization()

@@ -15,9 +15,9 @@ import random
 import tempfile
 from pathlib import Path
 
-from adapters.analytics.report_command import entry_titles, read_history
-from adapters.analytics.report_html import render_html
-from adapters.analytics.summary import summarise
+from adapters.cli.report_command import entry_titles, read_history
+from insights.report_html import render_html
+from insights.summary import summarise
 from adapters.store import QuestionStore, create_engine, migrate
 from benchmarks.headless_browser import screenshot
 from bot.questions import AskedQuestion, Outcome, RecordedQuestion, new_question_id, redact

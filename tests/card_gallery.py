@@ -17,8 +17,8 @@ from bot.dialogue import Dialogue
 from bot.engagement import Help, Welcome, examples, group_by_topic
 from bot.replies import Vote
 from bot.tickets import BestGuess, Requester, Ticket, TicketEvent, TicketStatus
-from adapters.meaning import ranker_for
-from adapters.settings import DEFAULT_EMBEDDING_CACHE
+from adapters.corpus.meaning import ranker_for
+from adapters.config.settings import DEFAULT_EMBEDDING_CACHE
 from knowledge import Corpus, Entry, load_corpus
 from tests.organisations import NHSBT
 

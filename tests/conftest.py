@@ -8,8 +8,8 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.meaning import process_vectors
-from adapters.settings import DEFAULT_EMBEDDING_CACHE, Settings
+from adapters.corpus.meaning import process_vectors
+from adapters.config.settings import DEFAULT_EMBEDDING_CACHE, Settings
 from app import create_app
 from bot import Dialogue
 from knowledge import Corpus, Matcher, Ranker, load_corpus

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestServer
 
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from app import create_app
 
 SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "playground_roundtrip.mjs"

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.settings import Settings
-from adapters.structured_log import configure_logging, user_ref
+from adapters.config.settings import Settings
+from adapters.config.structured_log import configure_logging, user_ref
 from app import METRICS_KEY, create_app
 from bot import Inbound, Reply
 from tests.databases import temporary_sqlite_url

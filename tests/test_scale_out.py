@@ -12,7 +12,7 @@ from typing import Any
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from app import create_app
 from tests import activities
 from tests.databases import database_url

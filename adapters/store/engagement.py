@@ -1,4 +1,4 @@
-"""Welcomes and feedback votes, stored under pseudonymous keys (see adapters/pseudonym.py)."""
+"""Welcomes and feedback votes, stored under pseudonymous keys (see adapters/store/pseudonym.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.pseudonym import Pseudonymizer
+from adapters.store.pseudonym import Pseudonymizer
 from adapters.store.tables import feedback_votes, welcomes
 from bot.replies import Vote
 

@@ -30,7 +30,7 @@ from adapters.store.tables import (
     welcomes,
 )
 
-# How a person's id becomes the stored pseudonym for a namespace (adapters/pseudonym.py).
+# How a person's id becomes the stored pseudonym for a namespace (adapters/store/pseudonym.py).
 PseudonymKey = Callable[[str, str], str]
 
 ERASED = "(erased)"

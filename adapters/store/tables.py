@@ -102,7 +102,7 @@ faq_drafts = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
-# Pseudonymous keys only (adapters/pseudonym.py): never an AAD id, user id or name.
+# Pseudonymous keys only (adapters/store/pseudonym.py): never an AAD id, user id or name.
 welcomes = sa.Table(
     "welcomes",
     metadata,

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from app import create_app
 from tests.databases import temporary_sqlite_url
 from tests import activities

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from adapters.console import ChatMemory, chat
+from adapters.cli.console import ChatMemory, chat
 from bot import CardSettings, Dialogue
 from bot.engagement import Engagement
 from knowledge import Corpus

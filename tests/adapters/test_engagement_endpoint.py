@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from app import create_app
 from knowledge import Corpus
 from tests import activities

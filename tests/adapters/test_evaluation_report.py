@@ -3,7 +3,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from adapters.evaluation_report import ProgressBar, run_evaluation
+from adapters.cli.evaluation_report import ProgressBar, run_evaluation
 from bot import Dialogue
 from bot.evaluation import Targets
 from knowledge import Corpus

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from adapters.store import create_engine
 from adapters.store.tickets import SqlTicketStore
-from adapters.ticket_delivery import RetryPolicy
+from adapters.teams.botbuilder.ticket_delivery import RetryPolicy
 from app import create_app
 from tests import activities
 from tests.fake_connector import ConnectorCall, FakeConnector, card_of, card_text

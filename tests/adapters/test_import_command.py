@@ -12,8 +12,8 @@ import pytest
 
 import yaml
 
-from adapters.import_command import DocumentDefaults, run_import
-from adapters.lint_command import run_lint
+from adapters.cli.import_command import DocumentDefaults, run_import
+from adapters.cli.lint_command import run_lint
 from knowledge import Ranker, load_corpus, read_corpus
 from knowledge.corpus import read_document
 from knowledge.embedding import Vectors

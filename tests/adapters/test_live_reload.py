@@ -12,8 +12,8 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.corpus_watch import CORPUS_WATCH
-from adapters.settings import Settings
+from adapters.corpus.corpus_watch import CORPUS_WATCH
+from adapters.config.settings import Settings
 from app import create_app
 from tests import activities
 from tests.conftest import SHIPPED_CORPUS
@@ -61,7 +61,7 @@ async def logged(caplog: pytest.LogCaptureFixture, event: str, timeout: float = 
 async def test_an_edited_answer_reaches_the_next_question(
     live_client: TestClient, connector: FakeConnector, corpus_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="adapters.corpus_watch")
+    caplog.set_level(logging.INFO, logger="adapters.corpus.corpus_watch")
     assert OLD in await answer_to(live_client, connector, QUESTION)
     rewrite(corpus_dir, OLD, NEW)
     await logged(caplog, "corpus_reloaded reason=file-change generation=2")
@@ -72,7 +72,7 @@ async def test_an_edited_answer_reaches_the_next_question(
 async def test_a_broken_edit_keeps_serving_the_last_good_corpus(
     live_client: TestClient, connector: FakeConnector, corpus_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="adapters.corpus_watch")
+    caplog.set_level(logging.INFO, logger="adapters.corpus.corpus_watch")
     rewrite(corpus_dir, OLD, NEW)
     await logged(caplog, "corpus_reloaded")
     # The curator's next save deletes a required field: the bot must keep the last good answer.

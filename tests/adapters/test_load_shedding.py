@@ -11,7 +11,7 @@ import pytest_asyncio
 import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from adapters.store import create_engine
 from adapters.store.tables import asked_questions, delivered_activities
 from app import METRICS_KEY, create_app

@@ -12,8 +12,8 @@ from aiohttp.test_utils import TestClient
 from botbuilder.core import TurnContext
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
-from adapters.bot_framework import build_adapter
-from adapters.outbound_delivery import (
+from adapters.teams.botbuilder.bot_framework import build_adapter
+from adapters.teams.outbound_delivery import (
     OutboundDelivery,
     RetryPolicy,
     SlidingWindowPacer,
@@ -21,7 +21,7 @@ from adapters.outbound_delivery import (
     conversation_of,
     parse_retry_after,
 )
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from app import DELIVERY_KEY, METRICS_KEY, create_app
 from tests import activities
 from tests.fake_connector import FakeConnector

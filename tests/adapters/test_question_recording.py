@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from knowledge import Corpus
 from tests import activities
 from tests.adapters.test_messages_endpoint import ask

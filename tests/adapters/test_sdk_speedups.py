@@ -1,4 +1,4 @@
-"""The SDK speed-ups in adapters/bot_framework.py change cost only, never what is sent."""
+"""The SDK speed-ups in adapters/teams/botbuilder/bot_framework.py change cost only, never what is sent."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from botbuilder.core import CardFactory, MessageFactory
 from botframework.connector.auth import ClaimsIdentity
 from msrest.serialization import Serializer
 
-from adapters.bot_framework import (
+from adapters.teams.botbuilder.bot_framework import (
     MSREST_SERIALIZE_OBJECT,
     DeliveringAuthentication,
     speed_up_msrest_object_serialization,
 )
-from adapters.outbound_delivery import OutboundDelivery
+from adapters.teams.outbound_delivery import OutboundDelivery
 
 CARD = {
     "type": "AdaptiveCard", "version": "1.5", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.settings import Settings, SettingsError
+from adapters.config.settings import Settings, SettingsError
 
 
 def test_local_mode_must_be_asked_for() -> None:
@@ -114,7 +114,7 @@ def test_hr_direct_channel_and_registrars() -> None:
 def test_every_setting_is_documented_in_the_readme() -> None:
     from pathlib import Path
 
-    from adapters.settings import ENVIRONMENT
+    from adapters.config.settings import ENVIRONMENT
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert [name for name in ENVIRONMENT if f"`{name}`" not in readme] == []

@@ -14,8 +14,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from adapters.hosting import BoundedRunner, HostingLimits
-from adapters.settings import Settings
+from adapters.web.hosting import BoundedRunner, HostingLimits
+from adapters.config.settings import Settings
 from tests.databases import temporary_sqlite_url
 from tests.test_app import ROOT, environment, free_port
 from app import create_app, serve
@@ -53,7 +53,7 @@ async def test_a_slow_but_steady_body_within_the_timeout_is_served() -> None:
         assert answer.split(b"\r\n", 1)[0] == b"HTTP/1.1 403 Forbidden"
 
 
-# --- Request heads: the header deadline and the connection cap (adapters/hosting.py) ---------------
+# --- Request heads: the header deadline and the connection cap (adapters/web/hosting.py) ---------------
 
 HEAD = b"POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Pad: " + b"a" * 500
 

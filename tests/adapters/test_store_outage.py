@@ -16,7 +16,7 @@ import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine.url import make_url
 
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from app import create_app
 from tests import activities
 from tests.adapters.test_hr_direct import REGISTRAR, file_ticket, register, until

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.settings import Settings
-from adapters.teams_package import (
+from adapters.config.settings import Settings
+from adapters.teams.teams_package import (
     MANIFEST_DIR,
     PackageError,
     build_package,

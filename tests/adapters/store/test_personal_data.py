@@ -10,7 +10,7 @@ import pytest_asyncio
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.pseudonym import Pseudonymizer
+from adapters.store.pseudonym import Pseudonymizer
 from adapters.store import create_engine, migrate
 from adapters.store.personal_data import PersonalData, Retention
 from adapters.store.tables import (

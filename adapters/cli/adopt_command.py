@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
-from adapters.corpus_file import write_document, write_out_of_scope
+from adapters.corpus.corpus_file import write_document, write_out_of_scope
 from knowledge.adoption import Adoption, plan_adoption
 from knowledge.corpus import OUT_OF_SCOPE_FILE, CorpusError, CorpusReading, read_corpus, read_document
 from knowledge.evaluation import LabelledSetError, load_labelled

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot import DialogueSettings, Organisation
 from bot.privacy import Retention
 
-DEFAULT_CORPUS_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "data"
+DEFAULT_CORPUS_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 DEFAULT_DATABASE_URL = "sqlite:///var/faqbot.sqlite3"
 DEFAULT_EMBEDDING_CACHE = Path("var/embeddings.sqlite3")
 DEFAULT_ORGANISATION_NAME = "NHS Blood and Transplant"
@@ -123,7 +123,7 @@ class Settings(BaseModel):
     log_level: str = "INFO"
     retain_tickets_days: int = Field(default=365, ge=1, le=3650)
     outbound_per_second: int = Field(default=50, ge=0, le=1000)  # 0: no app-wide pace
-    # Load shedding (adapters/load_shedding.py); the default comes from the load benchmark.
+    # Load shedding (adapters/web/load_shedding.py); the default comes from the load benchmark.
     max_turns_in_flight: int = Field(default=64, ge=0, le=100_000)  # 0: no limit
     busy_retry_after: int = Field(default=1, ge=1, le=120)
     hr_channel_cache_seconds: float = Field(default=10.0, ge=0, le=3600)
@@ -139,7 +139,7 @@ class Settings(BaseModel):
     pid_file: Path | None = None
     review_months: int = Field(default=12, ge=1, le=120)
     pseudonym_salt: str = Field(default="", repr=False)
-    # The Teams app package (manifest/); see adapters/teams_package.py.
+    # The Teams app package (manifest/); see adapters/teams/teams_package.py.
     teams_app_id: str = Field(default="", pattern=r"^$|^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
     app_version: str = Field(default="1.0.0", pattern=r"^\d+\.\d+\.\d+$")
     app_name: str = Field(default="HR Policy FAQ", min_length=1, max_length=30)

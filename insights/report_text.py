@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from adapters.analytics.summary import OUTCOMES, Summary
+from insights.summary import OUTCOMES, Summary
 
 TOP = 10  # rows per table in the text and HTML reports
 

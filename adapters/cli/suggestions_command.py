@@ -13,9 +13,9 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
-from adapters.analytics.report_command import read_history
-from adapters.analytics.suggestions import Suggestion, propose
-from adapters.corpus_file import write_document
+from adapters.cli.report_command import read_history
+from insights.suggestions import Suggestion, propose
+from adapters.corpus.corpus_file import write_document
 from adapters.store import AlternateDecisions, create_engine, migrate
 from adapters.store.alternate_decisions import Decision
 from bot.questions import redact

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
-from adapters.analytics.report_text import TOP, percent, period
-from adapters.analytics.summary import OUTCOMES, Summary
-from adapters.analytics.svg_charts import COLOURS, LABELS, horizontal_bars, share_bar, stacked_days
+from insights.report_text import TOP, percent, period
+from insights.summary import OUTCOMES, Summary
+from insights.svg_charts import COLOURS, LABELS, horizontal_bars, share_bar, stacked_days
 from bot.questions import Outcome
 
 _STYLE = """

@@ -18,9 +18,9 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
-from adapters.inbound_guard import HANDLED_TYPES
-from adapters.metrics import Metrics
-from adapters.readiness import ReadinessCheck, run_checks
+from adapters.web.inbound_guard import HANDLED_TYPES
+from adapters.web.metrics import Metrics
+from adapters.web.readiness import ReadinessCheck, run_checks
 
 log = logging.getLogger(__name__)
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from adapters.analytics.clusters import group_similar
-from adapters.analytics.report_text import render_csv, render_text
-from adapters.analytics.summary import summarise
+from insights.clusters import group_similar
+from insights.report_text import render_csv, render_text
+from insights.summary import summarise
 from bot.questions import AskedQuestion, Outcome, RecordedQuestion
 
 DAY = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from adapters.activity_policy import ActivityPolicy
-from adapters.channel_auth import ChannelTokenValidator, SigningKeysUnavailable, TokenRejected
-from adapters.metrics import Metrics
+from adapters.teams.activity_policy import ActivityPolicy
+from adapters.web.channel_auth import ChannelTokenValidator, SigningKeysUnavailable, TokenRejected
+from adapters.web.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.analytics.summary import summarise
+from insights.summary import summarise
 from benchmarks.headless_browser import dump_dom, screenshot
 from benchmarks.sample_history import generate, store_history
 from knowledge import Corpus

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from adapters.settings import Settings
+from adapters.config.settings import Settings
 from bot import Organisation
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_DIR = ROOT / "manifest"
 TOOLS_DIR = ROOT / "tools"
 ICON_SIZES = {"color": (192, 192), "outline": (32, 32)}

@@ -3,7 +3,7 @@
 The curated file of the document is the `*.faq.yaml` whose `source_file` or title matches the
 document (or `--output`). Imported questions are merged into it by question number (see
 `knowledge.import_plan`); the file is only written when something changed (see
-`adapters.corpus_file`).
+`adapters.corpus.corpus_file`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from adapters.corpus_file import write_document
+from adapters.corpus.corpus_file import write_document
 from knowledge.corpus import FAQ_SUFFIX, CorpusDocument, CorpusError, read_corpus, read_document
 from knowledge.import_plan import DRAFT_TOPIC, EntryChange, ImportBlocked, ImportPlan, plan_import
 from knowledge.importing import DocumentError, ImportedDocument, import_file

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from adapters.inbound_guard import TurnResultLike, TurnRunner
+from adapters.web.inbound_guard import TurnResultLike, TurnRunner
 
 
 class LoadObserver(Protocol):

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from adapters.analytics.clusters import SAME_QUESTION_RATIO, Cluster, group_similar
+from insights.clusters import SAME_QUESTION_RATIO, Cluster, group_similar
 from bot.questions import Outcome, RecordedQuestion
 
 OUTCOMES = tuple(Outcome)

@@ -8,7 +8,7 @@ That timer starts when a connection opens, is re-armed only after a response has
 closes the connection if no complete request head has arrived by then. So it *is* a header deadline,
 and the runner sets it to `header_timeout`: a client must deliver a complete request head within
 that many seconds of connecting (or of the previous response); an idle keep-alive connection is
-closed after the same time. Bodies have their own deadline (`body_timeout`, 408, adapters/http.py).
+closed after the same time. Bodies have their own deadline (`body_timeout`, 408, adapters/web/http.py).
 
 At most `max_connections` connections are open per process: one more is answered 503 and closed
 at once, without its request being read, so a flood of slow clients cannot use up the process's

@@ -32,8 +32,8 @@ from msrest.pipeline import AsyncHTTPSender
 from msrest.serialization import Model, Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
 
-from adapters.outbound_delivery import OutboundDelivery, conversation_of
-from adapters.settings import Settings
+from adapters.teams.outbound_delivery import OutboundDelivery, conversation_of
+from adapters.config.settings import Settings
 from adapters.store import delivery_key, is_outage
 from bot import texts
 
@@ -287,7 +287,7 @@ class BotFrameworkGateway:
 
     Replaces `CloudAdapter.process`, which in 4.17.x returns 500 for every invoke with a
     body (double serialisation) and for malformed or expired tokens. Tokens are validated
-    before this (`adapters/channel_auth.py`); `claims` is None only in local mode.
+    before this (`adapters/web/channel_auth.py`); `claims` is None only in local mode.
     """
 
     def __init__(

@@ -7,9 +7,9 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
-from adapters.analytics.report_html import render_html
-from adapters.analytics.report_text import render_csv, render_text
-from adapters.analytics.summary import summarise
+from insights.report_html import render_html
+from insights.report_text import render_csv, render_text
+from insights.summary import summarise
 from adapters.store import QuestionStore, create_engine, migrate
 from bot.questions import RecordedQuestion
 from knowledge import read_corpus

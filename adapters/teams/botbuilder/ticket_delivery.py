@@ -28,7 +28,7 @@ from botbuilder.schema import ChannelAccount, ConversationParameters, Conversati
 from msrest.exceptions import HttpOperationError
 
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams_handler import to_activity
+from adapters.teams.botbuilder.teams_handler import to_activity
 from bot import Organisation, ticket_cards
 from bot.tickets import HrChannel, OutboxKind, OutboxMessage
 

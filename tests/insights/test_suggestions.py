@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.analytics.suggestions import Suggestion, propose
+from insights.suggestions import Suggestion, propose
 from benchmarks.sample_history import store_history
 from bot.questions import AskedQuestion, Outcome, RecordedQuestion
 from knowledge import Corpus, load_corpus

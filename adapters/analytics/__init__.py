@@ -1,1 +1,0 @@
-"""What staff ask: the curators' report and suggested alternates, from questions recorded without identity."""

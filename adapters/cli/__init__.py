@@ -1,0 +1,1 @@
+"""The `faqbot` commands a curator or operator runs in a terminal, one module each."""

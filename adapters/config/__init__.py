@@ -1,0 +1,1 @@
+"""Process configuration: settings (the one reader of the environment) and log output."""

@@ -1,0 +1,1 @@
+"""The corpus and encoder files on disk: writing documents, watching for edits, loading the encoder."""

@@ -1,0 +1,1 @@
+"""The Bot Framework SDK (botbuilder, botframework-connector, msrest): the only modules that import it."""

@@ -1,0 +1,1 @@
+"""The HTTP edge: routes, the inbound guard and token check, load shedding, hosting, metrics, readiness."""
