@@ -93,7 +93,7 @@ eval: $(STAMP)
 	$(BIN)/faqbot eval eval/tuning.yaml
 	$(BIN)/faqbot eval eval/heldout.yaml --summary-only
 
-# Refit knowledge/ranking.py's FITTED_WEIGHTS after a curation round: ARGS=--write to rewrite them.
+# Refit the ranking's weights (knowledge/weights.py) after a curation round: ARGS=--write to rewrite them.
 train-ranking: $(STAMP)
 	$(BIN)/python tools/train_ranking.py $(ARGS)
 

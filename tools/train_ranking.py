@@ -1,7 +1,7 @@
-"""Fit the ranking weights (`knowledge.ranking.FITTED_WEIGHTS`) on questions the corpus does not hold.
+"""Fit the ranking weights (`knowledge.weights.FITTED_WEIGHTS`) on questions the corpus does not hold.
 
     make train-ranking                # report only
-    make train-ranking ARGS=--write   # and rewrite FITTED_WEIGHTS in knowledge/ranking.py
+    make train-ranking ARGS=--write   # and rewrite the weights in knowledge/weights.py
 
 The weights must hold both for a curated corpus and for a document imported yesterday, so they are
 fitted on three kinds of example, each of which asks a corpus questions it has not seen:
@@ -43,7 +43,8 @@ from knowledge.cold_start import bare, evaluation_documents, merged  # noqa: E40
 from knowledge.embedding import load_vectors  # noqa: E402
 from knowledge.embedding.vectors import Vectors  # noqa: E402
 from knowledge.evaluation import load_labelled  # noqa: E402
-from knowledge.ranking import EntrySignals, FittedWeights, OutsideSignals, Ranker, RankingWeights, Weighing  # noqa: E402
+from knowledge.ranking import Ranker, Weighing  # noqa: E402
+from knowledge.signals import EntrySignals, FittedWeights, OutsideSignals, RankingWeights  # noqa: E402
 
 FOLDS = 10
 SEED = 7
@@ -323,7 +324,7 @@ def report(all_groups: list[Group]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "knowledge" / "data")
-    parser.add_argument("--write", action="store_true", help="rewrite FITTED_WEIGHTS in knowledge/ranking.py")
+    parser.add_argument("--write", action="store_true", help="rewrite the weights in knowledge/weights.py")
     parser.add_argument("--no-report", action="store_true", help="fit on everything without measuring first")
     args = parser.parse_args()
     vectors = load_vectors(ROOT / "var" / "embeddings.sqlite3")
@@ -337,7 +338,7 @@ def main() -> int:
     lexical = "LEXICAL_WEIGHTS = " + regime_literal(lexical_weights([e for p in lexical_folds for e in p]), indent="")
     print(text + "\n" + lexical)
     if args.write:
-        path = ROOT / "knowledge" / "ranking.py"
+        path = ROOT / "knowledge" / "weights.py"
         source = path.read_text(encoding="utf-8")
         for pattern, replacement in (
             (r"FITTED_WEIGHTS = FittedWeights\(\n.*?\n\)\n", text),
@@ -345,7 +346,7 @@ def main() -> int:
         ):
             source, found = re.subn(pattern, lambda _, r=replacement: r, source, count=1, flags=re.DOTALL)
             if found != 1:
-                print(f"{pattern.split(' =')[0]} not found in knowledge/ranking.py", file=sys.stderr)
+                print(f"{pattern.split(' =')[0]} not found in knowledge/weights.py", file=sys.stderr)
                 return 1
         path.write_text(source, encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)}")

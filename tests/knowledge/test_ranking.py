@@ -7,7 +7,8 @@ import pytest
 from bot.dialogue import DialogueSettings
 from knowledge import Corpus, MatchingSettings, Ranker, RankingSettings
 from knowledge.embedding import Vectors
-from knowledge.ranking import FITTED_WEIGHTS, EntrySignals, FittedWeights, OutsideSignals, RankingWeights
+from knowledge.signals import EntrySignals, FittedWeights, OutsideSignals, RankingWeights
+from knowledge.weights import FITTED_WEIGHTS
 
 ANSWER_AT = DialogueSettings().answer_at
 
