@@ -16,7 +16,7 @@ from functools import partial
 from aiohttp import web
 
 from adapters.cli.main import Wiring, run_command
-from adapters.cli.privacy_commands import pseudonym_key_for, purge_every, retention_for
+from adapters.cli.privacy_commands import pseudonym_key_for
 from adapters.cli.serve_command import hosting_limits
 from adapters.config.settings import NotServable, Settings
 from adapters.config.structured_log import configure_logging
@@ -34,6 +34,7 @@ from adapters.store import (
 from adapters.store.lifecycle import serving_store
 from adapters.store.personal_data import PersonalData
 from adapters.store.pseudonym import Pseudonymizer
+from adapters.store.purge import purge_every
 from adapters.store.tickets import SqlTicketStore
 from adapters.teams.botbuilder.bot_framework import BotFrameworkGateway, Credentials, build_adapter
 from adapters.teams.botbuilder.teams_handler import FaqBot
@@ -121,7 +122,7 @@ def create_app(settings: Settings, parts: Components | None = None) -> web.Appli
     personal_data = PersonalData(engine, pseudonym_key_for(settings))
     purge_interval = dt.timedelta(hours=settings.purge_hours)
     app.cleanup_ctx.append(serving_store(settings.database_url, engine, instances, courier.run, name="ticket-outbox"))
-    app.cleanup_ctx.append(lambda _app: purge_every(personal_data, retention_for(settings), purge_interval))
+    app.cleanup_ctx.append(lambda _app: purge_every(personal_data, settings.retention, purge_interval))
     app[CORPUS_WATCH] = CorpusWatch(knowledge, settings.corpus_dir, interval=settings.reload_seconds)
     app.cleanup_ctx.append(app[CORPUS_WATCH].watching)
     if settings.metrics_port:

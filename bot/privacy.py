@@ -6,6 +6,7 @@ it equal to the store's tables and to the table in docs/privacy.md, so the three
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from bot.organisation import Organisation
@@ -13,18 +14,23 @@ from bot.organisation import Organisation
 
 @dataclass(frozen=True)
 class Retention:
-    """Days each kind of record is kept (the purge settings `FAQBOT_RETAIN_*_DAYS`)."""
+    """How long the purge keeps each kind of record (settings `FAQBOT_RETAIN_*_DAYS`)."""
 
-    questions_days: int = 365
-    feedback_days: int = 365
-    tickets_days: int = 365
+    tickets: dt.timedelta = dt.timedelta(days=365)
+    feedback: dt.timedelta = dt.timedelta(days=365)
+    questions: dt.timedelta = dt.timedelta(days=365)
+    deliveries: dt.timedelta = dt.timedelta(days=30)
+    """Outbox messages once delivered."""
+    delivery_claims: dt.timedelta = dt.timedelta(days=1)
+    """Records of activities already handled, kept so that Teams' re-deliveries run once."""
 
 
 @dataclass(frozen=True)
 class StoredRecord:
     """One table of the store, and how the privacy note tells staff about it.
 
-    `told` is a sentence part filled with the organisation's names and the `Retention` fields, or
+    `told` is a sentence part filled with the organisation's names and `{questions_days}`,
+    `{feedback_days}` and `{tickets_days}` from `Retention`, or
     None for a record that holds nothing a staff member gave the bot (e.g. HR's own actions).
     """
 
@@ -64,6 +70,11 @@ NOTE = (
 
 def privacy_note(organisation: Organisation, retention: Retention) -> str:
     """The note staff see on the welcome and help cards: every record kept about them, and for how long."""
-    told = [organisation.fill(record.told, **vars(retention)) for record in RECORDS if record.told is not None]
+    days = {
+        "questions_days": retention.questions.days,
+        "feedback_days": retention.feedback.days,
+        "tickets_days": retention.tickets.days,
+    }
+    told = [organisation.fill(record.told, **days) for record in RECORDS if record.told is not None]
     kept = "; ".join(told[:-1]) + "; and " + told[-1]
     return NOTE.format(kept=kept)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -22,7 +23,10 @@ def test_docs_privacy_lists_exactly_the_stored_tables() -> None:
 
 
 def test_the_note_names_every_record_kept_about_staff_with_its_retention() -> None:
-    note = privacy_note(Organisation("Northfield Trust", "Northfield", "People Services"), Retention(30, 60, 90))
+    note = privacy_note(
+        Organisation("Northfield Trust", "Northfield", "People Services"),
+        Retention(questions=dt.timedelta(days=30), feedback=dt.timedelta(days=60), tickets=dt.timedelta(days=90)),
+    )
     assert "question you ask" in note and "for 30 days" in note
     assert "feedback" in note and "for 60 days" in note
     assert "welcomed you" in note

@@ -21,7 +21,7 @@ from adapters.cli.evaluation_report import run_evaluation
 from adapters.cli.import_command import DocumentDefaults, run_import
 from adapters.cli.lint_command import run_lint
 from adapters.cli.parser import build_parser
-from adapters.cli.privacy_commands import pseudonym_key_for, retention_for, run_erase, run_export, run_purge
+from adapters.cli.privacy_commands import pseudonym_key_for, run_erase, run_export, run_purge
 from adapters.cli.reload_command import run_reload
 from adapters.cli.report_command import run_report
 from adapters.cli.serve_command import run_server
@@ -111,7 +111,7 @@ def _dispatch(command: str, args: argparse.Namespace, settings: Settings, wiring
                 err=err,
             )
         case "purge":
-            return run_purge(settings.database_url, pseudonym_key_for(settings), retention_for(settings), out)
+            return run_purge(settings.database_url, pseudonym_key_for(settings), settings.retention, out)
         case "export-user":
             return run_export(settings.database_url, pseudonym_key_for(settings), args.aad_object_id, args.output, out)
         case "erase-user":

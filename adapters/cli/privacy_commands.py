@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from adapters.config.settings import Settings
 from adapters.store import create_engine, migrate
-from adapters.store.personal_data import PersonalData, PseudonymKey, Removed, Retention
+from adapters.store.personal_data import PersonalData, PseudonymKey, Removed
 from adapters.store.pseudonym import Pseudonymizer
+from bot.privacy import Retention
 
 log = logging.getLogger(__name__)
-
-
-def retention_for(settings: Settings) -> Retention:
-    """How long each kind of personal data is kept, from the settings."""
-    return Retention(
-        tickets=dt.timedelta(days=settings.retain_tickets_days),
-        feedback=dt.timedelta(days=settings.retain_feedback_days),
-        questions=dt.timedelta(days=settings.retain_questions_days),
-    )
 
 
 def pseudonym_key_for(settings: Settings) -> PseudonymKey:
@@ -95,22 +86,3 @@ def run_erase(
     assert isinstance(removed, Removed)
     _print_removed("Erasure", removed, out)
     return 0
-
-
-async def purge_every(data: PersonalData, retention: Retention, interval: dt.timedelta) -> AsyncIterator[None]:
-    """Background purge for the running bot: now, then every `interval` (counts only in the log)."""
-
-    async def loop() -> None:
-        while True:
-            try:
-                removed = await data.purge(retention, now=dt.datetime.now(dt.UTC))
-                log.info("retention purge: %s", dict(removed.counts))
-            except Exception as exc:  # noqa: BLE001 - a failed purge is retried next time; serving goes on
-                log.warning("retention purge failed: %s", type(exc).__name__)
-            await asyncio.sleep(interval.total_seconds())
-
-    task = asyncio.create_task(loop(), name="retention-purge")
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -201,7 +202,11 @@ class Settings(BaseModel):
     @property
     def retention(self) -> Retention:
         """How long the purge keeps each kind of record, as the privacy note states it."""
-        return Retention(self.retain_questions_days, self.retain_feedback_days, self.retain_tickets_days)
+        return Retention(
+            tickets=dt.timedelta(days=self.retain_tickets_days),
+            feedback=dt.timedelta(days=self.retain_feedback_days),
+            questions=dt.timedelta(days=self.retain_questions_days),
+        )
 
     @property
     def effective_pseudonym_salt(self) -> str:

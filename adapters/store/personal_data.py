@@ -29,23 +29,13 @@ from adapters.store.tables import (
     tickets,
     welcomes,
 )
+from bot.privacy import Retention
 
 # How a person's id becomes the stored pseudonym for a namespace (adapters/store/pseudonym.py).
 PseudonymKey = Callable[[str, str], str]
 
 ERASED = "(erased)"
 OPEN_STATUSES = ("open", "assigned")
-
-
-@dataclass(frozen=True)
-class Retention:
-    """How long each kind of record is kept."""
-
-    tickets: dt.timedelta = dt.timedelta(days=365)
-    feedback: dt.timedelta = dt.timedelta(days=365)
-    questions: dt.timedelta = dt.timedelta(days=365)
-    deliveries: dt.timedelta = dt.timedelta(days=30)
-    delivery_claims: dt.timedelta = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.store import create_engine, migrate
-from adapters.store.personal_data import PersonalData, Retention
+from adapters.store.personal_data import PersonalData
 from adapters.store.pseudonym import Pseudonymizer
 from adapters.store.tables import (
     delivered_activities,
@@ -22,6 +22,7 @@ from adapters.store.tables import (
     tickets,
     welcomes,
 )
+from bot.privacy import Retention
 from tests.support import ADA, BEN, HR, RETENTION_NOW, add_ticket
 
 NOW = RETENTION_NOW
