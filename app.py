@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import socket
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ from adapters.web.channel_auth import ChannelTokenValidator, KeySource, SigningK
 from adapters.cli.console import ChatMemory, chat
 from adapters.cli.evaluation_report import run_evaluation
 from adapters.corpus.corpus_watch import CORPUS_WATCH, CorpusWatch, ReloadRequestError, request_reload, serve_reload_signal
+from adapters.web.listening import CannotListen, Listeners, bind_listeners
 from adapters.web.hosting import BoundedRunner, HostingLimits, serve_until_stopped
 from adapters.web.http import MAX_BODY_BYTES, create_routes, metrics_middleware
 from adapters.cli.import_command import DocumentDefaults, run_import
@@ -104,9 +106,10 @@ def create_app(
     credentials_factory: Any = None,
     readiness: Sequence[ReadinessCheck] = (),
     outbox_policy: RetryPolicy | None = None,
+    metrics_listener: socket.socket | None = None,
 ) -> web.Application:
     """The aiohttp application serving the bot; fails fast on a bad corpus or an unsafe configuration,
-    then reloads the corpus live.
+    then reloads the corpus live. `metrics_listener`: the metrics port, already bound (`faqbot run`).
 
     Helpdesk deliveries (ticket cards, staff notices) run in a background task started after the
     store is migrated, so they never hold up the HTTP acknowledgement of a turn. `dialogue` and
@@ -194,7 +197,7 @@ def create_app(
     if validator is not None:
         app.cleanup_ctx.append(_prewarm(validator.keys))
     if settings.metrics_port:
-        app.cleanup_ctx.append(_metrics_listener(metrics, settings.metrics_port))
+        app.cleanup_ctx.append(_metrics_listener(metrics, settings.metrics_port, metrics_listener))
     return app
 
 
@@ -228,15 +231,17 @@ def _prewarm(keys: SigningKeys) -> Any:
     return context
 
 
-def _metrics_listener(metrics: Metrics, port: int) -> Any:
-    """Serve /metrics on 127.0.0.1:`port` only, never on the public bot port."""
+def _metrics_listener(metrics: Metrics, port: int, bound: socket.socket | None) -> Any:
+    """Serve /metrics on 127.0.0.1:`port` only (or on `bound`, already bound there), never on the
+    public bot port."""
 
     async def context(_app: web.Application) -> AsyncIterator[None]:
         metrics_app = web.Application()
         metrics_app.add_routes(metrics_routes(metrics))
         runner = web.AppRunner(metrics_app, access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
+        site = web.SockSite(runner, bound) if bound is not None else web.TCPSite(runner, "127.0.0.1", port)
+        await site.start()
         yield
         await runner.cleanup()
 
@@ -244,6 +249,15 @@ def _metrics_listener(metrics: Metrics, port: int) -> Any:
 
 
 def _run(settings: Settings) -> None:
+    # First of all: a port in use stops the bot before it logs or writes anything.
+    listeners = bind_listeners(settings.bind_host, settings.port, settings.metrics_port)
+    try:
+        _serve(settings, listeners)
+    finally:
+        listeners.close()
+
+
+def _serve(settings: Settings, listeners: Listeners) -> None:
     if settings.local_mode:
         log.warning(
             "LOCAL MODE (FAQBOT_LOCAL_MODE): requests are NOT authenticated. "
@@ -252,10 +266,10 @@ def _run(settings: Settings) -> None:
         )
     if not settings.pseudonym_salt:
         log.warning("FAQBOT_PSEUDONYM_SALT is not set: using the fixed development salt (local mode only)")
-    app = create_app(settings)
+    app = create_app(settings, metrics_listener=listeners.metrics)
     serve_reload_signal(app, settings.pid_path)
     log.info("listening on http://%s:%d/api/messages", settings.bind_host, settings.port)
-    asyncio.run(serve_until_stopped(BoundedRunner(app, hosting_limits(settings)), settings.bind_host, settings.port))
+    asyncio.run(serve_until_stopped(BoundedRunner(app, hosting_limits(settings)), listeners.bot))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -329,6 +343,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModelError as exc:
         print(f"faqbot: the sentence encoder cannot be loaded: {exc}", file=sys.stderr)
         return 6
+    except CannotListen as exc:
+        print(f"faqbot: {exc}", file=sys.stderr)
+        return 7
     return 0
 
 
