@@ -54,13 +54,15 @@ package: $(STAMP) tools
 link: $(STAMP)
 	$(BIN)/faqbot link
 
-# Re-draw docs/cards/*.png with the official renderer (what staff see in Teams).
+# Re-draw docs/cards/*.png with the official renderer (what staff see in Teams). Fails when a card has a
+# warning, a clipped button title or raw markdown. A PNG is copied only when its bytes changed (the
+# renderer's output is deterministic on one machine), so an unchanged card leaves the tree clean.
 cards: $(STAMP) tools
 	$(BIN)/python -m tests.card_gallery build/cards.json
 	node tools/render_cards.mjs build/cards.json build/cards > build/cards-report.json
 	mkdir -p docs/cards
-	for name in welcome help topics answer answer-voted did-you-mean escalation; do \
-		cp build/cards/$$name.png docs/cards/; done
+	for name in $$($(BIN)/python -c 'from tests.card_gallery import DOCS; print(*DOCS)'); do \
+		cmp -s build/cards/$$name.png docs/cards/$$name.png || cp build/cards/$$name.png docs/cards/; done
 
 # The report on a GENERATED history, as docs/report.html and docs/report.png.
 report-example: $(STAMP) tools

@@ -97,7 +97,8 @@ def text_block(text: str, **style: Any) -> Card:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
-def _show_entry_button(entry: Entry, question_id: str | None = None) -> Card:
+def show_entry_action(entry: Entry, question_id: str | None = None) -> Card:
+    """The submit that shows `entry`'s answer, titled with its short title (or, lacking one, its question)."""
     data: Card = {
         "action": SHOW_ENTRY_ACTION,
         "entry": entry.id,
@@ -105,18 +106,29 @@ def _show_entry_button(entry: Entry, question_id: str | None = None) -> Card:
     }
     if question_id is not None:
         data[QUESTION_ID_KEY] = question_id
-    return {
-        "type": "Action.Submit",
-        "title": entry.question if len(entry.question) <= 80 else entry.question[:77] + "…",
-        "data": data,
-    }
+    return {"type": "Action.Submit", "title": entry.short_title or entry.question, "data": data}
 
 
-def _stacked_buttons(entries: tuple[Entry, ...], question_id: str | None = None) -> list[Card]:
-    """One button per row: a row of long question titles would be cut off side by side."""
-    return [
-        {"type": "ActionSet", "spacing": "Small", "actions": [_show_entry_button(e, question_id)]} for e in entries
-    ]
+def entry_choices(entries: tuple[Entry, ...], question_id: str | None = None) -> list[Card]:
+    """One row per entry: a button titled with the entry's short title, which fits on a button.
+
+    An entry without one (a new document not yet curated) is offered as its full question in a
+    wrapped, clickable line instead: Teams clips a button title to one line, and long questions that
+    start with the same words could not be told apart.
+    """
+    rows: list[Card] = []
+    for entry in entries:
+        action = show_entry_action(entry, question_id)
+        if entry.short_title:
+            rows.append({"type": "ActionSet", "spacing": "Small", "actions": [action]})
+        else:
+            rows.append({
+                "type": "Container",
+                "spacing": "Small",
+                "selectAction": action,
+                "items": [text_block(f"› {entry.question}", color="Accent")],
+            })
+    return rows
 
 
 def _escalation_actions(settings: CardSettings, asked: str = "") -> list[Card]:
@@ -154,7 +166,7 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
     ]
     if reply.related:
         body.append(text_block(texts.RELATED, weight="Bolder", spacing="Medium"))
-        body.extend(_stacked_buttons(reply.related))
+        body.extend(entry_choices(reply.related))
     from bot.engagement_cards import feedback_block  # see render()
 
     body.extend(feedback_block(entry, reply.feedback))
@@ -173,16 +185,16 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
 
 
 def _clarify(reply: Clarify, settings: CardSettings, question_id: str | None) -> Outbound:
-    heading = texts.AMBIGUOUS if reply.ambiguous else f"{texts.NOT_CONFIDENT} {texts.DID_YOU_MEAN}"
-    no_answer = settings.organisation.fill(texts.NO_ANSWER)
+    heading = texts.AMBIGUOUS if reply.ambiguous else texts.DID_YOU_MEAN
+    none_of_these = settings.organisation.fill(texts.NONE_OF_THESE)
     body: list[Card] = [
         text_block(heading),
-        *_stacked_buttons(reply.candidates, question_id),
-        text_block(no_answer, spacing="Medium"),
+        *entry_choices(reply.candidates, question_id),
+        text_block(none_of_these, spacing="Medium"),
         *_escalation_note(settings),
     ]
     options = "\n".join(f"- {e.question}" for e in reply.candidates)
-    fallback = f"{heading}\n{options}\n\n{no_answer}"
+    fallback = f"{heading}\n{options}\n\n{none_of_these}"
     return Outbound(summary=heading, card=adaptive_card(body, _escalation_actions(settings, reply.asked), fallback))
 
 

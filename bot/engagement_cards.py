@@ -7,8 +7,7 @@ is replaced in place by the invoke response) with an Action.Submit fallback for 
 from __future__ import annotations
 
 from bot import engagement_texts as texts
-from bot.cards import Card, CardSettings, Outbound, adaptive_card, text_block
-from bot.dialogue import SHOW_ENTRY_ACTION
+from bot.cards import Card, CardSettings, Outbound, adaptive_card, entry_choices, show_entry_action, text_block
 from bot.engagement import (
     COMMAND_ACTION,
     FEEDBACK_ACTION,
@@ -25,9 +24,6 @@ from bot.replies import Vote
 from bot.texts import ASK_HR_DIRECT, HR_DIRECT_NO_ROUTE
 from knowledge import Entry
 
-MAX_BUTTON_TITLE = 80
-
-
 def render_engagement(reply: EngagementReply, settings: CardSettings) -> Outbound:
     """The message for a welcome, introduction, help or topics reply."""
     match reply:
@@ -42,7 +38,11 @@ def render_engagement(reply: EngagementReply, settings: CardSettings) -> Outboun
 
 
 def feedback_block(entry: Entry, vote: Vote | None) -> list[Card]:
-    """The 👍/👎 question under an answer; after a vote, the thanks and a way to change it."""
+    """The 👍/👎 question under an answer; after a vote, the thanks and a way to change it.
+
+    The vote given is marked on its own button (a tick, and the host's emphasised "positive" style), so
+    the two buttons never look alike after a vote. Both still carry the entry id.
+    """
     heading = texts.FEEDBACK_PROMPT if vote is None else f"{texts.FEEDBACK_THANKS[vote.value]} {texts.FEEDBACK_CHANGE}"
     down_card = {
         "type": "AdaptiveCard",
@@ -55,16 +55,22 @@ def feedback_block(entry: Entry, vote: Vote | None) -> list[Card]:
         }],
         "actions": [_feedback_action(entry, Vote.DOWN, texts.FEEDBACK_SEND)],
     }
+    up = _marked(_feedback_action(entry, Vote.UP, texts.FEEDBACK_UP), chosen=vote is Vote.UP)
+    down = _marked({"type": "Action.ShowCard", "title": texts.FEEDBACK_DOWN, "card": down_card}, chosen=vote is Vote.DOWN)
     return [
         text_block(heading, spacing="Medium", separator=True, isSubtle=vote is not None, id="feedback"),
-        {
-            "type": "ActionSet",
-            "actions": [
-                _feedback_action(entry, Vote.UP, texts.FEEDBACK_UP),
-                {"type": "Action.ShowCard", "title": texts.FEEDBACK_DOWN, "card": down_card},
-            ],
-        },
+        {"type": "ActionSet", "actions": [up, down]},
     ]
+
+
+def _marked(action: Card, *, chosen: bool) -> Card:
+    if not chosen:
+        return action
+    title = f"{texts.FEEDBACK_CHOSEN_MARK}{action['title']}"
+    marked = {**action, "title": title, "style": "positive"}
+    if "fallback" in action:
+        marked["fallback"] = {**action["fallback"], "title": title, "style": "positive"}
+    return marked
 
 
 def _feedback_action(entry: Entry, vote: Vote, title: str) -> Card:
@@ -76,22 +82,6 @@ def _feedback_action(entry: Entry, vote: Vote, title: str) -> Card:
         "data": data,
         "fallback": {"type": "Action.Submit", "title": title, "data": data},
     }
-
-
-def _ask_button(entry: Entry) -> Card:
-    title = entry.question if len(entry.question) <= MAX_BUTTON_TITLE else entry.question[: MAX_BUTTON_TITLE - 1] + "…"
-    return {
-        "type": "Action.Submit",
-        "title": title,
-        "data": {
-            "action": SHOW_ENTRY_ACTION,
-            "entry": entry.id,
-        },
-    }
-
-
-def _stacked(entries: tuple[Entry, ...]) -> list[Card]:
-    return [{"type": "ActionSet", "spacing": "Small", "actions": [_ask_button(e)]} for e in entries]
 
 
 def _command_button(title: str, command: str) -> Card:
@@ -117,7 +107,7 @@ def _welcome(reply: Welcome, settings: CardSettings) -> Outbound:
         text_block(texts.WELCOME_TITLE, size="Large", weight="Bolder", style="heading"),
         text_block(intro),
         text_block(texts.WELCOME_TRY, weight="Bolder", spacing="Medium"),
-        *_stacked(reply.examples),
+        *entry_choices(reply.examples),
         text_block(texts.WELCOME_BROWSE, spacing="Medium"),
         text_block(fill(texts.WELCOME_HR_DIRECT)),
         *note,
@@ -143,7 +133,7 @@ def _help(reply: Help, settings: CardSettings) -> Outbound:
         text_block(texts.HELP_COMMANDS_TITLE, weight="Bolder", spacing="Medium"),
         commands,
         text_block(texts.HELP_EXAMPLES, weight="Bolder", spacing="Medium"),
-        *_stacked(reply.examples),
+        *entry_choices(reply.examples),
         *note,
         text_block(privacy_note(settings.organisation, settings.retention), size="Small", isSubtle=True, spacing="Medium", separator=True),
     ]
@@ -171,7 +161,7 @@ def _topics(reply: Topics) -> Outbound:
             {
                 "type": "Container",
                 "spacing": "Small",
-                "selectAction": _ask_button(entry),
+                "selectAction": show_entry_action(entry),
                 "items": [text_block(f"› {entry.question}", color="Accent")],
             }
             for entry in group.entries

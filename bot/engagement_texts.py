@@ -44,3 +44,4 @@ FEEDBACK_THANKS = {
     "down": "Thanks for your feedback: you said this answer didn't help. HR will use it to improve the answers.",
 }
 FEEDBACK_CHANGE = "Changed your mind? Choose again:"
+FEEDBACK_CHOSEN_MARK = "✓ "  # before the title of the button this person chose

@@ -5,9 +5,10 @@
 
 BOT_NAME = "HR Policy FAQ"
 
-NOT_CONFIDENT = "I'm not sure I have an approved answer for that, and I don't want to guess."
-DID_YOU_MEAN = "Did you mean one of these?"
-AMBIGUOUS = "Your question could match more than one answer. Which did you mean?"
+# "Did you mean": one offer, the close questions first and the helpdesk for when none fits.
+DID_YOU_MEAN = "I'm not sure which approved answer fits your question, so I won't guess. Did you mean one of these?"
+AMBIGUOUS = "Your question could match more than one approved answer. Which did you mean?"
+NONE_OF_THESE = "If none of these is what you asked, {helpdesk}, the HR helpdesk, can help."
 NO_ANSWER = (
     "Sorry, I don't have an approved answer for that. {helpdesk}, the HR helpdesk, can help."
 )

@@ -281,7 +281,7 @@ def dump_document(
     return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-_ORDER = ("id", "source", "topic", "question", "answer", "references", "related", "keywords", "alternates")
+_ORDER = ("id", "source", "topic", "question", "short_title", "answer", "references", "related", "keywords", "alternates")
 
 
 def _ordered(row: dict[str, Any]) -> dict[str, Any]:

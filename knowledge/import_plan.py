@@ -1,11 +1,12 @@
 """Turn an imported policy document into corpus entries, merged into the curated file of that document.
 
 The document decides what HR approved: each question's wording, its answer and its references,
-the owner and the review date. Curators decide everything else: the entry's id, topic,
-alternates, related entries and keywords. So a re-import updates the former and keeps the
+the owner and the review date. Curators decide everything else: the entry's id, short title,
+topic, alternates, related entries and keywords. So a re-import updates the former and keeps the
 latter, and says what it changed; it never drops an entry a curator kept.
 
-Questions new to the corpus become drafts: a generated id, no alternates and the topic
+Questions new to the corpus become drafts: a generated id, a proposed short title
+(`knowledge.short_titles`), no alternates and the topic
 `DRAFT_TOPIC`, which the vocabulary does not declare, so the bot refuses to serve the corpus
 (and lint names each draft) until a curator has filed the entry under a real topic. A document
 naming no owner or review date (and no curated file to take them from) still imports; its
@@ -24,11 +25,12 @@ from typing import Literal
 from knowledge.corpus import CorpusDocument
 from knowledge.importing import ImportedDocument, ImportedQuestion, slug
 from knowledge.models import Entry, PolicyReference
+from knowledge.short_titles import propose_short_title
 
 DRAFT_TOPIC = "unsorted"
 # Fields the source document owns; a re-import replaces them. Everything else is curated.
 DOCUMENT_FIELDS = ("question", "answer", "references", "owner", "last_reviewed")
-CURATED_FIELDS = ("id", "topic", "alternates", "related", "keywords")
+CURATED_FIELDS = ("id", "short_title", "topic", "alternates", "related", "keywords")
 
 ChangeKind = Literal["new", "updated", "unchanged", "not-in-document"]
 
@@ -80,13 +82,15 @@ def plan_import(
         raise ImportBlocked("the document has no questions that could be read")
     curated = {entry.source: entry for entry in existing.entries} if existing else {}
     used = {*taken_ids, *(entry.id for entry in curated.values())}
+    titles = {entry.short_title for entry in curated.values() if entry.short_title}
     entries: list[Entry] = []
     changes: list[EntryChange] = []
     for question in imported.questions:
         before = curated.get(question.source)
         if before is None:
-            entry = _draft(question, owner=owner, reviewed=reviewed, used=used)
+            entry = _draft(question, owner=owner, reviewed=reviewed, used=used, titles=titles)
             used.add(entry.id)
+            titles.add(entry.short_title or "")
             changes.append(EntryChange("new", entry.id, question.source, DOCUMENT_FIELDS, question.line))
         else:
             entry = _updated(before, question, owner=owner, reviewed=reviewed)
@@ -110,13 +114,19 @@ def plan_import(
 
 
 def _draft(
-    question: ImportedQuestion, *, owner: str | None, reviewed: dt.date | None, used: Collection[str]
+    question: ImportedQuestion,
+    *,
+    owner: str | None,
+    reviewed: dt.date | None,
+    used: Collection[str],
+    titles: Collection[str],
 ) -> Entry:
     return Entry(
         id=slug(question.question, used),
         source=question.source,
         topic=DRAFT_TOPIC,
         question=question.question,
+        short_title=propose_short_title(question.question, question.source, titles),
         answer=question.answer,
         references=question.references,
         owner=owner,

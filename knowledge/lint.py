@@ -2,8 +2,8 @@
 
 Every finding names its file, entry, field, severity and check. Errors are what must not be
 served (invalid entries, alternates that retrieve another entry, answers too long for a Teams
-message, uncurated drafts); warnings are what a curator should act on soon but that does not
-make an answer wrong (an overdue review).
+message, uncurated drafts, button titles that are clipped or repeated); warnings are what a curator
+should act on soon but that does not make an answer wrong (an overdue review, no short title).
 
 Pure: takes what `read_corpus` read and today's date, returns findings.
 """
@@ -22,6 +22,7 @@ from knowledge.corpus import OUT_OF_SCOPE_FILE, CorpusProblem, CorpusReading
 from knowledge.import_plan import DRAFT_TOPIC
 from knowledge.matching import Matcher
 from knowledge.models import Corpus, Entry, Match
+from knowledge.short_titles import MAX_SHORT_TITLE_CHARS, propose_short_title
 
 Severity = Literal["error", "warning"]
 
@@ -42,6 +43,9 @@ CHECKS = (
     "reviewed-in-future",
     "answer-too-long",
     "out-of-scope-answered",
+    "short-title-too-long",
+    "duplicate-short-title",
+    "no-short-title",
 )
 
 
@@ -109,6 +113,7 @@ def lint_corpus(
         files = reading.files
         findings += _entry_checks(corpus.entries, files, today, settings)
         findings += _duplicates(corpus.entries, files, settings)
+        findings += _short_titles(corpus.entries, files)
         findings += _retrieval(corpus, files, ranker(corpus))
         if meaning is not None:
             findings += answered_out_of_scope(corpus, meaning(corpus), settings.answer_at)
@@ -193,6 +198,32 @@ def _entry_checks(
                 f"{settings.answer_char_limit:,} (split the entry or link to the policy)",
                 entry.id, "answer",
             )
+
+
+def _short_titles(entries: Sequence[Entry], files: Mapping[str, str]) -> Iterator[Finding]:
+    """A button title must fit (an error: Teams clips it) and tell its entry apart from the others of
+    its document (an error: two identical buttons); a missing one is a warning with a proposal."""
+    taken: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.short_title:
+            taken.setdefault(_file(files, entry), set()).add(entry.short_title)
+    first: dict[tuple[str, str], str] = {}
+    for entry in entries:
+        file, title = _file(files, entry), entry.short_title
+        if title is None:
+            proposal = propose_short_title(entry.question, entry.source, taken.setdefault(file, set()))
+            taken[file].add(proposal)
+            yield Finding("warning", "no-short-title", file,
+                          f"no short title for buttons; proposed: 'short_title: {proposal}'", entry.id, "short_title")
+            continue
+        if len(title) > MAX_SHORT_TITLE_CHARS:
+            yield Finding("error", "short-title-too-long", file,
+                          f"'{title}' has {len(title)} characters; a button shows {MAX_SHORT_TITLE_CHARS}",
+                          entry.id, "short_title")
+        owner = first.setdefault((file, title.casefold()), entry.id)
+        if owner != entry.id:
+            yield Finding("error", "duplicate-short-title", file,
+                          f"'{title}' is also the short title of entry '{owner}'", entry.id, "short_title")
 
 
 def _phrases(entry: Entry) -> Iterator[tuple[str, str]]:

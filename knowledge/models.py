@@ -37,6 +37,9 @@ class Entry(_Frozen):
 
     id: str
     question: str = Field(min_length=1)
+    short_title: str | None = Field(default=None, min_length=1)
+    """What a button offering this entry says (at most `knowledge.short_titles.MAX_SHORT_TITLE_CHARS`
+    characters, unique within its document); the full question stays the answer's heading."""
     alternates: tuple[str, ...] = ()
     answer: str = Field(min_length=1)
     references: tuple[PolicyReference, ...] = Field(min_length=1)

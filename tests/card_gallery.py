@@ -10,13 +10,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot import Answer, CardSettings, Clarify, NoAnswer, render
+import datetime as dt
+
+from bot import Answer, CardSettings, Clarify, NoAnswer, render, ticket_cards
 from bot.dialogue import Dialogue
 from bot.engagement import Help, Welcome, examples, group_by_topic
 from bot.replies import Vote
+from bot.tickets import BestGuess, Requester, Ticket, TicketEvent, TicketStatus
 from adapters.corpus.meaning import ranker_for
 from adapters.config.settings import DEFAULT_EMBEDDING_CACHE
-from knowledge import Corpus, load_corpus
+from knowledge import Corpus, Entry, load_corpus
 from tests.organisations import NHSBT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CORPUS = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 HR_DIRECT = CardSettings(NHSBT, hr_direct_url="https://teams.microsoft.com/l/chat/0/0?users=hr.direct@example.org")
 NO_ROUTE = CardSettings(NHSBT)
-# The PNGs in docs/cards/ (what readers see), by gallery name.
-DOCS = ("welcome", "help", "topics", "answer", "answer-voted", "did-you-mean", "escalation")
+# Every kind of card, drawn into docs/cards/ by `make cards` (the per-entry answers are checked, not drawn).
+DOCS = (
+    "welcome", "welcome-no-route", "help", "topics", "answer", "answer-voted", "answer-voted-down",
+    "did-you-mean", "did-you-mean-untitled", "ambiguous", "escalation", "escalation-no-route",
+    "hr-direct-form", "hr-ticket", "hr-ticket-resolved",
+    "answer-whatsapp-team-updates-personal-phone",  # related questions and an e-mail link
+)
+WHEN = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.timezone.utc)
 
 
 def gallery(corpus: Corpus) -> list[dict[str, Any]]:
@@ -43,6 +52,8 @@ def gallery(corpus: Corpus) -> list[dict[str, Any]]:
         ("answer-voted", dialogue.show(first, feedback=Vote.UP), HR_DIRECT),
         ("answer-voted-down", dialogue.show(first, feedback=Vote.DOWN), NO_ROUTE),
         ("did-you-mean", Clarify(corpus.entries[:3]), HR_DIRECT),
+        # A document nobody has curated yet: no short titles, so whole questions, wrapped.
+        ("did-you-mean-untitled", Clarify(tuple(_untitled(e) for e in corpus.entries[:3])), HR_DIRECT),
         ("ambiguous", Clarify(corpus.entries[:2], ambiguous=True), NO_ROUTE),
         ("escalation", NoAnswer(), HR_DIRECT),
         ("escalation-no-route", NoAnswer(), NO_ROUTE),
@@ -53,7 +64,35 @@ def gallery(corpus: Corpus) -> list[dict[str, Any]]:
         card = render(reply, settings).card  # type: ignore[arg-type]
         assert card is not None, name
         cards.append({"name": name, "card": card})
-    return cards
+    return cards + _hr_direct_cards(first)
+
+
+def _untitled(entry: Entry) -> Entry:
+    return entry.model_copy(update={"short_title": None})
+
+
+def _hr_direct_cards(guess: Entry) -> list[dict[str, Any]]:
+    """The helpdesk's cards: the form staff fill in, and the ticket posted to the helpdesk's channel."""
+    ticket = Ticket(
+        number=42, token="gallery", requester=Requester("29:staff", "aad-staff", "Ada Staff", anonymous=False),
+        question="Can I post photos from the team away day on my personal Instagram?",
+        details="Some colleagues in the photos are off sick this week.",
+        best_guess=BestGuess(guess.id, guess.question, 0.41), status=TicketStatus.OPEN, assignee=None,
+        hr_reply=None, suggested_as_faq=False, version=1, created_at=WHEN, updated_at=WHEN,
+    )
+    resolved = Ticket(**{**ticket.__dict__, "status": TicketStatus.RESOLVED, "assignee": "Carl Colleague",
+                         "hr_reply": "Yes, with everyone's agreement; leave out anyone who is off sick.", "version": 3})
+    history = (TicketEvent(WHEN, "assigned", "Carl Colleague"), TicketEvent(WHEN, "resolved", "Carl Colleague"))
+    cards = [
+        ("hr-direct-form", ticket_cards.form(ticket.question, "gallery", NHSBT)),
+        ("hr-ticket", ticket_cards.hr_ticket(ticket, ())),
+        ("hr-ticket-resolved", ticket_cards.hr_ticket(resolved, history)),
+    ]
+    out = []
+    for name, message in cards:
+        assert message.card is not None, name
+        out.append({"name": name, "card": message.card})
+    return out
 
 
 def main(out: str) -> None:

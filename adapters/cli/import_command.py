@@ -27,7 +27,8 @@ _DATED_STEM = re.compile(r"^(.*?)-\d{4}-\d{2}$")
 _NEW_FILE_HEADER = (
     "# Imported from {source} by `faqbot import`. Answers are HR-approved: never reword them.\n"
     f"# Entries with topic '{DRAFT_TOPIC}' are drafts: the bot will not serve this corpus until a curator\n"
-    "# has given each one a topic from vocabulary.yaml, checked its id and added alternates.\n"
+    "# has given each one a topic from vocabulary.yaml, checked its id and proposed short_title and added\n"
+    "# alternates.\n"
 )
 
 
@@ -169,11 +170,12 @@ def _print_plan(plan: ImportPlan, target: Path, existing: CorpusDocument | None,
             print(f"  {'':<10} {remark}", file=out)
     kept = [c for c in plan.changes if c.kind in {"updated", "unchanged"}]
     if kept:
-        print(f"\n  Curated ids, topics, alternates, related entries and keywords of the {len(kept)} existing "
+        print(f"\n  Curated ids, short titles, topics, alternates, related entries and keywords of the {len(kept)} existing "
               "entries were kept as they are.", file=out)
     drafts = plan.of_kind("new")
     if drafts:
-        print(f"  {len(drafts)} new entries are DRAFTS (topic '{DRAFT_TOPIC}', generated id, no alternates): "
+        print(f"  {len(drafts)} new entries are DRAFTS (topic '{DRAFT_TOPIC}', generated id, proposed short "
+              "title, no alternates): "
               "the bot will not serve the corpus until a curator files them (`faqbot lint` lists them).",
               file=out)
 

@@ -100,6 +100,9 @@ async def test_thumbs_up_by_universal_action_returns_the_acknowledged_card(bot_c
     assert body["statusCode"] == 200 and body["type"] == "application/vnd.microsoft.card.adaptive"
     assert "you said this answer helped" in card_text(body["value"])
     assert "How far back does it go regarding a subject access?" in card_text(body["value"])
+    votes = [a for block in body["value"]["body"] if block.get("type") == "ActionSet" for a in block["actions"]
+             if a.get("verb") == "feedback" or a["type"] == "Action.ShowCard"]
+    assert [(a["title"], a.get("style")) for a in votes] == [("✓ 👍 Yes", "positive"), ("👎 No", None)]
 
 
 async def test_unknown_universal_action_is_a_clear_400(bot_client: TestClient, connector: FakeConnector) -> None:

@@ -59,6 +59,23 @@ async def test_channel_message_answers_only_when_mentioned(bot_client: TestClien
     assert "Care should be taken when liking or sharing a post" in card_text(card_of(reply))
 
 
+async def test_a_vague_question_gets_one_offer_of_short_titled_choices_and_the_helpdesk(
+    bot_client: TestClient, connector: FakeConnector, corpus: Corpus
+) -> None:
+    reply = await ask(bot_client, connector, activities.message(connector.url, "posting online"))
+    card = card_of(reply)
+    text = card_text(card)
+    assert "Did you mean one of these?" in text
+    assert "don't have an approved answer" not in text  # the offer is not contradicted
+    assert "If none of these is what you asked, HR Direct, the HR helpdesk, can help." in text
+    choices = [a for block in card["body"] if block.get("type") == "ActionSet" for a in block["actions"]]
+    assert choices
+    for choice in choices:
+        entry = corpus.entry(choice["data"]["entry"])
+        assert entry is not None and choice["title"] == entry.short_title
+        assert len(choice["title"]) <= 40
+
+
 async def test_did_you_mean_button_shows_that_answer(bot_client: TestClient, connector: FakeConnector) -> None:
     value = {"action": "show-entry", "entry": "sar-how-far-back"}
     reply = await ask(bot_client, connector, activities.message(connector.url, value=value))

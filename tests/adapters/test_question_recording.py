@@ -11,6 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from adapters.config.settings import Settings
+from knowledge import Corpus
 from tests import activities
 from tests.adapters.test_messages_endpoint import ask
 from tests.fake_connector import FakeConnector, card_of, card_text
@@ -53,7 +54,7 @@ async def test_a_question_is_recorded_without_identity(
 
 
 async def test_a_did_you_mean_click_is_linked_to_its_question(
-    bot_client: TestClient, connector: FakeConnector, settings: Settings
+    bot_client: TestClient, connector: FakeConnector, settings: Settings, corpus: Corpus
 ) -> None:
     reply = await ask(bot_client, connector, activities.message(connector.url, "posting online"))
     buttons = [action for block in card_of(reply)["body"] if block.get("type") == "ActionSet"
@@ -64,8 +65,9 @@ async def test_a_did_you_mean_click_is_linked_to_its_question(
     chosen = buttons[0]["data"]
     assert chosen["question"] == row["id"]
     answer = await ask(bot_client, connector, activities.message(connector.url, value=chosen))
-    assert card_of(answer)["body"][0]["text"] == buttons[0]["title"].rstrip("…")[:77] or \
-        card_of(answer)["body"][0]["text"].startswith(buttons[0]["title"].rstrip("…"))  # the chosen entry's answer
+    chosen_entry = corpus.entry(chosen["entry"])
+    assert chosen_entry is not None and buttons[0]["title"] == chosen_entry.short_title
+    assert card_of(answer)["body"][0]["text"] == chosen_entry.question  # the chosen entry's answer, headed in full
     for _ in range(100):
         [row] = rows(settings)  # the click is not a new question
         if row["resolved_entry_id"]:

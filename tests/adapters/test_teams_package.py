@@ -42,10 +42,19 @@ def test_package_is_filled_from_configuration_and_passes_the_official_schema(con
     assert manifest["validDomains"] == ["faqbot.example.org"]
     assert manifest["developer"]["privacyUrl"] == "https://hr.example.org/privacy"
     assert manifest["name"]["short"] == "HR FAQ"
-    assert float(manifest["manifestVersion"]) >= 1.17
+    assert manifest["manifestVersion"] == "1.30"
+    assert manifest["$schema"].endswith("/v1.30/MicrosoftTeams.schema.json")
     assert set(manifest["bots"][0]["scopes"]) == {"personal", "team", "groupChat"}
-    titles = [c["title"] for c in manifest["bots"][0]["commandLists"][0]["commands"]]
-    assert titles == ["help", "topics", "ask HR Direct", "my requests"]
+    # Private and shared channels, where HR teams keep a confidential queue (manifest 1.25 and later).
+    assert manifest["supportsChannelFeatures"] == "tier1"
+    commands = {tuple(c["scopes"]): [command["title"] for command in c["commands"]]
+                for c in manifest["bots"][0]["commandLists"]}
+    # Each command only where it works: the form and a person's requests are 1:1 only.
+    assert commands == {
+        ("personal",): ["help", "topics", "ask HR Direct", "my requests"],
+        ("team",): ["help", "topics", "register this channel", "faq drafts"],
+        ("groupChat",): ["help", "topics"],
+    }
     passed, report = official_validation(package)
     assert passed, report
     assert "VALID" in report
@@ -63,6 +72,8 @@ def test_names_and_commands_default_from_the_organisation(configured: Settings) 
     assert "ask People Services when the bot has no answer" in manifest["description"]["full"]
     commands = {c["title"]: c["description"] for c in manifest["bots"][0]["commandLists"][0]["commands"]}
     assert commands["ask People Services"] == "Send your question to People Services, the HR helpdesk"
+    team = {c["title"]: c["description"] for c in manifest["bots"][0]["commandLists"][1]["commands"]}
+    assert team["register this channel"] == "People Services staff: receive staff questions in this channel"
     assert "HR Direct" not in json.dumps(manifest)
     assert "NHS" not in json.dumps(manifest).replace("NHS Trust", "")
 
@@ -88,6 +99,20 @@ def test_the_official_check_rejects_a_manifest_that_breaks_the_schema(configured
     passed, report = official_validation(broken)
     assert not passed
     assert "INVALID" in report and "developer" in report
+
+
+def test_the_official_schema_checks_the_channel_features_value(configured: Settings, tmp_path: Path) -> None:
+    package = build_package(configured, tmp_path / "app.zip")
+    wrong = tmp_path / "wrong.zip"
+    with zipfile.ZipFile(package) as good, zipfile.ZipFile(wrong, "w") as bad:
+        manifest = json.loads(good.read("manifest.json"))
+        manifest["supportsChannelFeatures"] = ["privateChannels", "sharedChannels"]  # not the schema's shape
+        bad.writestr("manifest.json", json.dumps(manifest))
+        for name in ("color.png", "outline.png"):
+            bad.writestr(name, good.read(name))
+    passed, report = official_validation(wrong)
+    assert not passed
+    assert "supportsChannelFeatures" in report
 
 
 def test_icons_are_the_sizes_teams_requires() -> None:

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from bot import Answer, CardSettings, Clarify, NoAnswer, Notice, NoticeKind, SmallTalk, SmallTalkKind, render
+from bot.replies import Vote
 from bot.cards import CARD_VERSION
 from knowledge import Corpus, Entry
 from tests.fake_connector import card_text
@@ -74,7 +75,32 @@ def test_answer_card_offers_hr_direct_and_related_questions(corpus: Corpus) -> N
     assert ("Action.OpenUrl", "Ask HR Direct") in {(a["type"], a["title"]) for a in actions(card)}
     submits = [a for a in actions(card) if a["type"] == "Action.Submit"]
     assert [a["data"]["entry"] for a in submits] == [related.id]
-    assert related.question.startswith(submits[0]["title"].rstrip("…"))
+    assert submits[0]["title"] == related.short_title == "Testimonials on personal Facebook"
+    assert card["body"][0]["text"] == entry(corpus, "what-is-a-social-media-profile").question
+
+
+def test_an_entry_without_a_short_title_is_offered_as_its_whole_question_wrapped(corpus: Corpus) -> None:
+    untitled = entry(corpus, "sickness-absence-checking-in").model_copy(update={"short_title": None})
+    card = render(Clarify((untitled, entry(corpus, "liking-posts"))), HR).card
+    assert card is not None
+    choice = next(block for block in card["body"] if block.get("selectAction"))
+    assert choice["selectAction"]["data"]["entry"] == untitled.id
+    assert choice["items"][0]["wrap"] is True
+    assert untitled.question in choice["items"][0]["text"]  # whole, not cut off
+    titles = [a["title"] for a in actions(card) if a["type"] == "Action.Submit"]
+    assert titles == ["Can liking a post be a concern?"]
+
+
+def test_did_you_mean_is_one_offer_with_the_helpdesk_for_when_none_fits(corpus: Corpus) -> None:
+    candidates = (entry(corpus, "sar-how-far-back"), entry(corpus, "sar-individuals-informed"))
+    for reply in (Clarify(candidates), Clarify(candidates, ambiguous=True)):
+        message = render(reply, HR)
+        assert message.card is not None
+        text = card_text(message.card)
+        assert "don't have an approved answer" not in text and "Sorry" not in text
+        assert "If none of these is what you asked, HR Direct, the HR helpdesk, can help." in text
+        assert "If none of these" in message.card["fallbackText"]
+        assert [a["title"] for a in message.card["actions"]] == ["Ask HR Direct"]
 
 
 def test_clarify_card_lists_candidates_as_buttons(corpus: Corpus) -> None:
@@ -114,3 +140,31 @@ def test_every_card_fits_teams_limits(corpus: Corpus) -> None:
         assert card is not None
         assert len(json.dumps(card).encode()) < MAX_BYTES
         assert card["fallbackText"].startswith(item.question)
+
+
+def feedback_buttons(card: dict) -> list[dict]:
+    (row,) = [block for block in card["body"] if block.get("type") == "ActionSet"
+              and any(a.get("verb") == "feedback" or a["type"] == "Action.ShowCard" for a in block["actions"])]
+    return row["actions"]
+
+
+@pytest.mark.parametrize(("vote", "chosen"), [(Vote.UP, 0), (Vote.DOWN, 1)])
+def test_the_voted_card_marks_the_vote_given_and_keeps_both_buttons(corpus: Corpus, vote: Vote, chosen: int) -> None:
+    answer = entry(corpus, "sar-how-far-back")
+    before = feedback_buttons(render(Answer(answer, 1.0), HR).card or {})
+    after = feedback_buttons(render(Answer(answer, 1.0, feedback=vote), HR).card or {})
+    assert [b["title"] for b in before] == ["👍 Yes", "👎 No"]
+    assert all("style" not in b for b in before)
+    titles = [b["title"] for b in after]
+    assert titles[chosen].startswith("✓ ") and not titles[1 - chosen].startswith("✓")
+    assert after[chosen]["style"] == "positive" and "style" not in after[1 - chosen]
+    assert titles[0] != titles[1].replace("No", "Yes")  # no longer two look-alike buttons
+    up = after[0]
+    assert up["data"] == {"action": "feedback", "entry": answer.id, "vote": "up"}
+    assert up["fallback"]["data"] == up["data"] and up["fallback"]["title"] == up["title"]
+
+
+def test_answers_written_by_hr_carry_no_ai_label(corpus: Corpus) -> None:
+    card = render(Answer(entry(corpus, "sar-how-far-back"), 1.0, feedback=Vote.UP), HR).card
+    text = json.dumps(card).lower()
+    assert "ai-generated" not in text and "ai generated" not in text and "feedbackloop" not in text

@@ -74,6 +74,25 @@ def test_new_questions_are_drafts_with_unique_generated_ids(curated: CorpusDocum
     assert (draft.source, draft.topic, draft.alternates) == ("Q19", DRAFT_TOPIC, ())
     assert draft.id == "counts-social-media-profile-2"
     assert draft.owner == "Employment Policy & Social Media Team"
+    # The question fits a button, but a curated entry of the document already has it as its title.
+    assert draft.short_title == "What counts as a social media… (Q19)"
+
+
+def test_every_new_entry_gets_a_short_title_that_fits_and_is_unique_in_its_document() -> None:
+    plan = plan_import(import_document(SEED), source_file=SOURCE, existing=None)
+    titles = [e.short_title or "" for e in plan.document.entries]
+    assert len(titles) == 21 and all(titles)
+    assert max(map(len, titles)) <= 40
+    assert len(set(titles)) == len(titles)
+    by_source = {e.source: e.short_title for e in plan.document.entries}
+    assert by_source["Q3"] == "What counts as a social media profile?"  # a question that fits is kept whole
+    assert by_source["Q6"] == "Do work WhatsApp groups need to be…"  # "Compliance - " label dropped
+
+
+def test_a_reimport_keeps_the_curated_short_titles(curated: CorpusDocument) -> None:
+    plan = plan_import(import_document(SEED), source_file=SOURCE, existing=curated)
+    assert [e.short_title for e in plan.document.entries] == [e.short_title for e in curated.entries]
+    assert "Off sick but seen out on social media" in {e.short_title for e in plan.document.entries}
 
 
 def test_entries_missing_from_the_document_are_kept_and_reported(curated: CorpusDocument) -> None:

@@ -48,6 +48,9 @@ def where(findings: tuple[Finding, ...], check: str) -> set[tuple[str, str | Non
         ("alternate-retrieves-nothing", ("b-matching.faq.yaml", "sar-how-far-back", "alternates[0]", "error")),
         ("answer-too-long", ("b-matching.faq.yaml", "very-long-answer", "answer", "error")),
         ("review-overdue", ("b-matching.faq.yaml", "tiktok-ban", "last_reviewed", "warning")),
+        ("short-title-too-long", ("b-matching.faq.yaml", "sar-how-far-back", "short_title", "error")),
+        ("duplicate-short-title", ("b-matching.faq.yaml", "unlink-email", "short_title", "error")),
+        ("no-short-title", ("b-matching.faq.yaml", "very-long-answer", "short_title", "warning")),
     ],
 )
 def test_each_broken_entry_is_named_with_file_entry_field_and_severity(
@@ -60,6 +63,32 @@ def test_every_check_but_the_future_date_fires_on_the_fixture(broken: tuple[Find
     # The out-of-scope check needs the sentence encoder: it has a test of its own below.
     assert {f.check for f in broken} == set(CHECKS) - {"reviewed-in-future", "out-of-scope-answered"}
     assert has_errors(broken)
+
+
+def test_a_missing_short_title_names_a_proposal_that_fits_and_is_unique(broken: tuple[Finding, ...]) -> None:
+    (finding,) = [f for f in broken if f.check == "no-short-title" and f.entry == "very-long-answer"]
+    proposal = re.search(r"proposed: 'short_title: (.+)'$", finding.message)
+    assert proposal is not None
+    assert proposal.group(1) == "What is the full procedure for flexible…"
+    assert len(proposal.group(1)) <= 40
+
+
+def test_short_title_findings_name_the_rule(broken: tuple[Finding, ...]) -> None:
+    (long,) = [f for f in broken if f.check == "short-title-too-long"]
+    assert "has 45 characters; a button shows 40" in long.message
+    (twice,) = [f for f in broken if f.check == "duplicate-short-title"]
+    assert "also the short title of entry 'tiktok-ban'" in twice.message
+
+
+def test_shipped_corpus_has_a_short_title_for_every_entry() -> None:
+    reading = read_corpus(SHIPPED)
+    assert reading.corpus is not None
+    titles = [e.short_title for e in reading.corpus.entries]
+    assert len(titles) == 21 and all(titles)
+    assert len(set(titles)) == len(titles)
+    assert max(len(t) for t in titles if t) <= 40
+    findings = lint_corpus(reading, today=TODAY)
+    assert not [f for f in findings if "short-title" in f.check]
 
 
 def test_a_draft_is_reported_once(broken: tuple[Finding, ...]) -> None:
