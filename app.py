@@ -149,7 +149,7 @@ def create_app(
     adapter = build_adapter(settings, delivery, credentials_factory)
     courier = TicketCourier(
         adapter, tickets, escalation.hr_channel, app_id=settings.app_id, organisation=settings.organisation,
-        policy=outbox_policy,
+        policy=outbox_policy, observer=metrics,
     )
     escalation.on_queued(courier.nudge)
     instances = Instances(engine)

@@ -138,7 +138,10 @@ def my_requests(tickets: Sequence[Ticket], organisation: Organisation) -> Outbou
     lines = [organisation.fill(texts.MY_REQUESTS)]
     for ticket in tickets:
         question = ticket.question if len(ticket.question) <= 80 else ticket.question[:77] + "…"
-        lines.append(f"- {ticket.reference} ({_STATUS[ticket.status]}, {_when(ticket.created_at)}): {question}")
+        status = _STATUS[ticket.status]
+        if ticket.hr_post_failing:
+            status = f"{status}, {organisation.fill(texts.NOT_DELIVERED)}"
+        lines.append(f"- {ticket.reference} ({status}, {_when(ticket.created_at)}): {question}")
     return text("\n".join(lines))
 
 

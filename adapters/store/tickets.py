@@ -58,6 +58,7 @@ def _ticket(row: Any) -> Ticket:
         version=row.version,
         created_at=_utc(row.created_at),
         updated_at=_utc(row.updated_at),
+        hr_post_failing=row.hr_post_failing_since is not None and row.hr_activity_id is None,
     )
 
 
@@ -249,6 +250,29 @@ class SqlTicketStore:
                 .values(hr_reference=dict(reference), hr_activity_id=activity_id)
             )
 
+    async def hr_post_failing(self, number: int, *, now: dt.datetime) -> bool:
+        """Mark the ticket's HR post as failing and queue the staff member's notice, both once:
+        True when this call marked it (the notice was queued), False when it already was."""
+        async with self._engine.begin() as connection:
+            marked = await connection.execute(
+                sa.update(tickets)
+                .where(tickets.c.number == number, tickets.c.hr_post_failing_since.is_(None),
+                       tickets.c.hr_activity_id.is_(None))
+                .values(hr_post_failing_since=now)
+            )
+            if marked.rowcount != 1:
+                return False
+            await self._enqueue(connection, number, [Delivery(OutboxKind.NOTIFY_STAFF, {"notice": "undelivered"})], now)
+        return True
+
+    async def failing_hr_posts(self) -> int:
+        """How many tickets have not reached the HR helpdesk because posting them keeps failing."""
+        async with self._engine.connect() as connection:
+            return (await connection.execute(
+                sa.select(sa.func.count()).select_from(tickets)
+                .where(tickets.c.hr_post_failing_since.is_not(None), tickets.c.hr_activity_id.is_(None))
+            )).scalar_one()
+
     # --- outbox ----------------------------------------------------------------------------
 
     @staticmethod
@@ -286,6 +310,18 @@ class SqlTicketStore:
                 claimed.append(OutboxMessage(row.id, OutboxKind(row.kind), row.ticket_number, row.payload,
                                              row.attempts + 1))
         return claimed
+
+    async def renew_lease(self, message_id: int, *, held_until: dt.datetime, until: dt.datetime) -> bool:
+        """Extend this caller's lease (the one ending at `held_until`) to `until`; False when the
+        message is no longer leased to it (delivered, rescheduled, or taken over after expiry)."""
+        async with self._engine.begin() as connection:
+            renewed = await connection.execute(
+                sa.update(ticket_outbox)
+                .where(ticket_outbox.c.id == message_id, ticket_outbox.c.locked_until == held_until,
+                       ticket_outbox.c.delivered_at.is_(None))
+                .values(locked_until=until)
+            )
+        return renewed.rowcount == 1
 
     async def delivered(self, message_id: int, *, now: dt.datetime) -> None:
         await self._set(message_id, delivered_at=now, locked_until=None, last_error=None)

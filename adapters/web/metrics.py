@@ -99,6 +99,9 @@ class Metrics:
         self.shed = Counter("faqbot_shed_requests_total",
                             "Requests answered 503 because FAQBOT_MAX_TURNS_IN_FLIGHT turns were running.")
         self.in_flight = Gauge("faqbot_turns_in_flight", "Turns running in this process now.")
+        self.hr_posts_failing = Gauge(
+            "faqbot_hr_posts_failing",
+            "Tickets whose card has not reached the HR helpdesk because posting it keeps failing (still retried).")
 
     def retried(self, status: int) -> None:
         """`RetryObserver` for outbound delivery."""
@@ -111,9 +114,13 @@ class Metrics:
     def turns_in_flight(self, turns: int) -> None:
         self.in_flight.set(turns)
 
+    def failing_hr_posts(self, count: int) -> None:
+        """`DeliveryObserver` for the ticket outbox."""
+        self.hr_posts_failing.set(count)
+
     def render(self) -> str:
         parts = (self.requests, self.latency, self.answers, self.escalations, self.rejections, self.outbound_retries,
-                 self.shed, self.in_flight)
+                 self.shed, self.in_flight, self.hr_posts_failing)
         return "\n".join(line for metric in parts for line in metric.render()) + "\n"
 
 
