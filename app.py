@@ -62,6 +62,7 @@ from adapters.teams.botbuilder.ticket_delivery import RetryPolicy, TicketCourier
 from bot import CardSettings, Dialogue, DialogueSettings, Reply
 from bot.engagement import Engagement
 from bot.escalation import Escalation, EscalationSettings
+from bot.router import Router
 from bot.ports import KnowledgeSource
 from adapters.corpus.meaning import ranker_for
 from knowledge import Corpus, CorpusError, Ranker, load_corpus
@@ -145,7 +146,8 @@ def create_app(
     engagement = Engagement(
         dialogue, knowledge.corpus, WelcomeStore(engine, pseudonyms), FeedbackStore(engine, pseudonyms)  # type: ignore[arg-type]
     )
-    bot = FaqBot(engagement, card_settings(settings), escalation, on_reply=count, questions=QuestionStore(engine))
+    bot = FaqBot(Router(engagement, card_settings(settings), escalation=escalation, on_reply=count,
+                        questions=QuestionStore(engine)))
     adapter = build_adapter(settings, delivery, credentials_factory)
     courier = TicketCourier(
         adapter, tickets, escalation.hr_channel, app_id=settings.app_id, organisation=settings.organisation,

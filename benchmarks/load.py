@@ -66,7 +66,7 @@ from typing import Any
 import aiohttp
 import yaml
 
-from bot.ticket_cards import SUBMIT_ACTION
+from bot.submits import HR_FORM_SUBMIT_ACTION as SUBMIT_ACTION
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"

@@ -6,47 +6,35 @@ types can change a card's structure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
 from bot import texts
-from bot.dialogue import SHOW_ENTRY_ACTION
+from bot.card_base import (
+    CARD_VERSION,
+    Card,
+    CardSettings,
+    Outbound,
+    adaptive_card,
+    entry_choices,
+    show_entry_action,
+    text_block,
+)
+from bot.engagement import EngagementReply
+from bot.engagement_cards import feedback_block, render_engagement
 from bot.markdown import to_card_markdown, to_plain_text
-from bot.organisation import Organisation
-from bot.privacy import Retention
-from bot.questions import QUESTION_ID_KEY
 from bot.replies import Answer, Clarify, NoAnswer, Notice, Reply, SmallTalk
+from bot.submits import HR_DIRECT_FORM_ACTION
 from knowledge import Entry
 
-if TYPE_CHECKING:
-    from bot.engagement import EngagementReply
-
-CARD_VERSION = "1.5"
-# Opens the helpdesk's ticket form (handled by bot.escalation; the name is shared with ticket_cards).
-HR_DIRECT_FORM_ACTION = "hrd-form"
-CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-Card = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Outbound:
-    """One message to send: a card with its fallback, or plain text alone."""
-
-    summary: str
-    card: Card | None = None
-    text: str | None = None
-
-
-@dataclass(frozen=True)
-class CardSettings:
-    """Whose names the texts use, and where 'Ask <helpdesk>' leads: the ticket form when the
-    helpdesk's channel is known (`hr_direct_form`), else a Teams deep link, web page or mailto: URL
-    (or nowhere)."""
-
-    organisation: Organisation
-    hr_direct_url: str | None = None
-    hr_direct_form: bool = False
-    retention: Retention = Retention()
+__all__ = [
+    "CARD_VERSION",
+    "Card",
+    "CardSettings",
+    "Outbound",
+    "adaptive_card",
+    "entry_choices",
+    "render",
+    "show_entry_action",
+    "text_block",
+]
 
 
 def render(
@@ -57,9 +45,6 @@ def render(
     `question_id` (see bot.questions) goes into the "did you mean" buttons' data, so a click can be
     linked to the question that produced it without identifying anyone.
     """
-    # Imported here: engagement_cards builds on this module's card helpers.
-    from bot.engagement_cards import render_engagement
-
     match reply:
         case Answer():
             return _answer(reply, settings)
@@ -79,56 +64,6 @@ def render(
 
 def reviewed_label(entry: Entry) -> str:
     return entry.last_reviewed.strftime("%B %Y") if entry.last_reviewed else ""
-
-
-def adaptive_card(body: list[Card], actions: list[Card], fallback: str) -> Card:
-    """A version-1.5 card Teams renders, with the text clients without cards show instead."""
-    return {
-        "type": "AdaptiveCard",
-        "$schema": CARD_SCHEMA,
-        "version": CARD_VERSION,
-        "fallbackText": fallback,
-        "body": body,
-        "actions": actions,
-    }
-
-
-def text_block(text: str, **style: Any) -> Card:
-    return {"type": "TextBlock", "text": text, "wrap": True, **style}
-
-
-def show_entry_action(entry: Entry, question_id: str | None = None) -> Card:
-    """The submit that shows `entry`'s answer, titled with its short title (or, lacking one, its question)."""
-    data: Card = {
-        "action": SHOW_ENTRY_ACTION,
-        "entry": entry.id,
-        # No msteams messageBack here: the Agents Playground drops messageBack submits.
-    }
-    if question_id is not None:
-        data[QUESTION_ID_KEY] = question_id
-    return {"type": "Action.Submit", "title": entry.short_title or entry.question, "data": data}
-
-
-def entry_choices(entries: tuple[Entry, ...], question_id: str | None = None) -> list[Card]:
-    """One row per entry: a button titled with the entry's short title, which fits on a button.
-
-    An entry without one (a new document not yet curated) is offered as its full question in a
-    wrapped, clickable line instead: Teams clips a button title to one line, and long questions that
-    start with the same words could not be told apart.
-    """
-    rows: list[Card] = []
-    for entry in entries:
-        action = show_entry_action(entry, question_id)
-        if entry.short_title:
-            rows.append({"type": "ActionSet", "spacing": "Small", "actions": [action]})
-        else:
-            rows.append({
-                "type": "Container",
-                "spacing": "Small",
-                "selectAction": action,
-                "items": [text_block(f"› {entry.question}", color="Accent")],
-            })
-    return rows
 
 
 def _escalation_actions(settings: CardSettings, asked: str = "") -> list[Card]:
@@ -167,8 +102,6 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
     if reply.related:
         body.append(text_block(texts.RELATED, weight="Bolder", spacing="Medium"))
         body.extend(entry_choices(reply.related))
-    from bot.engagement_cards import feedback_block  # see render()
-
     body.extend(feedback_block(entry, reply.feedback))
     body.append(text_block(texts.STILL_NEED_HELP, isSubtle=True, spacing="Medium"))
     body.extend(_escalation_note(settings))

@@ -18,9 +18,8 @@ from bot.replies import (
     Vote,
 )
 from bot.sanitize import clean_text, has_words
+from bot.submits import ShowEntry, Submit
 from knowledge import Entry, Match
-
-SHOW_ENTRY_ACTION = "show-entry"
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,8 @@ class Dialogue:
 
     async def respond(self, message: Inbound) -> Reply:
         """The reply to `message`."""
-        if message.value is not None and not message.text.strip():
-            return self._on_submit(message)
+        if message.submit is not None:
+            return self._on_submit(message.submit)
         text = clean_text(message.text)
         if not text:
             return Notice(NoticeKind.EMPTY)
@@ -117,11 +116,9 @@ class Dialogue:
                     found.append(match.entry)
         return tuple(found[:limit])
 
-    def _on_submit(self, message: Inbound) -> Reply:
-        value = message.value or {}
-        if value.get("action") == SHOW_ENTRY_ACTION:
-            entry_id = value.get("entry")
-            entry = self._knowledge.entry(entry_id) if isinstance(entry_id, str) else None
-            if entry is not None:
-                return Answer(entry, 1.0, self._related(entry))
-        return Notice(NoticeKind.UNKNOWN_ACTION)
+    def _on_submit(self, submit: Submit) -> Reply:
+        """A "show this entry" button shows it; the dialogue knows no other button."""
+        entry = self._knowledge.entry(submit.entry_id) if isinstance(submit, ShowEntry) else None
+        if entry is None:
+            return Notice(NoticeKind.UNKNOWN_ACTION)
+        return self.show(entry)

@@ -5,20 +5,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from bot.dialogue import Dialogue
 from bot.inbound import Inbound, Scope, Sender
 from bot.ports import FeedbackBox, WelcomeBook
 from bot.replies import Answer, Notice, NoticeKind, Reply, SmallTalk, SmallTalkKind, Vote
 from bot.sanitize import clean_text
+from bot.submits import CastVote, Command
 from knowledge import Corpus, Entry
 
-FEEDBACK_ACTION = "feedback"
-COMMAND_ACTION = "command"
-FEEDBACK_VERB = "feedback"
 MAX_MISSING_CHARS = 500
 EXAMPLE_COUNT = 3
 
@@ -93,36 +89,28 @@ class Engagement:
 
     async def respond(self, message: Inbound) -> Reply | EngagementReply:
         """The reply to a message or card submit."""
-        value = message.value
-        if value is not None and not message.text.strip():
-            action = value.get("action")
-            if action == FEEDBACK_ACTION:
-                return await self.on_feedback(message.sender, value)
-            if action == COMMAND_ACTION:
-                return self._command(str(value.get("command", ""))) or Notice(NoticeKind.UNKNOWN_ACTION)
-        folded = " ".join(clean_text(message.text).lower().strip(" .!?").split())
-        command = self._command(folded)
-        if command is not None:
-            return command
-        reply = await self._dialogue.respond(message)
+        match message.submit:
+            case CastVote() as vote:
+                return await self.on_feedback(message.sender, vote)
+            case Command(name=name):
+                return self._command(name) or Notice(NoticeKind.UNKNOWN_ACTION)
+            case None:
+                command = self._command(" ".join(clean_text(message.text).lower().strip(" .!?").split()))
+                if command is not None:
+                    return command
+        reply = await self._dialogue.respond(message)  # questions, and the buttons the dialogue knows
         if isinstance(reply, SmallTalk) and reply.kind is SmallTalkKind.HELP:
             return Help(self._examples)
         return reply
 
-    async def on_feedback(self, sender: Sender, value: Mapping[str, Any]) -> Answer | Notice:
+    async def on_feedback(self, sender: Sender, cast: CastVote) -> Answer | Notice:
         """Record a 👍/👎 (one per person per answer) and return the answer acknowledging it."""
-        entry_id = value.get("entry")
-        entry = self._dialogue.entry(entry_id) if isinstance(entry_id, str) else None
-        try:
-            vote = Vote(value.get("vote"))
-        except ValueError:
-            vote = None
-        if entry is None or vote is None:
+        entry = self._dialogue.entry(cast.entry_id)
+        if entry is None:
             return Notice(NoticeKind.UNKNOWN_ACTION)
-        raw = value.get("missing")
-        missing = clean_text(raw)[:MAX_MISSING_CHARS] if isinstance(raw, str) and vote is Vote.DOWN else ""
-        await self._feedback.record_vote(person_id(sender), entry.id, vote, missing or None)
-        return self._dialogue.show(entry, feedback=vote)
+        missing = clean_text(cast.missing)[:MAX_MISSING_CHARS] if cast.vote is Vote.DOWN else ""
+        await self._feedback.record_vote(person_id(sender), entry.id, cast.vote, missing or None)
+        return self._dialogue.show(entry, feedback=cast.vote)
 
     async def on_install(self, installation: Installation) -> EngagementReply | None:
         """The welcome for a new install, or None when this person, team or chat was welcomed already.

@@ -7,11 +7,8 @@ is replaced in place by the invoke response) with an Action.Submit fallback for 
 from __future__ import annotations
 
 from bot import engagement_texts as texts
-from bot.cards import Card, CardSettings, Outbound, adaptive_card, entry_choices, show_entry_action, text_block
+from bot.card_base import Card, CardSettings, Outbound, adaptive_card, entry_choices, show_entry_action, text_block
 from bot.engagement import (
-    COMMAND_ACTION,
-    FEEDBACK_ACTION,
-    FEEDBACK_VERB,
     MAX_MISSING_CHARS,
     EngagementReply,
     Help,
@@ -21,6 +18,7 @@ from bot.engagement import (
 )
 from bot.privacy import privacy_note
 from bot.replies import Vote
+from bot.submits import COMMAND_ACTION, FEEDBACK_ACTION, FEEDBACK_VERB
 from bot.texts import ASK_HR_DIRECT, HR_DIRECT_NO_ROUTE
 from knowledge import Entry
 

@@ -22,6 +22,7 @@ from bot.inbound import Inbound, Scope
 from bot.organisation import Organisation
 from bot.ports import KnowledgeSource, TicketStore
 from bot.sanitize import clean_text
+from bot.submits import HrForm, OpenHrForm, TicketAction
 from bot.tickets import (
     Actor,
     BestGuess,
@@ -41,7 +42,6 @@ _COMMAND = re.compile(r"[^a-z ]+")
 MY_REQUESTS_COMMAND = "my requests"
 REGISTER_COMMAND = "register this channel"
 DRAFTS_COMMAND = "faq drafts"
-_MAX_STORED_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL
 _NOTICE_FOR = {"assigned": "assigned", "resolved": "resolved", "reopened": "reopened"}
 
 
@@ -68,12 +68,6 @@ class Where:
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _stored_int(value: object) -> bool:
-    """Whether `value` can be a ticket number or version: a JSON integer (not true/false) that
-    fits the database's integer columns."""
-    return type(value) is int and 0 < value <= _MAX_STORED_INT
 
 
 def _command(text: str) -> str:
@@ -116,16 +110,17 @@ class Escalation:
 
     async def handle(self, message: Inbound, where: Where) -> tuple[Outbound, ...] | None:
         """The replies for a ticket command or submit; None when the message is not about tickets."""
-        value = message.value
-        if value is not None and not message.text.strip():
-            match value.get("action"):
-                case cards.FORM_ACTION:
-                    return await self._open_form(message, str(value.get("question") or ""))
-                case cards.SUBMIT_ACTION:
-                    return await self._submit(message, where, value)
-                case cards.HR_ACTION:
-                    return await self._hr_action(message, where, value)
-            return None
+        match message.submit:
+            case OpenHrForm(question=question):
+                return await self._open_form(message, question)
+            case HrForm() as form:
+                return await self._submit(message, where, form)
+            case TicketAction() as action:
+                return await self._hr_action(message, where, action)
+            case None:
+                pass
+            case _:
+                return None
         command = _command(message.text)
         if command == self._ask_command:
             return await self._open_form(message, "")
@@ -148,19 +143,19 @@ class Escalation:
             return (cards.text(self._say(texts.NO_CHANNEL)),)
         return (cards.form(clean_text(question), secrets.token_urlsafe(24), self._settings.organisation),)
 
-    async def _submit(self, message: Inbound, where: Where, value: Mapping[str, Any]) -> tuple[Outbound, ...]:
+    async def _submit(self, message: Inbound, where: Where, form: HrForm) -> tuple[Outbound, ...]:
         if message.scope is not Scope.PERSONAL:
             return (cards.text(self._say(texts.PRIVATE_ONLY)),)
-        nonce = value.get("nonce")
-        if not isinstance(nonce, str) or not 16 <= len(nonce) <= 100:
+        nonce = form.nonce
+        if nonce is None:
             return (cards.text(self._say(texts.NOT_AVAILABLE)),)
-        question = clean_text(str(value.get("question") or ""))[: cards.MAX_QUESTION_CHARS]
-        details = clean_text(str(value.get("details") or ""))[: cards.MAX_DETAILS_CHARS]
+        question = clean_text(form.question)[: cards.MAX_QUESTION_CHARS]
+        details = clean_text(form.details)[: cards.MAX_DETAILS_CHARS]
         if not question:
             return (cards.text(self._say(texts.QUESTION_NEEDED)),)
         if await self.hr_channel() is None:
             return (cards.text(self._say(texts.NO_CHANNEL)),)
-        anonymous = value.get("identity") == "anonymous"
+        anonymous = form.anonymous
         sender = message.sender
         key = hashlib.sha256(f"{sender.id}\x1f{nonce}".encode()).hexdigest()
         matches = self._knowledge.rank(question, limit=1)
@@ -190,24 +185,20 @@ class Escalation:
             return False
         return channel.team_id is None or where.team_id == channel.team_id
 
-    async def _hr_action(self, message: Inbound, where: Where, value: Mapping[str, Any]) -> tuple[Outbound, ...]:
+    async def _hr_action(self, message: Inbound, where: Where, submit: TicketAction) -> tuple[Outbound, ...]:
         neutral = (cards.text(self._say(texts.NOT_AVAILABLE)),)
         if not await self._from_hr_channel(message, where):
             return neutral
-        try:
-            action = HrAction(value.get("op"))
-        except ValueError:
-            return neutral
-        number, token, version = value.get("ticket"), value.get("token"), value.get("version")
-        if not _stored_int(number) or not isinstance(token, str) or not _stored_int(version):
+        action, number, token, version = submit.op, submit.ticket, submit.token, submit.version
+        if action is None or number is None or token is None or version is None:
             return neutral
         ticket = await self._store.get(number)
         if ticket is None or not hmac.compare_digest(ticket.token, token) or ticket.version != version:
             return neutral
         sender = message.sender
         actor = Actor(sender.id, sender.aad_object_id, sender.name or self._settings.organisation.helpdesk)
-        typed = value.get("reply") if action is HrAction.REPLY else value.get("assignee")
-        text = clean_text(str(typed or ""))[: cards.MAX_REPLY_CHARS]
+        typed = submit.reply if action is HrAction.REPLY else submit.assignee
+        text = clean_text(typed)[: cards.MAX_REPLY_CHARS]
         now = self._clock()
         try:
             after, event = apply(ticket, action, actor, text=text, now=now)

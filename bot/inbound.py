@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+
+from bot.submits import Submit
 
 
 class Scope(str, Enum):
@@ -27,10 +27,12 @@ class Sender:
 
 @dataclass(frozen=True)
 class Inbound:
-    """A message as the dialogue sees it: cleaned text, or the data of a card button."""
+    """A message as the bot sees it: cleaned text, or the submit of a card button (then `text` is
+    ignored). `mentions_bot`: the bot was @mentioned (in group chats and channels it answers only then)."""
 
     text: str
     sender: Sender
     conversation_id: str
     scope: Scope = Scope.PERSONAL
-    value: Mapping[str, Any] | None = field(default=None)
+    submit: Submit | None = None
+    mentions_bot: bool = False

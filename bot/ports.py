@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from bot.tickets import Actor, Delivery, FaqDraft, HrChannel, NewTicket, Ticket, TicketEvent
+from bot.questions import AskedQuestion
 from bot.replies import Vote
+from bot.tickets import Actor, Delivery, FaqDraft, HrChannel, NewTicket, Ticket, TicketEvent
 from knowledge import Entry, Match
-
-if TYPE_CHECKING:  # bot.questions imports the dialogue, which imports this module
-    from bot.questions import AskedQuestion
 
 
 class KnowledgeSource(Protocol):

@@ -16,14 +16,10 @@ import secrets
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.dialogue import SHOW_ENTRY_ACTION
 from bot.inbound import Inbound
 from bot.replies import Answer, Clarify, NoAnswer, Reply, SmallTalk
+from bot.submits import ShowEntry
 from knowledge.normalize import Normalizer
-
-# The key of the question id in a card button's data (show-entry, and later feedback and escalation).
-QUESTION_ID_KEY = "question"
-_QUESTION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 class Outcome(str, Enum):
@@ -114,15 +110,10 @@ def question_event(
 
     Notices (empty, no words, too long, unknown button) are not questions and are not recorded.
     """
-    if inbound.value is not None:
-        earlier = inbound.value.get(QUESTION_ID_KEY)
-        if (
-            isinstance(reply, Answer)
-            and inbound.value.get("action") == SHOW_ENTRY_ACTION
-            and isinstance(earlier, str)
-            and _QUESTION_ID.match(earlier)
-        ):
-            return Resolved(earlier, reply.entry.id)
+    submit = inbound.submit
+    if submit is not None:
+        if isinstance(reply, Answer) and isinstance(submit, ShowEntry) and submit.question_id is not None:
+            return Resolved(submit.question_id, reply.entry.id)
         return None
     match reply:
         case Answer():

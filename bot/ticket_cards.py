@@ -13,13 +13,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot import ticket_texts as texts
-from bot.cards import CARD_VERSION, HR_DIRECT_FORM_ACTION, Card, Outbound, adaptive_card
+from bot.cards import CARD_VERSION, Card, Outbound, adaptive_card
 from bot.organisation import Organisation
+from bot.submits import HR_FORM_SUBMIT_ACTION, HR_TICKET_ACTION
 from bot.tickets import HrAction, Ticket, TicketEvent, TicketStatus
-
-FORM_ACTION = HR_DIRECT_FORM_ACTION
-SUBMIT_ACTION = "hrd-submit"
-HR_ACTION = "hrd-hr"
 MAX_QUESTION_CHARS = 1000
 MAX_DETAILS_CHARS = 3000
 MAX_REPLY_CHARS = 4000
@@ -114,7 +111,7 @@ def form(question: str, nonce: str, organisation: Organisation) -> Outbound:
             ],
         },
     ]
-    actions = [{"type": "Action.Submit", "title": fill(texts.SEND), "data": {"action": SUBMIT_ACTION, "nonce": nonce}}]
+    actions = [{"type": "Action.Submit", "title": fill(texts.SEND), "data": {"action": HR_FORM_SUBMIT_ACTION, "nonce": nonce}}]
     return Outbound(summary=title, card=adaptive_card(body, actions, title))
 
 
@@ -171,7 +168,7 @@ def _hr_button(title: str, ticket: Ticket, action: HrAction, **style: Any) -> Ca
 
 def hr_data(ticket: Ticket, action: HrAction) -> dict[str, Any]:
     """The data an HR button carries: the ticket's secret token and the version the card shows."""
-    return {"action": HR_ACTION, "op": action.value, "ticket": ticket.number, "token": ticket.token,
+    return {"action": HR_TICKET_ACTION, "op": action.value, "ticket": ticket.number, "token": ticket.token,
             "version": ticket.version}
 
 

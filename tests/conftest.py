@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,12 @@ from bot import Dialogue
 from knowledge import Corpus, Matcher, Ranker, load_corpus
 from knowledge.embedding import Vectors
 from tests.databases import KINDS, database_url
-from tests import activities
 from tests.fake_connector import FakeConnector, fake_connector
 from tests.fake_credentials import FakeCredentialsFactory
 from tests.key_server import APP_ID, KeyServer, key_server
+from tests.support import HR_DIRECT_URL, ROOT, SHIPPED_CORPUS, production_settings
 
-ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_CORPUS = ROOT / "knowledge" / "data"
 EMBEDDING_CACHE = ROOT / DEFAULT_EMBEDDING_CACHE
-HR_DIRECT_URL = "https://teams.microsoft.com/l/chat/0/0?users=hr.direct@example.org"
 
 
 @pytest.fixture(scope="session")
@@ -83,18 +79,6 @@ async def keys() -> AsyncIterator[KeyServer]:
     """A local OpenID metadata + signing-key server and token minter."""
     async with key_server() as server:
         yield server
-
-
-def production_settings(keys: KeyServer, **changes: object) -> Settings:
-    """Production mode against the local key server; replies may go to the fake connector on 127.0.0.1."""
-    values: dict[str, object] = {
-        "app_id": APP_ID, "app_password": "not-a-real-secret", "app_tenant_id": activities.TENANT,
-        "allowed_tenants": (activities.TENANT,), "service_url_hosts": ("127.0.0.1",),
-        "openid_metadata_url": keys.metadata_url, "key_fetch_timeout": 1.0, "metrics_port": 0,
-        "hr_direct_url": HR_DIRECT_URL, "pseudonym_salt": "a-long-random-test-secret",
-        "database_url": f"sqlite:///{tempfile.mkdtemp(prefix='faqbot-test-')}/bot.sqlite3",
-    }
-    return Settings.model_validate(values | changes)
 
 
 @pytest_asyncio.fixture

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -16,19 +14,8 @@ import pytest_asyncio
 
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
+from tests.support import ROOT, environment, free_port
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("Microsoft", "FAQBOT_"))}
-    return env | {"FAQBOT_LOCAL_MODE": "1", "FAQBOT_METRICS_PORT": "0"} | extra
 
 
 @pytest_asyncio.fixture

@@ -29,10 +29,19 @@ from sqlalchemy.engine.url import make_url
 from adapters.store import create_engine
 from adapters.store.tables import delivered_activities, ticket_outbox, tickets
 from tests import activities
-from tests.adapters.test_hr_direct import CREATE, QUESTION, REGISTRAR, creates, in_hr_channel, submit_data, until
 from tests.databases import database_url
 from tests.fake_connector import ConnectorCall, FakeConnector, card_of
-from tests.test_app import ROOT, environment, free_port
+from tests.support import (
+    QUESTION,
+    REGISTRAR,
+    ROOT,
+    creates,
+    environment,
+    free_port,
+    in_hr_channel,
+    submit_data,
+    until,
+)
 
 STAFF_REPLIES = f"/v3/conversations/{quote('a:staff-conversation', safe='')}/activities/"
 

@@ -24,10 +24,10 @@ from app import METRICS_KEY, create_app
 from bot import Inbound, Reply
 from tests.databases import temporary_sqlite_url
 from tests import activities
-from tests.conftest import production_settings
 from tests.fake_connector import FakeConnector
 from tests.fake_credentials import FakeCredentialsFactory
 from tests.key_server import APP_ID, KeyServer
+from tests.support import production_settings
 
 LIBRARY_LOGGERS = ("aiohttp", "aiohttp.access", "aiohttp.server", "aiohttp.client", "aiohttp.web", "botbuilder",
                    "botframework", "msrest", "msal", "urllib3", "requests", "asyncio", "adapters", "bot", "faqbot")

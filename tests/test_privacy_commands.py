@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.adapters.store.test_personal_data import ADA, BEN, add_ticket
 from adapters.store import create_engine, migrate
+from tests.support import ADA, BEN, CommandResult, add_ticket, run_faqbot
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-def faqbot(*args: str, database: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("Microsoft", "FAQBOT_"))}
-    env |= {"FAQBOT_DATABASE_URL": database, "FAQBOT_LOCAL_MODE": "1"}
-    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60)
+def faqbot(*args: str, database: str) -> CommandResult:
+    return run_faqbot(*args, FAQBOT_DATABASE_URL=database)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import Any, Protocol, TextIO
 from bot import CardSettings, Inbound, Outbound, Reply, Scope, Sender, render
 from bot.engagement import EngagementReply, Installation
 from bot.replies import Vote
+from bot.submits import parse_submit
 
 _PROMPT = "you> "
 _SENDER = Sender(id="console-user")
@@ -80,7 +81,7 @@ async def chat(conversation: Conversation, card_settings: CardSettings, stdin: T
         choice = line.strip()
         if choice.isdigit() and 1 <= int(choice) <= len(buttons):
             inbound = Inbound(text="", sender=_SENDER, conversation_id="console",
-                              value=dict(buttons[int(choice) - 1]["data"]))
+                              submit=parse_submit(buttons[int(choice) - 1]["data"]))
         else:
             inbound = Inbound(text=line, sender=_SENDER, conversation_id="console")
         reply = await conversation.respond(inbound)

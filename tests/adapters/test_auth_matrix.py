@@ -16,10 +16,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from app import METRICS_KEY, create_app
 from tests import activities
-from tests.conftest import production_settings
 from tests.fake_connector import FakeConnector, card_of, card_text
 from tests.fake_credentials import OUTBOUND_TOKEN, FakeCredentialsFactory
 from tests.key_server import APP_ID, KeyServer, new_key
+from tests.support import production_settings
 
 QUESTION = "Can liking a post on social media be a cause for concern for me?"
 Activity = dict[str, Any]
@@ -101,8 +101,7 @@ async def test_rejected_requests_get_4xx_and_run_no_turn(
     headers = {"Authorization": authorization} if authorization is not None else {}
     response = await production_client.post("/api/messages", json=activity, headers=headers)
     assert response.status == status, await response.text()
-    await asyncio.sleep(0.05)
-    assert connector.calls == []
+    assert connector.calls == []  # a turn replies before its response: none ran
     assert production_client.app[METRICS_KEY].answers.values == {}
 
 
@@ -146,8 +145,10 @@ async def test_a_stalled_key_server_does_not_block_other_requests(connector: Fak
     from aiohttp import web
 
     release = asyncio.Event()
+    fetching = asyncio.Event()
 
     async def stall(_request: web.Request) -> web.Response:
+        fetching.set()
         await release.wait()
         return web.Response(status=503)
 
@@ -164,7 +165,7 @@ async def test_a_stalled_key_server_does_not_block_other_requests(connector: Fak
             pending = asyncio.create_task(client.post(
                 "/api/messages", json=activities.message(connector.url, QUESTION),
                 headers={"Authorization": bearer(token)}))
-            await asyncio.sleep(0.2)
+            await asyncio.wait_for(fetching.wait(), timeout=5)  # the turn waits for the keys
             assert not pending.done()
             health_started = time.perf_counter()
             health = await client.get("/healthz")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -36,8 +35,9 @@ def bot_added_to_team(service_url: str) -> dict[str, Any]:
     return activity
 
 
-async def settle(connector: FakeConnector, count: int) -> list[dict[str, Any]]:
-    await asyncio.sleep(0.2)
+def sent_since(connector: FakeConnector, count: int) -> list[dict[str, Any]]:
+    """What the connector received after its first `count` activities. A turn sends its replies
+    before its HTTP response, so once every post is answered nothing more arrives."""
     return connector.activities()[count:]
 
 
@@ -45,7 +45,7 @@ async def test_personal_install_welcomes_once(bot_client: TestClient, connector:
     for _ in range(3):  # Teams repeats install events (installationUpdate, conversationUpdate, re-install)
         response = await bot_client.post("/api/messages", json=install(connector.url))
         assert response.status in {200, 201}
-    sent = await settle(connector, 0)
+    sent = sent_since(connector, 0)
     assert len(sent) == 1
     card = card_of(sent[0])
     assert "Welcome to HR Policy FAQ" in card_text(card)
@@ -61,7 +61,7 @@ async def test_a_welcome_teams_refused_is_sent_with_the_next_install_event(
     assert first.status in {200, 201}
     again = await bot_client.post("/api/messages", json=install(connector.url))  # Teams sends install events twice
     assert again.status in {200, 201}
-    sent = await settle(connector, 0)
+    sent = sent_since(connector, 0)
     assert len(sent) == 3  # the refused welcome, the turn-error apology, then the welcome that arrived
     assert "Welcome to HR Policy FAQ" in card_text(card_of(sent[2]))
 
@@ -70,7 +70,7 @@ async def test_team_install_posts_one_introduction(bot_client: TestClient, conne
     for _ in range(2):
         response = await bot_client.post("/api/messages", json=bot_added_to_team(connector.url))
         assert response.status in {200, 201}
-    sent = await settle(connector, 0)
+    sent = sent_since(connector, 0)
     assert len(sent) == 1
     assert "Mention me" in sent[0]["text"]
 
@@ -145,9 +145,9 @@ async def test_another_organisation_is_named_in_welcome_and_help(
     northfield_client: TestClient, connector: FakeConnector
 ) -> None:
     await northfield_client.post("/api/messages", json=install(connector.url))
-    welcome = card_of((await settle(connector, 0))[0])
+    welcome = card_of(sent_since(connector, 0)[0])
     await northfield_client.post("/api/messages", json=activities.message(connector.url, "help"))
-    help_card = card_of((await settle(connector, 1))[0])
+    help_card = card_of(sent_since(connector, 1)[0])
 
     shown = {"welcome": json.dumps(welcome), "help": json.dumps(help_card)}
     assert "Northfield Community Health NHS Trust HR policies" in card_text(welcome)

@@ -5,112 +5,34 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.config.settings import Settings
 from adapters.store import create_engine
 from adapters.store.tickets import SqlTicketStore
 from adapters.teams.botbuilder.ticket_delivery import RetryPolicy
-from app import create_app
 from tests import activities
-from tests.fake_connector import ConnectorCall, FakeConnector, card_of, card_text
-
-HR_CHANNEL = "19:hr-direct@thread.tacv2"
-HR_TEAM = "19:team@thread.tacv2"
-REGISTRAR = "aad-hr-lead"
-HR_AGENT = {"user_id": "29:hr-agent", "aad_object_id": "aad-hr-agent", "name": "Bea Agent"}
-FAST = RetryPolicy(base_seconds=0.2, cap_seconds=2.0, lease_seconds=30.0, poll_seconds=0.1)
-QUESTION = "how do I book annual leave when my manager is off sick"
-CREATE = "/v3/conversations"
-
-
-@asynccontextmanager
-async def serve(store_url: str, policy: RetryPolicy = FAST, **extra: str) -> AsyncIterator[TestClient]:
-    settings = Settings(database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", local_mode=True,
-                        metrics_port=0, **extra)
-    async with TestClient(TestServer(create_app(settings, outbox_policy=policy), host="127.0.0.1")) as client:
-        yield client
-
-
-async def post(client: TestClient, activity: dict[str, Any]) -> None:
-    response = await client.post("/api/messages", json=activity)
-    assert response.status in {200, 201}, await response.text()
-
-
-async def until(predicate: Callable[[], Any], timeout: float = 8.0) -> Any:
-    async with asyncio.timeout(timeout):
-        while not (result := predicate()):
-            await asyncio.sleep(0.05)
-    return result
-
-
-def in_hr_channel(service_url: str, *, text: str | None = None, value: dict[str, Any] | None = None,
-                  thread: str = HR_CHANNEL, **sender: str) -> dict[str, Any]:
-    who = sender or {"user_id": HR_AGENT["user_id"], "aad_object_id": HR_AGENT["aad_object_id"],
-                     "name": HR_AGENT["name"]}
-    activity = activities.message(service_url, text, value=value, conversation_type="channel",
-                                  conversation_id=thread, mention_bot=text is not None, **who)
-    activity["channelData"]["channel"]["id"] = HR_CHANNEL
-    activity["channelData"]["team"]["id"] = HR_TEAM
-    return activity
-
-
-async def register(client: TestClient, connector: FakeConnector) -> None:
-    before = len(connector.activities())
-    await post(client, in_hr_channel(connector.url, text="register this channel", user_id="29:lead",
-                                     aad_object_id=REGISTRAR, name="Lead"))
-    replies = await connector.wait_for(before + 1)
-    assert "now the HR Direct channel" in replies[-1]["text"]
-
-
-async def reply_to(client: TestClient, connector: FakeConnector, activity: dict[str, Any]) -> dict[str, Any]:
-    before = len([c for c in connector.calls if c.path.endswith(f"/activities/{activity['id']}")])
-    await post(client, activity)
-    calls = await until(lambda: [c for c in connector.calls if c.path.endswith(f"/activities/{activity['id']}")]
-                        [before:] or None)
-    return calls[-1].body
-
-
-def submit_data(card: dict[str, Any]) -> dict[str, Any]:
-    (action,) = [a for a in card["actions"] if a["type"] == "Action.Submit"]
-    return action["data"]
-
-
-async def file_ticket(client: TestClient, connector: FakeConnector, *, identity: str = "named",
-                      details: str = "I work nights.") -> dict[str, Any]:
-    """Ask a question the FAQ cannot answer, open the HR Direct form and send it; the confirmation."""
-    no_answer = await reply_to(client, connector, activities.message(connector.url, QUESTION))
-    ask = next(a for a in card_of(no_answer)["actions"] if a["title"] == "Ask HR Direct")
-    assert ask["type"] == "Action.Submit"
-    form = card_of(await reply_to(client, connector, activities.message(connector.url, value=ask["data"])))
-    question_input = next(e for e in form["body"] if e.get("id") == "question")
-    assert question_input["value"] == QUESTION  # pre-filled and editable
-    submitted = {**submit_data(form), "question": question_input["value"], "details": details, "identity": identity}
-    return await reply_to(client, connector, activities.message(connector.url, value=submitted))
-
-
-def creates(connector: FakeConnector) -> list[ConnectorCall]:
-    return [c for c in connector.calls if c.method == "POST" and c.path == CREATE]
-
-
-def hr_card(call: ConnectorCall) -> dict[str, Any]:
-    return card_of(call.body["activity"])
-
-
-def hr_action(card: dict[str, Any], title: str) -> dict[str, Any]:
-    for action in card["actions"]:
-        if action["title"] == title:
-            return action["data"] if action["type"] == "Action.Submit" else action["card"]["actions"][0]["data"]
-    raise AssertionError(f"no {title!r} on the card: {[a['title'] for a in card['actions']]}")
-
-
-def staff_messages(connector: FakeConnector) -> list[dict[str, Any]]:
-    return [c.body for c in connector.calls if c.method == "POST" and "a%3Astaff-conversation" in c.path]
+from tests.fake_connector import FakeConnector, card_of, card_text
+from tests.support import (
+    CREATE,
+    HR_CHANNEL,
+    QUESTION,
+    REGISTRAR,
+    creates,
+    file_ticket,
+    hr_action,
+    hr_card,
+    in_hr_channel,
+    outbox_drained,
+    post,
+    register,
+    reply_to,
+    serve,
+    staff_messages,
+    submit_data,
+    until,
+)
 
 
 async def test_full_loop_staff_ticket_hr_assign_reply_staff_gets_answer(
@@ -206,8 +128,7 @@ async def test_resubmitting_the_same_form_makes_one_ticket(store_url: str, conne
         await post(client, first)  # the same activity re-delivered
         again = await reply_to(client, connector, activities.message(connector.url, value=submitted))  # new id
         assert "already sent" in again["text"] and "HRD-000001" in again["text"]
-        await until(lambda: creates(connector))
-        await asyncio.sleep(0.5)
+        await outbox_drained(store_url)
         assert len(creates(connector)) == 1
     engine = create_engine(store_url)
     try:
@@ -227,7 +148,7 @@ async def test_throttled_post_is_retried_after_retry_after_and_delivered_once(
         started = asyncio.get_running_loop().time()
         await until(lambda: len(creates(connector)) == 3)
         assert asyncio.get_running_loop().time() - started >= 0.9  # Retry-After: 1 was honoured
-        await asyncio.sleep(0.5)
+        await outbox_drained(store_url)
         assert len(creates(connector)) == 3  # two refusals, then exactly one delivery
 
 
@@ -266,7 +187,7 @@ async def test_forged_and_stale_hr_actions_change_nothing(store_url: str, connec
         for attempt in attempts:
             reply = await reply_to(client, connector, attempt)
             assert reply["text"] == "Sorry, that button is no longer available."
-        await asyncio.sleep(0.5)
+        await outbox_drained(store_url)  # an accepted action would have queued a card update
         assert [c for c in connector.calls if c.method == "PUT"] == []
     engine = create_engine(store_url)
     try:

@@ -16,8 +16,8 @@ from adapters.corpus.corpus_watch import CORPUS_WATCH
 from adapters.config.settings import Settings
 from app import create_app
 from tests import activities
-from tests.conftest import SHIPPED_CORPUS
 from tests.fake_connector import FakeConnector, card_of, card_text
+from tests.support import SHIPPED_CORPUS
 
 QUESTION = "Are social media posts reviewed prior to being published?"
 OLD = "Yes, all social media posts which are on NHSBT accounts"

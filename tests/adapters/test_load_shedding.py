@@ -16,7 +16,7 @@ from adapters.store import create_engine
 from adapters.store.tables import asked_questions, delivered_activities
 from app import METRICS_KEY, create_app
 from bot import Dialogue, Inbound, Reply
-from bot.ticket_cards import FORM_ACTION
+from bot.submits import HR_DIRECT_FORM_ACTION as FORM_ACTION
 from tests import activities
 from tests.fake_connector import FakeConnector
 

@@ -10,17 +10,9 @@ from aiohttp.test_utils import TestClient
 from knowledge import Corpus
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
+from tests.support import ask
 
 EMAIL_QUESTION = "Do I need to unlink my work e-mail account for personal use such as on line banking?"
-
-
-async def ask(client: TestClient, connector: FakeConnector, activity: dict) -> dict:
-    before = len(connector.activities())
-    response = await client.post("/api/messages", json=activity)
-    assert response.status in {200, 201}, await response.text()
-    replies = await connector.wait_for(before + 1)
-    assert len(replies) == before + 1
-    return replies[-1]
 
 
 async def test_confident_answer_is_the_approved_text_with_its_reference(bot_client: TestClient, connector: FakeConnector) -> None:

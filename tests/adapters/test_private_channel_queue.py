@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests import activities
-from tests.adapters.test_hr_direct import (
+from tests.fake_connector import FakeConnector, card_of, card_text
+from tests.support import (
     HR_AGENT,
     REGISTRAR,
     creates,
@@ -21,7 +22,6 @@ from tests.adapters.test_hr_direct import (
     staff_messages,
     until,
 )
-from tests.fake_connector import FakeConnector, card_of, card_text
 
 PRIVATE_CHANNEL = "19:confidential-hr-queue@thread.skype"
 TEAM = "19:people-services@thread.tacv2"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from pathlib import Path
@@ -13,8 +12,8 @@ from aiohttp.test_utils import TestClient
 from adapters.config.settings import Settings
 from knowledge import Corpus
 from tests import activities
-from tests.adapters.test_messages_endpoint import ask
 from tests.fake_connector import FakeConnector, card_of, card_text
+from tests.support import ask, until
 
 IDENTITY = ("29:staff-member", "aad-staff-1", "Ada Staff", "a:staff-conversation", "tenant-nhs")
 
@@ -27,12 +26,12 @@ def rows(settings: Settings) -> list[dict]:
 
 
 async def recorded(settings: Settings, count: int) -> list[dict]:
-    for _ in range(100):  # the row is written just after the reply is sent
+    """The rows once there are `count` (each is written just after its reply is sent)."""
+    def enough() -> list[dict] | None:
         found = rows(settings)
-        if len(found) >= count:
-            return found
-        await asyncio.sleep(0.02)
-    return rows(settings)
+        return found if len(found) >= count else None
+
+    return await until(enough, timeout=5)
 
 
 async def test_a_question_is_recorded_without_identity(
@@ -68,12 +67,13 @@ async def test_a_did_you_mean_click_is_linked_to_its_question(
     chosen_entry = corpus.entry(chosen["entry"])
     assert chosen_entry is not None and buttons[0]["title"] == chosen_entry.short_title
     assert card_of(answer)["body"][0]["text"] == chosen_entry.question  # the chosen entry's answer, headed in full
-    for _ in range(100):
-        [row] = rows(settings)  # the click is not a new question
-        if row["resolved_entry_id"]:
-            break
-        await asyncio.sleep(0.02)
-    assert row["resolved_entry_id"] == chosen["entry"]
+
+    def resolved() -> list[dict] | None:
+        found = rows(settings)
+        return found if found and found[0]["resolved_entry_id"] else None
+
+    [row] = await until(resolved, timeout=5)
+    assert row["resolved_entry_id"] == chosen["entry"]  # the click resolved it and is not a new question
 
 
 async def test_greetings_are_small_talk_and_notices_are_not_recorded(
@@ -94,9 +94,6 @@ async def test_a_broken_store_never_breaks_the_answer_and_logs_no_text(
     with caplog.at_level(logging.WARNING, logger="faqbot.questions"):
         reply = await ask(bot_client, connector, activities.message(connector.url, "how do I book annual leave"))
         assert "Ask HR Direct" in card_text(card_of(reply))
-        for _ in range(100):
-            if caplog.records:
-                break
-            await asyncio.sleep(0.02)
+        await until(lambda: caplog.records, timeout=5)
     assert "question_log_failed error=StoreUnavailable" in [r.getMessage() for r in caplog.records]
     assert "annual leave" not in caplog.text

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestServer
 from adapters.web.hosting import BoundedRunner, HostingLimits
 from adapters.config.settings import Settings
 from tests.databases import temporary_sqlite_url
-from tests.test_app import ROOT, environment, free_port
+from tests.support import ROOT, environment, free_port, until
 from app import create_app, serve
 
 
@@ -92,6 +92,10 @@ async def seconds_until_idle_connection_closed(port: int, *, limit: float = 6.0)
         writer.close()
 
 
+async def _is(status: Awaitable[bytes], expected: bytes) -> bool:
+    return await status == expected
+
+
 async def get_status(port: int, path: str = "/healthz") -> bytes:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
@@ -145,16 +149,12 @@ async def test_a_slow_but_complete_head_within_the_deadline_is_served() -> None:
 async def test_connections_beyond_the_cap_get_503_and_are_closed_until_one_frees_up() -> None:
     async with bounded_server(header_timeout=30.0, max_connections=2) as port:
         held = [await asyncio.open_connection("127.0.0.1", port) for _ in range(2)]
-        await asyncio.sleep(0.05)  # both registered by the server
-        assert await get_status(port) == b"HTTP/1.1 503 Service Unavailable"
+        # Both are registered by the server within a few loop turns.
+        await until(lambda: _is(get_status(port), b"HTTP/1.1 503 Service Unavailable"), timeout=5)
         _, writer = held.pop()
         writer.close()
-        for _ in range(50):  # the server notices the close within a few loop turns
-            if await get_status(port) == b"HTTP/1.1 200 OK":
-                break
-            await asyncio.sleep(0.05)
-        else:
-            pytest.fail("a freed connection slot was never reused")
+        # The server notices the close within a few loop turns.
+        await until(lambda: _is(get_status(port), b"HTTP/1.1 200 OK"), timeout=5)
         for _, writer in held:
             writer.close()
 

@@ -19,9 +19,9 @@ from sqlalchemy.engine.url import make_url
 from adapters.config.settings import Settings
 from app import create_app
 from tests import activities
-from tests.adapters.test_hr_direct import REGISTRAR, file_ticket, register, until
 from tests.databases import database_url
 from tests.fake_connector import FakeConnector
+from tests.support import REGISTRAR, file_ticket, register, until
 from tests.tcp_proxy import TcpProxy, tcp_proxy
 
 TEAMS_WINDOW_TARGET = 10.0  # seconds: an answer (reply or 503) well inside Teams' 15 s

@@ -15,14 +15,14 @@ from bot import (
     SmallTalk,
     SmallTalkKind,
 )
-from bot.dialogue import SHOW_ENTRY_ACTION
+from bot.submits import SHOW_ENTRY_ACTION, parse_submit
 from knowledge import Corpus, Entry, Match
 
 SENDER = Sender(id="29:user")
 
 
 def message(text: str = "", value: dict[str, object] | None = None) -> Inbound:
-    return Inbound(text=text, sender=SENDER, conversation_id="a:1", value=value)
+    return Inbound(text=text, sender=SENDER, conversation_id="a:1", submit=None if value is None else parse_submit(value))
 
 
 class StaticKnowledge:

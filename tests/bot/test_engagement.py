@@ -8,7 +8,9 @@ import pytest
 
 from bot import Answer, CardSettings, Dialogue, Inbound, Notice, Scope, Sender, render
 from bot.engagement import Engagement, Help, Installation, TeamIntro, Topics, Welcome
+from bot.memory import InMemoryFeedbackBox, InMemoryWelcomeBook
 from bot.replies import Vote
+from bot.submits import parse_submit
 from knowledge import Corpus
 from tests.fake_connector import card_text
 from tests.organisations import NHSBT
@@ -16,39 +18,18 @@ from tests.organisations import NHSBT
 STAFF = Sender(id="29:staff", aad_object_id="aad-1", name="Ada")
 
 
-class FakeWelcomes:
-    def __init__(self) -> None:
-        self.claimed: set[tuple[str, str]] = set()
-
-    async def claim_welcome(self, kind: str, subject_id: str) -> bool:
-        first = (kind, subject_id) not in self.claimed
-        self.claimed.add((kind, subject_id))
-        return first
-
-    async def release_welcome(self, kind: str, subject_id: str) -> None:
-        self.claimed.discard((kind, subject_id))
-
-
-class FakeFeedback:
-    def __init__(self) -> None:
-        self.votes: dict[tuple[str, str], tuple[Vote, str | None]] = {}
-
-    async def record_vote(self, voter_id: str, entry_id: str, vote: Vote, missing: str | None) -> None:
-        self.votes[(voter_id, entry_id)] = (vote, missing)
+@pytest.fixture
+def feedback() -> InMemoryFeedbackBox:
+    return InMemoryFeedbackBox()
 
 
 @pytest.fixture
-def feedback() -> FakeFeedback:
-    return FakeFeedback()
-
-
-@pytest.fixture
-def engagement(dialogue: Dialogue, corpus: Corpus, feedback: FakeFeedback) -> Engagement:
-    return Engagement(dialogue, corpus, FakeWelcomes(), feedback)
+def engagement(dialogue: Dialogue, corpus: Corpus, feedback: InMemoryFeedbackBox) -> Engagement:
+    return Engagement(dialogue, corpus, InMemoryWelcomeBook(), feedback)
 
 
 def said(text: str = "", value: dict | None = None, sender: Sender = STAFF) -> Inbound:
-    return Inbound(text=text, sender=sender, conversation_id="a:1", value=value)
+    return Inbound(text=text, sender=sender, conversation_id="a:1", submit=None if value is None else parse_submit(value))
 
 
 def installed(scope: Scope, sender: Sender = STAFF, team_id: str | None = None, conversation: str = "a:1") -> Installation:
@@ -106,7 +87,7 @@ async def test_browse_topics_button_shows_topics(engagement: Engagement) -> None
     assert isinstance(await engagement.respond(said(value={"action": "command", "command": "topics"})), Topics)
 
 
-async def test_feedback_is_recorded_once_per_person_and_answer(engagement: Engagement, feedback: FakeFeedback) -> None:
+async def test_feedback_is_recorded_once_per_person_and_answer(engagement: Engagement, feedback: InMemoryFeedbackBox) -> None:
     up = {"action": "feedback", "entry": "sar-how-far-back", "vote": "up"}
     reply = await engagement.respond(said(value=up))
     assert isinstance(reply, Answer) and reply.feedback is Vote.UP and reply.entry.id == "sar-how-far-back"
@@ -116,7 +97,7 @@ async def test_feedback_is_recorded_once_per_person_and_answer(engagement: Engag
     assert feedback.votes == {("aad-1", "sar-how-far-back"): (Vote.DOWN, "what about deleted chats?")}
 
 
-async def test_feedback_text_is_only_kept_with_a_thumbs_down_and_is_capped(engagement: Engagement, feedback: FakeFeedback) -> None:
+async def test_feedback_text_is_only_kept_with_a_thumbs_down_and_is_capped(engagement: Engagement, feedback: InMemoryFeedbackBox) -> None:
     await engagement.respond(said(value={"action": "feedback", "entry": "sar-how-far-back", "vote": "up", "missing": "x"}))
     assert feedback.votes[("aad-1", "sar-how-far-back")] == (Vote.UP, None)
     await engagement.respond(said(value={"action": "feedback", "entry": "sar-how-far-back", "vote": "down", "missing": "y" * 5000}))
@@ -133,7 +114,7 @@ async def test_feedback_text_is_only_kept_with_a_thumbs_down_and_is_capped(engag
     ],
 )
 async def test_bad_button_data_gets_a_polite_notice_and_stores_nothing(
-    engagement: Engagement, feedback: FakeFeedback, value: dict
+    engagement: Engagement, feedback: InMemoryFeedbackBox, value: dict
 ) -> None:
     assert isinstance(await engagement.respond(said(value=value)), Notice)
     assert feedback.votes == {}

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from bot import CardSettings, Inbound, Sender, render
-from bot.dialogue import SHOW_ENTRY_ACTION
-from bot.questions import QUESTION_ID_KEY, AskedQuestion, Outcome, Resolved, new_question_id, question_event, redact
+from bot.questions import AskedQuestion, Outcome, Resolved, new_question_id, question_event, redact
 from bot.replies import Answer, Clarify, NoAnswer, Notice, NoticeKind, SmallTalk, SmallTalkKind
+from bot.submits import QUESTION_ID_KEY, SHOW_ENTRY_ACTION, parse_submit
 from knowledge import Corpus
 from tests.organisations import NHSBT
 
@@ -21,7 +21,7 @@ def said(text: str) -> Inbound:
 
 
 def clicked(value: dict) -> Inbound:
-    return Inbound(text="", sender=STAFF, conversation_id="a:conv", value=value)
+    return Inbound(text="", sender=STAFF, conversation_id="a:conv", submit=parse_submit(value))
 
 
 @pytest.mark.parametrize(("text", "stored"), [

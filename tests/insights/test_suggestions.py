@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +13,7 @@ from insights.suggestions import Suggestion, propose
 from benchmarks.sample_history import store_history
 from bot.questions import AskedQuestion, Outcome, RecordedQuestion
 from knowledge import Corpus, load_corpus
-from tests.conftest import SHIPPED_CORPUS
-from tests.test_app import ROOT, environment
+from tests.support import SHIPPED_CORPUS, CommandResult, run_faqbot
 
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 FILE = "social-media-qa.faq.yaml"
@@ -76,9 +73,8 @@ def database(tmp_path: Path, corpus: Corpus) -> str:
     return url
 
 
-def faqbot(database: str, corpus_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          env=environment(FAQBOT_DATABASE_URL=database, FAQBOT_CORPUS_DIR=str(corpus_dir)))
+def faqbot(database: str, corpus_dir: Path, *args: str) -> CommandResult:
+    return run_faqbot(*args, FAQBOT_DATABASE_URL=database, FAQBOT_CORPUS_DIR=str(corpus_dir))
 
 
 def test_accepting_a_suggestion_adds_the_alternate_and_keeps_the_corpus_clean(database: str, corpus_dir: Path) -> None:

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Callable
-from dataclasses import replace
 from typing import Any, Protocol
 
 from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ChannelAccount, TextFormatTypes
 
-from bot import Answer, CardSettings, Inbound, Outbound, Reply, Scope, Sender, render
-from bot.engagement import FEEDBACK_VERB, Engagement, Installation
-from bot.escalation import Escalation, Where
-from bot.message_size import fit
-from bot.ports import QuestionLog
-from bot.questions import AskedQuestion, Resolved, new_question_id, question_event
+from bot import Inbound, Outbound, Reply, Scope, Sender
+from bot.engagement import Installation
+from bot.escalation import Where
+from bot.router import Router
+from bot.submits import parse_execute, parse_submit
 
 log = logging.getLogger(__name__)
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 
-question_log = logging.getLogger("faqbot.questions")
 _SCOPES = {"personal": Scope.PERSONAL, "groupChat": Scope.GROUP_CHAT, "channel": Scope.CHANNEL}
 
 
@@ -33,62 +28,36 @@ class Responder(Protocol):
 
 
 class FaqBot(TeamsActivityHandler):
-    """The Teams edge of the bot: no decisions here, only translation."""
+    """The Teams edge of the bot: no decisions here, only translation (`bot.router` decides)."""
 
-    def __init__(
-        self,
-        engagement: Engagement,
-        card_settings: CardSettings,
-        escalation: Escalation | None = None,
-        on_reply: Callable[[Reply], None] | None = None,
-        questions: QuestionLog | None = None,
-    ) -> None:
-        self._engagement = engagement
-        self._card_settings = card_settings
-        self._escalation = escalation
-        self._on_reply = on_reply
-        self._questions = questions
+    def __init__(self, router: Router) -> None:
+        self._router = router
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        scope = _scope(activity)
         value = activity.value if isinstance(activity.value, dict) else None
-        if scope is not Scope.PERSONAL and value is None and not _mentions_bot(activity):
-            return  # in group chats and channels the bot speaks only when @mentioned
         text = TurnContext.remove_recipient_mention(activity) if activity.text else ""
         inbound = Inbound(
             text=(text or "") if value is None else "",
             sender=_sender(activity),
             conversation_id=activity.conversation.id,
-            scope=scope,
-            value=value,
+            scope=_scope(activity),
+            submit=None if value is None else parse_submit(value),
+            mentions_bot=_mentions_bot(activity),
         )
-        card_settings = self._card_settings
-        if self._escalation is not None:
-            handled = await self._escalation.handle(inbound, _where(activity))
-            if handled is not None:
-                for message in handled:
-                    await turn_context.send_activity(to_activity(message))
-                return
-            if scope is Scope.PERSONAL and await self._escalation.hr_channel() is not None:
-                card_settings = replace(card_settings, hr_direct_form=True)
-        reply = await self._engagement.respond(inbound)
-        if self._on_reply is not None:
-            self._on_reply(reply)
-        event = question_event(inbound, reply, question_id=new_question_id(), now=dt.datetime.now(dt.UTC))
-        question_id = event.id if isinstance(event, AskedQuestion) else event.question_id if event else None
-        outbound = to_activity(fit(render(reply, card_settings, question_id=question_id)))
-        if isinstance(reply, Answer) and reply.feedback is not None and activity.reply_to_id:
+        turn = await self._router.route(inbound, _where(activity))
+        if turn.acknowledges_vote and activity.reply_to_id:
             # An Action.Submit fallback vote: acknowledge it on the rated card itself.
+            outbound = to_activity(turn.messages[0])
             outbound.id = activity.reply_to_id
             try:
                 await turn_context.update_activity(outbound)
                 return
             except Exception:  # noqa: BLE001 - the client may not allow updates; reply instead
                 log.info("could not update the rated card; replying instead")
-                outbound.id = None
-        await turn_context.send_activity(outbound)
-        await self._record(event)  # after the reply is sent: staff never wait for it
+        for message in turn.messages:
+            await turn_context.send_activity(to_activity(message))
+        await self._router.after_sent(turn)  # after the reply is sent: staff never wait for it
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._welcome(turn_context)
@@ -111,12 +80,11 @@ class FaqBot(TeamsActivityHandler):
         if activity.name != ADAPTIVE_CARD_ACTION:
             return await super().on_invoke_activity(turn_context)
         action = (activity.value or {}).get("action") if isinstance(activity.value, dict) else None
-        data = action.get("data") if isinstance(action, dict) else None
-        if not isinstance(action, dict) or action.get("verb") != FEEDBACK_VERB or not isinstance(data, dict):
+        submit = parse_execute(action.get("verb"), action.get("data")) if isinstance(action, dict) else None
+        if submit is None:
             return InvokeResponse(status=400, body={"statusCode": 400, "type": "application/vnd.microsoft.error",
                                                     "value": {"code": "BadRequest", "message": "unknown action"}})
-        reply = await self._engagement.on_feedback(_sender(activity), data)
-        message = render(reply, self._card_settings)
+        message = await self._router.on_vote(_sender(activity), submit)
         if message.card is None:
             body: dict[str, Any] = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
                                     "value": message.text or message.summary}
@@ -134,28 +102,16 @@ class FaqBot(TeamsActivityHandler):
             conversation_id=activity.conversation.id,
             team_id=team.get("id") if isinstance(team, dict) else None,
         )
-        reply = await self._engagement.on_install(installation)
-        if reply is None:
+        welcome = await self._router.on_install(installation)
+        if welcome is None:
             return
         try:
-            await turn_context.send_activity(to_activity(render(reply, self._card_settings)))
+            await turn_context.send_activity(to_activity(welcome))
         except Exception:
             # Teams sends several install events (installationUpdate, conversationUpdate, a
             # re-install): the next one must welcome, not find the welcome already claimed.
-            await self._engagement.welcome_not_delivered(installation)
+            await self._router.welcome_not_delivered(installation)
             raise
-
-    async def _record(self, event: AskedQuestion | Resolved | None) -> None:
-        """Record the question without identity; a failure is logged (no text) and never breaks the turn."""
-        if event is None or self._questions is None:
-            return
-        try:
-            if isinstance(event, Resolved):
-                await self._questions.mark_resolved(event.question_id, event.entry_id)
-            else:
-                await self._questions.record(event)
-        except Exception as exc:  # noqa: BLE001 - analytics must never break a turn
-            question_log.warning("question_log_failed error=%s", type(exc).__name__)
 
 
 def to_activity(message: Outbound) -> Activity:

@@ -6,8 +6,6 @@ import asyncio
 import datetime as dt
 import re
 import struct
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +14,7 @@ from insights.summary import summarise
 from benchmarks.headless_browser import dump_dom, screenshot
 from benchmarks.sample_history import generate, store_history
 from knowledge import Corpus
-from tests.conftest import SHIPPED_CORPUS
-from tests.test_app import ROOT, environment
+from tests.support import SHIPPED_CORPUS, CommandResult, run_faqbot
 
 START = dt.date(2026, 10, 5)
 
@@ -34,9 +31,8 @@ def database(tmp_path: Path, history: tuple) -> str:
     return url
 
 
-def faqbot(database: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          env=environment(FAQBOT_DATABASE_URL=database, FAQBOT_CORPUS_DIR=str(SHIPPED_CORPUS)))
+def faqbot(database: str, *args: str) -> CommandResult:
+    return run_faqbot(*args, FAQBOT_DATABASE_URL=database, FAQBOT_CORPUS_DIR=str(SHIPPED_CORPUS))
 
 
 def test_the_html_report_renders_its_charts_and_figures_in_a_browser(

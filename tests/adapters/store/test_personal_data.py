@@ -23,14 +23,14 @@ from adapters.store.tables import (
     tickets,
     welcomes,
 )
+from tests.support import ADA, BEN, HR, RETENTION_NOW, add_ticket
 
-NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+NOW = RETENTION_NOW
 PSEUDONYMS = Pseudonymizer("test-salt")
 
 
 def KEYS(person: str, namespace: str) -> str:  # noqa: N802 - a function standing in for a constant
     return PSEUDONYMS.key(person, namespace=namespace)
-ADA, BEN, HR = "aad-ada", "aad-ben", "aad-hr-agent"
 
 
 @pytest_asyncio.fixture
@@ -39,24 +39,6 @@ async def engine(store_url: str) -> AsyncIterator[AsyncEngine]:
     await migrate(engine)
     yield engine
     await engine.dispose()
-
-
-async def add_ticket(engine: AsyncEngine, number: int, aad: str, *, status: str, age_days: int, question: str) -> None:
-    at = NOW - dt.timedelta(days=age_days)
-    async with engine.begin() as connection:
-        await connection.execute(sa.insert(tickets).values(
-            number=number, idempotency_key=f"key-{number}", token=f"token-{number}",
-            requester_user_id=f"29:{aad}", requester_aad_id=aad, requester_name=f"Name of {aad}",
-            anonymous=False, requester_reference={"user": {"id": f"29:{aad}"}}, question=question,
-            details="", status=status, suggested_as_faq=False, version=1, created_at=at, updated_at=at,
-        ))
-        await connection.execute(sa.insert(ticket_events).values(
-            ticket_number=number, at=at, kind="assigned", actor_name="Bea Agent", actor_aad_id=HR, note=None,
-        ))
-        await connection.execute(sa.insert(ticket_outbox).values(
-            ticket_number=number, kind="notice", payload={"text": f"answer to {question}"}, attempts=1,
-            due_at=at, delivered_at=at, created_at=at,
-        ))
 
 
 async def count(engine: AsyncEngine, table: sa.Table) -> int:
