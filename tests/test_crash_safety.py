@@ -32,6 +32,7 @@ from tests import activities
 from tests.databases import database_url
 from tests.fake_connector import ConnectorCall, FakeConnector, card_of
 from tests.support import (
+    CREATE,
     QUESTION,
     REGISTRAR,
     ROOT,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_app import ROOT, environment, free_port
+from tests.support import ROOT, environment, free_port
 
 
 @pytest.mark.parametrize("setting", ["PORT", "FAQBOT_METRICS_PORT"])

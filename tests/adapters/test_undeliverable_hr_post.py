@@ -15,19 +15,20 @@ from aiohttp.test_utils import TestClient, TestServer
 from adapters.config.settings import Settings
 from app import create_app
 from tests import activities
-from tests.adapters.test_hr_direct import (
+from tests.support import (
     CREATE,
     FAST,
     REGISTRAR,
     creates,
     file_ticket,
+    free_port,
     register,
     reply_to,
     staff_messages,
     until,
 )
 from tests.fake_connector import FakeConnector
-from tests.test_app import free_port
+
 
 NOT_REACHED = "your question hasn't reached HR Direct yet"
 
