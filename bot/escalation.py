@@ -70,6 +70,11 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _idempotency_key(sender_id: str, nonce: str) -> str:
+    """One form (its nonce) sent by one person files one ticket, however often it arrives."""
+    return hashlib.sha256(f"{sender_id}\x1f{nonce}".encode()).hexdigest()
+
+
 def _command(text: str) -> str:
     return " ".join(_COMMAND.sub(" ", text.lower()).split())
 
@@ -157,7 +162,7 @@ class Escalation:
             return (cards.text(self._say(texts.NO_CHANNEL)),)
         anonymous = form.anonymous
         sender = message.sender
-        key = hashlib.sha256(f"{sender.id}\x1f{nonce}".encode()).hexdigest()
+        key = _idempotency_key(sender.id, nonce)
         matches = self._knowledge.rank(question, limit=1)
         guess = BestGuess(matches[0].entry.id, matches[0].entry.question, matches[0].confidence) if matches else None
         ticket, created = await self._store.create(
@@ -176,6 +181,21 @@ class Escalation:
         if created:
             self._queued()
         return (cards.confirmation(ticket, self._settings.organisation, repeated=not created),)
+
+    async def confirm_later(self, message: Inbound) -> bool:
+        """The replies to `message` could not be delivered in its turn: when it filed a ticket, queue
+        the confirmation for the outbox (True), so the staff member still gets their reference and
+        is never told to try again. False when `message` filed no ticket."""
+        form = message.submit
+        if not isinstance(form, HrForm) or form.nonce is None or message.scope is not Scope.PERSONAL:
+            return False
+        ticket = await self._store.filed_with(_idempotency_key(message.sender.id, form.nonce))
+        if ticket is None:
+            return False
+        await self._store.queue(ticket.number, [Delivery(OutboxKind.NOTIFY_STAFF, {"notice": cards.CONFIRMATION_NOTICE})],
+                                now=self._clock())
+        self._queued()
+        return True
 
     # --- Helpdesk ------------------------------------------------------------------------
 

@@ -87,6 +87,12 @@ class Router:
             record=event,
         )
 
+    async def not_delivered(self, message: Inbound) -> bool:
+        """The turn's messages for `message` could not be sent. True when what they confirmed is
+        stored and will reach the person another way (a filed ticket's confirmation, from the
+        outbox): the turn then ends quietly instead of apologising."""
+        return self._escalation is not None and await self._escalation.confirm_later(message)
+
     async def after_sent(self, turn: Turn) -> None:
         """Record the turn's question without identity; a failure is logged (no text), never raised."""
         event = turn.record

@@ -142,6 +142,9 @@ def my_requests(tickets: Sequence[Ticket], organisation: Organisation) -> Outbou
     return text("\n".join(lines))
 
 
+CONFIRMATION_NOTICE = "confirmation"  # the outbox re-sends a confirmation its turn could not deliver
+
+
 def staff_notice(ticket: Ticket, payload: Mapping[str, Any], organisation: Organisation) -> Outbound:
     """What a staff member receives in their 1:1 chat when the helpdesk acts on their ticket."""
     notice = payload.get("notice")
@@ -155,6 +158,8 @@ def staff_notice(ticket: Ticket, payload: Mapping[str, Any], organisation: Organ
             _note(organisation.fill(texts.ANSWER_FOOTER)),
         ]
         return Outbound(summary=summary, card=adaptive_card(body, [], f"{summary}\n\n{clip(answer, 1_000)}"))
+    if notice == CONFIRMATION_NOTICE:
+        return confirmation(ticket, organisation, repeated=False)
     template = texts.STATUS_NOTICES.get(str(notice), texts.STATUS_NOTICES["changed"])
     return text(organisation.fill(template, reference=ticket.reference))
 

@@ -89,7 +89,7 @@ class SqlTicketStore:
     async def create(self, ticket: NewTicket, deliveries: Sequence[Delivery]) -> tuple[Ticket, bool]:
         requester = ticket.requester
         guess = ticket.best_guess
-        existing = await self._by_key(ticket.idempotency_key)
+        existing = await self.filed_with(ticket.idempotency_key)
         if existing is not None:  # the usual re-submit; the unique key still guards a race
             return existing, False
         try:
@@ -121,7 +121,7 @@ class SqlTicketStore:
                 )
                 await self._enqueue(connection, number, deliveries, ticket.created_at)
         except IntegrityError:
-            existing = await self._by_key(ticket.idempotency_key)
+            existing = await self.filed_with(ticket.idempotency_key)
             if existing is None:
                 raise
             return existing, False
@@ -129,7 +129,11 @@ class SqlTicketStore:
         assert stored is not None  # just committed
         return stored, True
 
-    async def _by_key(self, key: str) -> Ticket | None:
+    async def queue(self, number: int, deliveries: Sequence[Delivery], *, now: dt.datetime) -> None:
+        async with self._engine.begin() as connection:
+            await self._enqueue(connection, number, deliveries, now)
+
+    async def filed_with(self, key: str) -> Ticket | None:
         async with self._engine.connect() as connection:
             row = (await connection.execute(sa.select(tickets).where(tickets.c.idempotency_key == key))).first()
         return _ticket(row) if row else None
