@@ -84,7 +84,11 @@ try {
   const related = answer && actions(cardOf(answer)).find((a) => a.data?.action === "show-entry");
   step("answer offers related questions", Boolean(related), related?.title);
   const second = related && (await submit(answer, related));
-  step("related question button shows its answer", textOf(cardOf(second ?? {})).includes(JSON.stringify(related?.title ?? "").slice(1, 30)), related?.title);
+  // The button shows the entry's short title, the answer its whole question: match them by the entry id
+  // the answer's own 👍/👎 carry.
+  const answers = (card, entry) => textOf(card).includes("Policy reference") &&
+    actions(card).some((a) => a.data?.action === "feedback" && a.data?.entry === entry);
+  step("related question button shows its answer", answers(cardOf(second ?? {}), related?.data?.entry), related?.title);
   const up = second && actions(cardOf(second)).find((a) => a.type === "Action.Execute" && a.data?.vote === "up");
   step("answer offers thumbs up", Boolean(up));
   if (up) {
