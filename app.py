@@ -23,7 +23,7 @@ from adapters.teams.activity_policy import ActivityPolicy
 from adapters.cli.report_command import FORMATS as REPORT_FORMATS
 from adapters.cli.report_command import run_report
 from adapters.cli.suggestions_command import run_suggestions
-from adapters.teams.botbuilder.bot_framework import BotFrameworkGateway, build_adapter
+from adapters.teams.botbuilder.bot_framework import BotFrameworkGateway, SlowDownNotices, build_adapter
 from adapters.web.channel_auth import ChannelTokenValidator, KeySource, SigningKeys, SigningKeysUnavailable
 from adapters.cli.console import ChatMemory, chat
 from adapters.cli.evaluation_report import run_evaluation
@@ -35,7 +35,7 @@ from adapters.cli.import_command import DocumentDefaults, run_import
 from adapters.web.inbound_guard import InboundGuard
 from adapters.cli.adopt_command import run_adopt
 from adapters.cli.lint_command import run_lint
-from adapters.web.load_shedding import TurnLimit
+from adapters.web.load_shedding import ConversationLimit, TurnLimit
 from adapters.web.metrics import Metrics, metrics_routes
 from adapters.teams.outbound_delivery import OutboundDelivery, SlidingWindowPacer, app_limits
 from adapters.cli.privacy_commands import purge_every, run_erase, run_export, run_purge
@@ -59,7 +59,7 @@ from adapters.store.tickets import SqlTicketStore
 from adapters.teams.botbuilder.teams_handler import FaqBot, Responder
 from adapters.teams.teams_package import PackageError, build_package, chat_link, official_validation
 from adapters.teams.botbuilder.ticket_delivery import RetryPolicy, TicketCourier
-from bot import CardSettings, Dialogue, DialogueSettings, Reply
+from bot import CardSettings, Dialogue, DialogueSettings, Reply, texts
 from bot.engagement import Engagement
 from bot.escalation import Escalation, EscalationSettings
 from bot.router import Router
@@ -165,7 +165,10 @@ def create_app(
             KeySource(settings.openid_metadata_url, fetch_timeout=settings.key_fetch_timeout)))
     turns = TurnLimit(gateway, limit=settings.max_turns_in_flight, retry_after=settings.busy_retry_after,
                       observer=metrics)
-    guard = InboundGuard(turns, policy, validator, metrics)
+    notices = SlowDownNotices(adapter, app_id=settings.app_id, text=texts.SLOW_DOWN)
+    per_conversation = ConversationLimit(turns, limit=settings.max_turns_per_conversation, notifier=notices,
+                                         observer=metrics)
+    guard = InboundGuard(per_conversation, policy, validator, metrics)
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[metrics_middleware(metrics)])
     app[METRICS_KEY] = metrics
     app[DELIVERY_KEY] = delivery

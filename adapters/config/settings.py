@@ -42,6 +42,7 @@ ENVIRONMENT = {
     "FAQBOT_RETAIN_TICKETS_DAYS": "retain_tickets_days",
     "FAQBOT_OUTBOUND_PER_SECOND": "outbound_per_second",
     "FAQBOT_MAX_TURNS_IN_FLIGHT": "max_turns_in_flight",
+    "FAQBOT_MAX_TURNS_PER_CONVERSATION": "max_turns_per_conversation",
     "FAQBOT_BUSY_RETRY_AFTER": "busy_retry_after",
     "FAQBOT_HR_CHANNEL_CACHE_SECONDS": "hr_channel_cache_seconds",
     "FAQBOT_RETAIN_FEEDBACK_DAYS": "retain_feedback_days",
@@ -125,6 +126,8 @@ class Settings(BaseModel):
     outbound_per_second: int = Field(default=50, ge=0, le=1000)  # 0: no app-wide pace
     # Load shedding (adapters/web/load_shedding.py); the default comes from the load benchmark.
     max_turns_in_flight: int = Field(default=64, ge=0, le=100_000)  # 0: no limit
+    # Turns one conversation may have in flight, in front of the limit above (0: no limit).
+    max_turns_per_conversation: int = Field(default=4, ge=0, le=100_000)
     busy_retry_after: int = Field(default=1, ge=1, le=120)
     hr_channel_cache_seconds: float = Field(default=10.0, ge=0, le=3600)
     retain_feedback_days: int = Field(default=365, ge=1, le=3650)

@@ -98,6 +98,9 @@ class Metrics:
                                         "Bot Connector calls retried, by the status that caused the retry.")
         self.shed = Counter("faqbot_shed_requests_total",
                             "Requests answered 503 because FAQBOT_MAX_TURNS_IN_FLIGHT turns were running.")
+        self.conversation_refusals = Counter(
+            "faqbot_conversation_shed_total",
+            "Messages acknowledged without a turn: their chat already had FAQBOT_MAX_TURNS_PER_CONVERSATION in flight.")
         self.in_flight = Gauge("faqbot_turns_in_flight", "Turns running in this process now.")
         self.hr_posts_failing = Gauge(
             "faqbot_hr_posts_failing",
@@ -111,6 +114,10 @@ class Metrics:
         """`LoadObserver` for load shedding."""
         self.shed.inc()
 
+    def conversation_shed(self) -> None:
+        """`ConversationObserver` for load shedding."""
+        self.conversation_refusals.inc()
+
     def turns_in_flight(self, turns: int) -> None:
         self.in_flight.set(turns)
 
@@ -120,7 +127,7 @@ class Metrics:
 
     def render(self) -> str:
         parts = (self.requests, self.latency, self.answers, self.escalations, self.rejections, self.outbound_retries,
-                 self.shed, self.in_flight, self.hr_posts_failing)
+                 self.shed, self.conversation_refusals, self.in_flight, self.hr_posts_failing)
         return "\n".join(line for metric in parts for line in metric.render()) + "\n"
 
 
