@@ -36,7 +36,8 @@ from adapters.web.inbound_guard import InboundGuard
 from adapters.cli.adopt_command import run_adopt
 from adapters.cli.lint_command import run_lint
 from adapters.web.load_shedding import ConversationLimit, TurnLimit
-from adapters.web.metrics import Metrics, metrics_routes
+from adapters.web.metrics import Exposition, Metrics, metrics_routes
+from adapters.web.metrics_folder import MetricsFolder
 from adapters.teams.outbound_delivery import OutboundDelivery, SlidingWindowPacer, app_limits
 from adapters.cli.privacy_commands import purge_every, run_erase, run_export, run_purge
 from adapters.web.readiness import CorpusLoaded, ReadinessCheck
@@ -201,8 +202,14 @@ def create_app(
     app.cleanup_ctx.append(app[CORPUS_WATCH].watching)
     if validator is not None:
         app.cleanup_ctx.append(_prewarm(validator.keys))
+    exposition: Exposition = metrics
+    if settings.metrics_dir is not None:
+        folder = MetricsFolder(settings.metrics_dir, metrics)
+        app.cleanup_ctx.append(folder.flushing)
+        exposition = folder
     if settings.metrics_port:
-        app.cleanup_ctx.append(_metrics_listener(metrics, settings.metrics_port, metrics_listener))
+        app.cleanup_ctx.append(_metrics_listener(exposition, settings.metrics_port, metrics_listener,
+                                                 shared=settings.metrics_dir is not None))
     return app
 
 
@@ -236,16 +243,17 @@ def _prewarm(keys: SigningKeys) -> Any:
     return context
 
 
-def _metrics_listener(metrics: Metrics, port: int, bound: socket.socket | None) -> Any:
+def _metrics_listener(metrics: Exposition, port: int, bound: socket.socket | None, *, shared: bool) -> Any:
     """Serve /metrics on 127.0.0.1:`port` only (or on `bound`, already bound there), never on the
-    public bot port."""
+    public bot port; `shared`: every worker listens on the port (SO_REUSEPORT)."""
 
     async def context(_app: web.Application) -> AsyncIterator[None]:
         metrics_app = web.Application()
         metrics_app.add_routes(metrics_routes(metrics))
         runner = web.AppRunner(metrics_app, access_log=None)
         await runner.setup()
-        site = web.SockSite(runner, bound) if bound is not None else web.TCPSite(runner, "127.0.0.1", port)
+        site = (web.SockSite(runner, bound) if bound is not None
+                else web.TCPSite(runner, "127.0.0.1", port, reuse_port=shared))
         await site.start()
         yield
         await runner.cleanup()
@@ -255,7 +263,8 @@ def _metrics_listener(metrics: Metrics, port: int, bound: socket.socket | None) 
 
 def _run(settings: Settings) -> None:
     # First of all: a port in use stops the bot before it logs or writes anything.
-    listeners = bind_listeners(settings.bind_host, settings.port, settings.metrics_port)
+    listeners = bind_listeners(settings.bind_host, settings.port, settings.metrics_port,
+                               shared_metrics=settings.metrics_dir is not None)
     try:
         _serve(settings, listeners)
     finally:

@@ -65,6 +65,7 @@ ENVIRONMENT = {
     "FAQBOT_MAX_CONNECTIONS": "max_connections",
     "FAQBOT_KEY_FETCH_TIMEOUT": "key_fetch_timeout",
     "FAQBOT_METRICS_PORT": "metrics_port",
+    "FAQBOT_METRICS_DIR": "metrics_dir",
     "FAQBOT_LOG_SALT": "log_salt",
     "FAQBOT_PSEUDONYM_SALT": "pseudonym_salt",
     "FAQBOT_TEAMS_APP_ID": "teams_app_id",
@@ -198,6 +199,9 @@ class Settings(BaseModel):
     max_connections: int = Field(default=500, ge=1, le=100_000)
     key_fetch_timeout: float = Field(default=5.0, gt=0, le=60)
     metrics_port: int = Field(default=9464, ge=0, le=65535)
+    # Several worker processes (gunicorn): each writes its figures here and all share the metrics
+    # port, any of them answering with the sum (adapters/web/metrics_folder.py).
+    metrics_dir: Path | None = None
     log_salt: str = Field(default="", repr=False)
 
     @property

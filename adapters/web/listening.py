@@ -59,12 +59,14 @@ def bind(host: str, port: int, *, setting: str, host_setting: str | None = None,
     return sock
 
 
-def bind_listeners(host: str, port: int, metrics_port: int) -> Listeners:
+def bind_listeners(host: str, port: int, metrics_port: int, *, shared_metrics: bool = False) -> Listeners:
     """Bind the bot's port (setting PORT, on `host`) and, unless `metrics_port` is 0, the metrics
-    port on loopback (FAQBOT_METRICS_PORT); nothing stays bound when either fails."""
+    port on loopback (FAQBOT_METRICS_PORT; `shared_metrics`: other processes of this bot may listen
+    on it too); nothing stays bound when either fails."""
     bot = bind(host, port, setting="PORT", host_setting="HOST")
     try:
-        metrics = bind("127.0.0.1", metrics_port, setting="FAQBOT_METRICS_PORT") if metrics_port else None
+        metrics = (bind("127.0.0.1", metrics_port, setting="FAQBOT_METRICS_PORT", reuse_port=shared_metrics)
+                   if metrics_port else None)
     except CannotListen:
         bot.close()
         raise
