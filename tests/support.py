@@ -144,7 +144,7 @@ async def ask(client: TestClient, connector: FakeConnector, activity: dict[str, 
 
 async def post(client: TestClient, activity: dict[str, Any]) -> None:
     response = await client.post("/api/messages", json=activity)
-    assert response.status in {200, 201}, await response.text()
+    assert response.status in {200, 201}, f"HTTP {response.status}: {await response.text()}"
 
 
 # --- HR Direct ---------------------------------------------------------------------------------
