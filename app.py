@@ -132,12 +132,14 @@ def create_app(
         metrics.answers.inc(outcome=_OUTCOMES.get(type(reply).__name__, "other"))
 
     tickets = SqlTicketStore(engine, channel_cache_seconds=settings.hr_channel_cache_seconds)
+    questions = QuestionStore(engine)
     escalation = Escalation(
         tickets,
         knowledge,
         EscalationSettings(
             settings.organisation, hr_channel_id=settings.hr_channel_id, registrars=settings.hr_registrar_ids
         ),
+        questions=questions,
     )
     app_pace = settings.outbound_per_second
     delivery = OutboundDelivery(
@@ -148,7 +150,7 @@ def create_app(
         dialogue, knowledge.corpus, WelcomeStore(engine, pseudonyms), FeedbackStore(engine, pseudonyms)  # type: ignore[arg-type]
     )
     bot = FaqBot(Router(engagement, card_settings(settings), escalation=escalation, on_reply=count,
-                        questions=QuestionStore(engine)))
+                        questions=questions))
     adapter = build_adapter(settings, delivery, credentials_factory)
     courier = TicketCourier(
         adapter, tickets, escalation.hr_channel, app_id=settings.app_id, organisation=settings.organisation,

@@ -15,7 +15,7 @@ from typing import Any
 from bot import ticket_texts as texts
 from bot.cards import CARD_VERSION, Card, Outbound, adaptive_card
 from bot.organisation import Organisation
-from bot.submits import HR_FORM_SUBMIT_ACTION, HR_TICKET_ACTION
+from bot.submits import ASKED_ID_KEY, HR_FORM_SUBMIT_ACTION, HR_TICKET_ACTION
 from bot.tickets import HrAction, Ticket, TicketEvent, TicketStatus
 MAX_QUESTION_CHARS = 1000
 MAX_DETAILS_CHARS = 3000
@@ -74,8 +74,9 @@ def _when(moment: dt.datetime) -> str:
 # --- staff side -------------------------------------------------------------------------------
 
 
-def form(question: str, nonce: str, organisation: Organisation) -> Outbound:
-    """The short form a staff member fills in to ask the helpdesk; `nonce` identifies this submission."""
+def form(question: str, nonce: str, organisation: Organisation, *, question_id: str | None = None) -> Outbound:
+    """The short form a staff member fills in to ask the helpdesk; `nonce` identifies this submission,
+    `question_id` the question whose reply offered the helpdesk (for the curators' report)."""
     fill = organisation.fill
     title = fill(texts.FORM_TITLE)
     body: list[Card] = [
@@ -111,7 +112,10 @@ def form(question: str, nonce: str, organisation: Organisation) -> Outbound:
             ],
         },
     ]
-    actions = [{"type": "Action.Submit", "title": fill(texts.SEND), "data": {"action": HR_FORM_SUBMIT_ACTION, "nonce": nonce}}]
+    data = {"action": HR_FORM_SUBMIT_ACTION, "nonce": nonce}
+    if question_id is not None:
+        data[ASKED_ID_KEY] = question_id
+    actions = [{"type": "Action.Submit", "title": fill(texts.SEND), "data": data}]
     return Outbound(summary=title, card=adaptive_card(body, actions, title))
 
 
