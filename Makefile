@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 # The import tests print PDFs with a Unicode font (curly quotes, accents).
 FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: run test chat playground eval bench bench-load clean audit audit-refresh tools package link cards report-example train-ranking cold-start learning-loop
+.PHONY: run test lint chat playground eval bench bench-load clean audit audit-refresh tools package link cards report-example train-ranking cold-start learning-loop
 
 $(STAMP): pyproject.toml requirements-encoder.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,15 @@ playground: $(TOOLS_STAMP)
 	cd tools && NODE_OPTIONS="--require $(CURDIR)/tools/loopback.cjs" node node_modules/@microsoft/m365agentsplayground/cli.js \
 		-e http://127.0.0.1:$${PORT:-3978}/api/messages -c msteams --disable-telemetry
 
-test: $(STAMP) tools $(FONT)
+test: $(STAMP) tools $(FONT) lint
 	$(BIN)/pytest
+
+# Formatting, lint and types (settings in pyproject.toml); `make test` runs this first.
+# `$(BIN)/ruff format . && $(BIN)/ruff check --fix .` repairs most of what it finds.
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 $(FONT):
 	apt-get update && apt-get install -y fonts-dejavu-core

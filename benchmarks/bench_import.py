@@ -1,6 +1,6 @@
 """Import time of a 200-entry policy Q&A document in each format (target: under 5 s).
 
-    .venv/bin/python -m benchmarks.bench_import
+.venv/bin/python -m benchmarks.bench_import
 """
 
 from __future__ import annotations

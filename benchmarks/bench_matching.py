@@ -2,7 +2,8 @@
 
 Run with `make bench` (or `python -m benchmarks.bench_matching`). Pinned to one core where the OS
 allows. The first run encodes the synthetic corpora's texts into the vector cache
-(`var/embeddings.sqlite3`), which takes tens of minutes at 10,000 entries; later runs reuse it. Figures are printed with a baseline measured in the same run: the skeleton's matcher
+(`var/embeddings.sqlite3`), which takes tens of minutes at 10,000 entries; later runs reuse it. Figures are
+printed with a baseline measured in the same run: the skeleton's matcher
 (rapidfuzz token_set_ratio over every question and alternate), so ratios hold across machines.
 Synthetic corpora are generated from a fixed seed: words drawn from a Zipf-like vocabulary, each
 entry with a question, 15 alternates, 6 keywords and a 120-word answer, i.e. larger than the
@@ -37,7 +38,9 @@ class SkeletonMatcher:
 
     def __init__(self, corpus: Corpus) -> None:
         self._normalizer = Normalizer(corpus.synonyms)
-        self._texts = [" ".join(self._normalizer.tokens(p)) for e in corpus.entries for p in (e.question, *e.alternates)]
+        self._texts = [
+            " ".join(self._normalizer.tokens(p)) for e in corpus.entries for p in (e.question, *e.alternates)
+        ]
 
     def rank(self, question: str, *, limit: int = 3) -> object:
         query = " ".join(self._normalizer.tokens(question))
@@ -57,9 +60,16 @@ def synthetic_corpus(entries: int, seed: int = 7) -> Corpus:
     for index in range(entries):
         made.append(
             Entry(
-                id=f"entry-{index}", question=words(12) + "?", alternates=tuple(words(rng.randint(5, 10)) for _ in range(15)),
-                answer=words(120), references=(PolicyReference(name="Synthetic policy"),), topic="synthetic",
-                owner="Benchmark", last_reviewed=dt.date(2024, 6, 1), source=f"Q{index}", keywords=tuple(words(1) for _ in range(6)),
+                id=f"entry-{index}",
+                question=words(12) + "?",
+                alternates=tuple(words(rng.randint(5, 10)) for _ in range(15)),
+                answer=words(120),
+                references=(PolicyReference(name="Synthetic policy"),),
+                topic="synthetic",
+                owner="Benchmark",
+                last_reviewed=dt.date(2024, 6, 1),
+                source=f"Q{index}",
+                keywords=tuple(words(1) for _ in range(6)),
             )
         )
     return Corpus(entries=tuple(made))
@@ -122,22 +132,28 @@ def bench(
     b50, b99 = latencies(lambda q: skeleton.rank(q, limit=3), queries[:baseline_queries])
     baseline = f"baseline p50 {b50:7.3f} ms, p99 {b99:7.3f} ms"
     _, first_s, _ = timed(lambda: Ranker(corpus, vectors))
-    print(f"{name:<20} {len(corpus.entries):>6} entries | first build with meaning {first_s:7.1f} s (encodes what the cache lacks)")
+    print(
+        f"{name:<20} {len(corpus.entries):>6} entries | first build with meaning {first_s:7.1f} s (encodes "
+        f"what the cache lacks)"
+    )
     lexical_p99 = None
     for stage, build in (("lexical", Matcher), ("served", lambda c: Ranker(c, vectors))):
         matcher, build_s, held = timed(lambda build=build: build(corpus))
         assert isinstance(matcher, (Ranker, Matcher))
         p50, p99 = latencies(lambda q, m=matcher: m.rank(q, limit=3), queries)
         top1 = sum(
-            1 for q, expected in zip(queries, sources, strict=False)
+            1
+            for q, expected in zip(queries, sources, strict=False)
             if (r := matcher.rank(q, limit=1)) and r[0].entry.id == expected
         )
         versus = f"; x{p99 / lexical_p99:5.2f} the lexical stage" if lexical_p99 else ""
         lexical_p99 = lexical_p99 or p99
         print(
-            f"{name + ' (' + stage + ')':<20} {len(corpus.entries):>6} entries | match p50 {p50:7.3f} ms  p99 {p99:7.3f} ms "
+            f"{name + ' (' + stage + ')':<20} {len(corpus.entries):>6} entries | match p50 {p50:7.3f} ms  p99 "
+            f"{p99:7.3f} ms "
             f"({baseline}; x{p99 / b99:5.2f} the baseline at p99{versus}) | top-1 {top1 / len(sources):5.1%} | "
-            f"build {build_s:6.2f} s (baseline {base_build_s:5.2f} s) | index {held:6.1f} MiB (baseline {base_held:5.1f} MiB)"
+            f"build {build_s:6.2f} s (baseline {base_build_s:5.2f} s) | index {held:6.1f} MiB (baseline "
+            f"{base_held:5.1f} MiB)"
         )
 
 

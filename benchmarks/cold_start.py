@@ -156,17 +156,22 @@ def rows(vectors: Vectors, role: str | None) -> list[Row]:
         result.append(measure(f"{document.name} ({document.role}), alone", bare(document.corpus), questions, vectors))
     together = merged([shipped, *(bare(d.corpus) for d in documents)])
     result.append(measure("shipped corpus, curated, alone (held-out)", shipped, held_out, vectors))
-    result.append(measure("shipped corpus, curated, with all documents (held-out)", together, held_out, vectors, shipped))
+    result.append(
+        measure("shipped corpus, curated, with all documents (held-out)", together, held_out, vectors, shipped)
+    )
     for document in documents:
         questions = load_labelled(document.questions, together)
-        row = measure(f"{document.name} ({document.role}), with all documents", together, questions, vectors, document.corpus)
+        row = measure(
+            f"{document.name} ({document.role}), with all documents", together, questions, vectors, document.corpus
+        )
         result.append(row)
     return result
 
 
 def table(found: Sequence[Row]) -> str:
     lines = [
-        "| case | questions | correct | offered | wrong | escalated | answered elsewhere | BM25 first / safe | encoder first / safe |",
+        "| case | questions | correct | offered | wrong | escalated | answered elsewhere | BM25 first / safe "
+        "| encoder first / safe |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in found:

@@ -27,8 +27,9 @@ def main(port: int) -> None:
             counts["created"] += 1
             found = _TICKET_REFERENCE.search(body)
             hr_posts[found.group().decode() if found else "unknown"] += 1
-            return web.json_response({"id": f"19:hr@thread.tacv2;messageid={counts['created']}",
-                                      "activityId": str(counts["created"])})
+            return web.json_response(
+                {"id": f"19:hr@thread.tacv2;messageid={counts['created']}", "activityId": str(counts["created"])}
+            )
         counts["replies" if request.method == "POST" else "other"] += 1
         return web.json_response({"id": f"activity-{sum(counts.values())}"})
 

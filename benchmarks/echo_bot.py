@@ -29,7 +29,10 @@ class EchoBot(ActivityHandler):
 
 def main(port: int, msrest_fix: bool) -> None:
     if msrest_fix:
-        from adapters.teams.botbuilder.bot_framework import speed_up_msrest_object_serialization, speed_up_msrest_retry_policy
+        from adapters.teams.botbuilder.bot_framework import (
+            speed_up_msrest_object_serialization,
+            speed_up_msrest_retry_policy,
+        )
 
         speed_up_msrest_retry_policy()
         speed_up_msrest_object_serialization()

@@ -52,8 +52,11 @@ class Point:
 
 
 async def learn(
-    corpus: Corpus, stream: Sequence[LabelledQuestion], measure: Sequence[LabelledQuestion],
-    vectors: Vectors, batches: Sequence[int],
+    corpus: Corpus,
+    stream: Sequence[LabelledQuestion],
+    measure: Sequence[LabelledQuestion],
+    vectors: Vectors,
+    batches: Sequence[int],
 ) -> list[Point]:
     """Measure on `measure`, then after each batch of `stream` (up to each of `batches`) is fed and adopted."""
     points: list[Point] = []
@@ -81,7 +84,9 @@ async def learn(
     return points
 
 
-def split(questions: Sequence[LabelledQuestion], per_entry: int) -> tuple[list[LabelledQuestion], list[LabelledQuestion]]:
+def split(
+    questions: Sequence[LabelledQuestion], per_entry: int
+) -> tuple[list[LabelledQuestion], list[LabelledQuestion]]:
     """The first `per_entry` questions of each entry and every other out-of-scope one stream, in an
     order shuffled with a fixed seed (staff do not ask entry by entry); the rest measure."""
     seen: dict[str | None, int] = {}
@@ -127,7 +132,10 @@ def main() -> int:
         stream, measure = split(load_labelled(document.questions, document.corpus), STREAM_PER_ENTRY)
         batches = tuple(sorted({len(stream) // 4, len(stream) // 2, 3 * len(stream) // 4, len(stream)}))
         points = asyncio.run(learn(bare(document.corpus), stream, measure, vectors, batches))
-        print(table(f"{document.name} ({document.role}): {len(stream)} questions stream, {len(measure)} measure", points) + "\n")
+        print(
+            table(f"{document.name} ({document.role}): {len(stream)} questions stream, {len(measure)} measure", points)
+            + "\n"
+        )
     return 0
 
 

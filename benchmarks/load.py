@@ -172,8 +172,12 @@ def questions() -> tuple[list[str], list[str]]:
 async def server(args: list[str], port: int, env: dict[str, str]) -> AsyncIterator[int]:
     """Start a server process and wait for its /healthz; yields its pid."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, *args, cwd=ROOT, env=os.environ | env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        *args,
+        cwd=ROOT,
+        env=os.environ | env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     try:
         async with aiohttp.ClientSession() as session:
@@ -204,8 +208,12 @@ class MatchingProbe:
     @asynccontextmanager
     async def started(cls) -> AsyncIterator[MatchingProbe]:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "benchmarks.matching_probe", cwd=ROOT,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "benchmarks.matching_probe",
+            cwd=ROOT,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
         )
         try:
             assert process.stdout is not None
@@ -241,19 +249,27 @@ class Driver:
         number = next(self._ids)
         user = f"29:user-{number % STAFF}"
         activity: dict[str, Any] = {
-            "type": "message", "id": f"bench-{self._run}-{number}", "channelId": "msteams",
+            "type": "message",
+            "id": f"bench-{self._run}-{number}",
+            "channelId": "msteams",
             "serviceUrl": self._connector,
             "from": {"id": user, "aadObjectId": f"aad-{number % STAFF}", "name": "Bench"},
             "recipient": {"id": "28:bot", "name": "HR Policy FAQ"},
             "conversation": {"id": f"a:conv-{number % STAFF}", "conversationType": "personal", "tenantId": "t"},
-            "channelData": {"tenant": {"id": "t"}}, "locale": "en-GB",
+            "channelData": {"tenant": {"id": "t"}},
+            "locale": "en-GB",
         }
         if self._random.random() >= ESCALATION_SHARE:
             activity["text"] = self._random.choice(self._questions)
             return activity, None
         nonce = uuid.uuid4().hex
-        activity["value"] = {"action": SUBMIT_ACTION, "nonce": nonce, "question": self._random.choice(self._escalated),
-                             "details": "", "identity": "named"}
+        activity["value"] = {
+            "action": SUBMIT_ACTION,
+            "nonce": nonce,
+            "question": self._random.choice(self._escalated),
+            "details": "",
+            "identity": "named",
+        }
         # The key the bot files the ticket under (bot/escalation.py): sender id and form nonce.
         return activity, hashlib.sha256(f"{user}\x1f{nonce}".encode()).hexdigest()
 
@@ -270,7 +286,7 @@ class Driver:
                 async with self._session.post(self._endpoint, json=activity) as response:
                     await response.read()
                     status, retry_after = response.status, response.headers.get("Retry-After")
-            except (aiohttp.ClientError, asyncio.TimeoutError):
+            except (TimeoutError, aiohttp.ClientError):
                 phase.errors += 1
                 return
             phase.statuses[status] += 1
@@ -343,7 +359,9 @@ def query(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         return connection.execute(sql, params).fetchall()
 
 
-async def check_escalations(phase: Phase, database: Path, hr_before: Counter[str], hr_after: Callable[[], Awaitable[Counter[str]]]) -> None:
+async def check_escalations(
+    phase: Phase, database: Path, hr_before: Counter[str], hr_after: Callable[[], Awaitable[Counter[str]]]
+) -> None:
     """Count the phase's tickets and their HR channel posts once the outbox has drained (60 s at most)."""
     undelivered_sql = "SELECT count(*) FROM ticket_outbox WHERE delivered_at IS NULL AND failed_at IS NULL"
     for _ in range(120):
@@ -355,7 +373,7 @@ async def check_escalations(phase: Phase, database: Path, hr_before: Counter[str
     keys = sorted(phase.escalation_keys)
     found = 0
     for index in range(0, len(keys), 500):
-        chunk = keys[index:index + 500]
+        chunk = keys[index : index + 500]
         marks = ",".join("?" * len(chunk))
         found += query(database, f"SELECT count(*) FROM tickets WHERE idempotency_key IN ({marks})", *chunk)[0][0]
     phase.tickets = found
@@ -365,7 +383,10 @@ async def check_escalations(phase: Phase, database: Path, hr_before: Counter[str
 
 
 async def measure(
-    session: aiohttp.ClientSession, phase: Phase, target: Target, connector_port: int,
+    session: aiohttp.ClientSession,
+    phase: Phase,
+    target: Target,
+    connector_port: int,
     run: Callable[[Driver], Awaitable[Any]],
 ) -> Phase:
     driver = Driver(session, f"http://127.0.0.1:{target.port}/api/messages", f"http://127.0.0.1:{connector_port}/")
@@ -381,7 +402,9 @@ async def measure(
     await asyncio.sleep(1.0)  # let the last replies land
     if target.database is not None:
         await check_escalations(phase, target.database, hr_before, hr_posts)
-    phase.replies_received = (await connector_stats(session, connector_port)).get("replies", 0) - before.get("replies", 0)
+    phase.replies_received = (await connector_stats(session, connector_port)).get("replies", 0) - before.get(
+        "replies", 0
+    )
     shed_after = await shed_by_bot(session, target)
     if shed_before is not None and shed_after is not None:
         phase.shed_counted_by_bot = shed_after - shed_before
@@ -391,8 +414,11 @@ async def measure(
 
 def bot_env(target: Target, outbound_per_second: int | None) -> dict[str, str]:
     env = {
-        "PORT": str(target.port), "FAQBOT_LOCAL_MODE": "1", "FAQBOT_LOG_LEVEL": "WARNING",
-        "FAQBOT_DATABASE_URL": f"sqlite:///{target.database}", "FAQBOT_METRICS_PORT": str(target.metrics_port),
+        "PORT": str(target.port),
+        "FAQBOT_LOCAL_MODE": "1",
+        "FAQBOT_LOG_LEVEL": "WARNING",
+        "FAQBOT_DATABASE_URL": f"sqlite:///{target.database}",
+        "FAQBOT_METRICS_PORT": str(target.metrics_port),
         "FAQBOT_HR_CHANNEL_ID": HR_CHANNEL,
     }
     if outbound_per_second is not None:
@@ -416,11 +442,16 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
             aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=1000)) as session,
             MatchingProbe.started() as probe,
         ):
+
             async def saturate(target: Target) -> Phase:
                 phase = Phase("saturation", target.name, None, saturate_s)
-                return await measure(session, phase, target, connector_port, lambda d: d.closed_loop(phase, CONCURRENCY))
+                return await measure(
+                    session, phase, target, connector_port, lambda d: d.closed_loop(phase, CONCURRENCY)
+                )
 
-            async def open_loop(name: str, target: Target, rate: float, seconds: float, pid: int | None = None) -> Phase:
+            async def open_loop(
+                name: str, target: Target, rate: float, seconds: float, pid: int | None = None
+            ) -> Phase:
                 phase = Phase(name, target.name, rate, seconds)
                 sample = (lambda: phase.rss_mb.append(rss_mb(pid))) if pid else None
                 return await measure(session, phase, target, connector_port, lambda d: d.open_loop(phase, sample))
@@ -455,25 +486,48 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
         "phases": results,
         "throughput_ratio_vs_echo": round(rate("saturation", "faqbot") / echo_rate, 3),
         "throughput_ratio_vs_echo_with_msrest_fix": round(
-            rate("saturation", "faqbot") / rate("saturation", "echo-msrest-fix"), 3),
+            rate("saturation", "faqbot") / rate("saturation", "echo-msrest-fix"), 3
+        ),
         "paced_throughput_ratio_vs_echo": round(rate("saturation", "faqbot-paced") / echo_rate, 3),
         "matching_10k": matching,
     }
 
 
 def print_report(report: dict[str, Any]) -> None:
-    columns = ("phase", "target", "offered_per_s", "achieved_per_s", "shed", "errors", "lost", "p50_ms", "p99_ms",
-               "max_ms", "delivery_p99_ms", "replies_expected", "replies_received", "escalations_sent", "tickets",
-               "hr_posts", "hr_posts_duplicated", "escalations_lost", "rss_growth_mb")
+    columns = (
+        "phase",
+        "target",
+        "offered_per_s",
+        "achieved_per_s",
+        "shed",
+        "errors",
+        "lost",
+        "p50_ms",
+        "p99_ms",
+        "max_ms",
+        "delivery_p99_ms",
+        "replies_expected",
+        "replies_received",
+        "escalations_sent",
+        "tickets",
+        "hr_posts",
+        "hr_posts_duplicated",
+        "escalations_lost",
+        "rss_growth_mb",
+    )
     for row in report["phases"]:
         print("  ".join(f"{c}={row[c]}" for c in columns))
     print(f"saturated throughput, faqbot (app-wide pace off) / bare echo bot: {report['throughput_ratio_vs_echo']}")
-    print(f"saturated throughput, faqbot (app-wide pace off) / echo bot with the same msrest fix: "
-          f"{report['throughput_ratio_vs_echo_with_msrest_fix']}")
+    print(
+        f"saturated throughput, faqbot (app-wide pace off) / echo bot with the same msrest fix: "
+        f"{report['throughput_ratio_vs_echo_with_msrest_fix']}"
+    )
     print(f"saturated throughput, faqbot (production pace) / bare echo bot: {report['paced_throughput_ratio_vs_echo']}")
     for state, figures in report["matching_10k"].items():
-        print(f"matching at 10,000 entries, {state}: p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
-              f"max {figures['max_ms']} ms ({figures['queries']} queries)")
+        print(
+            f"matching at 10,000 entries, {state}: p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
+            f"max {figures['max_ms']} ms ({figures['queries']} queries)"
+        )
 
 
 if __name__ == "__main__":
@@ -484,6 +538,7 @@ if __name__ == "__main__":
     outcome = asyncio.run(main(options.quick, options.soak))
     print_report(outcome)
     RESULTS.mkdir(exist_ok=True)
-    name = f"load-{time.strftime('%Y%m%dT%H%M%S')}{'-quick' if options.quick else ''}{'-soak' if options.soak else ''}.json"
+    mode = ("-quick" if options.quick else "") + ("-soak" if options.soak else "")
+    name = f"load-{time.strftime('%Y%m%dT%H%M%S')}{mode}.json"
     (RESULTS / name).write_text(json.dumps(outcome, indent=2))
     print(f"written to {RESULTS / name}")

@@ -1,6 +1,7 @@
 """Match latency at 10,000 entries, measured on request, for the load benchmark.
 
-`python -m benchmarks.matching_probe` builds the Ranker (what serves questions) over the 10,000-entry synthetic corpus of
+`python -m benchmarks.matching_probe` builds the Ranker (what serves questions) over the 10,000-entry
+synthetic corpus of
 `bench_matching` (same seed, same queries), prints `ready`, then answers each line
 `measure SECONDS PER_SECOND` on standard input with one JSON line: p50, p99 and max of
 `Ranker.rank(query, limit=3)` in milliseconds, timed at that rate for that long. The load
@@ -13,8 +14,8 @@ from __future__ import annotations
 import itertools
 import json
 import sys
-from pathlib import Path
 import time
+from pathlib import Path
 
 from benchmarks.bench_matching import queries_for, synthetic_corpus
 from knowledge import Ranker

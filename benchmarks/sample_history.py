@@ -16,19 +16,27 @@ import tempfile
 from pathlib import Path
 
 from adapters.cli.report_command import entry_titles, read_history
-from insights.report_html import render_html
-from insights.summary import summarise
 from adapters.store import QuestionStore, create_engine, migrate
 from benchmarks.headless_browser import screenshot
 from bot.questions import AskedQuestion, Outcome, RecordedQuestion, new_question_id, redact
+from insights.report_html import render_html
+from insights.summary import summarise
 from knowledge import Corpus, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_OF_SCOPE = (
-    "how do i book annual leave", "how many days annual leave do i get", "booking annual leave in the system",
-    "when is payday this month", "what date do we get paid", "how do i join the pension scheme",
-    "can i opt out of the nhs pension", "where do i find my payslip", "how do i get a parking permit",
-    "can i work from home on fridays", "how do i claim mileage", "how do i claim travel expenses",
+    "how do i book annual leave",
+    "how many days annual leave do i get",
+    "booking annual leave in the system",
+    "when is payday this month",
+    "what date do we get paid",
+    "how do i join the pension scheme",
+    "can i opt out of the nhs pension",
+    "where do i find my payslip",
+    "how do i get a parking permit",
+    "can i work from home on fridays",
+    "how do i claim mileage",
+    "how do i claim travel expenses",
 )
 SMALL_TALK = ("hello", "thanks", "thank you", "hi there", "bye")
 _PREFIXES = ("", "", "", "can you tell me ", "quick question ", "hi ")
@@ -58,15 +66,23 @@ def _one(rng: random.Random, entries: list, weights: list[float], moment: dt.dat
     if roll < 0.62:
         helpful = rng.choices((True, False, None), (0.35, 0.07, 0.58))[0]
         return RecordedQuestion(
-            AskedQuestion(new_question_id(), moment, redact(wording), Outcome.ANSWERED, entry.id,
-                          round(rng.uniform(0.8, 1.0), 2)),
-            helpful=helpful, escalated=helpful is False and rng.random() < 0.5,
+            AskedQuestion(
+                new_question_id(), moment, redact(wording), Outcome.ANSWERED, entry.id, round(rng.uniform(0.8, 1.0), 2)
+            ),
+            helpful=helpful,
+            escalated=helpful is False and rng.random() < 0.5,
         )
     if roll < 0.77:
         clicked = rng.random() < 0.7
         return RecordedQuestion(
-            AskedQuestion(new_question_id(), moment, redact(_vaguer(rng, phrase)), Outcome.DID_YOU_MEAN, entry.id,
-                          round(rng.uniform(0.5, 0.8), 2)),
+            AskedQuestion(
+                new_question_id(),
+                moment,
+                redact(_vaguer(rng, phrase)),
+                Outcome.DID_YOU_MEAN,
+                entry.id,
+                round(rng.uniform(0.5, 0.8), 2),
+            ),
             resolved_entry_id=entry.id if clicked else None,
             helpful=True if clicked and rng.random() < 0.3 else None,
         )
@@ -82,7 +98,7 @@ def _one(rng: random.Random, entries: list, weights: list[float], moment: dt.dat
 def _vaguer(rng: random.Random, text: str) -> str:
     """A vaguer wording, as staff type when the bot is unsure: the last several words only."""
     words = text.rstrip("?").split()
-    return " ".join(words[-rng.randint(4, 7):])
+    return " ".join(words[-rng.randint(4, 7) :])
 
 
 async def store_history(engine_url: str, history: tuple[RecordedQuestion, ...]) -> None:

@@ -78,10 +78,12 @@ def entry_choices(entries: tuple[Entry, ...], question_id: str | None = None) ->
         if entry.short_title:
             rows.append({"type": "ActionSet", "spacing": "Small", "actions": [action]})
         else:
-            rows.append({
-                "type": "Container",
-                "spacing": "Small",
-                "selectAction": action,
-                "items": [text_block(f"› {entry.question}", color="Accent")],
-            })
+            rows.append(
+                {
+                    "type": "Container",
+                    "spacing": "Small",
+                    "selectAction": action,
+                    "items": [text_block(f"› {entry.question}", color="Accent")],
+                }
+            )
     return rows

@@ -37,9 +37,7 @@ __all__ = [
 ]
 
 
-def render(
-    reply: Reply | EngagementReply, settings: CardSettings, *, question_id: str | None = None
-) -> Outbound:
+def render(reply: Reply | EngagementReply, settings: CardSettings, *, question_id: str | None = None) -> Outbound:
     """The message that shows `reply` to staff.
 
     `question_id` (see bot.questions) goes into the data of the "did you mean", vote and "ask the

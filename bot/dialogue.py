@@ -88,10 +88,12 @@ class Dialogue:
             if best.confidence - runner_up >= settings.ambiguity_gap:
                 return replace(self._answer(best), asked=question)
             ambiguous = [m.entry for m in close if best.confidence - m.confidence < settings.ambiguity_gap]
-            return Clarify(tuple(ambiguous[: settings.max_suggestions]), ambiguous=True, asked=question,
-                           confidence=best.confidence)
-        return Clarify(tuple(m.entry for m in close[: settings.max_suggestions]), asked=question,
-                       confidence=best.confidence)
+            return Clarify(
+                tuple(ambiguous[: settings.max_suggestions]), ambiguous=True, asked=question, confidence=best.confidence
+            )
+        return Clarify(
+            tuple(m.entry for m in close[: settings.max_suggestions]), asked=question, confidence=best.confidence
+        )
 
     def entry(self, entry_id: str) -> Entry | None:
         """The corpus entry with `entry_id`, or None."""

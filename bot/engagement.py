@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from bot.dialogue import Dialogue
 from bot.inbound import Inbound, Scope, Sender
@@ -26,6 +27,8 @@ _HELP_WORDS = frozenset({"help"})
 class Welcome:
     """The personal welcome: what the bot answers, example questions, the HR helpdesk, privacy."""
 
+    outcome: ClassVar[str] = "other"
+
     examples: tuple[Entry, ...]
 
 
@@ -33,10 +36,14 @@ class Welcome:
 class TeamIntro:
     """A short introduction posted once to a team or group chat."""
 
+    outcome: ClassVar[str] = "other"
+
 
 @dataclass(frozen=True)
 class Help:
     """What the bot can do and its commands."""
+
+    outcome: ClassVar[str] = "other"
 
     examples: tuple[Entry, ...]
 
@@ -51,6 +58,8 @@ class TopicGroup:
 @dataclass(frozen=True)
 class Topics:
     """The corpus grouped by document, then topic, in the curators' topic order."""
+
+    outcome: ClassVar[str] = "other"
 
     groups: tuple[TopicGroup, ...]
 
@@ -69,6 +78,7 @@ class Installation:
     team_id: str | None = None
 
 
+# Counted under the outcome "other" in the metrics, beside the dialogue's replies.
 EngagementReply = Welcome | TeamIntro | Help | Topics
 
 

@@ -22,6 +22,7 @@ from bot.submits import ASKED_ID_KEY, COMMAND_ACTION, FEEDBACK_ACTION, FEEDBACK_
 from bot.texts import ASK_HR_DIRECT, HR_DIRECT_NO_ROUTE
 from knowledge import Entry
 
+
 def render_engagement(reply: EngagementReply, settings: CardSettings) -> Outbound:
     """The message for a welcome, introduction, help or topics reply."""
     match reply:
@@ -44,17 +45,21 @@ def feedback_block(entry: Entry, vote: Vote | None, question_id: str | None = No
     heading = texts.FEEDBACK_PROMPT if vote is None else f"{texts.FEEDBACK_THANKS[vote.value]} {texts.FEEDBACK_CHANGE}"
     down_card = {
         "type": "AdaptiveCard",
-        "body": [{
-            "type": "Input.Text",
-            "id": "missing",
-            "label": texts.FEEDBACK_MISSING_LABEL,
-            "isMultiline": True,
-            "maxLength": MAX_MISSING_CHARS,
-        }],
+        "body": [
+            {
+                "type": "Input.Text",
+                "id": "missing",
+                "label": texts.FEEDBACK_MISSING_LABEL,
+                "isMultiline": True,
+                "maxLength": MAX_MISSING_CHARS,
+            }
+        ],
         "actions": [_feedback_action(entry, Vote.DOWN, texts.FEEDBACK_SEND, question_id)],
     }
     up = _marked(_feedback_action(entry, Vote.UP, texts.FEEDBACK_UP, question_id), chosen=vote is Vote.UP)
-    down = _marked({"type": "Action.ShowCard", "title": texts.FEEDBACK_DOWN, "card": down_card}, chosen=vote is Vote.DOWN)
+    down = _marked(
+        {"type": "Action.ShowCard", "title": texts.FEEDBACK_DOWN, "card": down_card}, chosen=vote is Vote.DOWN
+    )
     return [
         text_block(heading, spacing="Medium", separator=True, isSubtle=vote is not None, id="feedback"),
         {"type": "ActionSet", "actions": [up, down]},
@@ -135,7 +140,13 @@ def _help(reply: Help, settings: CardSettings) -> Outbound:
         text_block(texts.HELP_EXAMPLES, weight="Bolder", spacing="Medium"),
         *entry_choices(reply.examples),
         *note,
-        text_block(privacy_note(settings.organisation, settings.retention), size="Small", isSubtle=True, spacing="Medium", separator=True),
+        text_block(
+            privacy_note(settings.organisation, settings.retention),
+            size="Small",
+            isSubtle=True,
+            spacing="Medium",
+            separator=True,
+        ),
     ]
     listed = "\n".join(f"- {name}: {what}" for name, what in listing)
     fallback = f"{intro}\n\n{texts.HELP_COMMANDS_TITLE}:\n{listed}"
@@ -167,7 +178,8 @@ def _topics(reply: Topics) -> Outbound:
             for entry in group.entries
         )
     lines = "\n".join(
-        f"{f'{group.document} – ' if several else ''}{group.title}:\n" + "\n".join(f"- {e.question}" for e in group.entries)
+        f"{f'{group.document} – ' if several else ''}{group.title}:\n"
+        + "\n".join(f"- {e.question}" for e in group.entries)
         for group in reply.groups
     )
     return Outbound(summary=texts.TOPICS_TITLE, card=adaptive_card(body, [], f"{texts.TOPICS_TITLE}\n\n{lines}"))

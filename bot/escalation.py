@@ -27,12 +27,12 @@ from bot.submits import HrForm, OpenHrForm, TicketAction
 from bot.tickets import (
     Actor,
     BestGuess,
-    Delivery,
     FaqDraft,
     HrAction,
     HrChannel,
     NewTicket,
     OutboxKind,
+    OutboxRequest,
     Refused,
     Requester,
     apply,
@@ -102,10 +102,6 @@ class Escalation:
         self._say = settings.organisation.fill
         self._ask_command = _command(f"ask {settings.organisation.helpdesk}")
         self._clock = clock
-        self._queued = queued
-
-    def on_queued(self, queued: Callable[[], None]) -> None:
-        """Call `queued` whenever a delivery is queued (the delivery worker's wake-up)."""
         self._queued = queued
 
     async def hr_channel(self) -> HrChannel | None:
@@ -182,7 +178,7 @@ class Escalation:
                 requester_reference=dict(where.reference),
                 created_at=self._clock(),
             ),
-            [Delivery(OutboxKind.POST_TICKET, {})],
+            [OutboxRequest(OutboxKind.POST_TICKET, {})],
         )
         if created:
             self._queued()
@@ -209,8 +205,8 @@ class Escalation:
         ticket = await self._store.filed_with(_idempotency_key(message.sender.id, form.nonce))
         if ticket is None:
             return False
-        await self._store.queue(ticket.number, [Delivery(OutboxKind.NOTIFY_STAFF, {"notice": cards.CONFIRMATION_NOTICE})],
-                                now=self._clock())
+        confirm = OutboxRequest(OutboxKind.NOTIFY_STAFF, {"notice": cards.CONFIRMATION_NOTICE})
+        await self._store.queue(ticket.number, [confirm], now=self._clock())
         self._queued()
         return True
 
@@ -241,11 +237,11 @@ class Escalation:
             after, event = apply(ticket, action, actor, text=text, now=now)
         except Refused:
             return neutral
-        deliveries = [Delivery(OutboxKind.UPDATE_CARD, {})]
+        deliveries = [OutboxRequest(OutboxKind.UPDATE_CARD, {})]
         if action is HrAction.REPLY:
-            deliveries.append(Delivery(OutboxKind.NOTIFY_STAFF, {"notice": "answer", "text": text}))
+            deliveries.append(OutboxRequest(OutboxKind.NOTIFY_STAFF, {"notice": "answer", "text": text}))
         elif event.kind in _NOTICE_FOR and not (event.kind == "assigned" and ticket.assignee):
-            deliveries.append(Delivery(OutboxKind.NOTIFY_STAFF, {"notice": _NOTICE_FOR[event.kind]}))
+            deliveries.append(OutboxRequest(OutboxKind.NOTIFY_STAFF, {"notice": _NOTICE_FOR[event.kind]}))
         draft = None
         if action is HrAction.SUGGEST_FAQ:
             draft = FaqDraft(ticket.number, ticket.question, ticket.hr_reply or "", actor.name, now)
@@ -272,4 +268,3 @@ class Escalation:
         lines = [texts.DRAFTS_HEADING]
         lines.extend(f"- {reference(d.ticket_number)}: {d.question}\n  {d.answer}" for d in drafts)
         return cards.text("\n".join(lines))
-

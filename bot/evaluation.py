@@ -104,9 +104,7 @@ class Report:
     def confusions(self) -> Counter[tuple[str, str]]:
         """(expected, answered) pairs of wrong answers; out of scope is expected 'out-of-scope'."""
         return Counter(
-            (r.item.expected or "out-of-scope", r.answered or "")
-            for r in self.results
-            if r.outcome is Outcome.WRONG
+            (r.item.expected or "out-of-scope", r.answered or "") for r in self.results if r.outcome is Outcome.WRONG
         )
 
     def failures(self) -> tuple[Result, ...]:

@@ -50,4 +50,3 @@ def to_plain_text(answer: str) -> str:
         return f"{text} ({target})" if target.startswith("https://") else text
 
     return _AUTOLINK.sub(r"\1", _LINK.sub(link, answer))
-

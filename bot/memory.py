@@ -15,10 +15,10 @@ from bot.questions import AskedQuestion, RecordedQuestion
 from bot.replies import Vote
 from bot.tickets import (
     Actor,
-    Delivery,
     FaqDraft,
     HrChannel,
     NewTicket,
+    OutboxRequest,
     Ticket,
     TicketEvent,
     TicketStatus,
@@ -30,7 +30,7 @@ class Queued:
     """A delivery queued with a ticket change (the outbox row, without delivery state)."""
 
     ticket_number: int
-    delivery: Delivery
+    delivery: OutboxRequest
 
 
 class InMemoryTicketStore:
@@ -44,7 +44,7 @@ class InMemoryTicketStore:
         self._channel: HrChannel | None = None
         self.queued: list[Queued] = []
 
-    async def create(self, ticket: NewTicket, deliveries: Sequence[Delivery]) -> tuple[Ticket, bool]:
+    async def create(self, ticket: NewTicket, deliveries: Sequence[OutboxRequest]) -> tuple[Ticket, bool]:
         existing = self._keys.get(ticket.idempotency_key)
         if existing is not None:
             return self._tickets[existing], False
@@ -77,7 +77,7 @@ class InMemoryTicketStore:
         number = self._keys.get(idempotency_key)
         return None if number is None else self._tickets[number]
 
-    async def queue(self, number: int, deliveries: Sequence[Delivery], *, now: dt.datetime) -> None:
+    async def queue(self, number: int, deliveries: Sequence[OutboxRequest], *, now: dt.datetime) -> None:
         self.queued.extend(Queued(number, delivery) for delivery in deliveries)
 
     async def record(
@@ -86,7 +86,7 @@ class InMemoryTicketStore:
         after: Ticket,
         event: TicketEvent,
         actor: Actor,
-        deliveries: Sequence[Delivery],
+        deliveries: Sequence[OutboxRequest],
         draft: FaqDraft | None = None,
     ) -> bool:
         current = self._tickets.get(before.number)

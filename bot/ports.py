@@ -8,7 +8,7 @@ from typing import Protocol
 
 from bot.questions import AskedQuestion
 from bot.replies import Vote
-from bot.tickets import Actor, Delivery, FaqDraft, HrChannel, NewTicket, Ticket, TicketEvent
+from bot.tickets import Actor, FaqDraft, HrChannel, NewTicket, OutboxRequest, Ticket, TicketEvent
 from knowledge import Entry, Match
 
 
@@ -27,7 +27,7 @@ class TicketStore(Protocol):
     confirmed ticket always has its HR post queued.
     """
 
-    async def create(self, ticket: NewTicket, deliveries: Sequence[Delivery]) -> tuple[Ticket, bool]:
+    async def create(self, ticket: NewTicket, deliveries: Sequence[OutboxRequest]) -> tuple[Ticket, bool]:
         """Store `ticket` (True) or return the one already filed with its idempotency key (False)."""
         ...
 
@@ -37,7 +37,7 @@ class TicketStore(Protocol):
         """The ticket filed with `idempotency_key`, if any."""
         ...
 
-    async def queue(self, number: int, deliveries: Sequence[Delivery], *, now: dt.datetime) -> None:
+    async def queue(self, number: int, deliveries: Sequence[OutboxRequest], *, now: dt.datetime) -> None:
         """Queue `deliveries` for ticket `number` on their own (no ticket change)."""
         ...
 
@@ -47,7 +47,7 @@ class TicketStore(Protocol):
         after: Ticket,
         event: TicketEvent,
         actor: Actor,
-        deliveries: Sequence[Delivery],
+        deliveries: Sequence[OutboxRequest],
         draft: FaqDraft | None = None,
     ) -> bool:
         """Save `after` only if the ticket is still at `before.version`; False if it moved on."""

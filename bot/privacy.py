@@ -64,8 +64,6 @@ NOTE = (
 
 def privacy_note(organisation: Organisation, retention: Retention) -> str:
     """The note staff see on the welcome and help cards: every record kept about them, and for how long."""
-    told = [
-        organisation.fill(record.told, **vars(retention)) for record in RECORDS if record.told is not None
-    ]
+    told = [organisation.fill(record.told, **vars(retention)) for record in RECORDS if record.told is not None]
     kept = "; ".join(told[:-1]) + "; and " + told[-1]
     return NOTE.format(kept=kept)

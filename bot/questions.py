@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.inbound import Inbound
-from bot.replies import Answer, Clarify, NoAnswer, Reply, SmallTalk
+from bot.replies import Answer, Clarify, NoAnswer, SmallTalk
 from bot.submits import ShowEntry
 from knowledge.normalize import Normalizer
 
@@ -104,17 +104,20 @@ def redact(text: str) -> str:
 
 
 def question_event(
-    inbound: Inbound, reply: Reply, *, question_id: str, now: dt.datetime
+    inbound: Inbound, reply: object, *, question_id: str, now: dt.datetime
 ) -> AskedQuestion | Resolved | None:
     """What to record for this turn: a new question, a click resolving an earlier one, or nothing.
 
-    Notices (empty, no words, too long, unknown button) are not questions and are not recorded.
+    `reply` is whatever the turn replied; only the dialogue's replies are questions. Notices
+    (empty, no words, too long, unknown button) are not questions and are not recorded.
     """
     submit = inbound.submit
     if submit is not None:
         if isinstance(reply, Answer) and isinstance(submit, ShowEntry) and submit.question_id is not None:
             return Resolved(submit.question_id, reply.entry.id)
         return None
+    entry_id: str | None
+    confidence: float | None
     match reply:
         case Answer():
             outcome, entry_id, confidence = Outcome.ANSWERED, reply.entry.id, reply.confidence

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import ClassVar
 
 from knowledge import Entry
 
@@ -22,6 +23,8 @@ class Answer:
     `feedback` is the vote this person just gave, shown on the card in place of the question.
     """
 
+    outcome: ClassVar[str] = "answer"
+
     entry: Entry
     confidence: float
     related: tuple[Entry, ...] = ()
@@ -33,6 +36,8 @@ class Answer:
 class Clarify:
     """Not confident enough to answer: offer close questions ('Did you mean…?') and the HR helpdesk."""
 
+    outcome: ClassVar[str] = "clarify"
+
     candidates: tuple[Entry, ...]
     ambiguous: bool = False
     asked: str = ""
@@ -42,6 +47,8 @@ class Clarify:
 @dataclass(frozen=True)
 class NoAnswer:
     """Nothing in the corpus is close: say so and offer the HR helpdesk."""
+
+    outcome: ClassVar[str] = "no_answer"
 
     asked: str = ""
 
@@ -58,6 +65,8 @@ class SmallTalkKind(str, Enum):
 class SmallTalk:
     """A greeting, thanks, goodbye or 'what can you do': answered kindly, never escalated."""
 
+    outcome: ClassVar[str] = "small_talk"
+
     kind: SmallTalkKind
 
 
@@ -72,7 +81,10 @@ class NoticeKind(str, Enum):
 class Notice:
     """A short, polite reply to input the bot cannot use."""
 
+    outcome: ClassVar[str] = "notice"
+
     kind: NoticeKind
 
 
+# Each reply type names its `outcome`: the label it is counted under in the metrics.
 Reply = Answer | Clarify | NoAnswer | SmallTalk | Notice

@@ -9,9 +9,7 @@ BOT_NAME = "HR Policy FAQ"
 DID_YOU_MEAN = "I'm not sure which approved answer fits your question, so I won't guess. Did you mean one of these?"
 AMBIGUOUS = "Your question could match more than one approved answer. Which did you mean?"
 NONE_OF_THESE = "If none of these is what you asked, {helpdesk}, the HR helpdesk, can help."
-NO_ANSWER = (
-    "Sorry, I don't have an approved answer for that. {helpdesk}, the HR helpdesk, can help."
-)
+NO_ANSWER = "Sorry, I don't have an approved answer for that. {helpdesk}, the HR helpdesk, can help."
 ASK_HR_DIRECT = "Ask {helpdesk}"
 STILL_NEED_HELP = "Still need help?"
 HR_DIRECT_NO_ROUTE = "You can contact {helpdesk} through the usual {helpdesk} channels."

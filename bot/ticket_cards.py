@@ -17,6 +17,7 @@ from bot.cards import CARD_VERSION, Card, Outbound, adaptive_card
 from bot.organisation import Organisation
 from bot.submits import ASKED_ID_KEY, HR_FORM_SUBMIT_ACTION, HR_TICKET_ACTION
 from bot.tickets import HrAction, Ticket, TicketEvent, TicketStatus
+
 MAX_QUESTION_CHARS = 1000
 MAX_DETAILS_CHARS = 3000
 MAX_REPLY_CHARS = 4000
@@ -128,8 +129,11 @@ def confirmation(ticket: Ticket, organisation: Organisation, *, repeated: bool) 
     return text(organisation.fill(template, reference=ticket.reference))
 
 
-_STATUS = {TicketStatus.OPEN: texts.STATUS_OPEN, TicketStatus.ASSIGNED: texts.STATUS_ASSIGNED,
-           TicketStatus.RESOLVED: texts.STATUS_RESOLVED}
+_STATUS = {
+    TicketStatus.OPEN: texts.STATUS_OPEN,
+    TicketStatus.ASSIGNED: texts.STATUS_ASSIGNED,
+    TicketStatus.RESOLVED: texts.STATUS_RESOLVED,
+}
 
 
 def my_requests(tickets: Sequence[Ticket], organisation: Organisation) -> Outbound:
@@ -177,13 +181,21 @@ def _hr_button(title: str, ticket: Ticket, action: HrAction, **style: Any) -> Ca
 
 def hr_data(ticket: Ticket, action: HrAction) -> dict[str, Any]:
     """The data an HR button carries: the ticket's secret token and the version the card shows."""
-    return {"action": HR_TICKET_ACTION, "op": action.value, "ticket": ticket.number, "token": ticket.token,
-            "version": ticket.version}
+    return {
+        "action": HR_TICKET_ACTION,
+        "op": action.value,
+        "ticket": ticket.number,
+        "token": ticket.token,
+        "version": ticket.version,
+    }
 
 
 def _show_card(title: str, inputs: list[Card], submit: Card) -> Card:
-    return {"type": "Action.ShowCard", "title": title,
-            "card": {"type": "AdaptiveCard", "version": CARD_VERSION, "body": inputs, "actions": [submit]}}
+    return {
+        "type": "Action.ShowCard",
+        "title": title,
+        "card": {"type": "AdaptiveCard", "version": CARD_VERSION, "body": inputs, "actions": [submit]},
+    }
 
 
 def hr_ticket(ticket: Ticket, history: Sequence[TicketEvent]) -> Outbound:
@@ -210,9 +222,12 @@ def hr_ticket(ticket: Ticket, history: Sequence[TicketEvent]) -> Outbound:
     if ticket.hr_reply:
         body.append(_field(texts.HR_REPLY, ticket.hr_reply, REPLY_BYTES))
     if history:
-        lines = [f"{_when(e.at)} {texts.EVENTS.get(e.kind, e.kind)}"
-                 + (f" {e.note}" if e.note and e.kind == "assigned" else "")
-                 + (f" ({e.actor})" if e.actor else "") for e in history[-HISTORY_LINES:]]
+        lines = [
+            f"{_when(e.at)} {texts.EVENTS.get(e.kind, e.kind)}"
+            + (f" {e.note}" if e.note and e.kind == "assigned" else "")
+            + (f" ({e.actor})" if e.actor else "")
+            for e in history[-HISTORY_LINES:]
+        ]
         body.append({"type": "TextBlock", "text": texts.HISTORY, "weight": "Bolder", "spacing": "Medium"})
         body.append(_plain("\n".join(lines), 3_000, spacing="Small"))
     if ticket.suggested_as_faq:
@@ -220,18 +235,39 @@ def hr_ticket(ticket: Ticket, history: Sequence[TicketEvent]) -> Outbound:
     actions: list[Card] = []
     if ticket.status is not TicketStatus.RESOLVED:
         actions.append(_hr_button(texts.ASSIGN_ME, ticket, HrAction.ASSIGN_ME))
-        actions.append(_show_card(
-            texts.ASSIGN_TO,
-            [{"type": "Input.Text", "id": "assignee", "label": texts.COLLEAGUE, "maxLength": 200, "isRequired": True,
-              "errorMessage": texts.COLLEAGUE_NEEDED}],
-            _hr_button(texts.ASSIGN, ticket, HrAction.ASSIGN_TO),
-        ))
-        actions.append(_show_card(
-            texts.REPLY,
-            [{"type": "Input.Text", "id": "reply", "label": texts.REPLY_LABEL, "isMultiline": True,
-              "maxLength": MAX_REPLY_CHARS, "isRequired": True, "errorMessage": texts.REPLY_NEEDED}],
-            _hr_button(texts.SEND_REPLY, ticket, HrAction.REPLY),
-        ))
+        actions.append(
+            _show_card(
+                texts.ASSIGN_TO,
+                [
+                    {
+                        "type": "Input.Text",
+                        "id": "assignee",
+                        "label": texts.COLLEAGUE,
+                        "maxLength": 200,
+                        "isRequired": True,
+                        "errorMessage": texts.COLLEAGUE_NEEDED,
+                    }
+                ],
+                _hr_button(texts.ASSIGN, ticket, HrAction.ASSIGN_TO),
+            )
+        )
+        actions.append(
+            _show_card(
+                texts.REPLY,
+                [
+                    {
+                        "type": "Input.Text",
+                        "id": "reply",
+                        "label": texts.REPLY_LABEL,
+                        "isMultiline": True,
+                        "maxLength": MAX_REPLY_CHARS,
+                        "isRequired": True,
+                        "errorMessage": texts.REPLY_NEEDED,
+                    }
+                ],
+                _hr_button(texts.SEND_REPLY, ticket, HrAction.REPLY),
+            )
+        )
         actions.append(_hr_button(texts.RESOLVE, ticket, HrAction.RESOLVE))
     else:
         actions.append(_hr_button(texts.REOPEN, ticket, HrAction.REOPEN))

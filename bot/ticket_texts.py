@@ -20,7 +20,7 @@ SEND = "Send to {helpdesk}"
 CONFIRMED = (
     "Thanks, your question is with {helpdesk}. Your reference is {reference}. "
     "They'll reply here in this chat, and I'll let you know when "
-    "it is picked up or resolved. Type \"my requests\" to see your requests."
+    'it is picked up or resolved. Type "my requests" to see your requests.'
 )
 ALREADY_SENT = "You've already sent this question to {helpdesk}: your reference is {reference}. Nothing else to do."
 QUESTION_NEEDED = "Please type your question for {helpdesk} in the form and send it again."
@@ -30,10 +30,10 @@ NO_CHANNEL = (
     "through the usual {helpdesk} channels."
 )
 MY_REQUESTS = "Your requests to {helpdesk}:"
-NO_REQUESTS = "You haven't sent any questions to {helpdesk} through me yet. Type \"ask {helpdesk}\" to ask one."
+NO_REQUESTS = 'You haven\'t sent any questions to {helpdesk} through me yet. Type "ask {helpdesk}" to ask one.'
 ANSWER_HEADING = "{helpdesk} answered your question {reference}"
 YOUR_QUESTION = "Your question"
-ANSWER_FOOTER = "If you still need help, type \"ask {helpdesk}\" to ask again, quoting your reference."
+ANSWER_FOOTER = 'If you still need help, type "ask {helpdesk}" to ask again, quoting your reference.'
 STATUS_NOTICES = {
     "assigned": "{reference}: {helpdesk} has picked up your question.",
     "resolved": "{reference}: {helpdesk} has marked your question as resolved.",
@@ -86,8 +86,12 @@ REOPEN = "Reopen"
 SUGGEST_FAQ = "Suggest as FAQ"
 NOT_AVAILABLE = "Sorry, that button is no longer available."
 REGISTERED = "This channel is now the {helpdesk} channel: new questions from staff will appear here."
-REGISTER_CONFIGURED = "The {helpdesk} channel is set in the bot's configuration (FAQBOT_HR_CHANNEL_ID), so it can't be changed here."
-REGISTER_REFUSED = "Only the people named in the bot's configuration (FAQBOT_HR_REGISTRARS) can register the {helpdesk} channel."
-REGISTER_CHANNEL_ONLY = "Type \"register this channel\" in the channel {helpdesk} will work in, mentioning me."
+REGISTER_CONFIGURED = (
+    "The {helpdesk} channel is set in the bot's configuration (FAQBOT_HR_CHANNEL_ID), so it can't be changed here."
+)
+REGISTER_REFUSED = (
+    "Only the people named in the bot's configuration (FAQBOT_HR_REGISTRARS) can register the {helpdesk} channel."
+)
+REGISTER_CHANNEL_ONLY = 'Type "register this channel" in the channel {helpdesk} will work in, mentioning me.'
 DRAFTS_HEADING = "FAQ drafts waiting for review:"
 NO_DRAFTS = "There are no FAQ drafts waiting for review."

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
+from knowledge.errors import FaqbotError
+
 REFERENCE_PREFIX = "HRD-"
 
 
@@ -115,8 +117,11 @@ class TicketEvent:
     note: str | None = None
 
 
-class Refused(Exception):
+class Refused(FaqbotError):
     """The action does not apply to the ticket in its current state (nothing changes)."""
+
+    exit_code = 1
+    summary = "the ticket action does not apply"
 
 
 def apply(ticket: Ticket, action: HrAction, actor: Actor, *, text: str, now: dt.datetime) -> tuple[Ticket, TicketEvent]:
@@ -198,7 +203,7 @@ class OutboxMessage:
 
 
 @dataclass(frozen=True)
-class Delivery:
+class OutboxRequest:
     """A message to queue in the outbox with a ticket change."""
 
     kind: OutboxKind

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.questions import Outcome
 from insights.report_text import TOP, percent, period
 from insights.summary import OUTCOMES, Summary
 from insights.svg_charts import COLOURS, LABELS, horizontal_bars, share_bar, stacked_days
-from bot.questions import Outcome
 
 _STYLE = """
 body{font-family:Arial,Helvetica,sans-serif;color:#212b32;background:#f0f4f5;margin:0}
@@ -31,16 +31,17 @@ def render_html(summary: Summary) -> str:
     """The whole page; every text from the data is escaped."""
     total = summary.total
     tiles = [("Questions", str(total), "#005eb8")] + [
-        (LABELS[o], f"{summary.by_outcome[o]} ({percent(summary.by_outcome[o], total)})", COLOURS[o])
-        for o in OUTCOMES
+        (LABELS[o], f"{summary.by_outcome[o]} ({percent(summary.by_outcome[o], total)})", COLOURS[o]) for o in OUTCOMES
     ]
     body = [
         "<h1>What staff ask</h1>",
         f'<p class="period">{escape(period(summary))}</p>',
-        '<div class="tiles">' + "".join(
+        '<div class="tiles">'
+        + "".join(
             f'<div class="tile" style="border-color:{colour}"><b>{escape(value)}</b><span>{escape(name)}</span></div>'
             for name, value, colour in tiles
-        ) + "</div>",
+        )
+        + "</div>",
         _section("Answered and escalated, per day", _per_day(summary), "per-day"),
         _section("Top entries", _top_entries(summary), "top-entries"),
         _section("Helpfulness per entry", _helpfulness(summary), "helpfulness"),
@@ -65,9 +66,11 @@ def _per_day(summary: Summary) -> str:
     if not summary.days:
         return '<p class="muted">No questions in this period.</p>'
     order = (Outcome.ANSWERED, Outcome.DID_YOU_MEAN, Outcome.ESCALATED, Outcome.SMALL_TALK)
-    legend = '<div class="legend">' + "".join(
-        f'<span><i style="background:{COLOURS[o]}"></i>{escape(LABELS[o])}</span>' for o in order
-    ) + "</div>"
+    legend = (
+        '<div class="legend">'
+        + "".join(f'<span><i style="background:{COLOURS[o]}"></i>{escape(LABELS[o])}</span>' for o in order)
+        + "</div>"
+    )
     return stacked_days([(d.day, d.counts) for d in summary.days], order) + legend
 
 
@@ -75,19 +78,23 @@ def _top_entries(summary: Summary) -> str:
     if not summary.entries:
         return '<p class="muted">No answers in this period.</p>'
     rows = [(use.title, use.answered) for use in summary.entries[:TOP]]
-    return (horizontal_bars(rows, colour="#005eb8", label="Answers read per entry")
-            + '<p class="muted">Answers read: a confident answer, or the entry chosen after "did you mean".</p>')
+    return (
+        horizontal_bars(rows, colour="#005eb8", label="Answers read per entry")
+        + '<p class="muted">Answers read: a confident answer, or the entry chosen after "did you mean".</p>'
+    )
 
 
 def _helpfulness(summary: Summary) -> str:
     if not summary.entries:
         return '<p class="muted">No answers in this period.</p>'
-    head = ("<tr><th>Entry</th><th>Answers</th><th>Helpful</th><th>Not helpful</th><th></th>"
-            "<th>Asked the helpdesk after</th></tr>")
+    head = (
+        "<tr><th>Entry</th><th>Answers</th><th>Helpful</th><th>Not helpful</th><th></th>"
+        "<th>Asked the helpdesk after</th></tr>"
+    )
     rows = "".join(
-        f"<tr><td>{escape(use.title)}<div class=\"muted\">{escape(use.entry_id)}</div></td>"
+        f'<tr><td>{escape(use.title)}<div class="muted">{escape(use.entry_id)}</div></td>'
         f'<td class="n">{use.answered}</td><td class="n">{use.helpful}</td><td class="n">{use.unhelpful}</td>'
-        f"<td>{share_bar(use.helpful_share)}</td><td class=\"n\">{use.escalated_after}</td></tr>"
+        f'<td>{share_bar(use.helpful_share)}</td><td class="n">{use.escalated_after}</td></tr>'
         for use in summary.entries[:TOP]
     )
     return f"<table>{head}{rows}</table>"
@@ -100,9 +107,11 @@ def _unanswered(summary: Summary) -> str:
     rows = "".join(
         f'<tr><td class="n">{cluster.count}</td><td>{escape(cluster.example)}</td>'
         f'<td class="muted">{escape("; ".join(cluster.wordings[1:4]))}'
-        f'{" …" if len(cluster.wordings) > 4 else ""}</td></tr>'
+        f"{' …' if len(cluster.wordings) > 4 else ''}</td></tr>"
         for cluster in summary.unanswered[:TOP]
     )
-    note = ('<p class="muted">Questions that got no answer or a "did you mean", grouped when their words are '
-            "close. Candidates for new entries or alternates.</p>")
+    note = (
+        '<p class="muted">Questions that got no answer or a "did you mean", grouped when their words are '
+        "close. Candidates for new entries or alternates.</p>"
+    )
     return f"<table>{head}{rows}</table>{note}"

@@ -28,8 +28,10 @@ def render_text(summary: Summary) -> str:
         lines.append(f"  {outcome.value:<14}{count:>6}  {percent(count, summary.total):>4}")
     lines += ["", "Top entries (answers read; feedback helpful/not; asked the helpdesk after)"]
     for use in summary.entries[:TOP]:
-        lines.append(f"  {use.answered:>5}  {use.helpful:>3}/{use.unhelpful:<3} {use.escalated_after:>3}  "
-                     f"{use.title}  [{use.entry_id}]")
+        lines.append(
+            f"  {use.answered:>5}  {use.helpful:>3}/{use.unhelpful:<3} {use.escalated_after:>3}  "
+            f"{use.title}  [{use.entry_id}]"
+        )
     if not summary.entries:
         lines.append("  (none)")
     lines += ["", "Top unanswered questions (escalated or 'did you mean', similar wordings grouped)"]
@@ -52,8 +54,12 @@ def render_csv(summary: Summary) -> str:
         for outcome in OUTCOMES:
             writer.writerow(["day", day.day.isoformat(), "", outcome.value, day.counts[outcome]])
     for use in summary.entries:
-        for measure, value in (("answered", use.answered), ("helpful", use.helpful),
-                               ("unhelpful", use.unhelpful), ("escalated_after", use.escalated_after)):
+        for measure, value in (
+            ("answered", use.answered),
+            ("helpful", use.helpful),
+            ("unhelpful", use.unhelpful),
+            ("escalated_after", use.escalated_after),
+        ):
             writer.writerow(["entry", use.entry_id, use.title, measure, value])
     for rank, cluster in enumerate(summary.unanswered, start=1):
         writer.writerow(["unanswered", rank, cluster.example, "questions", cluster.count])

@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from insights.clusters import SAME_QUESTION_RATIO, Cluster, group_similar
 from bot.questions import Outcome, RecordedQuestion
+from insights.clusters import SAME_QUESTION_RATIO, Cluster, group_similar
 
 OUTCOMES = tuple(Outcome)
 

@@ -32,8 +32,10 @@ def stacked_days(
     peak = max((sum(counts[o] for o in outcomes) for _, counts in days), default=0) or 1
     step = plot_w / max(len(days), 1)
     bar = max(step * 0.8, 1.0)
-    parts = [f'<svg class="chart" role="img" aria-label="Questions per day by outcome" '
-             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" {_FONT} font-size="12">']
+    parts = [
+        f'<svg class="chart" role="img" aria-label="Questions per day by outcome" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" {_FONT} font-size="12">'
+    ]
     for tick in _ticks(peak):
         y = top + plot_h - plot_h * tick / peak
         parts.append(f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e8edee"/>')
@@ -46,12 +48,16 @@ def stacked_days(
             h = plot_h * counts[outcome] / peak
             if h:
                 y -= h
-                parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                             f'fill="{COLOURS[outcome]}"><title>{day.isoformat()} {escape(LABELS[outcome])}: '
-                             f'{counts[outcome]}</title></rect>')
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                    f'fill="{COLOURS[outcome]}"><title>{day.isoformat()} {escape(LABELS[outcome])}: '
+                    f"{counts[outcome]}</title></rect>"
+                )
         if index % label_every == 0:
-            parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
-                         f'fill="#425563">{day.strftime("%d %b")}</text>')
+            parts.append(
+                f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
+                f'fill="#425563">{day.strftime("%d %b")}</text>'
+            )
     parts.append(f'<line x1="{left}" x2="{width - 8}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#425563"/>')
     parts.append("</svg>")
     return "".join(parts)
@@ -63,8 +69,10 @@ def horizontal_bars(rows: Sequence[tuple[str, int]], *, colour: str, width: int 
     height = max(len(rows), 1) * (row_h + gap) + 8
     peak = max((value for _, value in rows), default=0) or 1
     usable = width - 60
-    parts = [f'<svg class="chart" role="img" aria-label="{escape(label)}" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" {_FONT} font-size="13">']
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{escape(label)}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" {_FONT} font-size="13">'
+    ]
     for index, (text, value) in enumerate(rows):
         y = index * (row_h + gap) + gap
         w = max(usable * value / peak, 2)
@@ -78,12 +86,16 @@ def horizontal_bars(rows: Sequence[tuple[str, int]], *, colour: str, width: int 
 def share_bar(share: float | None, *, width: int = 120) -> str:
     """A small green/red bar of a helpful share (grey when nobody rated)."""
     if share is None:
-        return (f'<svg class="share" width="{width}" height="12" role="img" aria-label="no feedback">'
-                f'<rect width="{width}" height="12" fill="#e8edee"/></svg>')
+        return (
+            f'<svg class="share" width="{width}" height="12" role="img" aria-label="no feedback">'
+            f'<rect width="{width}" height="12" fill="#e8edee"/></svg>'
+        )
     good = width * share
-    return (f'<svg class="share" width="{width}" height="12" role="img" aria-label="{share:.0%} helpful">'
-            f'<rect width="{width}" height="12" fill="#d5281b"/>'
-            f'<rect width="{good:.1f}" height="12" fill="#007f3b"/></svg>')
+    return (
+        f'<svg class="share" width="{width}" height="12" role="img" aria-label="{share:.0%} helpful">'
+        f'<rect width="{width}" height="12" fill="#d5281b"/>'
+        f'<rect width="{good:.1f}" height="12" fill="#007f3b"/></svg>'
+    )
 
 
 def _ticks(peak: int) -> list[int]:

@@ -4,6 +4,7 @@ Depends on nothing else in this project.
 """
 
 from knowledge.corpus import CorpusError, CorpusProblem, load_corpus, read_corpus
+from knowledge.errors import FaqbotError
 from knowledge.matching import Matcher, MatchingSettings
 from knowledge.models import Corpus, Entry, Match, OutOfScopeTopic, PolicyReference, Topic
 from knowledge.ranking import Ranker, RankingSettings
@@ -13,6 +14,7 @@ __all__ = [
     "CorpusError",
     "CorpusProblem",
     "Entry",
+    "FaqbotError",
     "Match",
     "Matcher",
     "MatchingSettings",

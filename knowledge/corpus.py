@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from knowledge.errors import FaqbotError
 from knowledge.models import Corpus, Entry, OutOfScopeTopic, Topic
 
 FAQ_SUFFIX = ".faq.yaml"
@@ -58,11 +59,14 @@ class CorpusProblem:
         return ": ".join([*parts, self.message])
 
 
-class CorpusError(Exception):
+class CorpusError(FaqbotError):
     """The corpus cannot be served; the message names the file, the entry and the field.
 
     `problems` holds every problem found, the message the first of them.
     """
+
+    exit_code = 3
+    summary = "the corpus cannot be served"
 
     def __init__(self, problems: Sequence[CorpusProblem] | str) -> None:
         if isinstance(problems, str):
@@ -113,9 +117,7 @@ def read_corpus(folder: Path) -> CorpusReading:
     for path in files:
         for entry in _load_entries(path, problems):
             if entry.id in seen:
-                problems.append(
-                    CorpusProblem(path.name, f"duplicate id (also in {seen[entry.id]})", entry=entry.id)
-                )
+                problems.append(CorpusProblem(path.name, f"duplicate id (also in {seen[entry.id]})", entry=entry.id))
                 continue
             seen[entry.id] = path.name
             entries.append(entry)
@@ -227,9 +229,7 @@ def _load_vocabulary(
     groups = []
     for position, group in enumerate(data.get("synonyms") or (), start=1):
         if not isinstance(group, list) or len(group) < 2 or not all(isinstance(w, str) for w in group):
-            problems.append(
-                CorpusProblem(path.name, f"synonyms #{position}: expected a list of two or more words")
-            )
+            problems.append(CorpusProblem(path.name, f"synonyms #{position}: expected a list of two or more words"))
             continue
         groups.append(tuple(group))
     return topics, tuple(groups)
@@ -270,8 +270,10 @@ def _check_links(corpus: Corpus, files: Mapping[str, str], problems: list[Corpus
         if topic_ids and entry.topic not in topic_ids:
             problems.append(
                 CorpusProblem(
-                    files[entry.id], f"unknown topic '{entry.topic}' (see {VOCABULARY_FILE})",
-                    entry=entry.id, field="topic",
+                    files[entry.id],
+                    f"unknown topic '{entry.topic}' (see {VOCABULARY_FILE})",
+                    entry=entry.id,
+                    field="topic",
                 )
             )
 
@@ -280,15 +282,23 @@ def _check_metadata(corpus: Corpus, files: Mapping[str, str], problems: list[Cor
     """Entries without an owner or a review date (imported from a document naming neither)."""
     for entry in corpus.entries:
         if entry.owner is None:
-            problems.append(CorpusProblem(
-                files[entry.id], "no owner: set 'owner' in the document header or on the entry",
-                entry=entry.id, field="owner",
-            ))
+            problems.append(
+                CorpusProblem(
+                    files[entry.id],
+                    "no owner: set 'owner' in the document header or on the entry",
+                    entry=entry.id,
+                    field="owner",
+                )
+            )
         if entry.last_reviewed is None:
-            problems.append(CorpusProblem(
-                files[entry.id], "no review date: set 'last_reviewed' (YYYY-MM-DD) in the document header or on the entry",
-                entry=entry.id, field="last_reviewed",
-            ))
+            problems.append(
+                CorpusProblem(
+                    files[entry.id],
+                    "no review date: set 'last_reviewed' (YYYY-MM-DD) in the document header or on the entry",
+                    entry=entry.id,
+                    field="last_reviewed",
+                )
+            )
 
 
 def dump_document(
@@ -313,7 +323,18 @@ def dump_document(
     return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-_ORDER = ("id", "source", "topic", "question", "short_title", "answer", "references", "related", "keywords", "alternates")
+_ORDER = (
+    "id",
+    "source",
+    "topic",
+    "question",
+    "short_title",
+    "answer",
+    "references",
+    "related",
+    "keywords",
+    "alternates",
+)
 
 
 def _ordered(row: dict[str, Any]) -> dict[str, Any]:

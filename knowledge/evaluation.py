@@ -12,13 +12,17 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.errors import FaqbotError
 from knowledge.models import Corpus
 
 OUT_OF_SCOPE = "out-of-scope"
 
 
-class LabelledSetError(Exception):
+class LabelledSetError(FaqbotError):
     """The labelled file cannot be used; the message names the file and the item."""
+
+    exit_code = 2
+    summary = "the labelled file cannot be used"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from knowledge.corpus import CorpusDocument
+from knowledge.errors import FaqbotError
 from knowledge.importing import ImportedDocument, ImportedQuestion, slug
 from knowledge.models import Entry, PolicyReference
 from knowledge.short_titles import propose_short_title
@@ -61,8 +62,11 @@ class ImportPlan:
         return tuple(change for change in self.changes if change.kind == kind)
 
 
-class ImportBlocked(Exception):
+class ImportBlocked(FaqbotError):
     """The document cannot become corpus entries (no questions could be read)."""
+
+    exit_code = 1
+    summary = "the document cannot be imported"
 
 
 def plan_import(
@@ -152,7 +156,8 @@ def _keep_curated_urls(
     """The document's references, keeping a URL a curator added (the document only has placeholders)."""
     urls = {(ref.name, ref.section): ref.url for ref in curated if ref.url}
     return tuple(
-        ref if ref.url or (ref.name, ref.section) not in urls
+        ref
+        if ref.url or (ref.name, ref.section) not in urls
         else ref.model_copy(update={"url": urls[(ref.name, ref.section)]})
         for ref in found
     )

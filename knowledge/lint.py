@@ -121,10 +121,12 @@ def lint_corpus(
     severity = {"error": 0, "warning": 1}
     position = {entry.id: index for index, entry in enumerate(corpus.entries if corpus else ())}
     # Errors first; then as the curator reads the files: by file, entry order, field.
-    return tuple(sorted(
-        findings,
-        key=lambda f: (severity[f.severity], f.file, position.get(f.entry or "", -1), f.field or ""),
-    ))
+    return tuple(
+        sorted(
+            findings,
+            key=lambda f: (severity[f.severity], f.file, position.get(f.entry or "", -1), f.field or ""),
+        )
+    )
 
 
 def new_errors(reading: CorpusReading, changed: Corpus, *, today: dt.date) -> tuple[Finding, ...]:
@@ -157,8 +159,7 @@ def _from_problem(problem: CorpusProblem) -> Finding:
 
 _RETRIEVAL_DEPTH = 5
 _DRAFT_MESSAGE = (
-    f"imported draft (topic '{DRAFT_TOPIC}'): choose a topic from vocabulary.yaml, "
-    "check the id and add alternates"
+    f"imported draft (topic '{DRAFT_TOPIC}'): choose a topic from vocabulary.yaml, check the id and add alternates"
 )
 
 
@@ -169,14 +170,23 @@ def _review_checks(entry: Entry, file: str, today: dt.date, settings: LintSettin
     due = _add_months(reviewed, settings.review_interval_months)
     if due < today:
         yield Finding(
-            "warning", "review-overdue", file,
+            "warning",
+            "review-overdue",
+            file,
             f"last reviewed {reviewed.isoformat()}, review was due by {due.isoformat()} "
             f"(every {settings.review_interval_months} months)",
-            entry.id, "last_reviewed",
+            entry.id,
+            "last_reviewed",
         )
     elif reviewed > today:
-        yield Finding("warning", "reviewed-in-future", file,
-                      f"last reviewed {reviewed.isoformat()} is after today", entry.id, "last_reviewed")
+        yield Finding(
+            "warning",
+            "reviewed-in-future",
+            file,
+            f"last reviewed {reviewed.isoformat()} is after today",
+            entry.id,
+            "last_reviewed",
+        )
 
 
 def _entry_checks(
@@ -193,10 +203,13 @@ def _entry_checks(
         yield from _review_checks(entry, file, today, settings)
         if len(entry.answer) > settings.answer_char_limit:
             yield Finding(
-                "error", "answer-too-long", file,
+                "error",
+                "answer-too-long",
+                file,
                 f"answer has {len(entry.answer):,} characters; a Teams message fits "
                 f"{settings.answer_char_limit:,} (split the entry or link to the policy)",
-                entry.id, "answer",
+                entry.id,
+                "answer",
             )
 
 
@@ -213,17 +226,34 @@ def _short_titles(entries: Sequence[Entry], files: Mapping[str, str]) -> Iterato
         if title is None:
             proposal = propose_short_title(entry.question, entry.source, taken.setdefault(file, set()))
             taken[file].add(proposal)
-            yield Finding("warning", "no-short-title", file,
-                          f"no short title for buttons; proposed: 'short_title: {proposal}'", entry.id, "short_title")
+            yield Finding(
+                "warning",
+                "no-short-title",
+                file,
+                f"no short title for buttons; proposed: 'short_title: {proposal}'",
+                entry.id,
+                "short_title",
+            )
             continue
         if len(title) > MAX_SHORT_TITLE_CHARS:
-            yield Finding("error", "short-title-too-long", file,
-                          f"'{title}' has {len(title)} characters; a button shows {MAX_SHORT_TITLE_CHARS}",
-                          entry.id, "short_title")
+            yield Finding(
+                "error",
+                "short-title-too-long",
+                file,
+                f"'{title}' has {len(title)} characters; a button shows {MAX_SHORT_TITLE_CHARS}",
+                entry.id,
+                "short_title",
+            )
         owner = first.setdefault((file, title.casefold()), entry.id)
         if owner != entry.id:
-            yield Finding("error", "duplicate-short-title", file,
-                          f"'{title}' is also the short title of entry '{owner}'", entry.id, "short_title")
+            yield Finding(
+                "error",
+                "duplicate-short-title",
+                file,
+                f"'{title}' is also the short title of entry '{owner}'",
+                entry.id,
+                "short_title",
+            )
 
 
 def _phrases(entry: Entry) -> Iterator[tuple[str, str]]:
@@ -243,15 +273,24 @@ def _duplicates(entries: Sequence[Entry], files: Mapping[str, str], settings: Li
                 continue
             other, other_field, other_text = rows[j]
             if other.id == entry.id:
-                yield Finding("warning", "repeated-alternate", _file(files, other),
-                              f"'{other_text}' repeats {field} of the same entry", other.id, other_field)
+                yield Finding(
+                    "warning",
+                    "repeated-alternate",
+                    _file(files, other),
+                    f"'{other_text}' repeats {field} of the same entry",
+                    other.id,
+                    other_field,
+                )
                 continue
             check = "duplicate-alternate" if texts[i] == texts[j] else "near-duplicate-alternate"
             similarity = "the same as" if texts[i] == texts[j] else f"{score:.0f}% similar to"
             yield Finding(
-                "error", check, _file(files, other),
+                "error",
+                check,
+                _file(files, other),
                 f"'{other_text}' is {similarity} '{text}' ({field} of entry '{entry.id}')",
-                other.id, other_field,
+                other.id,
+                other_field,
             )
 
 
@@ -261,17 +300,26 @@ def _retrieval(corpus: Corpus, files: Mapping[str, str], ranker: Ranker) -> Iter
         for field, text in _phrases(entry):
             matches = ranker.rank(text, limit=_RETRIEVAL_DEPTH)
             if not matches:
-                yield Finding("error", "alternate-retrieves-nothing", _file(files, entry),
-                              f"'{text}' matches no entry", entry.id, field)
+                yield Finding(
+                    "error",
+                    "alternate-retrieves-nothing",
+                    _file(files, entry),
+                    f"'{text}' matches no entry",
+                    entry.id,
+                    field,
+                )
                 continue
             own = max((m.confidence for m in matches if m.entry.id == entry.id), default=0.0)
             rival = max((m for m in matches if m.entry.id != entry.id), key=lambda m: m.confidence, default=None)
             if rival is not None and rival.confidence >= own:
                 yield Finding(
-                    "error", "alternate-retrieves-other", _file(files, entry),
+                    "error",
+                    "alternate-retrieves-other",
+                    _file(files, entry),
                     f"'{text}' retrieves entry '{rival.entry.id}' (confidence {rival.confidence:.2f}, "
                     f"this entry {own:.2f})",
-                    entry.id, field,
+                    entry.id,
+                    field,
                 )
 
 
@@ -283,11 +331,14 @@ def answered_out_of_scope(corpus: Corpus, ranker: Ranker, answer_at: float) -> I
             best = ranker.rank(example, limit=1)
             if best and best[0].confidence >= answer_at:
                 yield Finding(
-                    "warning", "out-of-scope-answered", OUT_OF_SCOPE_FILE,
+                    "warning",
+                    "out-of-scope-answered",
+                    OUT_OF_SCOPE_FILE,
                     f"out-of-scope example '{example}' (topic '{topic.topic}') is answered by entry "
                     f"'{best[0].entry.id}' ({best[0].entry.document or 'corpus'}) at {best[0].confidence:.2f}: "
                     "remove it from the out-of-scope examples, or reword it so it names what is not answered",
-                    None, f"topics.examples[{position}]",
+                    None,
+                    f"topics.examples[{position}]",
                 )
 
 

@@ -377,9 +377,9 @@ class Ranker:
         have = {self._index[c.entry.id] for c in lexical}
         nearest = closeness.best()
         wanted = self._settings.meaning_candidates
-        added = [
-            int(i) for i in np.argsort(-nearest, kind="stable")[: wanted + len(have)] if int(i) not in have
-        ][:wanted]
+        added = [int(i) for i in np.argsort(-nearest, kind="stable")[: wanted + len(have)] if int(i) not in have][
+            :wanted
+        ]
         entries = self.corpus.entries
         return lexical + tuple(_unread(entries[i]) for i in added)
 
@@ -440,7 +440,8 @@ def _softmax_array(values: np.ndarray) -> np.ndarray:
     if not len(values):
         return values
     exps = np.exp(values - values.max())
-    return exps / exps.sum()
+    shares: np.ndarray = exps / exps.sum()
+    return shares
 
 
 def _runner_up(values: np.ndarray, index: int) -> float:
@@ -453,7 +454,8 @@ def _runner_up(values: np.ndarray, index: int) -> float:
 
 def _dot(values: EntrySignals | OutsideSignals, weights: EntrySignals | OutsideSignals) -> float:
     # vars() keeps field order; astuple would deep-copy every value on the hot path.
-    return sum(v * w for v, w in zip(vars(values).values(), vars(weights).values(), strict=True))
+    total: float = sum(v * w for v, w in zip(vars(values).values(), vars(weights).values(), strict=True))
+    return total
 
 
 def _softmax(scores: list[float]) -> list[float]:

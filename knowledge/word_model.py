@@ -8,7 +8,8 @@ single phrasing is close, which is what tells overlapping entries apart.
 
 Multinomial naive Bayes over each phrasing's distinct words (after `knowledge.normalize`), with
 additive smoothing. Word pairs were measured too (cross-validation, `make train-ranking`): no
-better, and several times the build time and memory on a 10,000-entry corpus. It is trained when the corpus is loaded, in one
+better, and several times the build time and memory on a 10,000-entry corpus. It is trained when the corpus
+is loaded, in one
 pass, and scores only the classes asked about, so its cost does not grow with the corpus at
 question time.
 """
@@ -18,7 +19,6 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-
 
 OUTSIDE = -1
 """The class of the out-of-scope examples, next to entry indexes 0..n-1."""

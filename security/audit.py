@@ -51,34 +51,44 @@ def _check(args: argparse.Namespace, packages: list[Package], today: dt.date) ->
     failures = 0
     age = snapshot.age_days(today)
     python_count = sum(p.ecosystem == "PyPI" for p in packages)
-    print(f"audit: {python_count} Python and {len(packages) - python_count} npm packages checked against "
-          f"{len(snapshot.records)} advisories of {snapshot.as_of} ({age} days old; {snapshot.source})")
+    print(
+        f"audit: {python_count} Python and {len(packages) - python_count} npm packages checked against "
+        f"{len(snapshot.records)} advisories of {snapshot.as_of} ({age} days old; {snapshot.source})"
+    )
     if age > snapshot.max_age_days:
         failures += args.fail_when_stale
-        print(f"audit: {'STALE' if args.fail_when_stale else 'WARNING STALE'} the advisory snapshot is {age} days "
-              f"old, more than its max_age_days ({snapshot.max_age_days}): advisories published since "
-              f"{snapshot.as_of} are not checked; refresh it (see README, 'Dependency audit')")
+        print(
+            f"audit: {'STALE' if args.fail_when_stale else 'WARNING STALE'} the advisory snapshot is {age} days "
+            f"old, more than its max_age_days ({snapshot.max_age_days}): advisories published since "
+            f"{snapshot.as_of} are not checked; refresh it (see README, 'Dependency audit')"
+        )
     elif age > snapshot.max_age_days - EXPIRY_WARNING_DAYS:
         print(f"audit: WARNING the advisory snapshot expires in {snapshot.max_age_days - age} days: refresh it")
 
     used = set()
     for finding in findings(snapshot, packages):
         accepted = next((a for a in acceptances if a.id in finding.ids), None)
-        what = (f"{finding.package.name} {finding.package.version} ({finding.package.ecosystem}): "
-                f"{' / '.join([finding.id, *finding.aliases])}; fixed in {', '.join(finding.fixed) or 'no release'}"
-                f" - {finding.summary}")
+        what = (
+            f"{finding.package.name} {finding.package.version} ({finding.package.ecosystem}): "
+            f"{' / '.join([finding.id, *finding.aliases])}; fixed in {', '.join(finding.fixed) or 'no release'}"
+            f" - {finding.summary}"
+        )
         if accepted is None:
             failures += 1
             print(f"audit: VULNERABLE {what}")
         else:
             used.add(accepted.id)
-            print(f"audit: ACCEPTED until {accepted.until} ({args.exceptions.name}:{accepted.line}, "
-                  f"{accepted.reason}) {what}")
+            print(
+                f"audit: ACCEPTED until {accepted.until} ({args.exceptions.name}:{accepted.line}, "
+                f"{accepted.reason}) {what}"
+            )
     for acceptance in acceptances:
         if acceptance.expired(today):
             failures += 1
-            print(f"audit: EXPIRED exception {acceptance.id} ({args.exceptions.name}:{acceptance.line}) ran out on "
-                  f"{acceptance.until}: look at it again, then extend its date or remove it")
+            print(
+                f"audit: EXPIRED exception {acceptance.id} ({args.exceptions.name}:{acceptance.line}) ran out on "
+                f"{acceptance.until}: look at it again, then extend its date or remove it"
+            )
         elif acceptance.id not in used:
             print(f"audit: UNUSED exception {acceptance.id}: no installed package is affected; remove it")
         elif (acceptance.until - today).days < EXPIRY_WARNING_DAYS:
@@ -100,10 +110,7 @@ def _refresh(args: argparse.Namespace, packages: list[Package], today: dt.date) 
 
 
 def _inventory(args: argparse.Namespace) -> list[Package]:
-    if args.freeze:
-        packages = parse_freeze(args.freeze.read_text(encoding="utf-8"))
-    else:
-        packages = python_packages(args.python)
+    packages = parse_freeze(args.freeze.read_text(encoding="utf-8")) if args.freeze else python_packages(args.python)
     if args.npm_lock:
         packages += npm_packages(args.npm_lock)
     return packages
@@ -118,8 +125,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--npm-lock", type=Path, help="package-lock.json of the Node tools")
     parser.add_argument("--snapshot", type=Path, default=SNAPSHOT, help="OSV snapshot (default: %(default)s)")
     parser.add_argument("--exceptions", type=Path, default=EXCEPTIONS, help="accepted findings (default: %(default)s)")
-    parser.add_argument("--fail-when-stale", action="store_true",
-                        help="fail, rather than warn, when the snapshot is older than its max_age_days")
+    parser.add_argument(
+        "--fail-when-stale",
+        action="store_true",
+        help="fail, rather than warn, when the snapshot is older than its max_age_days",
+    )
     parser.add_argument("--today", type=dt.date.fromisoformat, help="the date to judge ages and expiry by")
     parser.add_argument("--osv-url", default=OSV_API, help="OSV API for refresh (default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per OSV request (default: %(default)s)")

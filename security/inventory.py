@@ -36,8 +36,9 @@ def canonical_name(ecosystem: str, name: str) -> str:
 
 
 def python_packages(venv_python: str) -> list[Package]:
-    freeze = subprocess.run([venv_python, "-m", "pip", "freeze", "--exclude-editable"],
-                            capture_output=True, text=True, check=True)
+    freeze = subprocess.run(  # noqa: S603 - the venv's own python, no shell
+        [venv_python, "-m", "pip", "freeze", "--exclude-editable"], capture_output=True, text=True, check=True
+    )
     return parse_freeze(freeze.stdout)
 
 

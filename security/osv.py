@@ -82,8 +82,15 @@ def findings(snapshot: Snapshot, packages: Iterable[Package]) -> list[Finding]:
                 continue
             matching = [a for a in record.get("affected", ()) if _names(a) == package.key]
             if any(_affects(a, package) for a in matching):
-                found.append(Finding(package, record["id"], tuple(record.get("aliases", ())),
-                                     _summary(record), _fixed_versions(matching)))
+                found.append(
+                    Finding(
+                        package,
+                        record["id"],
+                        tuple(record.get("aliases", ())),
+                        _summary(record),
+                        _fixed_versions(matching),
+                    )
+                )
     return found
 
 
@@ -97,12 +104,14 @@ def _affects(affected: Mapping[str, Any], package: Package) -> bool:
         return True
     parse = _pep440 if package.ecosystem == PYPI else _semver
     version = parse(package.version)
-    return any(_in_range(version, r["events"], parse) for r in affected.get("ranges", ())
-               if r.get("type") in _ORDERED_RANGES)
+    return any(
+        _in_range(version, r["events"], parse) for r in affected.get("ranges", ()) if r.get("type") in _ORDERED_RANGES
+    )
 
 
 def _in_range(version: Any, events: Sequence[Mapping[str, str]], parse: Any) -> bool:
     """OSV range semantics: sorted events; `introduced` opens, `fixed` closes at, `last_affected` closes after."""
+
     def bound(event: Mapping[str, str]) -> Any:
         value = next(iter(event.values()))
         return None if value == "0" else parse(value)
@@ -113,9 +122,14 @@ def _in_range(version: Any, events: Sequence[Mapping[str, str]], parse: Any) -> 
         kind, at = next(iter(event.items()))[0], bound(event)
         if kind == "introduced" and (at is None or version >= at):
             affected = True
-        elif kind == "fixed" and at is not None and version >= at:
-            affected = False
-        elif kind == "last_affected" and at is not None and version > at:
+        elif (
+            kind == "fixed"
+            and at is not None
+            and version >= at
+            or kind == "last_affected"
+            and at is not None
+            and version > at
+        ):
             affected = False
     return affected
 
@@ -149,21 +163,24 @@ def _summary(record: Mapping[str, Any]) -> str:
 
 
 def _fixed_versions(affected: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
-    return tuple(sorted({e["fixed"] for a in affected for r in a.get("ranges", ()) for e in r["events"]
-                         if "fixed" in e}))
+    return tuple(
+        sorted({e["fixed"] for a in affected for r in a.get("ranges", ()) for e in r["events"] if "fixed" in e})
+    )
 
 
 # --- Refreshing the snapshot from an OSV API ----------------------------------------------------
 
-def fetch_snapshot(packages: Sequence[Package], api_url: str, timeout: float, today: dt.date,
-                   max_age_days: int) -> dict[str, Any]:
+
+def fetch_snapshot(
+    packages: Sequence[Package], api_url: str, timeout: float, today: dt.date, max_age_days: int
+) -> dict[str, Any]:
     """Every OSV record of every installed package (all versions, so a downgrade is caught too),
     trimmed to what the audit reads. Raises OsvUnreachable when the API does not answer."""
     wanted = {p.key for p in packages}
     names = sorted(wanted)
     ids: set[str] = set()
     for start in range(0, len(names), 100):
-        chunk = names[start:start + 100]
+        chunk = names[start : start + 100]
         queries = [{"package": {"ecosystem": e, "name": n}} for e, n in chunk]
         while queries:
             results = _post(f"{api_url}/v1/querybatch", {"queries": queries}, timeout)["results"]
@@ -191,31 +208,41 @@ def _trimmed(record: Mapping[str, Any], wanted: set[tuple[str, str]]) -> dict[st
     for entry in record.get("affected", ()):
         if entry["package"]["ecosystem"] not in ECOSYSTEMS or _names(entry) not in wanted:
             continue
-        ranges = [{"type": r["type"], "events": r["events"]} for r in entry.get("ranges", ())
-                  if r.get("type") in _ORDERED_RANGES]
-        kept: dict[str, Any] = {"package": {"ecosystem": entry["package"]["ecosystem"],
-                                            "name": entry["package"]["name"]}}
+        ranges = [
+            {"type": r["type"], "events": r["events"]}
+            for r in entry.get("ranges", ())
+            if r.get("type") in _ORDERED_RANGES
+        ]
+        kept: dict[str, Any] = {
+            "package": {"ecosystem": entry["package"]["ecosystem"], "name": entry["package"]["name"]}
+        }
         if ranges:
             kept["ranges"] = ranges
         else:
             kept["versions"] = entry.get("versions", [])
         affected.append(kept)
     advisory = next((r["url"] for r in record.get("references", ()) if r.get("type") == "ADVISORY"), None)
-    trimmed = {"id": record["id"], "aliases": record.get("aliases", []), "summary": _summary(record),
-               "modified": record.get("modified", ""), "affected": affected}
+    trimmed = {
+        "id": record["id"],
+        "aliases": record.get("aliases", []),
+        "summary": _summary(record),
+        "modified": record.get("modified", ""),
+        "affected": affected,
+    }
     if advisory:
         trimmed["references"] = [{"type": "ADVISORY", "url": advisory}]
     return trimmed
 
 
 def _post(url: str, body: Mapping[str, Any], timeout: float) -> Any:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(  # noqa: S310 - the OSV https API or a test URL
+        url, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
     return _fetch(request, timeout)
 
 
 def _get(url: str, timeout: float) -> Any:
-    return _fetch(urllib.request.Request(url), timeout)
+    return _fetch(urllib.request.Request(url), timeout)  # noqa: S310 - the OSV https API or a test URL
 
 
 def _fetch(request: urllib.request.Request, timeout: float) -> Any:

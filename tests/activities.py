@@ -40,16 +40,19 @@ def message(
     }
     if mention_bot:
         activity["text"] = f"<at>HR Policy FAQ</at> {text}"
-        activity["entities"] = [{
-            "type": "mention",
-            "text": "<at>HR Policy FAQ</at>",
-            "mentioned": {"id": BOT_ID, "name": "HR Policy FAQ"},
-        }]
+        activity["entities"] = [
+            {
+                "type": "mention",
+                "text": "<at>HR Policy FAQ</at>",
+                "mentioned": {"id": BOT_ID, "name": "HR Policy FAQ"},
+            }
+        ]
     elif text is not None:
         activity["text"] = text
     if value is not None:
         activity["value"] = value
     if conversation_type == "channel":
-        activity["channelData"].update({"team": {"id": "19:team@thread.tacv2"},
-                                        "channel": {"id": "19:general@thread.tacv2"}})
+        activity["channelData"].update(
+            {"team": {"id": "19:team@thread.tacv2"}, "channel": {"id": "19:general@thread.tacv2"}}
+        )
     return activity

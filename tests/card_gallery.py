@@ -5,20 +5,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-import datetime as dt
-
-from bot import Answer, CardSettings, Clarify, NoAnswer, render, ticket_cards
+from adapters.config.settings import DEFAULT_EMBEDDING_CACHE
+from adapters.corpus.meaning import ranker_for
+from bot import CardSettings, Clarify, NoAnswer, render, ticket_cards
 from bot.dialogue import Dialogue
 from bot.engagement import Help, Welcome, examples, group_by_topic
 from bot.replies import Vote
 from bot.tickets import BestGuess, Requester, Ticket, TicketEvent, TicketStatus
-from adapters.corpus.meaning import ranker_for
-from adapters.config.settings import DEFAULT_EMBEDDING_CACHE
 from knowledge import Corpus, Entry, load_corpus
 from tests.organisations import NHSBT
 
@@ -29,12 +28,24 @@ HR_DIRECT = CardSettings(NHSBT, hr_direct_url="https://teams.microsoft.com/l/cha
 NO_ROUTE = CardSettings(NHSBT)
 # Every kind of card, drawn into docs/cards/ by `make cards` (the per-entry answers are checked, not drawn).
 DOCS = (
-    "welcome", "welcome-no-route", "help", "topics", "answer", "answer-voted", "answer-voted-down",
-    "did-you-mean", "did-you-mean-untitled", "ambiguous", "escalation", "escalation-no-route",
-    "hr-direct-form", "hr-ticket", "hr-ticket-resolved",
+    "welcome",
+    "welcome-no-route",
+    "help",
+    "topics",
+    "answer",
+    "answer-voted",
+    "answer-voted-down",
+    "did-you-mean",
+    "did-you-mean-untitled",
+    "ambiguous",
+    "escalation",
+    "escalation-no-route",
+    "hr-direct-form",
+    "hr-ticket",
+    "hr-ticket-resolved",
     "answer-whatsapp-team-updates-personal-phone",  # related questions and an e-mail link
 )
-WHEN = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
 
 
 def gallery(corpus: Corpus) -> list[dict[str, Any]]:
@@ -74,14 +85,29 @@ def _untitled(entry: Entry) -> Entry:
 def _hr_direct_cards(guess: Entry) -> list[dict[str, Any]]:
     """The helpdesk's cards: the form staff fill in, and the ticket posted to the helpdesk's channel."""
     ticket = Ticket(
-        number=42, token="gallery", requester=Requester("29:staff", "aad-staff", "Ada Staff", anonymous=False),
+        number=42,
+        token="gallery",
+        requester=Requester("29:staff", "aad-staff", "Ada Staff", anonymous=False),
         question="Can I post photos from the team away day on my personal Instagram?",
         details="Some colleagues in the photos are off sick this week.",
-        best_guess=BestGuess(guess.id, guess.question, 0.41), status=TicketStatus.OPEN, assignee=None,
-        hr_reply=None, suggested_as_faq=False, version=1, created_at=WHEN, updated_at=WHEN,
+        best_guess=BestGuess(guess.id, guess.question, 0.41),
+        status=TicketStatus.OPEN,
+        assignee=None,
+        hr_reply=None,
+        suggested_as_faq=False,
+        version=1,
+        created_at=WHEN,
+        updated_at=WHEN,
     )
-    resolved = Ticket(**{**ticket.__dict__, "status": TicketStatus.RESOLVED, "assignee": "Carl Colleague",
-                         "hr_reply": "Yes, with everyone's agreement; leave out anyone who is off sick.", "version": 3})
+    resolved = Ticket(
+        **{
+            **ticket.__dict__,
+            "status": TicketStatus.RESOLVED,
+            "assignee": "Carl Colleague",
+            "hr_reply": "Yes, with everyone's agreement; leave out anyone who is off sick.",
+            "version": 3,
+        }
+    )
     history = (TicketEvent(WHEN, "assigned", "Carl Colleague"), TicketEvent(WHEN, "resolved", "Carl Colleague"))
     cards = [
         ("hr-direct-form", ticket_cards.form(ticket.question, "gallery", NHSBT)),

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.corpus.meaning import process_vectors
 from adapters.config.settings import DEFAULT_EMBEDDING_CACHE, Settings
-from app import create_app
+from adapters.corpus.meaning import process_vectors
+from app import Components, create_app
 from bot import Dialogue
 from knowledge import Corpus, Matcher, Ranker, load_corpus
 from knowledge.embedding import Vectors
@@ -50,8 +51,12 @@ def dialogue(ranker: Ranker) -> Dialogue:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(hr_direct_url=HR_DIRECT_URL, local_mode=True, metrics_port=0,
-                    database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    return Settings(
+        hr_direct_url=HR_DIRECT_URL,
+        local_mode=True,
+        metrics_port=0,
+        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+    )
 
 
 @pytest_asyncio.fixture(params=KINDS)
@@ -84,6 +89,7 @@ async def keys() -> AsyncIterator[KeyServer]:
 @pytest_asyncio.fixture
 async def production_client(keys: KeyServer) -> AsyncIterator[TestClient]:
     """The real application in production mode, authenticating against the local key server."""
-    app = create_app(production_settings(keys), credentials_factory=FakeCredentialsFactory(APP_ID))
+    settings = production_settings(keys)
+    app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         yield client

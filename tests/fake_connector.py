@@ -37,8 +37,11 @@ class FakeConnector:
 
     def activities(self) -> list[dict[str, Any]]:
         """Bodies of the activities the bot posted (replies and proactive sends)."""
-        return [c.body for c in self.calls if c.method in {"POST", "PUT"} and isinstance(c.body, dict)
-                and c.body.get("type") == "message"]
+        return [
+            c.body
+            for c in self.calls
+            if c.method in {"POST", "PUT"} and isinstance(c.body, dict) and c.body.get("type") == "message"
+        ]
 
     async def wait_for(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
         """Wait until at least `count` activities have arrived; return them."""
@@ -102,8 +105,9 @@ async def fake_connector() -> AsyncIterator[FakeConnector]:
         if queue:
             status, headers = queue.pop(0)
             if status >= 400:
-                return web.json_response({"error": {"code": "Scripted", "message": "scripted"}},
-                                         status=status, headers=headers)
+                return web.json_response(
+                    {"error": {"code": "Scripted", "message": "scripted"}}, status=status, headers=headers
+                )
         counter += 1
         if request.method == "POST" and request.path == "/v3/conversations":
             return web.json_response({"id": f"19:hr@thread.tacv2;messageid={counter}", "activityId": str(counter)})

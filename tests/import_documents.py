@@ -39,81 +39,180 @@ REVIEWED = "March 2025"
 POLICY_URL = "https://intranet.example-trust.nhs.uk/policies/uniform-and-workwear"
 
 UNIFORM: tuple[QA, ...] = (
-    QA("Who has to wear a uniform at work?",
-       (("p", "Everyone in a patient-facing role wears the uniform for their role, as set out in the "
-              "Uniform and Workwear Policy FM021 section 3.1."),
-        ("p", "Office-based colleagues follow the dress code in section 5 of the same policy.")),
-       references=("Uniform and Workwear Policy FM021 3.1",)),
-    QA("How many sets of uniform will I be given?",
-       (("p", "Full-time colleagues receive five sets when they start. Part-time colleagues receive:"),
-        ("li", "three sets for up to 22.5 hours a week;"),
-        ("li", "four sets for more than 22.5 hours a week.")),
-       source=POLICY_URL, references=("INTRANET.EXAMPLE-TRUST.NHS.UK",)),
-    QA("How do I order a replacement uniform?",
-       (("p", "Complete the [uniform request form](https://forms.example-trust.nhs.uk/uniform) and ask your "
-              "line manager to approve it. Orders usually arrive within ten working days."),),
-       references=("uniform request form",)),
-    QA("Can I wash my uniform at home?",
-       (("p", "Yes. Wash it separately at 60°C or the hottest temperature the fabric allows, and tumble dry "
-              "or iron it."),
-        ("p", "Follow the Infection Prevention and Control Policy IPC004 for anything soiled with body fluids.")),
-       references=("Infection Prevention and Control Policy IPC004",)),
-    QA("Can I travel to work in my uniform?",
-       (("p", "No. Change at work, or cover your uniform completely while you travel. Staff who work in "
-              "the community may travel between visits in uniform."),),
-       source="Uniform and Workwear Policy FM021 section 4.2",
-       references=("Uniform and Workwear Policy FM021 4.2",)),
-    QA("What footwear is acceptable on the wards?",
-       (("p", "Shoes must be closed at the toe and heel, have a non-slip sole and be easy to wipe clean. "
-              "Trainers are acceptable if they are plain black or white."),),
-       references=()),
-    QA("Can I wear jewellery with my uniform?",
-       (("p", "In clinical areas you may wear:"),
-        ("li", "one plain band ring;"),
-        ("li", "one pair of plain stud earrings;"),
-        ("li", "a medical alert bracelet or necklace."),
-        ("p", "Wrist watches are not worn below the elbow; use a fob watch instead.")),
-       references=()),
-    QA("Are there rules on nails and hair?",
-       (("p", "Nails are kept short and clean, without varnish, gels or extensions. Hair longer than collar "
-              "length is tied back and off the collar."),),
-       references=()),
-    QA("Can I wear a head covering for religious reasons?",
-       (("p", "Yes. Headscarves, turbans and kippahs are welcome; in theatres a disposable cover is worn over "
-              "them. Speak to your manager if your faith needs any other adjustment."),),
-       source="Equality, Diversity and Inclusion Policy HR031",
-       references=("Equality, Diversity and Inclusion Policy HR031",)),
-    QA("Is there an allowance for work shoes?",
-       (("p", "There is no allowance for shoes, except for roles where safety footwear is required; these are "
-              "provided through the estates stores."),),
-       references=()),
-    QA("Will I be given a name badge?",
-       (("p", "Yes, with your photo, first name and role. Wear it above the waist where patients can see it."),),
-       references=()),
-    QA("What should I wear if I am pregnant?",
-       (("p", "Maternity tunics and trousers are available in every uniform colour. Ask your manager to order "
-              "them on the uniform request form."),),
-       references=()),
-    QA("Can I wear a cardigan over my uniform?",
-       (("p", "In non-clinical areas a plain navy cardigan is allowed. It is taken off before any patient "
-              "contact, as explained in section 6.3 of the Uniform and Workwear Policy FM021."),),
-       references=("Uniform and Workwear Policy FM021",)),
-    QA("What happens to my uniform when I leave?",
-       (("p", "Return every item to your manager on your last day. Uniform is not sold or given away, because "
-              "it could be used to gain access to our sites."),),
-       source=POLICY_URL,
-       references=("INTRANET.EXAMPLE-TRUST.NHS.UK",)),
-    QA("Who do I ask if my uniform does not fit?",
-       (("p", "Contact the linen room on extension 4471 or email uniforms@example-trust.nhs.uk. Alterations "
-              "are free."),),
-       references=()),
-    QA("Are there different colours for different roles?",
-       (("p", "Yes. The colours are:"),
-        ("row", ("Registered nurses", "navy")),
-        ("row", ("Healthcare support workers", "green")),
-        ("row", ("Allied health professionals", "bottle green")),
-        ("p", "The full chart is in the Uniform and Workwear Policy FM021 appendix B.")),
-       references=("Uniform and Workwear Policy FM021",)),
+    QA(
+        "Who has to wear a uniform at work?",
+        (
+            (
+                "p",
+                "Everyone in a patient-facing role wears the uniform for their role, as set out in the "
+                "Uniform and Workwear Policy FM021 section 3.1.",
+            ),
+            ("p", "Office-based colleagues follow the dress code in section 5 of the same policy."),
+        ),
+        references=("Uniform and Workwear Policy FM021 3.1",),
+    ),
+    QA(
+        "How many sets of uniform will I be given?",
+        (
+            ("p", "Full-time colleagues receive five sets when they start. Part-time colleagues receive:"),
+            ("li", "three sets for up to 22.5 hours a week;"),
+            ("li", "four sets for more than 22.5 hours a week."),
+        ),
+        source=POLICY_URL,
+        references=("INTRANET.EXAMPLE-TRUST.NHS.UK",),
+    ),
+    QA(
+        "How do I order a replacement uniform?",
+        (
+            (
+                "p",
+                "Complete the [uniform request form](https://forms.example-trust.nhs.uk/uniform) and ask your "
+                "line manager to approve it. Orders usually arrive within ten working days.",
+            ),
+        ),
+        references=("uniform request form",),
+    ),
+    QA(
+        "Can I wash my uniform at home?",
+        (
+            (
+                "p",
+                "Yes. Wash it separately at 60°C or the hottest temperature the fabric allows, and tumble dry "
+                "or iron it.",
+            ),
+            ("p", "Follow the Infection Prevention and Control Policy IPC004 for anything soiled with body fluids."),
+        ),
+        references=("Infection Prevention and Control Policy IPC004",),
+    ),
+    QA(
+        "Can I travel to work in my uniform?",
+        (
+            (
+                "p",
+                "No. Change at work, or cover your uniform completely while you travel. Staff who work in "
+                "the community may travel between visits in uniform.",
+            ),
+        ),
+        source="Uniform and Workwear Policy FM021 section 4.2",
+        references=("Uniform and Workwear Policy FM021 4.2",),
+    ),
+    QA(
+        "What footwear is acceptable on the wards?",
+        (
+            (
+                "p",
+                "Shoes must be closed at the toe and heel, have a non-slip sole and be easy to wipe clean. "
+                "Trainers are acceptable if they are plain black or white.",
+            ),
+        ),
+        references=(),
+    ),
+    QA(
+        "Can I wear jewellery with my uniform?",
+        (
+            ("p", "In clinical areas you may wear:"),
+            ("li", "one plain band ring;"),
+            ("li", "one pair of plain stud earrings;"),
+            ("li", "a medical alert bracelet or necklace."),
+            ("p", "Wrist watches are not worn below the elbow; use a fob watch instead."),
+        ),
+        references=(),
+    ),
+    QA(
+        "Are there rules on nails and hair?",
+        (
+            (
+                "p",
+                "Nails are kept short and clean, without varnish, gels or extensions. Hair longer than collar "
+                "length is tied back and off the collar.",
+            ),
+        ),
+        references=(),
+    ),
+    QA(
+        "Can I wear a head covering for religious reasons?",
+        (
+            (
+                "p",
+                "Yes. Headscarves, turbans and kippahs are welcome; in theatres a disposable cover is worn over "
+                "them. Speak to your manager if your faith needs any other adjustment.",
+            ),
+        ),
+        source="Equality, Diversity and Inclusion Policy HR031",
+        references=("Equality, Diversity and Inclusion Policy HR031",),
+    ),
+    QA(
+        "Is there an allowance for work shoes?",
+        (
+            (
+                "p",
+                "There is no allowance for shoes, except for roles where safety footwear is required; these are "
+                "provided through the estates stores.",
+            ),
+        ),
+        references=(),
+    ),
+    QA(
+        "Will I be given a name badge?",
+        (("p", "Yes, with your photo, first name and role. Wear it above the waist where patients can see it."),),
+        references=(),
+    ),
+    QA(
+        "What should I wear if I am pregnant?",
+        (
+            (
+                "p",
+                "Maternity tunics and trousers are available in every uniform colour. Ask your manager to order "
+                "them on the uniform request form.",
+            ),
+        ),
+        references=(),
+    ),
+    QA(
+        "Can I wear a cardigan over my uniform?",
+        (
+            (
+                "p",
+                "In non-clinical areas a plain navy cardigan is allowed. It is taken off before any patient "
+                "contact, as explained in section 6.3 of the Uniform and Workwear Policy FM021.",
+            ),
+        ),
+        references=("Uniform and Workwear Policy FM021",),
+    ),
+    QA(
+        "What happens to my uniform when I leave?",
+        (
+            (
+                "p",
+                "Return every item to your manager on your last day. Uniform is not sold or given away, because "
+                "it could be used to gain access to our sites.",
+            ),
+        ),
+        source=POLICY_URL,
+        references=("INTRANET.EXAMPLE-TRUST.NHS.UK",),
+    ),
+    QA(
+        "Who do I ask if my uniform does not fit?",
+        (
+            (
+                "p",
+                "Contact the linen room on extension 4471 or email uniforms@example-trust.nhs.uk. Alterations "
+                "are free.",
+            ),
+        ),
+        references=(),
+    ),
+    QA(
+        "Are there different colours for different roles?",
+        (
+            ("p", "Yes. The colours are:"),
+            ("row", ("Registered nurses", "navy")),
+            ("row", ("Healthcare support workers", "green")),
+            ("row", ("Allied health professionals", "bottle green")),
+            ("p", "The full chart is in the Uniform and Workwear Policy FM021 appendix B."),
+        ),
+        references=("Uniform and Workwear Policy FM021",),
+    ),
 )
 
 
@@ -139,6 +238,7 @@ def normalised(text: str) -> str:
 
 
 # --- plain text ------------------------------------------------------------------------------
+
 
 def as_text(entries: tuple[QA, ...], layout: str, *, sign_off: bool = True) -> str:
     """A plain-text (markdown) document in `layout`: '1.', 'Q1.', 'Q1:', 'Q:A:', 'Question N',
@@ -171,6 +271,7 @@ def _question_lines(layout: str, number: int, question: str) -> list[str]:
 
 
 # --- Word --------------------------------------------------------------------------------------
+
 
 def as_docx(entries: tuple[QA, ...], layout: str, *, title: str = TITLE) -> bytes:
     """A Word document in `layout`: 'headings', 'bold', 'Q1.', 'question lines' or 'table'."""
@@ -218,7 +319,7 @@ def _docx_answer(document: docx.document.Document, qa: QA) -> None:
             if table is None:
                 table = document.add_table(rows=0, cols=len(rows[0]))  # type: ignore[arg-type]
             cells = table.add_row().cells
-            for cell, text in zip(cells, value):  # type: ignore[call-overload]
+            for cell, text in zip(cells, value, strict=False):  # type: ignore[call-overload]
                 cell.text = text
         else:
             _add_runs(document.add_paragraph(), str(value))
@@ -230,7 +331,7 @@ def _add_runs(paragraph: docx.text.paragraph.Paragraph, text: str) -> None:
     """`text` into `paragraph`, each markdown link as a real Word hyperlink."""
     position = 0
     for match in _LINK.finditer(text):
-        paragraph.add_run(text[position:match.start()])
+        paragraph.add_run(text[position : match.start()])
         _add_hyperlink(paragraph, match.group(1), match.group(2))
         position = match.end()
     paragraph.add_run(text[position:])
@@ -256,6 +357,7 @@ def ensure_list_style(document: docx.document.Document) -> None:
 
 # --- PDF ---------------------------------------------------------------------------------------
 
+
 class _Pdf(FPDF):
     def __init__(self, *, furniture: bool) -> None:
         super().__init__(format="A4")
@@ -267,8 +369,13 @@ class _Pdf(FPDF):
     def header(self) -> None:
         if self.furniture:
             self.set_font("DejaVu", "", 8)
-            self.cell(0, 6, "Example Trust · Uniform and Workwear Q&A · Uncontrolled when printed",
-                      new_x="LMARGIN", new_y="NEXT")
+            self.cell(
+                0,
+                6,
+                "Example Trust · Uniform and Workwear Q&A · Uncontrolled when printed",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
             self.ln(4)
 
     def footer(self) -> None:
@@ -348,10 +455,14 @@ def text_as_docx(text: str) -> bytes:
 
 # --- HTML --------------------------------------------------------------------------------------
 
+
 def as_html(entries: tuple[QA, ...], layout: str) -> bytes:
     """An intranet page in `layout`: 'details', 'headings', 'bold', 'Q1.' or 'table'."""
-    body = [f"<h1>{TITLE}</h1>", "<nav><a href='/'>Home</a> &gt; <a href='/hr'>HR</a></nav>",
-            "<p>Answers to the questions staff asked most often about uniform.</p>"]
+    body = [
+        f"<h1>{TITLE}</h1>",
+        "<nav><a href='/'>Home</a> &gt; <a href='/hr'>HR</a></nav>",
+        "<p>Answers to the questions staff asked most often about uniform.</p>",
+    ]
     if layout == "table":
         body.append("<table><tr><th>Question</th><th>Answer</th></tr>")
     for number, qa in enumerate(entries, start=1):
@@ -371,8 +482,10 @@ def as_html(entries: tuple[QA, ...], layout: str) -> bytes:
     if layout == "table":
         body.append("</table>")
     footer = f"<footer><p>Document owner: {OWNER} | Last reviewed: {REVIEWED}</p></footer>"
-    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{TITLE}</title>"
-            f"<style>p {{margin: 0}}</style></head><body>{''.join(body)}{footer}</body></html>")
+    page = (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{TITLE}</title>"
+        f"<style>p {{margin: 0}}</style></head><body>{''.join(body)}{footer}</body></html>"
+    )
     return page.encode("utf-8")
 
 

@@ -61,8 +61,14 @@ class KeyServer:
     ) -> str:
         """A Bot Connector-style token; `claims` override or (with None) remove standard claims."""
         now = int(time.time())
-        payload: dict[str, Any] = {"iss": ISSUER, "aud": APP_ID, "serviceurl": service_url,
-                                   "nbf": now - 10, "iat": now - 10, "exp": now + 600}
+        payload: dict[str, Any] = {
+            "iss": ISSUER,
+            "aud": APP_ID,
+            "serviceurl": service_url,
+            "nbf": now - 10,
+            "iat": now - 10,
+            "exp": now + 600,
+        }
         for name, value in claims.items():
             if value is None:
                 payload.pop(name, None)
@@ -101,8 +107,13 @@ async def key_server() -> AsyncIterator[KeyServer]:
         server_state.fetches += 1
         if not server_state.available:
             return web.Response(status=503)
-        return web.json_response({"issuer": ISSUER, "jwks_uri": f"{server_state.url}keys",
-                                  "id_token_signing_alg_values_supported": ["RS256"]})
+        return web.json_response(
+            {
+                "issuer": ISSUER,
+                "jwks_uri": f"{server_state.url}keys",
+                "id_token_signing_alg_values_supported": ["RS256"],
+            }
+        )
 
     async def keys(_request: web.Request) -> web.Response:
         return web.json_response(server_state.jwks())

@@ -17,7 +17,7 @@ import socket
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -26,13 +26,13 @@ import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import app
 from adapters.config.settings import Settings
 from adapters.store import create_engine
 from adapters.store.tables import ticket_events, ticket_outbox, tickets
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.botbuilder.ticket_delivery import RetryPolicy
-import app
-from app import create_app
+from adapters.teams.botbuilder.ticket_courier import OutboxBackoff
+from app import Components, create_app
 from tests import activities
 from tests.fake_connector import ConnectorCall, FakeConnector, card_of
 from tests.key_server import APP_ID, KeyServer
@@ -74,8 +74,12 @@ def run_faqbot(*args: str, **env: str) -> CommandResult:
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level  # the command configures logging for itself
     try:
-        with (patch.dict(os.environ, environment(**env), clear=True), contextlib.chdir(ROOT),
-              contextlib.redirect_stdout(out), contextlib.redirect_stderr(err)):
+        with (
+            patch.dict(os.environ, environment(**env), clear=True),
+            contextlib.chdir(ROOT),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
             try:
                 code = app.main(list(args))
             except SystemExit as exit_:  # argparse refusing the arguments
@@ -89,10 +93,16 @@ def run_faqbot(*args: str, **env: str) -> CommandResult:
 def production_settings(keys: KeyServer, **changes: object) -> Settings:
     """Production mode against the local key server; replies may go to the fake connector on 127.0.0.1."""
     values: dict[str, object] = {
-        "app_id": APP_ID, "app_password": "not-a-real-secret", "app_tenant_id": activities.TENANT,
-        "allowed_tenants": (activities.TENANT,), "service_url_hosts": ("127.0.0.1",),
-        "openid_metadata_url": keys.metadata_url, "key_fetch_timeout": 1.0, "metrics_port": 0,
-        "hr_direct_url": HR_DIRECT_URL, "pseudonym_salt": "a-long-random-test-secret",
+        "app_id": APP_ID,
+        "app_password": "not-a-real-secret",
+        "app_tenant_id": activities.TENANT,
+        "allowed_tenants": (activities.TENANT,),
+        "service_url_hosts": ("127.0.0.1",),
+        "openid_metadata_url": keys.metadata_url,
+        "key_fetch_timeout": 1.0,
+        "metrics_port": 0,
+        "hr_direct_url": HR_DIRECT_URL,
+        "pseudonym_salt": "a-long-random-test-secret",
         "database_url": f"sqlite:///{tempfile.mkdtemp(prefix='faqbot-test-')}/bot.sqlite3",
     }
     return Settings.model_validate(values | changes)
@@ -153,26 +163,45 @@ HR_CHANNEL = "19:hr-direct@thread.tacv2"
 HR_TEAM = "19:team@thread.tacv2"
 REGISTRAR = "aad-hr-lead"
 HR_AGENT = {"user_id": "29:hr-agent", "aad_object_id": "aad-hr-agent", "name": "Bea Agent"}
-FAST = RetryPolicy(base_seconds=0.2, cap_seconds=2.0, lease_seconds=30.0, poll_seconds=0.1)
+FAST = OutboxBackoff(base_seconds=0.2, cap_seconds=2.0, lease_seconds=30.0, poll_seconds=0.1)
 QUESTION = "how do I book annual leave when my manager is off sick"
 CREATE = "/v3/conversations"
 
 
 @asynccontextmanager
-async def serve(store_url: str, policy: RetryPolicy = FAST, **extra: str) -> AsyncIterator[TestClient]:
+async def serve(store_url: str, policy: OutboxBackoff = FAST, **extra: str) -> AsyncIterator[TestClient]:
     """The bot with HR Direct registrars on `store_url`, over HTTP on 127.0.0.1."""
-    settings = Settings(database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", local_mode=True,
-                        metrics_port=0, **extra)
-    async with TestClient(TestServer(create_app(settings, outbox_policy=policy), host="127.0.0.1")) as client:
+    settings = Settings(
+        database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", local_mode=True, metrics_port=0, **extra
+    )
+    async with TestClient(
+        TestServer(create_app(settings, replace(Components.real(settings), outbox_backoff=policy)), host="127.0.0.1")
+    ) as client:
         yield client
 
 
-def in_hr_channel(service_url: str, *, text: str | None = None, value: dict[str, Any] | None = None,
-                  thread: str = HR_CHANNEL, **sender: str) -> dict[str, Any]:
-    who = sender or {"user_id": HR_AGENT["user_id"], "aad_object_id": HR_AGENT["aad_object_id"],
-                     "name": HR_AGENT["name"]}
-    activity = activities.message(service_url, text, value=value, conversation_type="channel",
-                                  conversation_id=thread, mention_bot=text is not None, **who)
+def in_hr_channel(
+    service_url: str,
+    *,
+    text: str | None = None,
+    value: dict[str, Any] | None = None,
+    thread: str = HR_CHANNEL,
+    **sender: str,
+) -> dict[str, Any]:
+    who = sender or {
+        "user_id": HR_AGENT["user_id"],
+        "aad_object_id": HR_AGENT["aad_object_id"],
+        "name": HR_AGENT["name"],
+    }
+    activity = activities.message(
+        service_url,
+        text,
+        value=value,
+        conversation_type="channel",
+        conversation_id=thread,
+        mention_bot=text is not None,
+        **who,
+    )
     activity["channelData"]["channel"]["id"] = HR_CHANNEL
     activity["channelData"]["team"]["id"] = HR_TEAM
     return activity
@@ -180,8 +209,12 @@ def in_hr_channel(service_url: str, *, text: str | None = None, value: dict[str,
 
 async def register(client: TestClient, connector: FakeConnector) -> None:
     before = len(connector.activities())
-    await post(client, in_hr_channel(connector.url, text="register this channel", user_id="29:lead",
-                                     aad_object_id=REGISTRAR, name="Lead"))
+    await post(
+        client,
+        in_hr_channel(
+            connector.url, text="register this channel", user_id="29:lead", aad_object_id=REGISTRAR, name="Lead"
+        ),
+    )
     replies = await connector.wait_for(before + 1)
     assert "now the HR Direct channel" in replies[-1]["text"]
 
@@ -189,8 +222,9 @@ async def register(client: TestClient, connector: FakeConnector) -> None:
 async def reply_to(client: TestClient, connector: FakeConnector, activity: dict[str, Any]) -> dict[str, Any]:
     before = len([c for c in connector.calls if c.path.endswith(f"/activities/{activity['id']}")])
     await post(client, activity)
-    calls = await until(lambda: [c for c in connector.calls if c.path.endswith(f"/activities/{activity['id']}")]
-                        [before:] or None)
+    calls = await until(
+        lambda: [c for c in connector.calls if c.path.endswith(f"/activities/{activity['id']}")][before:] or None
+    )
     return calls[-1].body
 
 
@@ -199,8 +233,9 @@ def submit_data(card: dict[str, Any]) -> dict[str, Any]:
     return action["data"]
 
 
-async def file_ticket(client: TestClient, connector: FakeConnector, *, identity: str = "named",
-                      details: str = "I work nights.") -> dict[str, Any]:
+async def file_ticket(
+    client: TestClient, connector: FakeConnector, *, identity: str = "named", details: str = "I work nights."
+) -> dict[str, Any]:
     """Ask a question the FAQ cannot answer, open the HR Direct form and send it; the confirmation."""
     no_answer = await reply_to(client, connector, activities.message(connector.url, QUESTION))
     ask_hr = next(a for a in card_of(no_answer)["actions"] if a["title"] == "Ask HR Direct")
@@ -241,16 +276,43 @@ async def add_ticket(engine: AsyncEngine, number: int, aad: str, *, status: str,
     """A ticket by `aad`, `age_days` before RETENTION_NOW, with one history line and one delivered notice."""
     at = RETENTION_NOW - dt.timedelta(days=age_days)
     async with engine.begin() as connection:
-        await connection.execute(sa.insert(tickets).values(
-            number=number, idempotency_key=f"key-{number}", token=f"token-{number}",
-            requester_user_id=f"29:{aad}", requester_aad_id=aad, requester_name=f"Name of {aad}",
-            anonymous=False, requester_reference={"user": {"id": f"29:{aad}"}}, question=question,
-            details="", status=status, suggested_as_faq=False, version=1, created_at=at, updated_at=at,
-        ))
-        await connection.execute(sa.insert(ticket_events).values(
-            ticket_number=number, at=at, kind="assigned", actor_name="Bea Agent", actor_aad_id=HR, note=None,
-        ))
-        await connection.execute(sa.insert(ticket_outbox).values(
-            ticket_number=number, kind="notice", payload={"text": f"answer to {question}"}, attempts=1,
-            due_at=at, delivered_at=at, created_at=at,
-        ))
+        await connection.execute(
+            sa.insert(tickets).values(
+                number=number,
+                idempotency_key=f"key-{number}",
+                token=f"token-{number}",
+                requester_user_id=f"29:{aad}",
+                requester_aad_id=aad,
+                requester_name=f"Name of {aad}",
+                anonymous=False,
+                requester_reference={"user": {"id": f"29:{aad}"}},
+                question=question,
+                details="",
+                status=status,
+                suggested_as_faq=False,
+                version=1,
+                created_at=at,
+                updated_at=at,
+            )
+        )
+        await connection.execute(
+            sa.insert(ticket_events).values(
+                ticket_number=number,
+                at=at,
+                kind="assigned",
+                actor_name="Bea Agent",
+                actor_aad_id=HR,
+                note=None,
+            )
+        )
+        await connection.execute(
+            sa.insert(ticket_outbox).values(
+                ticket_number=number,
+                kind="notice",
+                payload={"text": f"answer to {question}"},
+                attempts=1,
+                due_at=at,
+                delivered_at=at,
+                created_at=at,
+            )
+        )

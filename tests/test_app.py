@@ -17,17 +17,23 @@ from tests.fake_connector import FakeConnector, card_of, card_text
 from tests.support import ROOT, environment, free_port
 
 
-
 @pytest_asyncio.fixture
 async def running_bot(tmp_path: Path) -> AsyncIterator[str]:
     port = free_port()
     # A fresh database per run: the default var/ file would remember activity ids of earlier runs.
     database = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "app.py", "run", cwd=ROOT,
-        env=environment(PORT=str(port), FAQBOT_HR_DIRECT_URL="mailto:hr.direct@example.org",
-                        FAQBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}"),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "app.py",
+        "run",
+        cwd=ROOT,
+        env=environment(
+            PORT=str(port),
+            FAQBOT_HR_DIRECT_URL="mailto:hr.direct@example.org",
+            FAQBOT_DATABASE_URL=database,
+        ),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -55,8 +61,9 @@ async def test_run_command_serves_answers(running_bot: str, connector: FakeConne
             assert r.status == 201
         (reply,) = await connector.wait_for(1)
         assert "Blue Light Card" in card_text(card_of(reply))
-        async with session.post(f"{running_bot}/api/messages",
-                                json=activities.message(connector.url, "how do I book annual leave")) as r:
+        async with session.post(
+            f"{running_bot}/api/messages", json=activities.message(connector.url, "how do I book annual leave")
+        ) as r:
             assert r.status == 201
         replies = await connector.wait_for(2)
         offer = card_of(replies[1])
@@ -66,8 +73,13 @@ async def test_run_command_serves_answers(running_bot: str, connector: FakeConne
 
 def test_chat_command_answers_in_the_terminal() -> None:
     result = subprocess.run(
-        [sys.executable, "app.py", "chat"], cwd=ROOT, env=environment(),
-        input="what counts as a social media profile\nhi\nquit\n", capture_output=True, text=True, timeout=60,
+        [sys.executable, "app.py", "chat"],
+        cwd=ROOT,
+        env=environment(),
+        input="what counts as a social media profile\nhi\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "A social media profile is an account on a social media channel" in result.stdout
@@ -84,8 +96,12 @@ def test_entries_without_owner_or_review_date_stop_the_bot_before_it_serves(tmp_
     )
     (tmp_path / "vocabulary.yaml").write_text("topics:\n  - {id: leave, title: Leave}\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "app.py", "run"], cwd=ROOT, env=environment(FAQBOT_CORPUS_DIR=str(tmp_path)),
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "app.py", "run"],
+        cwd=ROOT,
+        env=environment(FAQBOT_CORPUS_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 3
     assert "leave.faq.yaml: entry 'carry-over': field 'owner': no owner" in result.stderr
@@ -95,16 +111,26 @@ def test_entries_without_owner_or_review_date_stop_the_bot_before_it_serves(tmp_
 def test_bad_corpus_stops_the_bot_before_it_serves(tmp_path: Path) -> None:
     (tmp_path / "broken.faq.yaml").write_text("entries:\n  - id: x\n    question: q\n")
     result = subprocess.run(
-        [sys.executable, "app.py", "run"], cwd=ROOT, env=environment(FAQBOT_CORPUS_DIR=str(tmp_path)),
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "app.py", "run"],
+        cwd=ROOT,
+        env=environment(FAQBOT_CORPUS_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 3
     assert "broken.faq.yaml: entry 'x': field 'answer'" in result.stderr
 
 
 def test_bad_setting_is_named() -> None:
-    result = subprocess.run([sys.executable, "app.py", "run"], cwd=ROOT, env=environment(PORT="eighty"),
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "app.py", "run"],
+        cwd=ROOT,
+        env=environment(PORT="eighty"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "PORT" in result.stderr
 
@@ -129,8 +155,9 @@ PRODUCTION = {
     ],
 )
 def test_unsafe_configuration_refuses_to_start(env: dict[str, str], named: str) -> None:
-    result = subprocess.run([sys.executable, "app.py", "run"], cwd=ROOT, env=environment(**env),
-                            capture_output=True, text=True, timeout=5)
+    result = subprocess.run(
+        [sys.executable, "app.py", "run"], cwd=ROOT, env=environment(**env), capture_output=True, text=True, timeout=5
+    )
     assert result.returncode == 2
     assert named in result.stderr
     assert "refusing to start" in result.stderr
@@ -139,9 +166,13 @@ def test_unsafe_configuration_refuses_to_start(env: dict[str, str], named: str) 
 async def test_local_mode_is_reported_on_healthz_and_metrics_stay_on_loopback() -> None:
     port, metrics_port = free_port(), free_port()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "app.py", "run", cwd=ROOT,
+        sys.executable,
+        "app.py",
+        "run",
+        cwd=ROOT,
         env=environment(PORT=str(port), FAQBOT_METRICS_PORT=str(metrics_port)),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         async with aiohttp.ClientSession() as session:
@@ -172,8 +203,9 @@ async def test_local_mode_is_reported_on_healthz_and_metrics_stay_on_loopback() 
 def run_eval(*args: str) -> subprocess.CompletedProcess[str]:
     # A curator's machine has neither credentials nor local mode: eval must work offline as it is.
     env = {k: v for k, v in environment().items() if k != "FAQBOT_LOCAL_MODE"}
-    return subprocess.run([sys.executable, "app.py", "eval", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "app.py", "eval", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_eval_command_reports_rates_and_failures(tmp_path: Path) -> None:

@@ -117,7 +117,9 @@ def test_the_cycle_check_sees_imports_inside_functions_and_type_checking(tmp_pat
     (package / "__init__.py").write_text("")
     (package / "cards.py").write_text("from pkg import engagement_cards\n")
     (package / "engagement_cards.py").write_text("def render():\n    from pkg.cards import render\n")
-    (package / "ports.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import questions\n")
+    (package / "ports.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import questions\n"
+    )
     (package / "questions.py").write_text("import pkg.ports\n")
     graph = import_graph(sorted(package.rglob("*.py")), root=tmp_path)
     assert sorted(cycles(graph)) == [["pkg.cards", "pkg.engagement_cards"], ["pkg.ports", "pkg.questions"]]
@@ -132,7 +134,9 @@ def test_test_modules_share_helpers_through_tests_support_only() -> None:
             for name in names:
                 last = name.rsplit(".", 1)[-1]
                 is_test_module = name.startswith("tests.") and (last.startswith("test_") or last == "conftest")
-                assert not is_test_module, f"{path.relative_to(ROOT)} imports {name}: move the helper to tests/support.py"
+                assert not is_test_module, (
+                    f"{path.relative_to(ROOT)} imports {name}: move the helper to tests/support.py"
+                )
 
 
 def test_botbuilder_stays_in_its_folder() -> None:

@@ -28,7 +28,10 @@ def render(cards: list[dict[str, Any]], tmp_path: Path) -> tuple[int, dict[str, 
     assert node, "Node 20 is required for the renderer check (see README: make tools)"
     result = subprocess.run(  # noqa: S603
         [node, str(TOOLS / "render_cards.mjs"), str(source), str(tmp_path / "png")],
-        capture_output=True, text=True, timeout=180, check=False,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert result.stdout, result.stderr
     return result.returncode, json.loads(result.stdout)
@@ -56,18 +59,26 @@ def test_no_button_title_is_clipped_and_no_markdown_is_left_raw(corpus: Corpus, 
     assert {name: r["rawMarkdown"] for name, r in rendered.items() if r["rawMarkdown"]} == {}
     # The e-mail link in an approved answer is a link staff can click, with the answer's own words.
     links = report["cards"]["answer-whatsapp-team-updates-personal-phone"]["links"]
-    assert {"text": "Data Security, Privacy and Records Management (prev Information Governance)",
-            "href": "mailto:InformationSecurity@nhsbt.nhs.uk"} in links
-    assert any(link["href"].startswith("https://www.gov.uk/") for link in
-               report["cards"]["answer-tiktok-government-restrictions"]["links"])
+    assert {
+        "text": "Data Security, Privacy and Records Management (prev Information Governance)",
+        "href": "mailto:InformationSecurity@nhsbt.nhs.uk",
+    } in links
+    assert any(
+        link["href"].startswith("https://www.gov.uk/")
+        for link in report["cards"]["answer-tiktok-government-restrictions"]["links"]
+    )
 
 
 def test_the_clipping_and_markdown_measures_can_fail(tmp_path: Path) -> None:
     long_title = "Should a member of staff be absent through sickness and you became aware of behaviour"
-    card = {"type": "AdaptiveCard", "version": "1.5", "body": [
-        {"type": "TextBlock", "text": "See [the policy](ftp://example.org/policy) and 2 ** 3", "wrap": True},
-        {"type": "ActionSet", "actions": [{"type": "Action.Submit", "title": long_title, "data": {}}]},
-    ]}
+    card = {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "body": [
+            {"type": "TextBlock", "text": "See [the policy](ftp://example.org/policy) and 2 ** 3", "wrap": True},
+            {"type": "ActionSet", "actions": [{"type": "Action.Submit", "title": long_title, "data": {}}]},
+        ],
+    }
     status, report = render([{"name": "clipped", "card": card}], tmp_path)
     assert status == 1
     assert report["cards"]["clipped"]["clipped"] == [long_title]
@@ -75,10 +86,14 @@ def test_the_clipping_and_markdown_measures_can_fail(tmp_path: Path) -> None:
 
 
 def test_the_renderer_check_can_fail(tmp_path: Path) -> None:
-    newer = {"type": "AdaptiveCard", "version": "1.5", "body": [
-        {"type": "Carousel", "pages": []},  # a 1.6 element Teams would not render
-        {"type": "Input.Text", "id": "x", "isRequired": True},  # required input without a label
-    ]}
+    newer = {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "body": [
+            {"type": "Carousel", "pages": []},  # a 1.6 element Teams would not render
+            {"type": "Input.Text", "id": "x", "isRequired": True},  # required input without a label
+        ],
+    }
     status, report = render([{"name": "bad", "card": newer}], tmp_path)
     assert status == 1
     assert report["cards"]["bad"]["warnings"]

@@ -58,12 +58,21 @@ class Bot:
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "app.py", "run", cwd=ROOT,
-            env=environment(PORT=str(self._port), FAQBOT_DATABASE_URL=self.database, FAQBOT_HR_REGISTRARS=REGISTRAR,
-                            FAQBOT_DATABASE_TIMEOUT="6"),
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            sys.executable,
+            "app.py",
+            "run",
+            cwd=ROOT,
+            env=environment(
+                PORT=str(self._port),
+                FAQBOT_DATABASE_URL=self.database,
+                FAQBOT_HR_REGISTRARS=REGISTRAR,
+                FAQBOT_DATABASE_TIMEOUT="6",
+            ),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
         )
         async with aiohttp.ClientSession() as session:
+
             async def ready() -> bool:
                 try:
                     async with session.get(f"{self.url}/readyz") as response:
@@ -121,8 +130,14 @@ async def reply(bot: Bot, connector: FakeConnector, activity: dict[str, Any]) ->
 async def the_form_submit(bot: Bot, connector: FakeConnector) -> dict[str, Any]:
     """Register the HR channel, ask what the FAQ cannot answer and fill in the form: the submit
     activity, not yet sent."""
-    assert await bot.post(in_hr_channel(connector.url, text="register this channel", user_id="29:lead",
-                                        aad_object_id=REGISTRAR, name="Lead")) == 201
+    assert (
+        await bot.post(
+            in_hr_channel(
+                connector.url, text="register this channel", user_id="29:lead", aad_object_id=REGISTRAR, name="Lead"
+            )
+        )
+        == 201
+    )
     no_answer = await reply(bot, connector, activities.message(connector.url, QUESTION))
     ask = next(a for a in card_of(no_answer)["actions"] if a["title"] == "Ask HR Direct")
     form = card_of(await reply(bot, connector, activities.message(connector.url, value=ask["data"])))
@@ -184,7 +199,9 @@ async def test_kill_after_the_claim_before_the_ticket_is_written(tmp_path: Path,
                 await blocker.execute("LOCK TABLE tickets IN EXCLUSIVE MODE")
                 posted = asyncio.create_task(bot.post(submit))
                 async with asyncio.timeout(5):  # claimed by the bot, ticket still unwritten
-                    while not await blocker.fetchval("SELECT count(*) FROM delivered_activities WHERE owner IS NOT NULL"):
+                    while not await blocker.fetchval(
+                        "SELECT count(*) FROM delivered_activities WHERE owner IS NOT NULL"
+                    ):
                         await asyncio.sleep(0.02)
                 bot.kill()
                 with pytest.raises(aiohttp.ClientError):

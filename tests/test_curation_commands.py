@@ -27,8 +27,9 @@ NEW = "Yes, every post on an NHSBT account"
 
 def faqbot_process(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """The command as its own process, for commands that signal a running bot."""
-    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, env=environment(**env),
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "app.py", *args], cwd=ROOT, env=environment(**env), capture_output=True, text=True, timeout=60
+    )
 
 
 def test_import_of_the_seed_shows_what_it_found_and_changes_nothing() -> None:
@@ -51,9 +52,19 @@ def test_lint_passes_the_shipped_corpus_and_reports_the_overdue_review() -> None
 def test_lint_fails_a_broken_corpus_naming_each_error() -> None:
     result = run_faqbot("lint", "--corpus", str(ROOT / "tests" / "data" / "lint-broken"))
     assert result.returncode == 1
-    for check in ("schema", "no-reference", "no-owner", "no-review-date", "draft-entry", "duplicate-id", "duplicate-alternate",
-                  "near-duplicate-alternate", "alternate-retrieves-other", "alternate-retrieves-nothing",
-                  "answer-too-long"):
+    for check in (
+        "schema",
+        "no-reference",
+        "no-owner",
+        "no-review-date",
+        "draft-entry",
+        "duplicate-id",
+        "duplicate-alternate",
+        "near-duplicate-alternate",
+        "alternate-retrieves-other",
+        "alternate-retrieves-nothing",
+        "answer-too-long",
+    ):
         assert f"error [{check}]" in result.stdout, check
 
 
@@ -73,12 +84,21 @@ class RunningBot:
 @pytest_asyncio.fixture
 async def bot_with_copied_corpus(tmp_path: Path) -> AsyncIterator[RunningBot]:
     corpus = Path(shutil.copytree(SHIPPED, tmp_path / "corpus"))
-    env = {"PORT": str(free_port()), "FAQBOT_CORPUS_DIR": str(corpus), "FAQBOT_RELOAD_SECONDS": "0",
-           "FAQBOT_PID_FILE": str(tmp_path / "faqbot.pid"),
-           "FAQBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}"}
+    env = {
+        "PORT": str(free_port()),
+        "FAQBOT_CORPUS_DIR": str(corpus),
+        "FAQBOT_RELOAD_SECONDS": "0",
+        "FAQBOT_PID_FILE": str(tmp_path / "faqbot.pid"),
+        "FAQBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "app.py", "run", cwd=ROOT, env=environment(**env),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "app.py",
+        "run",
+        cwd=ROOT,
+        env=environment(**env),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{env['PORT']}"
     try:
@@ -102,9 +122,9 @@ async def bot_with_copied_corpus(tmp_path: Path) -> AsyncIterator[RunningBot]:
 
 async def ask(bot: RunningBot, connector: FakeConnector) -> str:
     before = len(connector.activities())
-    async with aiohttp.ClientSession() as session:
-        async with session.post(f"{bot.url}/api/messages", json=activities.message(connector.url, QUESTION)) as r:
-            assert r.status == 201
+    message = activities.message(connector.url, QUESTION)
+    async with aiohttp.ClientSession() as session, session.post(f"{bot.url}/api/messages", json=message) as r:
+        assert r.status == 201
     return card_text(card_of((await connector.wait_for(before + 1))[-1]))
 
 
@@ -177,7 +197,8 @@ def test_adopt_shows_then_writes_labelled_questions_into_a_copy_of_the_corpus(tm
     assert "can i get a locker at the filton site" in (corpus / "out-of-scope.yaml").read_text(encoding="utf-8")
     measured = run_faqbot("eval", str(labelled), "--corpus", str(corpus))
     assert " ".join(measured.stdout.split()).startswith(
-        "questions: 2 (1 in scope, 1 out of scope) answered correctly: 100.0% of in-scope")
+        "questions: 2 (1 in scope, 1 out of scope) answered correctly: 100.0% of in-scope"
+    )
     assert "0 to adopt" in run_faqbot("adopt", str(labelled), "--corpus", str(corpus)).stdout
 
 

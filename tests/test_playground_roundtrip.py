@@ -25,8 +25,11 @@ async def test_welcome_example_answer_related_thumbs_up_in_the_playground(settin
     await server.start_server()
     try:
         process = await asyncio.create_subprocess_exec(
-            node, str(SCRIPT), str(server.make_url("/api/messages")),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            node,
+            str(SCRIPT),
+            str(server.make_url("/api/messages")),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
         )
         output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
     finally:

@@ -13,6 +13,7 @@ import json
 import logging
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -20,17 +21,32 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.config.settings import Settings
 from adapters.config.structured_log import configure_logging, user_ref
-from app import METRICS_KEY, create_app
+from app import METRICS_KEY, Components, create_app
 from bot import Inbound, Reply
-from tests.databases import temporary_sqlite_url
 from tests import activities
+from tests.databases import temporary_sqlite_url
 from tests.fake_connector import FakeConnector
 from tests.fake_credentials import FakeCredentialsFactory
 from tests.key_server import APP_ID, KeyServer
 from tests.support import production_settings
 
-LIBRARY_LOGGERS = ("aiohttp", "aiohttp.access", "aiohttp.server", "aiohttp.client", "aiohttp.web", "botbuilder",
-                   "botframework", "msrest", "msal", "urllib3", "requests", "asyncio", "adapters", "bot", "faqbot")
+LIBRARY_LOGGERS = (
+    "aiohttp",
+    "aiohttp.access",
+    "aiohttp.server",
+    "aiohttp.client",
+    "aiohttp.web",
+    "botbuilder",
+    "botframework",
+    "msrest",
+    "msal",
+    "urllib3",
+    "requests",
+    "asyncio",
+    "adapters",
+    "bot",
+    "faqbot",
+)
 
 
 class Canaries:
@@ -71,8 +87,12 @@ def log_output() -> Iterator[io.StringIO]:
 def marked(canary: Canaries, service_url: str, **extra: Any) -> dict[str, Any]:
     """A Teams message with a canary in every field that can carry staff data."""
     body = activities.message(
-        service_url, f"my sickness absence {canary('text')}", conversation_id=f"a:{canary('conversation.id')}",
-        user_id=f"29:{canary('from.id')}", aad_object_id=canary("aadObjectId"), name=canary("from.name"),
+        service_url,
+        f"my sickness absence {canary('text')}",
+        conversation_id=f"a:{canary('conversation.id')}",
+        user_id=f"29:{canary('from.id')}",
+        aad_object_id=canary("aadObjectId"),
+        name=canary("from.name"),
         activity_id=canary("id"),
     )
     body["from"] |= {"userPrincipalName": f"{canary('upn')}@nhsbt.example", "email": f"{canary('email')}@nhs.example"}
@@ -87,39 +107,78 @@ async def test_no_canary_reaches_logs_or_metrics(
     log_output: io.StringIO, keys: KeyServer, connector: FakeConnector
 ) -> None:
     canary = Canaries()
-    app = create_app(production_settings(keys), credentials_factory=FakeCredentialsFactory(APP_ID))
-    failing = create_app(Settings(local_mode=True, metrics_port=0, database_url=temporary_sqlite_url()), dialogue=FailingDialogue())
-    async with TestClient(TestServer(app, host="127.0.0.1")) as client, \
-            TestClient(TestServer(failing, host="127.0.0.1")) as local:
+    settings = production_settings(keys)
+    app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
+    local_settings = Settings(local_mode=True, metrics_port=0, database_url=temporary_sqlite_url())
+    failing = create_app(
+        local_settings, replace(Components.real(local_settings), dialogue=lambda _knowledge: FailingDialogue())
+    )
+    async with (
+        TestClient(TestServer(app, host="127.0.0.1")) as client,
+        TestClient(TestServer(failing, host="127.0.0.1")) as local,
+    ):
+
         def token() -> dict[str, str]:
             return {"Authorization": f"Bearer {keys.token(connector.url)}"}
 
         statuses = []
         # Answered, with a card submit too, and through a throttled connector.
         connector.scripted = [(429, {"Retry-After": "0"}), (502, {})]
-        for body in (marked(canary, connector.url),
-                     marked(canary, connector.url, text="", value={"action": "show-entry", "entry": canary("value")}),
-                     marked(canary, connector.url, value={"action": canary("value.action")})):
+        for body in (
+            marked(canary, connector.url),
+            marked(canary, connector.url, text="", value={"action": "show-entry", "entry": canary("value")}),
+            marked(canary, connector.url, value={"action": canary("value.action")}),
+        ):
             statuses.append((await client.post("/api/messages", json=body, headers=token())).status)
         # Refused: forged tokens carrying canaries, a foreign tenant, a non-Teams channel.
-        for header in (f"Bearer {canary('token')}", f"Basic {canary('basic')}",
-                       f"Bearer {keys.token(connector.url, aud=canary('aud'))}"):
-            statuses.append((await client.post("/api/messages", json=marked(canary, connector.url),
-                                               headers={"Authorization": header})).status)
+        for header in (
+            f"Bearer {canary('token')}",
+            f"Basic {canary('basic')}",
+            f"Bearer {keys.token(connector.url, aud=canary('aud'))}",
+        ):
+            statuses.append(
+                (
+                    await client.post(
+                        "/api/messages", json=marked(canary, connector.url), headers={"Authorization": header}
+                    )
+                ).status
+            )
         foreign = marked(canary, connector.url, channelData={"tenant": {"id": canary("tenant")}})
         foreign["conversation"]["tenantId"] = foreign["channelData"]["tenant"]["id"]
         statuses.append((await client.post("/api/messages", json=foreign, headers=token())).status)
-        statuses.append((await client.post("/api/messages", json=marked(canary, connector.url, channelId="webchat"),
-                                           headers=token())).status)
+        statuses.append(
+            (
+                await client.post(
+                    "/api/messages", json=marked(canary, connector.url, channelId="webchat"), headers=token()
+                )
+            ).status
+        )
         # Malformed: not JSON, wrong types, values botbuilder cannot read.
-        statuses.append((await client.post("/api/messages", data=f'{{"text": "{canary("raw")}"',
-                                           headers={"Content-Type": "application/json"} | token())).status)
-        statuses.append((await client.post("/api/messages", json=marked(canary, connector.url,
-                                                                        text={"q": canary("text.object")}),
-                                           headers=token())).status)
-        statuses.append((await client.post("/api/messages", json=marked(canary, connector.url,
-                                                                        timestamp=canary("timestamp")),
-                                           headers=token())).status)
+        statuses.append(
+            (
+                await client.post(
+                    "/api/messages",
+                    data=f'{{"text": "{canary("raw")}"',
+                    headers={"Content-Type": "application/json"} | token(),
+                )
+            ).status
+        )
+        statuses.append(
+            (
+                await client.post(
+                    "/api/messages",
+                    json=marked(canary, connector.url, text={"q": canary("text.object")}),
+                    headers=token(),
+                )
+            ).status
+        )
+        statuses.append(
+            (
+                await client.post(
+                    "/api/messages", json=marked(canary, connector.url, timestamp=canary("timestamp")), headers=token()
+                )
+            ).status
+        )
         # A turn that fails with the staff text in its exception, in local mode.
         statuses.append((await local.post("/api/messages", json=marked(canary, connector.url))).status)
         metrics = app[METRICS_KEY].render() + failing[METRICS_KEY].render()

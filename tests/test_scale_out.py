@@ -16,6 +16,7 @@ from adapters.config.settings import Settings
 from app import create_app
 from tests import activities
 from tests.databases import database_url
+from tests.fake_connector import FakeConnector, card_of, card_text
 from tests.support import (
     QUESTION,
     creates,
@@ -32,7 +33,6 @@ from tests.support import (
     submit_data,
     until,
 )
-from tests.fake_connector import FakeConnector, card_of, card_text
 
 
 @pytest_asyncio.fixture
@@ -64,7 +64,9 @@ async def test_either_instance_answers_new_messages(
     two_instances: tuple[TestClient, TestClient], connector: FakeConnector
 ) -> None:
     for client in two_instances:
-        response = await client.post("/api/messages", json=activities.message(connector.url, "What counts as a social media profile?"))
+        response = await client.post(
+            "/api/messages", json=activities.message(connector.url, "What counts as a social media profile?")
+        )
         assert response.status == 201
     assert len(await connector.wait_for(2)) == 2
 
@@ -90,8 +92,12 @@ async def test_ticket_filed_on_a_is_answered_on_b_and_posted_and_notified_once(
         card = hr_card(create)
         await post(b, in_hr_channel(connector.url, value=hr_action(card, "Assign to me"), thread=thread))
         assigned = card_of((await until(lambda: [c for c in connector.calls if c.method == "PUT"]))[-1].body)
-        await post(b, in_hr_channel(connector.url, value={**hr_action(assigned, "Reply"), "reply": "Yes, you can."},
-                                    thread=thread))
+        await post(
+            b,
+            in_hr_channel(
+                connector.url, value={**hr_action(assigned, "Reply"), "reply": "Yes, you can."}, thread=thread
+            ),
+        )
 
         def answers() -> list[dict[str, Any]]:
             return [m for m in staff_messages(connector) if "answered" in (m.get("summary") or "")]

@@ -28,7 +28,8 @@ def test_a_taken_port_stops_the_bot_with_one_line_naming_the_setting(setting: st
     assert result.stdout == ""
     # One line: no traceback, no "listening on", not even the local-mode warning before it.
     assert result.stderr.splitlines() == [
-        f"faqbot: port {taken} on 127.0.0.1 is already in use by another program: set {setting} to a free port"
+        f"faqbot run: cannot listen: port {taken} on 127.0.0.1 is already in use by another program: "
+        f"set {setting} to a free port"
     ]
     assert not pid_file.exists()
     assert not database.exists()

@@ -39,11 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from knowledge import Corpus, load_corpus  # noqa: E402
+from knowledge.cold_start import bare, evaluation_documents, merged  # noqa: E402
 from knowledge.embedding import load_vectors  # noqa: E402
 from knowledge.embedding.vectors import Vectors  # noqa: E402
 from knowledge.evaluation import load_labelled  # noqa: E402
 from knowledge.ranking import EntrySignals, FittedWeights, OutsideSignals, Ranker, RankingWeights, Weighing  # noqa: E402
-from knowledge.cold_start import bare, evaluation_documents, merged  # noqa: E402
 
 FOLDS = 10
 SEED = 7
@@ -69,7 +69,9 @@ def folds(corpus: Corpus) -> list[tuple[Corpus, list[tuple[str, str | None]]]]:
         held = items[fold::FOLDS]
         dropped = {(kind, owner, i) for kind, owner, i, _ in held}
         entries = tuple(
-            e.model_copy(update={"alternates": tuple(a for i, a in enumerate(e.alternates) if ("entry", e.id, i) not in dropped)})
+            e.model_copy(
+                update={"alternates": tuple(a for i, a in enumerate(e.alternates) if ("entry", e.id, i) not in dropped)}
+            )
             for e in corpus.entries
         )
         outside = []
@@ -139,15 +141,15 @@ def fit(weighted: Iterable[tuple[list[Example], float]]) -> np.ndarray:
     for _ in range(50):
         gradient = penalty * theta
         hessian = np.diag(penalty)
-        for example, D, w in rows:
-            s = D @ theta
+        for example, features, w in rows:
+            s = features @ theta
             p = np.exp(s - s.max())
             p /= p.sum()
-            mean = p @ D
+            mean = p @ features
             y = np.zeros(len(p))
             y[example.target] = 1.0
-            gradient += w * (D.T @ (p - y)) / total
-            hessian += w * ((D.T * p) @ D - np.outer(mean, mean)) / total
+            gradient += w * (features.T @ (p - y)) / total
+            hessian += w * ((features.T * p) @ features - np.outer(mean, mean)) / total
         step = np.linalg.solve(hessian, gradient)
         theta -= step
         if np.abs(step).max() < 1e-8:
@@ -236,7 +238,10 @@ def settling(folds_examples: list[list[Example]]) -> None:
                 if probabilities[best] >= settled_at or example.weighing.verbatim is not None:
                     settled += 1
                     wrong += example.ids[best] != example.expected
-        print(f"  settled_at {settled_at:.2f}: settled {100 * settled / total:5.1f}  not right {100 * wrong / max(1, settled):5.2f}")
+        print(
+            f"  settled_at {settled_at:.2f}: settled {100 * settled / total:5.1f}  "
+            f"not right {100 * wrong / max(1, settled):5.2f}"
+        )
 
 
 def partly_curated(corpus: Corpus, keep: int, seed: int) -> tuple[Corpus, list[tuple[str, str | None]]]:
@@ -254,7 +259,9 @@ def partly_curated(corpus: Corpus, keep: int, seed: int) -> tuple[Corpus, list[t
     return corpus.model_copy(update={"entries": tuple(entries), "synonyms": (), "out_of_scope": ()}), questions
 
 
-def with_alternates(corpus: Corpus, labelled: list[tuple[str, str | None]], keep: int) -> tuple[Corpus, list[tuple[str, str | None]]]:
+def with_alternates(
+    corpus: Corpus, labelled: list[tuple[str, str | None]], keep: int
+) -> tuple[Corpus, list[tuple[str, str | None]]]:
     """A document's first `keep` labelled questions of each entry as its alternates, the rest as questions."""
     taken: dict[str, list[str]] = {}
     asked = []
@@ -274,7 +281,13 @@ def groups(corpus: Corpus, vectors: Vectors) -> list[Group]:
     cold = [Group("cold shipped", [asked(bare(corpus), questions, vectors)], "shipped bare")]
     for keep in PARTLY_CURATED:
         partly, rest = partly_curated(corpus, keep, seed=SEED + keep)
-        cold.append(Group(f"shipped with {keep} alternates an entry", [asked(partly, rest[:PARTLY_ASKED], vectors)], "shipped bare"))
+        cold.append(
+            Group(
+                f"shipped with {keep} alternates an entry",
+                [asked(partly, rest[:PARTLY_ASKED], vectors)],
+                "shipped bare",
+            )
+        )
     for document in evaluation_documents(ROOT / "eval" / "documents", "tuning"):
         labelled = load_labelled(document.questions, document.corpus)
         items = [(q.question, q.expected) for q in labelled]

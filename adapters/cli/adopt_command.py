@@ -63,7 +63,7 @@ def _report(adoption: Adoption, total: int, out: TextIO) -> None:
         file=out,
     )
     for skipped in adoption.skipped:
-        print(f"  skipped \"{skipped.question}\": {skipped.reason}", file=out)
+        print(f'  skipped "{skipped.question}": {skipped.reason}', file=out)
 
 
 def _write(corpus_dir: Path, reading: CorpusReading, adopted: Corpus, adoption: Adoption) -> None:

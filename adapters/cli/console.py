@@ -80,8 +80,12 @@ async def chat(conversation: Conversation, card_settings: CardSettings, stdin: T
             return
         choice = line.strip()
         if choice.isdigit() and 1 <= int(choice) <= len(buttons):
-            inbound = Inbound(text="", sender=_SENDER, conversation_id="console",
-                              submit=parse_submit(buttons[int(choice) - 1]["data"]))
+            inbound = Inbound(
+                text="",
+                sender=_SENDER,
+                conversation_id="console",
+                submit=parse_submit(buttons[int(choice) - 1]["data"]),
+            )
         else:
             inbound = Inbound(text=line, sender=_SENDER, conversation_id="console")
         reply = await conversation.respond(inbound)

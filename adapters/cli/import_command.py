@@ -42,7 +42,12 @@ class DocumentDefaults:
 
 
 def run_import(
-    document: Path, *, corpus_dir: Path, output: Path | None, dry_run: bool, out: TextIO,
+    document: Path,
+    *,
+    corpus_dir: Path,
+    output: Path | None,
+    dry_run: bool,
+    out: TextIO,
     defaults: DocumentDefaults | None = None,
     meaning: Callable[[Corpus], Ranker] | None = None,
     answer_at: float = 0.8,
@@ -82,7 +87,9 @@ def run_import(
     _print_plan(plan, target, existing, out, unit=imported.unit)
     _print_findings(imported, out)
     if meaning is not None and reading is not None and reading.corpus is not None:
-        entries = [e.model_copy(update={"document": plan.document.title or document.name}) for e in plan.document.entries]
+        entries = [
+            e.model_copy(update={"document": plan.document.title or document.name}) for e in plan.document.entries
+        ]
         _print_answered_examples(reading.corpus, own_ids, entries, meaning, answer_at, out)
     if not plan.changed:
         print(f"\nNo changes: {_shown(target)} left as it is.", file=out)
@@ -95,8 +102,12 @@ def run_import(
 
 
 def _print_answered_examples(
-    corpus: Corpus, replaced: set[str], entries: Sequence[Entry], meaning: Callable[[Corpus], Ranker],
-    answer_at: float, out: TextIO,
+    corpus: Corpus,
+    replaced: set[str],
+    entries: Sequence[Entry],
+    meaning: Callable[[Corpus], Ranker],
+    answer_at: float,
+    out: TextIO,
 ) -> None:
     """The out-of-scope examples the corpus with the imported entries answers from those entries."""
     if not corpus.out_of_scope or not entries:
@@ -105,12 +116,16 @@ def _print_answered_examples(
     kept = tuple(e for e in corpus.entries if e.id not in replaced and e.id not in ids)
     merged = corpus.model_copy(update={"entries": (*kept, *entries)})
     answered = [
-        finding for finding in answered_out_of_scope(merged, meaning(merged), answer_at)
+        finding
+        for finding in answered_out_of_scope(merged, meaning(merged), answer_at)
         if any(f"entry '{entry_id}'" in finding.message for entry_id in ids)
     ]
     if answered:
-        print(f"\nOut-of-scope examples this document now answers ({len(answered)}): remove or narrow each "
-              "in out-of-scope.yaml, or it will keep fighting the entry that answers it:", file=out)
+        print(
+            f"\nOut-of-scope examples this document now answers ({len(answered)}): remove or narrow each "
+            "in out-of-scope.yaml, or it will keep fighting the entry that answers it:",
+            file=out,
+        )
         for finding in answered:
             print(f"  {finding.message.split(': remove it')[0]}", file=out)
 
@@ -170,14 +185,20 @@ def _print_plan(plan: ImportPlan, target: Path, existing: CorpusDocument | None,
             print(f"  {'':<10} {remark}", file=out)
     kept = [c for c in plan.changes if c.kind in {"updated", "unchanged"}]
     if kept:
-        print(f"\n  Curated ids, short titles, topics, alternates, related entries and keywords of the {len(kept)} existing "
-              "entries were kept as they are.", file=out)
+        print(
+            f"\n  Curated ids, short titles, topics, alternates, related entries and keywords of the "
+            f"{len(kept)} existing "
+            "entries were kept as they are.",
+            file=out,
+        )
     drafts = plan.of_kind("new")
     if drafts:
-        print(f"  {len(drafts)} new entries are DRAFTS (topic '{DRAFT_TOPIC}', generated id, proposed short "
-              "title, no alternates): "
-              "the bot will not serve the corpus until a curator files them (`faqbot lint` lists them).",
-              file=out)
+        print(
+            f"  {len(drafts)} new entries are DRAFTS (topic '{DRAFT_TOPIC}', generated id, proposed short "
+            "title, no alternates): "
+            "the bot will not serve the corpus until a curator files them (`faqbot lint` lists them).",
+            file=out,
+        )
 
 
 def _remarks(change: EntryChange) -> list[str]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
-
-from collections.abc import Callable
 
 from knowledge.corpus import read_corpus
 from knowledge.lint import LintSettings, Ranker, has_errors, lint_corpus

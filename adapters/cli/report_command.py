@@ -7,11 +7,11 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
+from adapters.store import QuestionStore, create_engine, migrate
+from bot.questions import RecordedQuestion
 from insights.report_html import render_html
 from insights.report_text import render_csv, render_text
 from insights.summary import summarise
-from adapters.store import QuestionStore, create_engine, migrate
-from bot.questions import RecordedQuestion
 from knowledge import read_corpus
 
 FORMATS = ("text", "csv", "html")

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.cli.report_command import read_history
-from insights.suggestions import Suggestion, propose
 from adapters.corpus.corpus_file import write_document
 from adapters.store import AlternateDecisions, create_engine, migrate
 from adapters.store.alternate_decisions import Decision
 from bot.questions import redact
+from insights.suggestions import Suggestion, propose
 from knowledge import Entry, read_corpus
 from knowledge.corpus import CorpusReading, read_document
 from knowledge.lint import Finding, new_errors
@@ -63,9 +63,10 @@ def run_suggestions(
             return 0
         print("Suggested alternates (how staff asked -> the entry they ended at; times):", file=out)
         for number, s in enumerate(suggestions, start=1):
-            print(f"{number:>3}. \"{s.question}\" -> {s.entry_id} ({s.count}x)", file=out)
-        print("\nAccept one with `faqbot suggestions accept N`, or drop it with `faqbot suggestions dismiss N`.",
-              file=out)
+            print(f'{number:>3}. "{s.question}" -> {s.entry_id} ({s.count}x)', file=out)
+        print(
+            "\nAccept one with `faqbot suggestions accept N`, or drop it with `faqbot suggestions dismiss N`.", file=out
+        )
         return 0
     chosen = _choose(suggestions, which or "")
     if chosen is None:
@@ -73,19 +74,24 @@ def run_suggestions(
         return 1
     if action == "dismiss":
         asyncio.run(_decide(database_url, chosen, "dismissed"))
-        print(f"dismissed \"{chosen.question}\" -> {chosen.entry_id}; it will not be proposed again", file=out)
+        print(f'dismissed "{chosen.question}" -> {chosen.entry_id}; it will not be proposed again', file=out)
         return 0
     problems = _accept(reading, corpus_dir, chosen)
     if problems:
-        print(f"faqbot suggestions: not accepting \"{chosen.question}\" for {chosen.entry_id}, "
-              "the corpus lint would fail:", file=err)
+        print(
+            f'faqbot suggestions: not accepting "{chosen.question}" for {chosen.entry_id}, the corpus lint would fail:',
+            file=err,
+        )
         for finding in problems:
             print(f"  {finding}", file=err)
         print("Dismiss it, or edit the corpus by hand.", file=err)
         return 1
     asyncio.run(_decide(database_url, chosen, "accepted"))
-    print(f"added \"{chosen.question}\" to the alternates of {chosen.entry_id} in "
-          f"{reading.files[chosen.entry_id]}; review it with `git diff` and commit", file=out)
+    print(
+        f'added "{chosen.question}" to the alternates of {chosen.entry_id} in '
+        f"{reading.files[chosen.entry_id]}; review it with `git diff` and commit",
+        file=out,
+    )
     return 0
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot import DialogueSettings, Organisation
+from bot import CardSettings, DialogueSettings, Organisation
+from bot.escalation import EscalationSettings
 from bot.privacy import Retention
+from knowledge.errors import FaqbotError
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 DEFAULT_DATABASE_URL = "sqlite:///var/faqbot.sqlite3"
@@ -94,8 +96,20 @@ TEAMS_SERVICE_URL_HOSTS = (
 _LIST_FIELDS = ("allowed_tenants", "service_url_hosts")
 
 
-class SettingsError(Exception):
+class SettingsError(FaqbotError):
     """The configuration cannot be used; the message names the environment variable."""
+
+    exit_code = 2
+    summary = "configuration error"
+
+
+class NotServable(SettingsError):
+    """The configuration cannot serve Teams safely; the message lists every problem."""
+
+    summary = "refusing to start (see the Configuration section of README.md)"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
 
 
 class Settings(BaseModel):
@@ -162,10 +176,31 @@ class Settings(BaseModel):
     def organisation(self) -> Organisation:
         """The names the texts use; without a short name, another organisation goes by its full name."""
         short_name = self.organisation_short_name or (
-            DEFAULT_ORGANISATION_SHORT_NAME if self.organisation_name == DEFAULT_ORGANISATION_NAME
+            DEFAULT_ORGANISATION_SHORT_NAME
+            if self.organisation_name == DEFAULT_ORGANISATION_NAME
             else self.organisation_name
         )
         return Organisation(self.organisation_name, short_name, self.helpdesk_name)
+
+    @property
+    def dialogue_settings(self) -> DialogueSettings:
+        """The dialogue's thresholds."""
+        return DialogueSettings(
+            answer_at=self.answer_threshold,
+            suggest_at=self.suggest_threshold,
+            new_entry_answer_at=self.new_entry_answer_threshold,
+            ambiguity_gap=self.ambiguity_gap,
+        )
+
+    @property
+    def card_settings(self) -> CardSettings:
+        """Whose names the cards use and where 'Ask <helpdesk>' leads."""
+        return CardSettings(self.organisation, hr_direct_url=self.hr_direct_url, retention=self.retention)
+
+    @property
+    def escalation_settings(self) -> EscalationSettings:
+        """Whose helpdesk tickets go to, its channel and who may register one."""
+        return EscalationSettings(self.organisation, hr_channel_id=self.hr_channel_id, registrars=self.hr_registrar_ids)
 
     @property
     def retention(self) -> Retention:
@@ -181,6 +216,7 @@ class Settings(BaseModel):
     def pid_path(self) -> Path:
         """Where `faqbot run` writes its process id for `faqbot reload`: one file per port by default."""
         return self.pid_file or Path(tempfile.gettempdir()) / f"faqbot-{self.port}.pid"
+
     hr_channel_id: str | None = Field(default=None, pattern=r"^19:\S+$")
     # Comma-separated Entra (AAD) object ids of the people allowed to `register this channel`.
     hr_registrars: str = ""
@@ -188,6 +224,7 @@ class Settings(BaseModel):
     @property
     def hr_registrar_ids(self) -> frozenset[str]:
         return frozenset(part.strip() for part in self.hr_registrars.split(",") if part.strip())
+
     app_certificate_thumbprint: str = ""
     app_certificate_key_file: Path | None = None
     local_mode: bool = False

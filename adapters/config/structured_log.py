@@ -33,8 +33,7 @@ class JsonFormatter(logging.Formatter):
         # Third-party arguments may be URLs, headers or bodies: keep only the fixed template.
         message = record.getMessage() if _is_own(record.name) else str(record.msg)
         entry = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "message": message,

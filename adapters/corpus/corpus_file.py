@@ -8,10 +8,9 @@ labelled set) writes through here.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-
-import json
 
 import yaml
 
@@ -23,8 +22,11 @@ def write_document(path: Path, document: CorpusDocument, *, new_file_header: str
     """Write `document` to `path`, keeping its leading comments (or `new_file_header` for a new file)."""
     header = _leading_comments(path) if path.exists() else new_file_header
     text = header + dump_document(
-        document.entries, title=document.title, source_file=document.source_file,
-        owner=document.owner, last_reviewed=document.last_reviewed,
+        document.entries,
+        title=document.title,
+        source_file=document.source_file,
+        owner=document.owner,
+        last_reviewed=document.last_reviewed,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     _replace(path, text)

@@ -20,6 +20,7 @@ from pathlib import Path
 from aiohttp import web
 
 from knowledge.corpus import CORPUS_FILES, FAQ_SUFFIX
+from knowledge.errors import FaqbotError
 from knowledge.reloadable import ReloadableKnowledge
 
 log = logging.getLogger(__name__)
@@ -54,12 +55,15 @@ class CorpusWatch:
             self._seen = await asyncio.to_thread(fingerprint, self._folder)
             outcome = await asyncio.to_thread(self._knowledge.reload)
         if outcome.applied:
-            log.info("corpus_reloaded reason=%s generation=%d entries=%d",
-                     reason, outcome.generation, outcome.entries)
+            log.info("corpus_reloaded reason=%s generation=%d entries=%d", reason, outcome.generation, outcome.entries)
         else:
             # The error names file, entry and field of the curated corpus; it holds no staff text.
-            log.error("corpus_reload_rejected reason=%s kept_generation=%d error=%s",
-                      reason, outcome.generation, outcome.error)
+            log.error(
+                "corpus_reload_rejected reason=%s kept_generation=%d error=%s",
+                reason,
+                outcome.generation,
+                outcome.error,
+            )
         return outcome.applied
 
     async def _poll(self) -> None:
@@ -121,8 +125,11 @@ def write_pid_file(path: Path) -> None:
     os.replace(partial, path)
 
 
-class ReloadRequestError(Exception):
+class ReloadRequestError(FaqbotError):
     """No running bot could be asked to reload; the message says why."""
+
+    exit_code = 1
+    summary = "cannot ask the bot to reload"
 
 
 def request_reload(pid_path: Path) -> int:
@@ -131,8 +138,9 @@ def request_reload(pid_path: Path) -> int:
         stat = pid_path.stat()
         pid = int(pid_path.read_text(encoding="ascii").strip())
     except FileNotFoundError:
-        raise ReloadRequestError(f"no running bot: {pid_path} does not exist (is `faqbot run` running "
-                                 "with the same PORT / FAQBOT_PID_FILE?)") from None
+        raise ReloadRequestError(
+            f"no running bot: {pid_path} does not exist (is `faqbot run` running with the same PORT / FAQBOT_PID_FILE?)"
+        ) from None
     except (OSError, ValueError) as exc:
         raise ReloadRequestError(f"{pid_path}: not a pid file ({exc})") from None
     if stat.st_uid != os.getuid():

@@ -4,12 +4,12 @@ from adapters.store.alternate_decisions import AlternateDecisions
 from adapters.store.engagement import FeedbackStore, WelcomeStore
 from adapters.store.engine import StoreError, StoreReachable, StoreUnavailable, create_engine, is_outage, migrate
 from adapters.store.instances import Instances
-from adapters.store.ledger import DeliveryLedger, delivery_key
+from adapters.store.ledger import RedeliveryLedger, redelivery_key
 from adapters.store.question_log import QuestionStore
 
 __all__ = [
     "AlternateDecisions",
-    "DeliveryLedger",
+    "RedeliveryLedger",
     "FeedbackStore",
     "Instances",
     "QuestionStore",
@@ -18,7 +18,7 @@ __all__ = [
     "StoreUnavailable",
     "WelcomeStore",
     "create_engine",
-    "delivery_key",
+    "redelivery_key",
     "is_outage",
     "migrate",
 ]

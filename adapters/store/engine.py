@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,6 +27,8 @@ from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from knowledge.errors import FaqbotError
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant works: it only has to be the same for every instance of this application.
 _MIGRATION_LOCK_ID = 7_406_221_118
@@ -35,13 +36,19 @@ _MIGRATION_LOCK_ID = 7_406_221_118
 UNHURRIED_DEADLINE_SECONDS = 30.0
 
 
-class StoreError(Exception):
+class StoreError(FaqbotError):
     """The store cannot be opened or migrated; the message says why (never a password)."""
 
+    exit_code = 4
+    summary = "the store cannot be used"
 
-class StoreUnavailable(Exception):
+
+class StoreUnavailable(FaqbotError):
     """The database cannot be used right now (down, refused, too slow, or its file gone); the
     message names the cause, never a query or a value."""
+
+    exit_code = 4
+    summary = "the store cannot be used"
 
 
 def is_outage(error: BaseException) -> bool:
@@ -75,7 +82,10 @@ def create_engine(url: str, *, deadline: float = UNHURRIED_DEADLINE_SECONDS) -> 
             _watch_sqlite_file(engine, Path(database))
     else:
         engine = create_async_engine(
-            parsed, pool_size=10, max_overflow=10, pool_timeout=deadline,
+            parsed,
+            pool_size=10,
+            max_overflow=10,
+            pool_timeout=deadline,
             connect_args={"timeout": deadline, "command_timeout": deadline},
         )
         event.listen(engine.sync_engine, "checkout", _ping)
@@ -108,8 +118,11 @@ def _unavailable_on_outage(context: ExceptionContext) -> None:
         # into StoreUnavailable, it would be caught as an ordinary error and the cancelled task
         # would carry on (the retention purge then slept a day and app shutdown waited for it).
         return
-    if (context.is_disconnect or isinstance(original, OSError)
-            or isinstance(context.sqlalchemy_exception, (sa_exc.OperationalError, sa_exc.InterfaceError))):
+    if (
+        context.is_disconnect
+        or isinstance(original, OSError)
+        or isinstance(context.sqlalchemy_exception, (sa_exc.OperationalError, sa_exc.InterfaceError))
+    ):
         raise StoreUnavailable(f"database error: {type(original).__name__}") from original
 
 

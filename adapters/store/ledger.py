@@ -24,13 +24,13 @@ from adapters.store.tables import delivered_activities
 log = logging.getLogger(__name__)
 
 
-def delivery_key(channel_id: str, conversation_id: str, activity_id: str) -> str:
+def redelivery_key(channel_id: str, conversation_id: str, activity_id: str) -> str:
     """A fixed-length key for one activity (ids are opaque and may be long)."""
     raw = "\x1f".join((channel_id, conversation_id, activity_id)).encode()
     return hashlib.sha256(raw).hexdigest()
 
 
-class DeliveryLedger:
+class RedeliveryLedger:
     """Claims an activity for one turn; a finished or still-running turn refuses later deliveries.
 
     `instances` tells whether another process holding a claim is alive; without it (tests of the
@@ -89,8 +89,9 @@ class DeliveryLedger:
         try:
             async with self._engine.begin() as connection:
                 await connection.execute(
-                    sa.delete(delivered_activities)
-                    .where(delivered_activities.c.key == key, delivered_activities.c.owner == self._owner)
+                    sa.delete(delivered_activities).where(
+                        delivered_activities.c.key == key, delivered_activities.c.owner == self._owner
+                    )
                 )
         except Exception as exc:  # noqa: BLE001 - best effort, see abandon()
             log.info("could not drop an unfinished claim: %s", type(exc).__name__)
@@ -106,9 +107,11 @@ class DeliveryLedger:
             except IntegrityError:
                 pass
             async with self._engine.connect() as connection:
-                row = (await connection.execute(
-                    sa.select(delivered_activities.c.owner).where(delivered_activities.c.key == key)
-                )).first()
+                row = (
+                    await connection.execute(
+                        sa.select(delivered_activities.c.owner).where(delivered_activities.c.key == key)
+                    )
+                ).first()
             if row is not None:
                 return await self._take_over(key, row.owner, now)
             # Dropped between the insert and the read (an abandoned claim): claim it afresh.

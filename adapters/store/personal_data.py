@@ -3,7 +3,8 @@
 `purge` enforces the retention periods; `export` and `erase` answer a subject access or
 erasure request for one person, found by their Entra (AAD) object id (feedback and welcomes are
 stored under a keyed hash of it, so they are found by recomputing that hash). Questions are
-recorded without identity (`asked_questions`) and cannot be linked to a person; they are only purged. Each table that holds
+recorded without identity (`asked_questions`) and cannot be linked to a person; they are only purged. Each
+table that holds
 personal data is covered here, so a new table must be added here too (a test lists them).
 """
 
@@ -18,7 +19,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.store.tables import (
-    alternate_decisions,
     asked_questions,
     delivered_activities,
     faq_drafts,
@@ -61,7 +61,7 @@ def _json(value: Any) -> Any:
 
 
 def _rows(result: sa.CursorResult[Any]) -> list[dict[str, Any]]:
-    return [{key: _json(value) for key, value in row._mapping.items()} for row in result]
+    return [{key: _json(value) for key, value in row.items()} for row in result.mappings()]
 
 
 class PersonalData:
@@ -103,9 +103,9 @@ class PersonalData:
             )
             counts["asked_questions"] = result.rowcount or 0
             kept = await connection.scalar(
-                sa.select(sa.func.count()).select_from(tickets).where(
-                    tickets.c.updated_at < now - retention.tickets, tickets.c.status.in_(OPEN_STATUSES)
-                )
+                sa.select(sa.func.count())
+                .select_from(tickets)
+                .where(tickets.c.updated_at < now - retention.tickets, tickets.c.status.in_(OPEN_STATUSES))
             )
         return Removed(counts, {"open tickets past retention": int(kept or 0)})
 
@@ -119,9 +119,13 @@ class PersonalData:
                 sa.select(ticket_events).where(ticket_events.c.ticket_number.in_(numbers)).order_by(ticket_events.c.id)
             )
             notices = await connection.execute(
-                sa.select(ticket_outbox.c.ticket_number, ticket_outbox.c.kind, ticket_outbox.c.payload,
-                          ticket_outbox.c.created_at, ticket_outbox.c.delivered_at)
-                .where(ticket_outbox.c.ticket_number.in_(numbers))
+                sa.select(
+                    ticket_outbox.c.ticket_number,
+                    ticket_outbox.c.kind,
+                    ticket_outbox.c.payload,
+                    ticket_outbox.c.created_at,
+                    ticket_outbox.c.delivered_at,
+                ).where(ticket_outbox.c.ticket_number.in_(numbers))
             )
             acted = await connection.execute(
                 sa.select(ticket_events).where(ticket_events.c.actor_aad_id == aad_object_id)
@@ -161,22 +165,26 @@ class PersonalData:
                         sa.select(sa.func.count()).select_from(
                             mine.where(tickets.c.status.in_(OPEN_STATUSES)).subquery()
                         )
-                    ) or 0
+                    )
+                    or 0
                 )
                 mine = mine.where(tickets.c.status.not_in(OPEN_STATUSES))
             counts["tickets"] = await self._delete_tickets(connection, mine)
             result = await connection.execute(
-                sa.update(ticket_events).where(ticket_events.c.actor_aad_id == aad_object_id)
+                sa.update(ticket_events)
+                .where(ticket_events.c.actor_aad_id == aad_object_id)
                 .values(actor_aad_id=None, actor_name=ERASED)
             )
             counts["ticket_events (identity removed)"] = result.rowcount or 0
             result = await connection.execute(
-                sa.update(faq_drafts).where(faq_drafts.c.suggested_by_aad_id == aad_object_id)
+                sa.update(faq_drafts)
+                .where(faq_drafts.c.suggested_by_aad_id == aad_object_id)
                 .values(suggested_by_aad_id=None, suggested_by_name=ERASED)
             )
             counts["faq_drafts (identity removed)"] = result.rowcount or 0
             result = await connection.execute(
-                sa.update(hr_channel).where(hr_channel.c.registered_by_aad_id == aad_object_id)
+                sa.update(hr_channel)
+                .where(hr_channel.c.registered_by_aad_id == aad_object_id)
                 .values(registered_by_aad_id=None)
             )
             counts["hr_channel (identity removed)"] = result.rowcount or 0
@@ -193,9 +201,11 @@ class PersonalData:
         if not chosen:
             return 0
         # Children first: SQLite enforces ON DELETE CASCADE only when foreign keys are switched on.
-        for child, column in ((ticket_events, ticket_events.c.ticket_number),
-                              (ticket_outbox, ticket_outbox.c.ticket_number),
-                              (faq_drafts, faq_drafts.c.ticket_number)):
+        for child, column in (
+            (ticket_events, ticket_events.c.ticket_number),
+            (ticket_outbox, ticket_outbox.c.ticket_number),
+            (faq_drafts, faq_drafts.c.ticket_number),
+        ):
             await connection.execute(sa.delete(child).where(column.in_(chosen)))
         result = await connection.execute(sa.delete(tickets).where(tickets.c.number.in_(chosen)))
         return result.rowcount or 0

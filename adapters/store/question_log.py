@@ -21,15 +21,17 @@ class QuestionStore:
 
     async def record(self, question: AskedQuestion) -> None:
         async with self._engine.begin() as connection:
-            await connection.execute(sa.insert(_TABLE).values(
-                id=question.id,
-                asked_at=question.asked_at,
-                question=question.text,
-                outcome=question.outcome.value,
-                entry_id=question.entry_id,
-                confidence=question.confidence,
-                escalated=False,
-            ))
+            await connection.execute(
+                sa.insert(_TABLE).values(
+                    id=question.id,
+                    asked_at=question.asked_at,
+                    question=question.text,
+                    outcome=question.outcome.value,
+                    entry_id=question.entry_id,
+                    confidence=question.confidence,
+                    escalated=False,
+                )
+            )
 
     async def mark_resolved(self, question_id: str, entry_id: str) -> None:
         await self._update(question_id, resolved_entry_id=entry_id)

@@ -64,8 +64,9 @@ ticket_events = sa.Table(
     "ticket_events",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("ticket_number", sa.Integer, sa.ForeignKey("tickets.number", ondelete="CASCADE"),
-              nullable=False, index=True),
+    sa.Column(
+        "ticket_number", sa.Integer, sa.ForeignKey("tickets.number", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("kind", sa.String(40), nullable=False),
     sa.Column("actor_name", sa.String(300), nullable=True),
@@ -77,8 +78,9 @@ ticket_outbox = sa.Table(
     "ticket_outbox",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("ticket_number", sa.Integer, sa.ForeignKey("tickets.number", ondelete="CASCADE"),
-              nullable=False, index=True),
+    sa.Column(
+        "ticket_number", sa.Integer, sa.ForeignKey("tickets.number", ondelete="CASCADE"), nullable=False, index=True
+    ),
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("payload", sa.JSON, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
@@ -94,8 +96,9 @@ faq_drafts = sa.Table(
     "faq_drafts",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("ticket_number", sa.Integer, sa.ForeignKey("tickets.number", ondelete="CASCADE"),
-              nullable=False, unique=True),
+    sa.Column(
+        "ticket_number", sa.Integer, sa.ForeignKey("tickets.number", ondelete="CASCADE"), nullable=False, unique=True
+    ),
     sa.Column("question", sa.Text, nullable=False),
     sa.Column("answer", sa.Text, nullable=False),
     sa.Column("suggested_by_name", sa.String(300), nullable=False),

@@ -20,12 +20,12 @@ from adapters.store.tables import faq_drafts, hr_channel, ticket_events, ticket_
 from bot.tickets import (
     Actor,
     BestGuess,
-    Delivery,
     FaqDraft,
     HrChannel,
     NewTicket,
     OutboxKind,
     OutboxMessage,
+    OutboxRequest,
     Requester,
     Ticket,
     TicketEvent,
@@ -86,7 +86,7 @@ class SqlTicketStore:
 
     # --- TicketStore port ------------------------------------------------------------------
 
-    async def create(self, ticket: NewTicket, deliveries: Sequence[Delivery]) -> tuple[Ticket, bool]:
+    async def create(self, ticket: NewTicket, deliveries: Sequence[OutboxRequest]) -> tuple[Ticket, bool]:
         requester = ticket.requester
         guess = ticket.best_guess
         existing = await self.filed_with(ticket.idempotency_key)
@@ -95,7 +95,8 @@ class SqlTicketStore:
         try:
             async with self._engine.begin() as connection:
                 result = await connection.execute(
-                    sa.insert(tickets).values(
+                    sa.insert(tickets)
+                    .values(
                         idempotency_key=ticket.idempotency_key,
                         token=ticket.token,
                         requester_user_id=requester.user_id,
@@ -113,7 +114,8 @@ class SqlTicketStore:
                         version=1,
                         created_at=ticket.created_at,
                         updated_at=ticket.created_at,
-                    ).returning(tickets.c.number)
+                    )
+                    .returning(tickets.c.number)
                 )
                 number = result.scalar_one()
                 await connection.execute(
@@ -129,7 +131,7 @@ class SqlTicketStore:
         assert stored is not None  # just committed
         return stored, True
 
-    async def queue(self, number: int, deliveries: Sequence[Delivery], *, now: dt.datetime) -> None:
+    async def queue(self, number: int, deliveries: Sequence[OutboxRequest], *, now: dt.datetime) -> None:
         async with self._engine.begin() as connection:
             await self._enqueue(connection, number, deliveries, now)
 
@@ -149,7 +151,7 @@ class SqlTicketStore:
         after: Ticket,
         event: TicketEvent,
         actor: Actor,
-        deliveries: Sequence[Delivery],
+        deliveries: Sequence[OutboxRequest],
         draft: FaqDraft | None = None,
     ) -> bool:
         async with self._engine.begin() as connection:
@@ -169,16 +171,24 @@ class SqlTicketStore:
                 return False  # another action got there first; the transaction writes nothing
             await connection.execute(
                 sa.insert(ticket_events).values(
-                    ticket_number=before.number, at=event.at, kind=event.kind, actor_name=event.actor,
-                    actor_aad_id=actor.aad_object_id, note=event.note,
+                    ticket_number=before.number,
+                    at=event.at,
+                    kind=event.kind,
+                    actor_name=event.actor,
+                    actor_aad_id=actor.aad_object_id,
+                    note=event.note,
                 )
             )
             if draft is not None:
                 await connection.execute(
                     sa.insert(faq_drafts).values(
-                        ticket_number=draft.ticket_number, question=draft.question, answer=draft.answer,
-                        suggested_by_name=draft.suggested_by, suggested_by_aad_id=actor.aad_object_id,
-                        status="draft", created_at=draft.created_at,
+                        ticket_number=draft.ticket_number,
+                        question=draft.question,
+                        answer=draft.answer,
+                        suggested_by_name=draft.suggested_by,
+                        suggested_by_aad_id=actor.aad_object_id,
+                        status="draft",
+                        created_at=draft.created_at,
                     )
                 )
             await self._enqueue(connection, before.number, deliveries, event.at)
@@ -211,12 +221,19 @@ class SqlTicketStore:
         return channel
 
     async def register_channel(self, channel: HrChannel, *, by: str | None, now: dt.datetime) -> None:
-        values = {"channel_id": channel.channel_id, "team_id": channel.team_id, "service_url": channel.service_url,
-                  "registered_by_aad_id": by, "registered_at": now}
+        values = {
+            "channel_id": channel.channel_id,
+            "team_id": channel.team_id,
+            "service_url": channel.service_url,
+            "registered_by_aad_id": by,
+            "registered_at": now,
+        }
         self._channel_writes += 1
         self._channel = None
         async with self._engine.begin() as connection:
-            updated = await connection.execute(sa.update(hr_channel).where(hr_channel.c.id == _CHANNEL_ROW).values(values))
+            updated = await connection.execute(
+                sa.update(hr_channel).where(hr_channel.c.id == _CHANNEL_ROW).values(values)
+            )
             if updated.rowcount == 0:
                 await connection.execute(sa.insert(hr_channel).values(id=_CHANNEL_ROW, **values))
         self._channel_writes += 1
@@ -235,22 +252,25 @@ class SqlTicketStore:
 
     async def requester_reference(self, number: int) -> Mapping[str, Any] | None:
         async with self._engine.connect() as connection:
-            return (await connection.execute(
-                sa.select(tickets.c.requester_reference).where(tickets.c.number == number)
-            )).scalar_one_or_none()
+            return (
+                await connection.execute(sa.select(tickets.c.requester_reference).where(tickets.c.number == number))
+            ).scalar_one_or_none()
 
     async def hr_post(self, number: int) -> tuple[Mapping[str, Any] | None, str | None]:
         """The HR channel thread reference and ticket card id, once the card was posted."""
         async with self._engine.connect() as connection:
-            row = (await connection.execute(
-                sa.select(tickets.c.hr_reference, tickets.c.hr_activity_id).where(tickets.c.number == number)
-            )).first()
+            row = (
+                await connection.execute(
+                    sa.select(tickets.c.hr_reference, tickets.c.hr_activity_id).where(tickets.c.number == number)
+                )
+            ).first()
         return (row.hr_reference, row.hr_activity_id) if row else (None, None)
 
     async def set_hr_post(self, number: int, reference: Mapping[str, Any], activity_id: str) -> None:
         async with self._engine.begin() as connection:
             await connection.execute(
-                sa.update(tickets).where(tickets.c.number == number)
+                sa.update(tickets)
+                .where(tickets.c.number == number)
                 .values(hr_reference=dict(reference), hr_activity_id=activity_id)
             )
 
@@ -266,7 +286,7 @@ class SqlTicketStore:
             )
             if marked.rowcount != 1:
                 return False
-            await self._enqueue(connection, number, [Delivery(OutboxKind.NOTIFY_STAFF, {"notice": "undelivered"})], now)
+            await self._enqueue(connection, number, [OutboxRequest(OutboxKind.NOTIFY_STAFF, {"notice": "undelivered"})], now)
         return True
 
     async def failing_hr_posts(self) -> int:
@@ -281,27 +301,39 @@ class SqlTicketStore:
 
     @staticmethod
     async def _enqueue(
-        connection: AsyncConnection, number: int, deliveries: Sequence[Delivery], now: dt.datetime
+        connection: AsyncConnection, number: int, deliveries: Sequence[OutboxRequest], now: dt.datetime
     ) -> None:
         if deliveries:
-            await connection.execute(sa.insert(ticket_outbox), [
-                {"ticket_number": number, "kind": d.kind.value, "payload": dict(d.payload), "attempts": 0,
-                 "due_at": now, "created_at": now}
-                for d in deliveries
-            ])
+            await connection.execute(
+                sa.insert(ticket_outbox),
+                [
+                    {
+                        "ticket_number": number,
+                        "kind": d.kind.value,
+                        "payload": dict(d.payload),
+                        "attempts": 0,
+                        "due_at": now,
+                        "created_at": now,
+                    }
+                    for d in deliveries
+                ],
+            )
 
     async def claim_due(self, *, now: dt.datetime, lease: dt.timedelta, limit: int = 20) -> list[OutboxMessage]:
         """Messages due for delivery, leased to this caller until `now + lease`, oldest first."""
         pending = (
-            (ticket_outbox.c.delivered_at.is_(None)) & (ticket_outbox.c.failed_at.is_(None))
+            (ticket_outbox.c.delivered_at.is_(None))
+            & (ticket_outbox.c.failed_at.is_(None))
             & (ticket_outbox.c.due_at <= now)
             & (ticket_outbox.c.locked_until.is_(None) | (ticket_outbox.c.locked_until < now))
         )
         claimed: list[OutboxMessage] = []
         async with self._engine.connect() as connection:
-            rows = (await connection.execute(
-                sa.select(ticket_outbox).where(pending).order_by(ticket_outbox.c.id).limit(limit)
-            )).all()
+            rows = (
+                await connection.execute(
+                    sa.select(ticket_outbox).where(pending).order_by(ticket_outbox.c.id).limit(limit)
+                )
+            ).all()
         for row in rows:
             async with self._engine.begin() as connection:
                 # Compare-and-set: only one instance wins a row whose lease it saw free.
@@ -311,8 +343,9 @@ class SqlTicketStore:
                     .values(locked_until=now + lease, attempts=ticket_outbox.c.attempts + 1)
                 )
             if won.rowcount == 1:
-                claimed.append(OutboxMessage(row.id, OutboxKind(row.kind), row.ticket_number, row.payload,
-                                             row.attempts + 1))
+                claimed.append(
+                    OutboxMessage(row.id, OutboxKind(row.kind), row.ticket_number, row.payload, row.attempts + 1)
+                )
         return claimed
 
     async def renew_lease(self, message_id: int, *, held_until: dt.datetime, until: dt.datetime) -> bool:
@@ -343,7 +376,10 @@ class SqlTicketStore:
     async def undelivered(self) -> int:
         """How many messages still wait for delivery (for tests and health reporting)."""
         async with self._engine.connect() as connection:
-            return (await connection.execute(
-                sa.select(sa.func.count()).select_from(ticket_outbox)
-                .where(ticket_outbox.c.delivered_at.is_(None), ticket_outbox.c.failed_at.is_(None))
-            )).scalar_one()
+            return (
+                await connection.execute(
+                    sa.select(sa.func.count())
+                    .select_from(ticket_outbox)
+                    .where(ticket_outbox.c.delivered_at.is_(None), ticket_outbox.c.failed_at.is_(None))
+                )
+            ).scalar_one()

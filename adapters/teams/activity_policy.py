@@ -35,14 +35,17 @@ class ActivityPolicy:
 
     @classmethod
     def production(cls, tenants: tuple[str, ...], service_url_hosts: tuple[str, ...]) -> ActivityPolicy:
-        return cls(frozenset({TEAMS_CHANNEL}), frozenset(tenants), tuple(h.lower() for h in service_url_hosts),
-                   require_aad_object_id=True)
+        return cls(
+            frozenset({TEAMS_CHANNEL}),
+            frozenset(tenants),
+            tuple(h.lower() for h in service_url_hosts),
+            require_aad_object_id=True,
+        )
 
     @classmethod
     def local(cls, tenants: tuple[str, ...] = ()) -> ActivityPolicy:
         """Test clients allowed, but replies may only go to this machine (no SSRF from local mode)."""
-        return cls(LOCAL_CHANNELS, frozenset(tenants), LOOPBACK_HOSTS,
-                   require_aad_object_id=False)
+        return cls(LOCAL_CHANNELS, frozenset(tenants), LOOPBACK_HOSTS, require_aad_object_id=False)
 
     def violation(self, activity: Mapping[str, Any]) -> str | None:
         """A short reason code when `activity` is not allowed, else None. Codes are safe to log."""
@@ -72,8 +75,10 @@ class ActivityPolicy:
             return False
         if parts.username or parts.password:
             return False
-        return any(host == allowed or (allowed.startswith(".") and host.endswith(allowed))
-                   for allowed in self.service_url_hosts)
+        return any(
+            host == allowed or (allowed.startswith(".") and host.endswith(allowed))
+            for allowed in self.service_url_hosts
+        )
 
 
 def tenant_of(activity: Mapping[str, Any]) -> str | None:

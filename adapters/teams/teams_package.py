@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from adapters.config.settings import Settings
 from bot import Organisation
+from knowledge.errors import FaqbotError
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_DIR = ROOT / "manifest"
@@ -33,8 +34,11 @@ FULL_DESCRIPTION = (
 )
 
 
-class PackageError(Exception):
+class PackageError(FaqbotError):
     """The package cannot be built; the message says what to fix."""
+
+    exit_code = 5
+    summary = "cannot build the Teams package"
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ def manifest_for(settings: Settings, template_dir: Path = MANIFEST_DIR) -> dict[
     if not settings.app_id:
         raise PackageError("MicrosoftAppId: set the bot's Entra app id (GUID) to build the Teams package")
     template = json.loads((template_dir / "manifest.json").read_text(encoding="utf-8"))
-    manifest = copy.deepcopy(template)
+    manifest: dict[str, Any] = copy.deepcopy(template)
     manifest["id"] = settings.teams_app_id or settings.app_id
     manifest["version"] = settings.app_version
     organisation = settings.organisation
@@ -82,8 +86,10 @@ def _developer_name(organisation: Organisation) -> str:
     for name in (organisation.name, organisation.short_name):
         if len(name) <= 32:
             return name
-    raise PackageError("FAQBOT_DEVELOPER_NAME: the organisation's name is too long for Teams (32 characters): "
-                       "set FAQBOT_DEVELOPER_NAME or FAQBOT_ORGANISATION_SHORT_NAME")
+    raise PackageError(
+        "FAQBOT_DEVELOPER_NAME: the organisation's name is too long for Teams (32 characters): "
+        "set FAQBOT_DEVELOPER_NAME or FAQBOT_ORGANISATION_SHORT_NAME"
+    )
 
 
 def _full_name(app_name: str, organisation: Organisation) -> str:
@@ -154,7 +160,10 @@ def official_validation(package: Path, tools_dir: Path = TOOLS_DIR) -> tuple[boo
         raise PackageError("the official validator is not installed: run `make tools` (needs Node 20 and npm)")
     result = subprocess.run(  # noqa: S603 - fixed script, our own path
         [node, str(tools_dir / "validate_manifest.mjs"), str(package)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     return result.returncode == 0, (result.stdout + result.stderr).strip()
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 import jwt
+
+from knowledge.errors import FaqbotError
 
 log = logging.getLogger(__name__)
 
@@ -27,16 +29,22 @@ BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 CLOCK_LEEWAY_SECONDS = 300
 
 
-class TokenRejected(Exception):
+class TokenRejected(FaqbotError):
     """The request's token cannot be trusted; `reason` is a short code safe to log."""
+
+    exit_code = 1
+    summary = "the token was rejected"
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
 
-class SigningKeysUnavailable(Exception):
+class SigningKeysUnavailable(FaqbotError):
     """The signing keys could not be fetched and none are cached: a transient failure."""
+
+    exit_code = 1
+    summary = "the signing keys are unavailable"
 
 
 @dataclass(frozen=True)
@@ -89,16 +97,15 @@ class SigningKeys:
         async with self._lock:
             if self._completed_at is not None and self._completed_at >= waiting_since:
                 if not self._keys:
-                    raise SigningKeysUnavailable()
+                    raise SigningKeysUnavailable
                 return
             self._last_attempt = self.clock()
             try:
                 keys = await self._fetch()
-            except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError,
-                    jwt.PyJWTError) as exc:
+            except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError, jwt.PyJWTError) as exc:
                 log.warning("signing key refresh failed: %s", type(exc).__name__)
                 if not self._keys:
-                    raise SigningKeysUnavailable() from None
+                    raise SigningKeysUnavailable from None
                 return
             finally:
                 self._completed_at = self.clock()
@@ -180,3 +187,21 @@ class ChannelTokenValidator:
         if claims.get("serviceurl") != service_url:
             raise TokenRejected("serviceurl-mismatch")
         return claims
+
+
+def prewarm(keys: SigningKeys) -> Callable[[Any], AsyncIterator[None]]:
+    """A cleanup context fetching the signing keys in the background at start-up, so the first
+    request does not wait."""
+
+    async def context(_app: Any) -> AsyncIterator[None]:
+        async def fetch() -> None:
+            try:
+                await keys.refresh()
+            except SigningKeysUnavailable:
+                log.warning("signing keys not available at start-up; will retry on the first request")
+
+        task = asyncio.create_task(fetch())
+        yield
+        task.cancel()
+
+    return context

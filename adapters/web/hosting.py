@@ -27,8 +27,7 @@ from aiohttp import web
 
 log = logging.getLogger(__name__)
 
-REFUSAL = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\n"
-           b"Connection: close\r\n\r\n")
+REFUSAL = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,9 @@ class BoundedRunner(web.AppRunner):
             admit(handler, transport)
             if len(server.connections) > self._limits.max_connections:
                 if not self._refusing:
-                    log.warning("connection limit reached (%d): refusing new connections with 503",
-                                self._limits.max_connections)
+                    log.warning(
+                        "connection limit reached (%d): refusing new connections with 503", self._limits.max_connections
+                    )
                 self._refusing = True
                 transport.write(REFUSAL)
                 transport.close()

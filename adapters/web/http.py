@@ -21,6 +21,7 @@ from aiohttp import web
 from adapters.web.inbound_guard import HANDLED_TYPES
 from adapters.web.metrics import Metrics
 from adapters.web.readiness import ReadinessCheck, run_checks
+from adapters.web.turn_result import TurnResult
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +55,10 @@ _ACCOUNT_STRINGS = ("id", "name", "aadObjectId", "role", "conversationType", "te
 _IDENTIFYING_FIELDS = ("id", "channelId", "serviceUrl", "replyToId", "locale", "name", "timestamp", "textFormat")
 
 
-class TurnResultLike(Protocol):
-    status: int
-    body: Any
-    retry_after: int | None  # seconds, sent as Retry-After (a 503 when the bot is busy)
-
-
 class ActivityProcessor(Protocol):
     """Runs one activity (already parsed JSON) with the request's Authorization header."""
 
-    async def process(self, body: Mapping[str, Any], authorization: str) -> TurnResultLike: ...
+    async def process(self, body: Mapping[str, Any], authorization: str) -> TurnResult: ...
 
 
 def create_routes(
@@ -97,8 +92,9 @@ def create_routes(
     async def readyz(_request: web.Request) -> web.Response:
         checks = await run_checks(readiness)
         ready = all(checks.values())
-        return web.json_response({"status": "ready" if ready else "not ready", "checks": checks},
-                                 status=200 if ready else 503)
+        return web.json_response(
+            {"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503
+        )
 
     return [web.post("/api/messages", messages), web.get("/healthz", healthz), web.get("/readyz", readyz)]
 
@@ -148,7 +144,7 @@ async def _read_body(request: web.Request, timeout: float) -> bytes:
                     raise _error(web.HTTPRequestEntityTooLarge, "activity too large", max_size=MAX_BODY_BYTES)
                 chunks.append(chunk)
     except TimeoutError:
-        raise _BodyTimeout() from None
+        raise _BodyTimeout from None
     return b"".join(chunks)
 
 
@@ -245,7 +241,9 @@ def _error(kind: type[web.HTTPException], reason: str, **extra: int) -> web.HTTP
     payload = json.dumps({"error": reason})
     if kind is web.HTTPRequestEntityTooLarge:
         return web.HTTPRequestEntityTooLarge(
-            max_size=extra["max_size"], actual_size=extra["max_size"] + 1, text=payload,
+            max_size=extra["max_size"],
+            actual_size=extra["max_size"] + 1,
+            text=payload,
             content_type="application/json",
         )
     return kind(text=payload, content_type="application/json")

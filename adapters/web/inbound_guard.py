@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from adapters.teams.activity_policy import ActivityPolicy
 from adapters.web.channel_auth import ChannelTokenValidator, SigningKeysUnavailable, TokenRejected
 from adapters.web.metrics import Metrics
+from adapters.web.turn_result import TurnResult
 
 log = logging.getLogger(__name__)
 
@@ -21,23 +22,10 @@ log = logging.getLogger(__name__)
 HANDLED_TYPES = frozenset({"message", "invoke", "conversationUpdate", "installationUpdate"})
 
 
-class TurnResultLike(Protocol):
-    status: int
-    body: Any
-    retry_after: int | None
-
-
-@dataclass(frozen=True)
-class GuardResult:
-    status: int
-    body: Any = None
-    retry_after: int | None = None
-
-
 class TurnRunner(Protocol):
     """Runs one authorised activity; `claims` is None in local mode."""
 
-    async def run(self, body: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResultLike: ...
+    async def run(self, body: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResult: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +37,7 @@ class InboundGuard:
     validator: ChannelTokenValidator | None
     metrics: Metrics
 
-    async def process(self, body: Mapping[str, Any], authorization: str) -> TurnResultLike:
+    async def process(self, body: Mapping[str, Any], authorization: str) -> TurnResult:
         claims: Mapping[str, Any] | None = None
         if self.validator is not None:
             try:
@@ -67,11 +55,15 @@ class InboundGuard:
         if violation is not None:
             return self._reject(403, violation)
         if body.get("type") not in HANDLED_TYPES:
-            return GuardResult(200)
+            return TurnResult(200)
         return await self.runner.run(body, claims)
 
-    def _reject(self, status: int, reason: str) -> GuardResult:
+    def _reject(self, status: int, reason: str) -> TurnResult:
         log.info("request rejected: status=%d reason=%s", status, reason)
         self.metrics.rejections.inc(reason=reason)
-        return GuardResult(status, {"error": "unauthorized" if status == 401 else "forbidden"}
-                           if status != 503 else {"error": "temporarily unavailable"})
+        return TurnResult(
+            status,
+            {"error": "unauthorized" if status == 401 else "forbidden"}
+            if status != 503
+            else {"error": "temporarily unavailable"},
+        )

@@ -12,9 +12,14 @@ import errno
 import socket
 from dataclasses import dataclass
 
+from knowledge.errors import FaqbotError
 
-class CannotListen(Exception):
+
+class CannotListen(FaqbotError):
     """A port cannot be listened on; the message names the setting to change."""
+
+    exit_code = 7
+    summary = "cannot listen"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from adapters.web.inbound_guard import TurnResultLike, TurnRunner
+from adapters.web.inbound_guard import TurnRunner
+from adapters.web.turn_result import TurnResult
 
 
 class LoadObserver(Protocol):
@@ -30,18 +31,9 @@ class LoadObserver(Protocol):
     def turns_in_flight(self, turns: int) -> None: ...
 
 
-@dataclass(frozen=True)
-class Busy:
-    """The answer to a refused request: 503 with Retry-After, no turn run."""
-
-    retry_after: int
-    status: int = 503
-    body: Any = field(default_factory=lambda: {"error": "busy: retry later"})
-
-
 class TurnLimit:
     """Runs at most `limit` turns of `runner` at once (0: no limit), `2 * limit` when the activity
-    carries card data, and refuses the rest with `Busy`.
+    carries card data, and refuses the rest with a 503 and Retry-After.
 
     One event loop, so a plain counter is exact; it is per process (with several workers or
     instances, each has its own bound).
@@ -58,11 +50,11 @@ class TurnLimit:
     def in_flight(self) -> int:
         return self._in_flight
 
-    async def run(self, body: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResultLike:
+    async def run(self, body: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResult:
         limit = self._limit * 2 if isinstance(body.get("value"), dict) else self._limit
         if limit and self._in_flight >= limit:
             self._observer.turn_shed()
-            return Busy(self._retry_after)
+            return TurnResult(503, {"error": "busy: retry later"}, retry_after=self._retry_after)
         self._in_flight += 1
         self._observer.turns_in_flight(self._in_flight)
         try:

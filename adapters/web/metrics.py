@@ -9,7 +9,8 @@ With several worker processes, `snapshot` and `add` let one process sum every wo
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+import socket
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -96,18 +97,22 @@ class Metrics:
 
     def __init__(self) -> None:
         self.requests = Counter("faqbot_http_requests_total", "HTTP requests to /api/messages by status code.")
-        self.latency = Histogram("faqbot_http_request_duration_seconds",
-                                 "Time to answer a request to /api/messages.")
+        self.latency = Histogram("faqbot_http_request_duration_seconds", "Time to answer a request to /api/messages.")
         self.answers = Counter("faqbot_answers_total", "Replies to staff messages by outcome.")
         self.escalations = Counter("faqbot_escalations_total", "Questions escalated to the HR helpdesk.")
-        self.rejections = Counter("faqbot_rejected_requests_total", "Requests refused by authentication or policy, by reason.")
-        self.outbound_retries = Counter("faqbot_outbound_retries_total",
-                                        "Bot Connector calls retried, by the status that caused the retry.")
-        self.shed = Counter("faqbot_shed_requests_total",
-                            "Requests answered 503 because FAQBOT_MAX_TURNS_IN_FLIGHT turns were running.")
+        self.rejections = Counter(
+            "faqbot_rejected_requests_total", "Requests refused by authentication or policy, by reason."
+        )
+        self.outbound_retries = Counter(
+            "faqbot_outbound_retries_total", "Bot Connector calls retried, by the status that caused the retry."
+        )
+        self.shed = Counter(
+            "faqbot_shed_requests_total", "Requests answered 503 because FAQBOT_MAX_TURNS_IN_FLIGHT turns were running."
+        )
         self.conversation_refusals = Counter(
             "faqbot_conversation_shed_total",
-            "Messages acknowledged without a turn: their chat already had FAQBOT_MAX_TURNS_PER_CONVERSATION in flight.")
+            "Messages acknowledged without a turn: their chat already had FAQBOT_MAX_TURNS_PER_CONVERSATION in flight.",
+        )
         self.in_flight = Gauge("faqbot_turns_in_flight", "Turns running in this process now.")
         self.hr_posts_failing = Gauge(
             "faqbot_hr_posts_failing",
@@ -134,8 +139,18 @@ class Metrics:
         self.hr_posts_failing.set(count)
 
     def _parts(self) -> tuple[Counter | Histogram | Gauge, ...]:
-        return (self.requests, self.latency, self.answers, self.escalations, self.rejections, self.outbound_retries,
-                self.shed, self.conversation_refusals, self.in_flight, self.hr_posts_failing)
+        return (
+            self.requests,
+            self.latency,
+            self.answers,
+            self.escalations,
+            self.rejections,
+            self.outbound_retries,
+            self.shed,
+            self.conversation_refusals,
+            self.in_flight,
+            self.hr_posts_failing,
+        )
 
     def render(self) -> str:
         return "\n".join(line for metric in self._parts() for line in metric.render()) + "\n"
@@ -181,8 +196,12 @@ class Exposition(Protocol):
 
 def metrics_routes(metrics: Exposition) -> list[web.RouteDef]:
     async def expose(_request: web.Request) -> web.Response:
-        return web.Response(text=metrics.render(), content_type="text/plain", charset="utf-8",
-                            headers={"X-Content-Type-Options": "nosniff"})
+        return web.Response(
+            text=metrics.render(),
+            content_type="text/plain",
+            charset="utf-8",
+            headers={"X-Content-Type-Options": "nosniff"},
+        )
 
     return [web.get("/metrics", expose)]
 
@@ -200,3 +219,24 @@ def _escape(value: str) -> str:
 
 def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
+
+
+def metrics_listener(
+    metrics: Exposition, port: int, *, bound: socket.socket | None = None, shared: bool = False
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A cleanup context serving /metrics on 127.0.0.1:`port` only, never on the public bot port:
+    on `bound` when the port is already bound (`faqbot run`); `shared`: every worker process
+    listens on the port (SO_REUSEPORT) and answers for all (adapters/web/metrics_folder.py)."""
+
+    async def context(_app: web.Application) -> AsyncIterator[None]:
+        metrics_app = web.Application()
+        metrics_app.add_routes(metrics_routes(metrics))
+        runner = web.AppRunner(metrics_app, access_log=None)
+        await runner.setup()
+        site = (web.SockSite(runner, bound) if bound is not None
+                else web.TCPSite(runner, "127.0.0.1", port, reuse_port=shared))
+        await site.start()
+        yield
+        await runner.cleanup()
+
+    return context

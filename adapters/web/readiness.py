@@ -13,7 +13,8 @@ CHECK_TIMEOUT_SECONDS = 2.0
 class ReadinessCheck(Protocol):
     """One dependency's readiness (the corpus, a store). `ready` must not raise for 'not ready'."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     async def ready(self) -> bool: ...
 

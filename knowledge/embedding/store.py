@@ -34,7 +34,7 @@ class SqliteVectors:
             for start in range(0, len(keys), _CHUNK):
                 chunk = list(keys[start : start + _CHUNK])
                 marks = ",".join("?" * len(chunk))
-                for key, blob in connection.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
+                for key, blob in connection.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):  # noqa: S608 - only "?" marks
                     vector = np.frombuffer(blob, dtype="<f4")
                     if vector.shape == (DIMENSIONS,):
                         found[key] = vector

@@ -90,12 +90,12 @@ class Vectors:
             known = self._memory.get(self._key(text))  # asked word for word as a corpus text
             if known is not None:
                 return known
-        vector = self._encoder.encode([text])[0]
+        encoded: np.ndarray = self._encoder.encode([text])[0]
         with self._lock:
-            self._recent[text] = vector
+            self._recent[text] = encoded
             if len(self._recent) > self._recent_size:
                 self._recent.popitem(last=False)
-        return vector
+        return encoded
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self._encoder.digest}\n{text}".encode()).hexdigest()

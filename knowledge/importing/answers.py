@@ -33,8 +33,7 @@ def render_answer(blocks: Sequence[Block]) -> AnswerText:
             parts.append(("table_row", "| " + " | ".join(c.strip().replace("\n\n", " ") for c in block.cells) + " |"))
         elif block.continues and parts:
             parts[-1] = (parts[-1][0], f"{parts[-1][1]}\n{text}")
-        elif (parts and parts[-1][0] == "paragraph" and not parts[-1][1].endswith(_SENTENCE_END)
-              and text[:1].islower()):
+        elif parts and parts[-1][0] == "paragraph" and not parts[-1][1].endswith(_SENTENCE_END) and text[:1].islower():
             # A page break in the exported document splits a sentence across two paragraphs.
             joined.append(block.location)
             parts[-1] = ("paragraph", f"{parts[-1][1]} {text}")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from knowledge.errors import FaqbotError
+
 BlockKind = Literal["paragraph", "heading", "list_item", "table_row", "furniture"]
 Unit = Literal["line", "page", "paragraph"]
 
@@ -51,8 +53,11 @@ class BlockDocument:
     unit: Unit
 
 
-class DocumentError(Exception):
+class DocumentError(FaqbotError):
     """The file cannot be read as a document of its format (corrupt, encrypted, no text layer)."""
+
+    exit_code = 1
+    summary = "the document cannot be read"
 
 
 def markdown_link(text: str, url: str) -> str:

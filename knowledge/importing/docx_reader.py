@@ -50,7 +50,7 @@ def _paragraph(paragraph: Paragraph, location: int) -> Block | None:
         return Block("heading", text, location, links=links, level=0)
     if heading:
         return Block("heading", text, location, links=links, level=int(heading.group(1)))
-    numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
+    numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None  # noqa: SLF001 - no public API
     if numbered or style.startswith("List"):
         return Block("list_item", text, location, bold=bold, links=links, ordered="Number" in style)
     return Block("paragraph", text, location, bold=bold, links=links)

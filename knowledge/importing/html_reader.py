@@ -13,9 +13,36 @@ from html.parser import HTMLParser
 
 from knowledge.importing.blocks import Block, BlockDocument, BlockKind, DocumentError, Link, markdown_link
 
-_SKIPPED = frozenset({"head", "title", "script", "style", "nav", "header", "noscript", "template", "svg", "button", "form"})
-_BLOCKS = frozenset({"p", "li", "summary", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "div", "blockquote",
-                     "section", "article", "details", "main", "body", "footer", "ul", "ol", "table", "tr"})
+_SKIPPED = frozenset(
+    {"head", "title", "script", "style", "nav", "header", "noscript", "template", "svg", "button", "form"}
+)
+_BLOCKS = frozenset(
+    {
+        "p",
+        "li",
+        "summary",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "dt",
+        "dd",
+        "div",
+        "blockquote",
+        "section",
+        "article",
+        "details",
+        "main",
+        "body",
+        "footer",
+        "ul",
+        "ol",
+        "table",
+        "tr",
+    }
+)
 _BOLD = frozenset({"strong", "b"})
 _SUMMARY_LEVEL = 7  # deeper than any heading: an accordion's summary is the question under the headings
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "base", "col", "embed"})
@@ -128,8 +155,9 @@ class _Reader(HTMLParser):
                 kind = "list_item"
             bold = bool(self.weights) and all(self.weights) and kind == "paragraph"
             ordered = kind == "list_item" and bool(self.lists) and self.lists[-1] == "ol"
-            self.blocks.append(Block(kind, text, self.start_line, bold=bold, links=tuple(self.links),
-                                     level=level, ordered=ordered))
+            self.blocks.append(
+                Block(kind, text, self.start_line, bold=bold, links=tuple(self.links), level=level, ordered=ordered)
+            )
         self.parts, self.weights, self.links = [], [], []
 
 

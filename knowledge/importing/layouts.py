@@ -11,6 +11,7 @@ Section headings between questions are not answer text, and neither are 'Back to
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -85,22 +86,35 @@ def numbered_start(text: str) -> _Start | None:
 
 def _is_question_line(block: Block) -> bool:
     text = block.text.strip()
-    return (block.kind == "paragraph" and not block.continues and text.endswith("?")
-            and len(text) <= _QUESTION_LINE_LIMIT)
+    return (
+        block.kind == "paragraph" and not block.continues and text.endswith("?") and len(text) <= _QUESTION_LINE_LIMIT
+    )
 
 
 def _question_headings(blocks: Sequence[Block]) -> set[int]:
     """Headings that ask: those ending in '?', and those of the deepest level that have text under them."""
-    levels = [b.level for i, b in enumerate(blocks) if b.kind == "heading" and i + 1 < len(blocks)
-              and blocks[i + 1].kind != "heading"]
+    levels = [
+        b.level
+        for i, b in enumerate(blocks)
+        if b.kind == "heading" and i + 1 < len(blocks) and blocks[i + 1].kind != "heading"
+    ]
     deepest = max(levels, default=None)
-    return {i for i, b in enumerate(blocks)
-            if i > 0 and b.kind == "heading" and (b.text.rstrip().endswith("?") or b.level == deepest)}
+    return {
+        i
+        for i, b in enumerate(blocks)
+        if i > 0 and b.kind == "heading" and (b.text.rstrip().endswith("?") or b.level == deepest)
+    }
 
 
 def _table_questions(blocks: Sequence[Block]) -> list[Block]:
-    return [b for b in blocks if b.kind == "table_row" and len(b.cells) >= 2 and b.cells[-2].strip()
-            and b.cells[-2].strip().casefold() not in _TABLE_HEADER]
+    return [
+        b
+        for b in blocks
+        if b.kind == "table_row"
+        and len(b.cells) >= 2
+        and b.cells[-2].strip()
+        and b.cells[-2].strip().casefold() not in _TABLE_HEADER
+    ]
 
 
 def _choose(blocks: Sequence[Block]) -> str:
@@ -112,9 +126,10 @@ def _choose(blocks: Sequence[Block]) -> str:
     # Numbered steps inside the answers of a document that asks its questions in bold are not
     # questions: each list starts again from 1, where a document's questions keep counting up.
     numbers = [int(start.number) for start in starts if start.number]
-    restarts = sum(1 for before, after in zip(numbers, numbers[1:]) if after < before)
+    restarts = sum(1 for before, after in itertools.pairwise(numbers) if after < before)
     asked_in_bold = sum(
-        1 for b in body
+        1
+        for b in body
         if b.bold and b.kind == "paragraph" and b.text.rstrip().endswith("?") and not numbered_start(b.text)
     )
     if len(starts) >= 2 and not (restarts >= 2 and asked_in_bold >= 2):
@@ -167,14 +182,19 @@ class _Walker:
                 if not start.text:
                     pending = self.questions[-1]
             elif sub and self.number is not None and (not block.continues or (current and not current.answer)):
-                self.questions.append(FoundQuestion(f"Q{self.number}({sub.group('a')})", sub.group("text").strip(),
-                                                    block.location))
+                self.questions.append(
+                    FoundQuestion(f"Q{self.number}({sub.group('a')})", sub.group("text").strip(), block.location)
+                )
             elif sub and not block.continues:
                 self.problems.append(self._at(block, f"sub-question ({sub.group('a')}) before any numbered question"))
             elif current is None:
                 self.unplaced.append(block)
-            elif block.continues and not current.answer and not current.question.endswith("?") \
-                    and not _ANSWER_LABEL.match(block.text):
+            elif (
+                block.continues
+                and not current.answer
+                and not current.question.endswith("?")
+                and not _ANSWER_LABEL.match(block.text)
+            ):
                 current.question = f"{current.question} {block.text.strip()}"
             elif _CITED.match(block.text):
                 current.cited.append(_CITED.match(block.text).group("text"))  # type: ignore[union-attr]
@@ -182,8 +202,9 @@ class _Walker:
                 continue
             else:
                 self._answer(current, block)
-        return LayoutReading(self.layout, title, tuple(self._answered()), tuple(self.problems),
-                             tuple(self.notes), tuple(self.unplaced))
+        return LayoutReading(
+            self.layout, title, tuple(self._answered()), tuple(self.problems), tuple(self.notes), tuple(self.unplaced)
+        )
 
     def _open(self, start: _Start, block: Block) -> None:
         if self.layout == "numbered" and start.number is not None:
@@ -211,18 +232,25 @@ class _Walker:
             following = self.questions[position + 1].source if position + 1 < len(self.questions) else ""
             location = ImportFinding(question.location, "", self.unit)
             if following.startswith(f"{question.source}("):
-                self.notes.append(ImportFinding(location.line, f"{question.source} is a heading for its sub-questions",
-                                                self.unit))
+                self.notes.append(
+                    ImportFinding(location.line, f"{question.source} is a heading for its sub-questions", self.unit)
+                )
             else:
-                self.problems.append(ImportFinding(location.line, f"question {question.source} has no answer; "
-                                                                  "not imported", self.unit))
+                self.problems.append(
+                    ImportFinding(location.line, f"question {question.source} has no answer; not imported", self.unit)
+                )
         return kept
 
     def _check_numbering(self, current: str, block: Block) -> None:
         expected = int(self.number) + 1 if self.number else 1
         if int(current) != expected:
-            self.problems.append(self._at(block, f"question {current} follows {self.number or 'the introduction'}; "
-                                                 f"expected {expected} (a question may be missing or mis-numbered)"))
+            self.problems.append(
+                self._at(
+                    block,
+                    f"question {current} follows {self.number or 'the introduction'}; "
+                    f"expected {expected} (a question may be missing or mis-numbered)",
+                )
+            )
 
     def _at(self, block: Block, message: str) -> ImportFinding:
         return ImportFinding(block.location, message, self.unit)
@@ -239,8 +267,14 @@ class _Walker:
         # A short title-like line right before the next question ('Types of flexible working') heads
         # a group of questions; it is said in the preview, so a curator can put it back if it was not.
         following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
-        titled = (text[0].isupper() and len(text.split()) <= 8 and text[-1] not in ".!:;,)"
-                  and not block.links and not any(c.isdigit() for c in text) and not block.continues)
+        titled = (
+            text[0].isupper()
+            and len(text.split()) <= 8
+            and text[-1] not in ".!:;,)"
+            and not block.links
+            and not any(c.isdigit() for c in text)
+            and not block.continues
+        )
         if titled and following is not None and self.starter(index + 1, following) is not None:
             self.notes.append(self._at(block, f"'{text}' read as a section heading, not answer text"))
             return True
@@ -296,7 +330,9 @@ def _tables(blocks: Sequence[Block], unit: Unit) -> LayoutReading:
             elif paragraph:
                 found.answer.append(Block("paragraph", paragraph, block.location))
         questions.append(found)
-    problems = [ImportFinding(q.location, f"question {q.source} has no answer; not imported", unit)
-                for q in questions if not q.answer]
-    return LayoutReading("table", title, tuple(q for q in questions if q.answer), tuple(problems), (),
-                         tuple(unplaced))
+    problems = [
+        ImportFinding(q.location, f"question {q.source} has no answer; not imported", unit)
+        for q in questions
+        if not q.answer
+    ]
+    return LayoutReading("table", title, tuple(q for q in questions if q.answer), tuple(problems), (), tuple(unplaced))

@@ -9,9 +9,20 @@ from dataclasses import dataclass
 
 from knowledge.importing.blocks import Block
 
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _MONTH_YEAR = re.compile(rf"^({'|'.join(_MONTHS)})\s+(\d{{4}})$", re.IGNORECASE)
 _OWNER = re.compile(r"^(?:document\s+|policy\s+)?owner\s*:\s*(\S.*)$", re.IGNORECASE)
 _REVIEWED = re.compile(r"^(?:last\s+)?(?:reviewed|review\s+date|date\s+reviewed)\s*:\s*(\S.*)$", re.IGNORECASE)

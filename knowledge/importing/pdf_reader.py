@@ -9,6 +9,7 @@ the middle of a sentence is joined with its end on the next page.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import statistics
 from collections.abc import Sequence
@@ -91,8 +92,9 @@ def _lines(page: pypdf.PageObject) -> list[_Line]:
             last_x = x
         cells = [" ".join(c.split()) for c in cells]
         text = " | ".join(cells) if len(cells) > 1 else cells[0]
-        lines.append(_Line(text, y, max(p[3] for p in row), all(p[4] for p in row),
-                           tuple(cells) if len(cells) > 1 else ()))
+        lines.append(
+            _Line(text, y, max(p[3] for p in row), all(p[4] for p in row), tuple(cells) if len(cells) > 1 else ())
+        )
     return lines
 
 
@@ -120,7 +122,7 @@ def _paragraphs(lines: Sequence[_Line], page: int, blocks: list[Block]) -> None:
         return
     body_size = statistics.median(line.size for line in lines)
     # The usual line spacing is the tightest one between lines of body text.
-    gaps = [a.y - b.y for a, b in zip(lines, lines[1:]) if a.y - b.y >= 0.9 * body_size]
+    gaps = [a.y - b.y for a, b in itertools.pairwise(lines) if a.y - b.y >= 0.9 * body_size]
     usual = min(gaps, default=0.0)
     current: list[_Line] = []
     first_on_page = True
@@ -131,8 +133,14 @@ def _paragraphs(lines: Sequence[_Line], page: int, blocks: list[Block]) -> None:
             return
         text = _join(current)
         previous = blocks[-1] if blocks and blocks[-1].kind != "furniture" else None
-        if first_on_page and previous is not None and previous.kind == "paragraph" and not current[0].cells \
-                and not previous.text.endswith(_SENTENCE_END) and text[:1].islower():
+        if (
+            first_on_page
+            and previous is not None
+            and previous.kind == "paragraph"
+            and not current[0].cells
+            and not previous.text.endswith(_SENTENCE_END)
+            and text[:1].islower()
+        ):
             # Cut by the page break: the paragraph (or question) goes on from the previous page.
             blocks[-1] = Block(previous.kind, _join_text(previous.text, text), previous.location, previous.bold)
         elif current[0].cells:
@@ -148,8 +156,12 @@ def _paragraphs(lines: Sequence[_Line], page: int, blocks: list[Block]) -> None:
 
     for index, line in enumerate(lines):
         gap = lines[index - 1].y - line.y if index else 0.0
-        starts = index and (gap > _PARAGRAPH_GAP * usual or bool(line.cells) != bool(current and current[-1].cells)
-                            or _BULLET.match(line.text) or line.cells)
+        starts = index and (
+            gap > _PARAGRAPH_GAP * usual
+            or bool(line.cells) != bool(current and current[-1].cells)
+            or _BULLET.match(line.text)
+            or line.cells
+        )
         if starts:
             flush()
         current.append(line)
@@ -164,7 +176,8 @@ def _join(lines: Sequence[_Line]) -> str:
 
 
 def _join_text(first: str, second: str) -> str:
-    """Two wrapped lines as one: a line ending in a hyphen, or in an address cut by the wrap, goes on without a space."""
+    """Two wrapped lines as one: a line ending in a hyphen, or in an address cut by the wrap, goes on without
+    a space."""
     last = first.rsplit(" ", 1)[-1]
     cut_address = "://" in last and not last.endswith(_SENTENCE_END) and not second[:1].isupper()
     return f"{first}{second}" if first.endswith("-") or cut_address else f"{first} {second}"

@@ -25,20 +25,43 @@ def import_blocks(document: BlockDocument) -> ImportedDocument:
         notes.extend(ImportFinding(at, "joined a sentence split across a page break", unit) for at in answer.joined_at)
         citations = find_references(answer.text, title=layout.title, source=found.source, cited=found.cited)
         notes.extend(ImportFinding(found.location, remark, unit) for remark in citations.remarks)
-        questions.append(ImportedQuestion(found.source, found.question, answer.text, citations.references,
-                                          found.location))
+        questions.append(
+            ImportedQuestion(found.source, found.question, answer.text, citations.references, found.location)
+        )
     problems = list(layout.problems)
     if not questions:
-        problems.append(ImportFinding(None, "no questions found (expected numbered questions like '1. What …?' "
-                                            "or 'Q1.', question headings, bold questions or a Q&A table)"))
+        problems.append(
+            ImportFinding(
+                None,
+                "no questions found (expected numbered questions like '1. What …?' "
+                "or 'Q1.', question headings, bold questions or a Q&A table)",
+            )
+        )
     if metadata.owner is None or metadata.last_reviewed is None:
-        missing = " and ".join(name for name, value in (("owner", metadata.owner),
-                                                         ("review date", metadata.last_reviewed)) if value is None)
-        notes.append(ImportFinding(None, f"the document gives no {missing} (a sign-off such as 'June 2024' and "
-                                         "the team, or 'Owner:'/'Reviewed:' lines)"))
+        missing = " and ".join(
+            name
+            for name, value in (("owner", metadata.owner), ("review date", metadata.last_reviewed))
+            if value is None
+        )
+        notes.append(
+            ImportFinding(
+                None,
+                f"the document gives no {missing} (a sign-off such as 'June 2024' and "
+                "the team, or 'Owner:'/'Reviewed:' lines)",
+            )
+        )
     unplaced = tuple(ImportFinding(block.location, _preview(block.text), unit) for block in layout.unplaced)
-    return ImportedDocument(layout.title, metadata.owner, metadata.last_reviewed, tuple(questions), tuple(problems),
-                            tuple(notes), unplaced, layout.layout, unit)
+    return ImportedDocument(
+        layout.title,
+        metadata.owner,
+        metadata.last_reviewed,
+        tuple(questions),
+        tuple(problems),
+        tuple(notes),
+        unplaced,
+        layout.layout,
+        unit,
+    )
 
 
 def _preview(text: str) -> str:

@@ -42,9 +42,7 @@ class Citations:
     remarks: tuple[str, ...]
 
 
-def find_references(
-    answer: str, *, title: str, source: str, cited: Sequence[str] = ()
-) -> Citations:
+def find_references(answer: str, *, title: str, source: str, cited: Sequence[str] = ()) -> Citations:
     """References in `answer` and in its `cited` lines ('Source: …' text), then the document itself."""
     remarks: list[str] = []
     found = [*_in_text(answer, remarks)]
@@ -124,11 +122,15 @@ def _plain_mentions(text: str, remarks: list[str]) -> list[tuple[int, PolicyRefe
         named.append((match.start(), match.end(), full))
         taken.append(match.span())
     for match in _CODED.finditer(text):
-        if not any(start <= match.start() < end for start, end in taken) and not match.group(1).startswith("FAQ"):
-            if re.match(r"^(?:POL|HR|FIN|IG|HS|IT|OP)\d", match.group(1)):
-                found.append((match.start(), PolicyReference(name=match.group(1))))
-                named.append((match.start(), match.end(), match.group(1)))
-                taken.append(match.span())
+        untaken = not any(start <= match.start() < end for start, end in taken)
+        if (
+            untaken
+            and not match.group(1).startswith("FAQ")
+            and re.match(r"^(?:POL|HR|FIN|IG|HS|IT|OP)\d", match.group(1))
+        ):
+            found.append((match.start(), PolicyReference(name=match.group(1))))
+            named.append((match.start(), match.end(), match.group(1)))
+            taken.append(match.span())
     for match in _SECTION.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
             continue
@@ -159,8 +161,9 @@ def _name_words(words: list[str]) -> list[str]:
 
 def _from_url(url: str) -> PolicyReference:
     host = url.split("/")[2].removeprefix("www.")
-    return PolicyReference(name=host.upper() if host.endswith(".uk") else host,
-                           url=url if url.startswith("https://") else None)
+    return PolicyReference(
+        name=host.upper() if host.endswith(".uk") else host, url=url if url.startswith("https://") else None
+    )
 
 
 def _policy(text: str, *, section: str | None, url: str) -> PolicyReference:
@@ -168,9 +171,6 @@ def _policy(text: str, *, section: str | None, url: str) -> PolicyReference:
     name = text
     if tail and section is None:
         name, section = tail.group(1), tail.group(2)
-    if section:
-        name = re.sub(r"\bFAQ(?:'s|s)$", "FAQ", name)
-    else:
-        name = re.sub(r"\bFAQ's\b", "FAQs", name)
+    name = re.sub(r"\bFAQ(?:'s|s)$", "FAQ", name) if section else re.sub(r"\bFAQ's\b", "FAQs", name)
     real_url = url if url.startswith(("https://", "mailto:")) else None
     return PolicyReference(name=name, section=section, url=real_url)

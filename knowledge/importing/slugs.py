@@ -8,12 +8,69 @@ from collections.abc import Collection
 
 _SLUG_WORDS = 6
 _STOP_WORDS = frozenset(
-    "a an and are as at be by can do does for from given how i if in is it me my of on or "
-    "should that the there this to we what when where which who will with would you your".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "given",
+        "how",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "should",
+        "that",
+        "the",
+        "there",
+        "this",
+        "to",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
 )
 # Letters NFKD does not take apart into a base letter and accents.
-_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe",
-                          "đ": "d", "ł": "l", "Ł": "l", "þ": "th", "ð": "d", "ı": "i"})
+_LETTERS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "ø": "o",
+        "Ø": "o",
+        "œ": "oe",
+        "Œ": "oe",
+        "đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "þ": "th",
+        "ð": "d",
+        "ı": "i",
+    }
+)
 # An apostrophe inside a word joins it ("can’t" is one word); any other mark separates words.
 _APOSTROPHE = re.compile(r"(?<=\w)['’‘ʼ`´](?=\w)")
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from app import METRICS_KEY, create_app
+from app import METRICS_KEY, Components, create_app
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
 from tests.fake_credentials import OUTBOUND_TOKEN, FakeCredentialsFactory
@@ -57,16 +58,35 @@ REJECTED: dict[str, tuple[int, Case]] = {
     "serviceurl claim missing": (401, lambda k, a: signed(a, k, serviceurl=None)),
     "channel not endorsed by the key": (401, lambda k, a: signed(with_changes(a, channelId="directline"), k)),
     "empty channelId": (401, lambda k, a: signed(with_changes(a, channelId=""), k)),
-    "foreign tenant": (403, lambda k, a: signed(with_changes(
-        a, channelData={"tenant": {"id": "tenant-elsewhere"}},
-        conversation=a["conversation"] | {"tenantId": "tenant-elsewhere"}), k)),
-    "tenant ids disagree": (403, lambda k, a: signed(with_changes(
-        a, conversation=a["conversation"] | {"tenantId": "tenant-elsewhere"}), k)),
-    "no tenant": (403, lambda k, a: signed(with_changes(
-        a, channelData={}, conversation={k2: v for k2, v in a["conversation"].items() if k2 != "tenantId"}), k)),
+    "foreign tenant": (
+        403,
+        lambda k, a: signed(
+            with_changes(
+                a,
+                channelData={"tenant": {"id": "tenant-elsewhere"}},
+                conversation=a["conversation"] | {"tenantId": "tenant-elsewhere"},
+            ),
+            k,
+        ),
+    ),
+    "tenant ids disagree": (
+        403,
+        lambda k, a: signed(with_changes(a, conversation=a["conversation"] | {"tenantId": "tenant-elsewhere"}), k),
+    ),
+    "no tenant": (
+        403,
+        lambda k, a: signed(
+            with_changes(
+                a, channelData={}, conversation={k2: v for k2, v in a["conversation"].items() if k2 != "tenantId"}
+            ),
+            k,
+        ),
+    ),
     "webchat channel (endorsed, not allowed)": (403, lambda k, a: signed(with_changes(a, channelId="webchat"), k)),
-    "sender without aadObjectId": (403, lambda k, a: signed(with_changes(
-        a, **{"from": {"id": "29:someone", "name": "Someone"}}), k)),
+    "sender without aadObjectId": (
+        403,
+        lambda k, a: signed(with_changes(a, **{"from": {"id": "29:someone", "name": "Someone"}}), k),
+    ),
 }
 
 
@@ -74,8 +94,9 @@ async def test_control_signed_request_from_our_tenant_is_answered(
     production_client: TestClient, connector: FakeConnector, keys: KeyServer
 ) -> None:
     activity = activities.message(connector.url, QUESTION)
-    response = await production_client.post("/api/messages", json=activity,
-                                             headers={"Authorization": bearer(keys.token(connector.url))})
+    response = await production_client.post(
+        "/api/messages", json=activity, headers={"Authorization": bearer(keys.token(connector.url))}
+    )
     assert response.status == 201
     (reply,) = await connector.wait_for(1)
     assert "Care should be taken when liking or sharing a post" in card_text(card_of(reply))
@@ -109,11 +130,12 @@ async def test_service_url_outside_the_allow_list_is_refused_even_with_a_matchin
     keys: KeyServer, connector: FakeConnector
 ) -> None:
     settings = production_settings(keys, service_url_hosts=("smba.trafficmanager.net",))
-    app = create_app(settings, credentials_factory=FakeCredentialsFactory(APP_ID))
+    app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         activity = activities.message(connector.url, QUESTION)
-        response = await client.post("/api/messages", json=activity,
-                                     headers={"Authorization": bearer(keys.token(connector.url))})
+        response = await client.post(
+            "/api/messages", json=activity, headers={"Authorization": bearer(keys.token(connector.url))}
+        )
         assert response.status == 403
     assert connector.calls == []
 
@@ -123,19 +145,22 @@ async def test_signing_keys_are_fetched_once_and_cached(
 ) -> None:
     for _ in range(3):
         activity = activities.message(connector.url, QUESTION)
-        response = await production_client.post("/api/messages", json=activity,
-                                                headers={"Authorization": bearer(keys.token(connector.url))})
+        response = await production_client.post(
+            "/api/messages", json=activity, headers={"Authorization": bearer(keys.token(connector.url))}
+        )
         assert response.status == 201
     assert keys.fetches == 1
 
 
 async def test_unreachable_key_server_is_a_503_without_a_turn(keys: KeyServer, connector: FakeConnector) -> None:
     keys.available = False
-    app = create_app(production_settings(keys), credentials_factory=FakeCredentialsFactory(APP_ID))
+    settings = production_settings(keys)
+    app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         activity = activities.message(connector.url, QUESTION)
-        response = await client.post("/api/messages", json=activity,
-                                     headers={"Authorization": bearer(keys.token(connector.url))})
+        response = await client.post(
+            "/api/messages", json=activity, headers={"Authorization": bearer(keys.token(connector.url))}
+        )
         assert response.status == 503
     assert connector.calls == []
 
@@ -155,16 +180,18 @@ async def test_a_stalled_key_server_does_not_block_other_requests(connector: Fak
     stalled = web.Application()
     stalled.router.add_get("/openid", stall)
     async with TestServer(stalled, host="127.0.0.1") as key_host:
-        settings = production_settings(
-            KeyServer(url=str(key_host.make_url("/"))), key_fetch_timeout=2.0
-        )
-        app = create_app(settings, credentials_factory=FakeCredentialsFactory(APP_ID))
+        settings = production_settings(KeyServer(url=str(key_host.make_url("/"))), key_fetch_timeout=2.0)
+        app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
         async with TestClient(TestServer(app, host="127.0.0.1")) as client:
             token = KeyServer().token(connector.url)
             started = time.perf_counter()
-            pending = asyncio.create_task(client.post(
-                "/api/messages", json=activities.message(connector.url, QUESTION),
-                headers={"Authorization": bearer(token)}))
+            pending = asyncio.create_task(
+                client.post(
+                    "/api/messages",
+                    json=activities.message(connector.url, QUESTION),
+                    headers={"Authorization": bearer(token)},
+                )
+            )
             await asyncio.wait_for(fetching.wait(), timeout=5)  # the turn waits for the keys
             assert not pending.done()
             health_started = time.perf_counter()

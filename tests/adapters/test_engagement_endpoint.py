@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
@@ -87,21 +86,36 @@ async def test_topics_and_answers_stay_under_the_teams_size_limit(
     assert len(sizes) == 4 and max(sizes) < TEAMS_LIMIT
 
 
-async def test_thumbs_up_by_universal_action_returns_the_acknowledged_card(bot_client: TestClient, connector: FakeConnector) -> None:
+async def test_thumbs_up_by_universal_action_returns_the_acknowledged_card(
+    bot_client: TestClient, connector: FakeConnector
+) -> None:
     invoke = activities.message(connector.url)
-    invoke.update(type="invoke", name="adaptiveCard/action", replyToId="activity-1", value={
-        "action": {"type": "Action.Execute", "verb": "feedback",
-                   "data": {"action": "feedback", "entry": "sar-how-far-back", "vote": "up"}},
-        "trigger": "manual",
-    })
+    invoke.update(
+        type="invoke",
+        name="adaptiveCard/action",
+        replyToId="activity-1",
+        value={
+            "action": {
+                "type": "Action.Execute",
+                "verb": "feedback",
+                "data": {"action": "feedback", "entry": "sar-how-far-back", "vote": "up"},
+            },
+            "trigger": "manual",
+        },
+    )
     response = await bot_client.post("/api/messages", json=invoke)
     assert response.status == 200
     body = await response.json()
     assert body["statusCode"] == 200 and body["type"] == "application/vnd.microsoft.card.adaptive"
     assert "you said this answer helped" in card_text(body["value"])
     assert "How far back does it go regarding a subject access?" in card_text(body["value"])
-    votes = [a for block in body["value"]["body"] if block.get("type") == "ActionSet" for a in block["actions"]
-             if a.get("verb") == "feedback" or a["type"] == "Action.ShowCard"]
+    votes = [
+        a
+        for block in body["value"]["body"]
+        if block.get("type") == "ActionSet"
+        for a in block["actions"]
+        if a.get("verb") == "feedback" or a["type"] == "Action.ShowCard"
+    ]
     assert [(a["title"], a.get("style")) for a in votes] == [("✓ 👍 Yes", "positive"), ("👎 No", None)]
 
 
@@ -112,7 +126,9 @@ async def test_unknown_universal_action_is_a_clear_400(bot_client: TestClient, c
     assert response.status == 400
 
 
-async def test_fallback_submit_vote_updates_the_rated_card_in_place(bot_client: TestClient, connector: FakeConnector) -> None:
+async def test_fallback_submit_vote_updates_the_rated_card_in_place(
+    bot_client: TestClient, connector: FakeConnector
+) -> None:
     value = {"action": "feedback", "entry": "sar-how-far-back", "vote": "down", "missing": "an example"}
     submit = activities.message(connector.url, value=value)
     submit["replyToId"] = "rated-card-1"
@@ -127,16 +143,18 @@ async def test_fallback_submit_vote_updates_the_rated_card_in_place(bot_client: 
 @pytest_asyncio.fixture
 async def northfield_client(tmp_path: Path) -> AsyncIterator[TestClient]:
     """The bot configured, through its environment variables, for another organisation."""
-    settings = Settings.from_env({
-        "FAQBOT_ORGANISATION_NAME": "Northfield Community Health NHS Trust",
-        "FAQBOT_HELPDESK_NAME": "People Services",
-        "FAQBOT_RETAIN_QUESTIONS_DAYS": "90",
-        "FAQBOT_RETAIN_TICKETS_DAYS": "730",
-        "FAQBOT_HR_DIRECT_URL": "https://intranet.northfield.example/people-services",
-        "FAQBOT_LOCAL_MODE": "1",
-        "FAQBOT_METRICS_PORT": "0",
-        "FAQBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
-    })
+    settings = Settings.from_env(
+        {
+            "FAQBOT_ORGANISATION_NAME": "Northfield Community Health NHS Trust",
+            "FAQBOT_HELPDESK_NAME": "People Services",
+            "FAQBOT_RETAIN_QUESTIONS_DAYS": "90",
+            "FAQBOT_RETAIN_TICKETS_DAYS": "730",
+            "FAQBOT_HR_DIRECT_URL": "https://intranet.northfield.example/people-services",
+            "FAQBOT_LOCAL_MODE": "1",
+            "FAQBOT_METRICS_PORT": "0",
+            "FAQBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        }
+    )
     async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
         yield client
 

@@ -33,8 +33,12 @@ def raw(text: str | bytes, *statuses: int, headers: tuple[tuple[str, str], ...] 
     return Case(lambda _url: data, frozenset(statuses), headers if headers is not None else Case.headers)
 
 
-def activity(change: Callable[[Activity], Any], *statuses: int, replies: int | None = None,
-             headers: tuple[tuple[str, str], ...] | None = None) -> Case:
+def activity(
+    change: Callable[[Activity], Any],
+    *statuses: int,
+    replies: int | None = None,
+    headers: tuple[tuple[str, str], ...] | None = None,
+) -> Case:
     def make(url: str) -> bytes:
         body = activities.message(url, "what counts as a social media profile")
         change(body)
@@ -134,8 +138,9 @@ CASES: dict[str, Case] = {
     # Where replies would go, and from which client (local mode)
     "serviceUrl elsewhere": activity(set_path("https://attacker.example/", "serviceUrl"), 403),
     "serviceUrl cloud metadata": activity(set_path("http://169.254.169.254/", "serviceUrl"), 403),
-    "serviceUrl with credentials": activity(lambda a: a.update(
-        serviceUrl=a["serviceUrl"].replace("http://", "http://user:pass@")), 403),
+    "serviceUrl with credentials": activity(
+        lambda a: a.update(serviceUrl=a["serviceUrl"].replace("http://", "http://user:pass@")), 403
+    ),
     "channel slack": activity(set_path("slack", "channelId"), 403),
     # Unknown activity types are acknowledged and ignored
     "type fooBar": activity(set_path("fooBar", "type"), 200, replies=0),
@@ -143,8 +148,14 @@ CASES: dict[str, Case] = {
     "type messageReaction": activity(set_path("messageReaction", "type"), 200, replies=0),
     "type endOfConversation": activity(set_path("endOfConversation", "type"), 200, replies=0),
     "type event": activity(set_path("event", "type"), 200, replies=0),
-    "duplicate type keys": Case(lambda url: json.dumps(activities.message(url, "hi")).replace(
-        '"type": "message"', '"type": "message", "type": "fooBar"').encode(), frozenset({200})),
+    "duplicate type keys": Case(
+        lambda url: (
+            json.dumps(activities.message(url, "hi"))
+            .replace('"type": "message"', '"type": "message", "type": "fooBar"')
+            .encode()
+        ),
+        frozenset({200}),
+    ),
     # Text that reaches the dialogue: a polite reply each time
     "zero-width only": text("\u200b\u2060\ufeff\u200d", 201),
     "RTL override": text("\u202eeliforp aidem laicos\u202c what is a profile", 201),
@@ -152,16 +163,21 @@ CASES: dict[str, Case] = {
     "emoji only": text("🙂" * 200, 201),
     "lone surrogate": Case(
         lambda url: json.dumps(activities.message(url, "x")).replace('"text": "x"', '"text": "\\ud800 hi"').encode(),
-        frozenset({201}), replies=1),
+        frozenset({201}),
+        replies=1,
+    ),
     "lone surrogate in id": Case(
         lambda url: json.dumps(activities.message(url, "x", activity_id="ID")).replace('"ID"', '"\\ud800"').encode(),
-        frozenset({400})),
+        frozenset({400}),
+    ),
     "lone surrogate in conversation id": Case(
         lambda url: json.dumps(activities.message(url, "x")).replace('"a:staff-conversation"', '"a:\\udfff"').encode(),
-        frozenset({400})),
+        frozenset({400}),
+    ),
     "lone surrogate in from.name": Case(
         lambda url: json.dumps(activities.message(url, "x")).replace('"Ada Staff"', '"Ada \\ud83d"').encode(),
-        frozenset({400})),
+        frozenset({400}),
+    ),
     "NUL and control characters": text("social\x00media\x07profile\x1b[31m", 201),
     "markdown link injection": text("[Click to verify](https://evil.example) **urgent** # heading", 201),
     "HTML and script": text("<script>alert(1)</script><img src=x onerror=alert(1)>", 201),
@@ -184,26 +200,36 @@ CASES: dict[str, Case] = {
     "mention of a string": activity(set_path([{"type": "mention", "mentioned": "bot"}], "entities"), 400),
     "entity that is a string": activity(set_path(["mention"], "entities"), 400),
     "localTimestamp is not a date": activity(set_path("soon", "localTimestamp"), 400),
-    "attachment with odd content": activity(set_path([{"contentType": "text/html", "content": "<b>x</b>"}],
-                                                     "attachments"), 201),
+    "attachment with odd content": activity(
+        set_path([{"contentType": "text/html", "content": "<b>x</b>"}], "attachments"), 201
+    ),
     "id with path traversal": activity(set_path("../../v3/conversations/other", "id"), 201, replies=1),
     "conversation id with slashes": activity(set_path("a:../../x?y#z", "conversation", "id"), 201, replies=1),
-    "channel message without mention": activity(lambda a: a["conversation"].update(conversationType="channel"),
-                                                201, replies=0),
+    "channel message without mention": activity(
+        lambda a: a["conversation"].update(conversationType="channel"), 201, replies=0
+    ),
     "unknown conversationType": activity(set_path("meeting", "conversation", "conversationType"), 201),
     "unknown invoke": activity(lambda a: a.update(type="invoke", name="fake/invoke", value={"x": 1}), 200),
     "invoke without name": activity(lambda a: a.update(type="invoke"), 200),
     "conversationUpdate adding null": activity(lambda a: a.update(type="conversationUpdate", membersAdded=[None]), 400),
-    "conversationUpdate adding a number": activity(lambda a: a.update(type="conversationUpdate", membersAdded=[7]), 400),
+    "conversationUpdate adding a number": activity(
+        lambda a: a.update(type="conversationUpdate", membersAdded=[7]), 400
+    ),
     "membersRemoved without id": activity(lambda a: a.update(type="conversationUpdate", membersRemoved=[{}]), 400),
-    "mention with numeric text": activity(set_path([{"type": "mention", "text": 5, "mentioned": {"id": activities.BOT_ID}}],
-                                                   "entities"), 400),
-    "channel message without conversationType": activity(lambda a: (
-        a["conversation"].pop("conversationType"),
-        a["channelData"].update(channel={"id": "19:general@thread.tacv2"}, team={"id": "19:team@thread.tacv2"})),
-        201, replies=0),
-    "group chat without conversationType": activity(lambda a: (
-        a["conversation"].pop("conversationType"), a["conversation"].update(isGroup=True)), 201, replies=0),
+    "mention with numeric text": activity(
+        set_path([{"type": "mention", "text": 5, "mentioned": {"id": activities.BOT_ID}}], "entities"), 400
+    ),
+    "channel message without conversationType": activity(
+        lambda a: (
+            a["conversation"].pop("conversationType"),
+            a["channelData"].update(channel={"id": "19:general@thread.tacv2"}, team={"id": "19:team@thread.tacv2"}),
+        ),
+        201,
+        replies=0,
+    ),
+    "group chat without conversationType": activity(
+        lambda a: (a["conversation"].pop("conversationType"), a["conversation"].update(isGroup=True)), 201, replies=0
+    ),
     "conversationUpdate adding nobody": activity(lambda a: a.update(type="conversationUpdate", membersAdded=[]), 201),
     "installationUpdate": activity(lambda a: a.update(type="installationUpdate", action="add"), 201),
 }

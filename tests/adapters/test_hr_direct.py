@@ -11,7 +11,7 @@ import pytest
 
 from adapters.store import create_engine
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.botbuilder.ticket_delivery import RetryPolicy
+from adapters.teams.botbuilder.ticket_courier import OutboxBackoff
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
 from tests.support import (
@@ -55,16 +55,20 @@ async def test_full_loop_staff_ticket_hr_assign_reply_staff_gets_answer(
         await post(client, in_hr_channel(connector.url, value=hr_action(card, "Assign to me"), thread=thread))
         updates = await until(lambda: [c for c in connector.calls if c.method == "PUT"])
         # The card is updated in place: PUT on the thread the post created, with the post's id.
-        assert re.fullmatch(r"/v3/conversations/19%3Ahr%40thread\.tacv2%3Bmessageid%3D(\d+)/activities/\1",
-                            updates[0].path)
+        assert re.fullmatch(
+            r"/v3/conversations/19%3Ahr%40thread\.tacv2%3Bmessageid%3D(\d+)/activities/\1", updates[0].path
+        )
         assigned = card_of(updates[0].body)
         assert "HRD-000001 · Assigned" in card_text(assigned) and "Bea Agent" in card_text(assigned)
         await until(lambda: any("picked up" in (m.get("text") or "") for m in staff_messages(connector)))
 
         reply = {**hr_action(assigned, "Reply"), "reply": "Yes: **book** it with the duty manager."}
         await post(client, in_hr_channel(connector.url, value=reply, thread=thread))
-        answer = await until(lambda: [m for m in staff_messages(connector)
-                                      if m.get("attachments") and "answered" in m.get("summary", "")])
+        answer = await until(
+            lambda: [
+                m for m in staff_messages(connector) if m.get("attachments") and "answered" in m.get("summary", "")
+            ]
+        )
         shown = card_text(card_of(answer[0]))
         assert "HRD-000001" in shown and "Yes: **book** it with the duty manager." in shown
         runs = [b for b in card_of(answer[0])["body"] if b["type"] == "RichTextBlock"]
@@ -154,7 +158,7 @@ async def test_throttled_post_is_retried_after_retry_after_and_delivered_once(
 
 async def test_undelivered_ticket_is_delivered_after_a_restart(store_url: str, connector: FakeConnector) -> None:
     connector.scripted_paths[CREATE] = [(503, {})]
-    async with serve(store_url, RetryPolicy(base_seconds=0.5, jitter=0.0, poll_seconds=0.1)) as client:
+    async with serve(store_url, OutboxBackoff(base_seconds=0.5, jitter=0.0, poll_seconds=0.1)) as client:
         await register(client, connector)
         await file_ticket(client, connector)
         await until(lambda: creates(connector))
@@ -221,9 +225,13 @@ async def test_ticket_commands_in_a_channel_point_to_the_private_chat(
 
 async def test_configured_channel_wins_and_receives_tickets(store_url: str, connector: FakeConnector) -> None:
     async with serve(store_url, hr_channel_id=HR_CHANNEL) as client:
-        refused = await reply_to(client, connector, in_hr_channel(connector.url, text="register this channel",
-                                                                  aad_object_id=REGISTRAR, user_id="29:lead",
-                                                                  name="Lead"))
+        refused = await reply_to(
+            client,
+            connector,
+            in_hr_channel(
+                connector.url, text="register this channel", aad_object_id=REGISTRAR, user_id="29:lead", name="Lead"
+            ),
+        )
         assert "FAQBOT_HR_CHANNEL_ID" in refused["text"]
         assert "HRD-000001" in (await file_ticket(client, connector))["text"]
         (create,) = await until(lambda: creates(connector))

@@ -9,7 +9,6 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-
 import yaml
 
 from adapters.cli.import_command import DocumentDefaults, run_import
@@ -54,8 +53,13 @@ def test_an_edited_document_updates_answers_and_keeps_curation(corpus_copy: Path
     document = tmp_path / "social-media-qa-2024-06.txt"
     curated = next(e for e in read_document(corpus_copy / "social-media-qa.faq.yaml").entries if e.source == "Q4")
     text = SEED.read_text(encoding="utf-8")
-    text = text.replace("Yes, all social media posts which are on NHSBT accounts", "Yes, every post on an NHSBT account")
-    text = text.replace("\nJune 2024", "\n19. Can I block a colleague on Instagram?\n\nYes, see the Social Media Policy FAQ 5.1.\n\nJune 2024")
+    text = text.replace(
+        "Yes, all social media posts which are on NHSBT accounts", "Yes, every post on an NHSBT account"
+    )
+    text = text.replace(
+        "\nJune 2024",
+        "\n19. Can I block a colleague on Instagram?\n\nYes, see the Social Media Policy FAQ 5.1.\n\nJune 2024",
+    )
     document.write_text(text, encoding="utf-8")
     code, report = run(document, corpus_copy)
     assert code == 0, report
@@ -131,9 +135,13 @@ def test_lint_names_the_missing_owner_and_review_date_of_each_entry(tmp_path: Pa
     assert code == 1
     for entry_id in ids:
         where = f"no-sign-off.faq.yaml: entry '{entry_id}'"
-        assert f"{where}: field 'owner': error [no-owner] no owner: set 'owner' in the document header or on the entry" in lines
-        assert any(line.startswith(f"{where}: field 'last_reviewed': error [no-review-date] no review date")
-                   for line in lines)
+        assert (
+            f"{where}: field 'owner': error [no-owner] no owner: set 'owner' in the document header or on the entry"
+            in lines
+        )
+        assert any(
+            line.startswith(f"{where}: field 'last_reviewed': error [no-review-date] no review date") for line in lines
+        )
         assert any(line.startswith(f"{where}: field 'topic': error [draft-entry]") for line in lines)
     # A new corpus folder has no vocabulary yet: the curator creates it before the corpus can be served.
     assert any(line.startswith("vocabulary.yaml: error [schema] not found") for line in lines)
@@ -145,8 +153,10 @@ def test_filling_in_the_owner_and_date_leaves_only_the_drafts_to_curate(tmp_path
     run(DOCUMENTS / "no-sign-off.txt", corpus)
     written = corpus / "no-sign-off.faq.yaml"
     text = written.read_text(encoding="utf-8")
-    written.write_text(text.replace("  owner:\n  last_reviewed:\n", "  owner: Attendance Team\n  last_reviewed: 2025-03-01\n"),
-                       encoding="utf-8")
+    written.write_text(
+        text.replace("  owner:\n  last_reviewed:\n", "  owner: Attendance Team\n  last_reviewed: 2025-03-01\n"),
+        encoding="utf-8",
+    )
     shutil.copy(SHIPPED / "vocabulary.yaml", corpus)
     reading = read_corpus(corpus)
     assert {p.field for p in reading.problems} == {"topic"}  # the drafts' topic, which no vocabulary declares
@@ -157,8 +167,14 @@ def test_filling_in_the_owner_and_date_leaves_only_the_drafts_to_curate(tmp_path
 def test_options_give_the_metadata_a_document_lacks(tmp_path: Path) -> None:
     out = io.StringIO()
     defaults = DocumentDefaults(owner="Attendance Team", last_reviewed=dt.date(2025, 3, 1))
-    code = run_import(DOCUMENTS / "no-sign-off.txt", corpus_dir=tmp_path / "corpus", output=None, dry_run=False,
-                      out=out, defaults=defaults)
+    code = run_import(
+        DOCUMENTS / "no-sign-off.txt",
+        corpus_dir=tmp_path / "corpus",
+        output=None,
+        dry_run=False,
+        out=out,
+        defaults=defaults,
+    )
     assert code == 0, out.getvalue()
     written = read_document(tmp_path / "corpus" / "no-sign-off.faq.yaml")
     assert (written.owner, written.last_reviewed) == ("Attendance Team", dt.date(2025, 3, 1))
@@ -169,8 +185,11 @@ def test_dry_run_lists_questions_with_their_place_references_and_unplaced_text(
     tmp_path: Path, suffix: str, unit: str
 ) -> None:
     document = tmp_path / f"uniform-qa.{suffix}"
-    render = {"docx": lambda: as_docx(UNIFORM, "bold"), "pdf": lambda: as_pdf(UNIFORM, "Q1.", messy=True),
-              "html": lambda: as_html(UNIFORM, "details")}[suffix]
+    render = {
+        "docx": lambda: as_docx(UNIFORM, "bold"),
+        "pdf": lambda: as_pdf(UNIFORM, "Q1.", messy=True),
+        "html": lambda: as_html(UNIFORM, "details"),
+    }[suffix]
     document.write_bytes(render())
     code, report = run(document, tmp_path / "corpus", dry_run=True)
     assert code == 0, report
@@ -194,7 +213,8 @@ def test_output_option_chooses_the_file(tmp_path: Path) -> None:
     code, _ = run(DOCUMENTS / "mentions.txt", tmp_path / "corpus", output=target)
     assert code == 0
     assert [r.label for r in read_document(target).entries[1].references][:2] == [
-        "Attendance Policy FAQ 7.8", "Social Media FAQ 3.1",
+        "Attendance Policy FAQ 7.8",
+        "Social Media FAQ 3.1",
     ]
 
 
@@ -204,18 +224,23 @@ def test_unreadable_document_is_named(tmp_path: Path) -> None:
     assert "cannot read" in report
 
 
-def test_importing_a_document_names_the_out_of_scope_examples_it_now_answers(corpus_copy: Path, vectors: Vectors) -> None:
+def test_importing_a_document_names_the_out_of_scope_examples_it_now_answers(
+    corpus_copy: Path, vectors: Vectors
+) -> None:
     # The shipped out-of-scope examples keep sick-pay questions away from the social-media entries;
     # a sickness-absence document answers them, so each such example is named for a curator.
     document = ROOT / "eval" / "documents" / "attendance" / "attendance-qa.txt"
     out = io.StringIO()
-    run_import(document, corpus_dir=corpus_copy, output=None, dry_run=True, out=out,
-               meaning=partial(Ranker, vectors=vectors))
+    run_import(
+        document, corpus_dir=corpus_copy, output=None, dry_run=True, out=out, meaning=partial(Ranker, vectors=vectors)
+    )
     report = out.getvalue()
     assert "Out-of-scope examples this document now answers" in report
     (sick_pay,) = [line for line in report.splitlines() if "'how much sick pay do i get'" in line]
     assert "is answered by entry 'much-sick-pay-get' (Attendance and Sickness Absence" in sick_pay
     # The seed answers none of them: nothing is listed.
     out = io.StringIO()
-    run_import(SEED, corpus_dir=corpus_copy, output=None, dry_run=True, out=out, meaning=partial(Ranker, vectors=vectors))
+    run_import(
+        SEED, corpus_dir=corpus_copy, output=None, dry_run=True, out=out, meaning=partial(Ranker, vectors=vectors)
+    )
     assert "Out-of-scope examples this document now answers" not in out.getvalue()

@@ -12,8 +12,8 @@ import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.corpus.corpus_watch import CORPUS_WATCH
 from adapters.config.settings import Settings
+from adapters.corpus.corpus_watch import CORPUS_WATCH
 from app import create_app
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
@@ -46,8 +46,9 @@ def rewrite(corpus_dir: Path, old: str, new: str) -> None:
 
 async def answer_to(client: TestClient, connector: FakeConnector, question: str, conversation: str = "a:c") -> str:
     before = len(connector.activities())
-    response = await client.post("/api/messages", json=activities.message(
-        connector.url, question, conversation_id=conversation))
+    response = await client.post(
+        "/api/messages", json=activities.message(connector.url, question, conversation_id=conversation)
+    )
     assert response.status == 201, await response.text()
     return card_text(card_of((await connector.wait_for(before + 1))[-1]))
 
@@ -91,8 +92,9 @@ async def test_requests_in_flight_during_reloads_all_succeed(
     rounds, per_round = 6, 10
 
     async def ask(number: int) -> int:
-        response = await live_client.post("/api/messages", json=activities.message(
-            connector.url, QUESTION, conversation_id=f"a:burst-{number}"))
+        response = await live_client.post(
+            "/api/messages", json=activities.message(connector.url, QUESTION, conversation_id=f"a:burst-{number}")
+        )
         return response.status
 
     async def swap(round_: int) -> bool:
@@ -103,9 +105,7 @@ async def test_requests_in_flight_during_reloads_all_succeed(
     statuses: list[int] = []
     for round_ in range(rounds):
         # A wave of questions racing one reload: some are answered before the swap, some after.
-        *wave, applied = await asyncio.gather(
-            *(ask(round_ * per_round + n) for n in range(per_round)), swap(round_)
-        )
+        *wave, applied = await asyncio.gather(*(ask(round_ * per_round + n) for n in range(per_round)), swap(round_))
         statuses += wave
         assert applied is True
     assert statuses == [201] * rounds * per_round

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest_asyncio
@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from adapters.config.settings import Settings
 from adapters.store import create_engine
 from adapters.store.tables import asked_questions, delivered_activities
-from app import METRICS_KEY, create_app
+from app import METRICS_KEY, Components, create_app
 from bot import Dialogue, Inbound, Reply, texts
 from bot.submits import HR_DIRECT_FORM_ACTION as FORM_ACTION
 from tests import activities
@@ -52,7 +52,11 @@ async def one_turn_at_a_time(dialogue: Dialogue, tmp_path: Path) -> AsyncIterato
     url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     settings = Settings(local_mode=True, metrics_port=0, database_url=url, max_turns_in_flight=1, busy_retry_after=3)
     held = HeldDialogue(dialogue)
-    async with TestClient(TestServer(create_app(settings, dialogue=held), host="127.0.0.1")) as client:
+    async with TestClient(
+        TestServer(
+            create_app(settings, replace(Components.real(settings), dialogue=lambda _knowledge: held)), host="127.0.0.1"
+        )
+    ) as client:
         yield Busy(client, held, url)
 
 
@@ -121,8 +125,9 @@ async def test_a_button_press_is_admitted_while_questions_are_shed(
     first = asyncio.create_task(client.post("/api/messages", json=activities.message(connector.url, QUESTION)))
     await asyncio.wait_for(held.entered.wait(), 10)
     question = activities.message(connector.url, QUESTION, conversation_id="a:another-conversation")
-    form = activities.message(connector.url, value={"action": FORM_ACTION, "question": QUESTION},
-                              conversation_id="a:another-conversation")
+    form = activities.message(
+        connector.url, value={"action": FORM_ACTION, "question": QUESTION}, conversation_id="a:another-conversation"
+    )
     assert (await asyncio.wait_for(client.post("/api/messages", json=question), 10)).status == 503
     assert (await asyncio.wait_for(client.post("/api/messages", json=form), 10)).status == 201
     held.released.set()

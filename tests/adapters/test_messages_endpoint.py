@@ -15,7 +15,9 @@ from tests.support import ask
 EMAIL_QUESTION = "Do I need to unlink my work e-mail account for personal use such as on line banking?"
 
 
-async def test_confident_answer_is_the_approved_text_with_its_reference(bot_client: TestClient, connector: FakeConnector) -> None:
+async def test_confident_answer_is_the_approved_text_with_its_reference(
+    bot_client: TestClient, connector: FakeConnector
+) -> None:
     activity = activities.message(connector.url, EMAIL_QUESTION)
     reply = await ask(bot_client, connector, activity)
     card = card_of(reply)
@@ -29,7 +31,9 @@ async def test_confident_answer_is_the_approved_text_with_its_reference(bot_clie
     assert call.authorization is None  # local mode: no outbound token
 
 
-async def test_unrelated_question_gets_the_hr_direct_offer_and_no_answer(bot_client: TestClient, connector: FakeConnector) -> None:
+async def test_unrelated_question_gets_the_hr_direct_offer_and_no_answer(
+    bot_client: TestClient, connector: FakeConnector
+) -> None:
     reply = await ask(bot_client, connector, activities.message(connector.url, "how do I book annual leave"))
     card = card_of(reply)
     assert "Ask HR Direct" in card_text(card)
@@ -38,15 +42,20 @@ async def test_unrelated_question_gets_the_hr_direct_offer_and_no_answer(bot_cli
 
 
 async def test_channel_message_answers_only_when_mentioned(bot_client: TestClient, connector: FakeConnector) -> None:
-    unmentioned = activities.message(connector.url, EMAIL_QUESTION, conversation_type="channel",
-                                     conversation_id="19:general@thread.tacv2")
+    unmentioned = activities.message(
+        connector.url, EMAIL_QUESTION, conversation_type="channel", conversation_id="19:general@thread.tacv2"
+    )
     response = await bot_client.post("/api/messages", json=unmentioned)
     assert response.status == 201
     assert connector.activities() == []
 
-    mentioned = activities.message(connector.url, "Can liking a post on social media be a cause for concern for me?",
-                                   conversation_type="channel", conversation_id="19:general@thread.tacv2",
-                                   mention_bot=True)
+    mentioned = activities.message(
+        connector.url,
+        "Can liking a post on social media be a cause for concern for me?",
+        conversation_type="channel",
+        conversation_id="19:general@thread.tacv2",
+        mention_bot=True,
+    )
     reply = await ask(bot_client, connector, mentioned)
     assert "Care should be taken when liking or sharing a post" in card_text(card_of(reply))
 
@@ -85,7 +94,9 @@ async def test_every_source_question_verbatim_gets_its_own_answer(
 
 
 @pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "x" * 5000])
-async def test_unusable_text_gets_a_short_polite_reply(bot_client: TestClient, connector: FakeConnector, text: str) -> None:
+async def test_unusable_text_gets_a_short_polite_reply(
+    bot_client: TestClient, connector: FakeConnector, text: str
+) -> None:
     reply = await ask(bot_client, connector, activities.message(connector.url, text))
     assert reply["text"] and len(reply["text"]) < 300
     assert not reply.get("attachments")
@@ -109,7 +120,9 @@ async def test_health(bot_client: TestClient) -> None:
         ("[" * 100_000 + "]" * 100_000, {"Content-Type": "application/json"}, 400),
     ],
 )
-async def test_bad_requests_get_clear_errors(bot_client: TestClient, body: str, headers: dict[str, str], status: int) -> None:
+async def test_bad_requests_get_clear_errors(
+    bot_client: TestClient, body: str, headers: dict[str, str], status: int
+) -> None:
     response = await bot_client.post("/api/messages", data=body, headers=headers)
     assert response.status == status
 

@@ -27,12 +27,28 @@ PRIVATE_CHANNEL = "19:confidential-hr-queue@thread.skype"
 TEAM = "19:people-services@thread.tacv2"
 
 
-def in_private_channel(service_url: str, *, text: str | None = None, value: dict[str, Any] | None = None,
-                       thread: str = PRIVATE_CHANNEL, **sender: str) -> dict[str, Any]:
-    who = sender or {"user_id": HR_AGENT["user_id"], "aad_object_id": HR_AGENT["aad_object_id"],
-                     "name": HR_AGENT["name"]}
-    activity = activities.message(service_url, text, value=value, conversation_type="channel",
-                                  conversation_id=thread, mention_bot=text is not None, **who)
+def in_private_channel(
+    service_url: str,
+    *,
+    text: str | None = None,
+    value: dict[str, Any] | None = None,
+    thread: str = PRIVATE_CHANNEL,
+    **sender: str,
+) -> dict[str, Any]:
+    who = sender or {
+        "user_id": HR_AGENT["user_id"],
+        "aad_object_id": HR_AGENT["aad_object_id"],
+        "name": HR_AGENT["name"],
+    }
+    activity = activities.message(
+        service_url,
+        text,
+        value=value,
+        conversation_type="channel",
+        conversation_id=thread,
+        mention_bot=text is not None,
+        **who,
+    )
     activity["channelData"]["team"] = {"id": TEAM, "name": "People Services"}
     activity["channelData"]["channel"] = {"id": PRIVATE_CHANNEL, "name": "HR Direct queue", "membershipType": "private"}
     return activity
@@ -42,8 +58,12 @@ async def test_a_private_channel_is_registered_and_works_the_whole_ticket_flow(
     store_url: str, connector: FakeConnector
 ) -> None:
     async with serve(store_url) as client:
-        await post(client, in_private_channel(connector.url, text="register this channel", user_id="29:lead",
-                                              aad_object_id=REGISTRAR, name="Lead"))
+        await post(
+            client,
+            in_private_channel(
+                connector.url, text="register this channel", user_id="29:lead", aad_object_id=REGISTRAR, name="Lead"
+            ),
+        )
         registered = (await connector.wait_for(1))[-1]
         assert "now the HR Direct channel" in registered["text"]
 
@@ -61,7 +81,9 @@ async def test_a_private_channel_is_registered_and_works_the_whole_ticket_flow(
         async def act(title: str, **typed: str) -> dict[str, Any]:
             nonlocal card
             puts = len([c for c in connector.calls if c.method == "PUT"])
-            await post(client, in_private_channel(connector.url, value={**hr_action(card, title), **typed}, thread=thread))
+            await post(
+                client, in_private_channel(connector.url, value={**hr_action(card, title), **typed}, thread=thread)
+            )
             card = card_of((await until(lambda: [c for c in connector.calls if c.method == "PUT"][puts:]))[-1].body)
             return card
 
@@ -70,8 +92,11 @@ async def test_a_private_channel_is_registered_and_works_the_whole_ticket_flow(
         await until(lambda: any("picked up" in (m.get("text") or "") for m in staff_messages(connector)))
 
         await act("Reply", reply="Yes: book it with the duty manager.")
-        answer = await until(lambda: [m for m in staff_messages(connector)
-                                      if m.get("attachments") and "answered" in m.get("summary", "")])
+        answer = await until(
+            lambda: [
+                m for m in staff_messages(connector) if m.get("attachments") and "answered" in m.get("summary", "")
+            ]
+        )
         assert "Yes: book it with the duty manager." in card_text(card_of(answer[0]))
 
         resolved = await act("Resolve")

@@ -27,6 +27,7 @@ def rows(settings: Settings) -> list[dict]:
 
 async def recorded(settings: Settings, count: int) -> list[dict]:
     """The rows once there are `count` (each is written just after its reply is sent)."""
+
     def enough() -> list[dict] | None:
         found = rows(settings)
         return found if len(found) >= count else None
@@ -37,8 +38,13 @@ async def recorded(settings: Settings, count: int) -> list[dict]:
 async def test_a_question_is_recorded_without_identity(
     bot_client: TestClient, connector: FakeConnector, settings: Settings
 ) -> None:
-    await ask(bot_client, connector, activities.message(
-        connector.url, "Can liking a post on social media be a cause for concern for me? I'm ada@nhsbt.nhs.uk"))
+    await ask(
+        bot_client,
+        connector,
+        activities.message(
+            connector.url, "Can liking a post on social media be a cause for concern for me? I'm ada@nhsbt.nhs.uk"
+        ),
+    )
     [row] = await recorded(settings, 1)
     assert row["outcome"] == "answered"
     assert row["entry_id"] == "liking-posts"
@@ -48,16 +54,26 @@ async def test_a_question_is_recorded_without_identity(
     stored = " ".join(str(value) for value in row.values())
     for identity in IDENTITY:
         assert identity.lower() not in stored.lower()
-    assert set(row) == {"id", "asked_at", "question", "outcome", "entry_id", "confidence",
-                        "resolved_entry_id", "helpful", "escalated"}
+    assert set(row) == {
+        "id",
+        "asked_at",
+        "question",
+        "outcome",
+        "entry_id",
+        "confidence",
+        "resolved_entry_id",
+        "helpful",
+        "escalated",
+    }
 
 
 async def test_a_did_you_mean_click_is_linked_to_its_question(
     bot_client: TestClient, connector: FakeConnector, settings: Settings, corpus: Corpus
 ) -> None:
     reply = await ask(bot_client, connector, activities.message(connector.url, "posting online"))
-    buttons = [action for block in card_of(reply)["body"] if block.get("type") == "ActionSet"
-               for action in block["actions"]]
+    buttons = [
+        action for block in card_of(reply)["body"] if block.get("type") == "ActionSet" for action in block["actions"]
+    ]
     [row] = await recorded(settings, 1)
     assert row["outcome"] == "did-you-mean"
     assert row["resolved_entry_id"] is None

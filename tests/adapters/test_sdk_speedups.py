@@ -12,15 +12,19 @@ from msrest.serialization import Serializer
 
 from adapters.teams.botbuilder.bot_framework import (
     MSREST_SERIALIZE_OBJECT,
-    DeliveringAuthentication,
+    SendingAuthentication,
     speed_up_msrest_object_serialization,
 )
-from adapters.teams.outbound_delivery import OutboundDelivery
+from adapters.teams.connector_sender import ConnectorSender
 
 CARD = {
-    "type": "AdaptiveCard", "version": "1.5", "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-    "body": [{"type": "TextBlock", "text": "Réponse « approuvée » 🙂", "wrap": True, "maxLines": 0, "spacing": None},
-             {"type": "FactSet", "facts": [{"title": "Confidence", "value": "0.87"}], "weight": 0.875}],
+    "type": "AdaptiveCard",
+    "version": "1.5",
+    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+    "body": [
+        {"type": "TextBlock", "text": "Réponse « approuvée » 🙂", "wrap": True, "maxLines": 0, "spacing": None},
+        {"type": "FactSet", "facts": [{"title": "Confidence", "value": "0.87"}], "weight": 0.875},
+    ],
     "actions": [{"type": "Action.Submit", "title": "Yes", "data": {"action": "vote", "entry": "x", "n": [1, 2.5, -3]}}],
 }
 
@@ -51,7 +55,7 @@ async def test_the_user_token_client_is_built_only_when_a_token_is_asked_for() -
             return RealClient()
 
     identity = ClaimsIdentity({}, True)
-    client = await DeliveringAuthentication(Inner(), OutboundDelivery()).create_user_token_client(identity)  # type: ignore[arg-type]
+    client = await SendingAuthentication(Inner(), ConnectorSender()).create_user_token_client(identity)  # type: ignore[arg-type]
     assert built == []  # a turn that never signs anyone in builds nothing
     assert await client.get_token_status("29:u", "msteams", "") == ("status", "29:u")
     assert await client.get_token_status("29:v", "msteams", "") == ("status", "29:v")

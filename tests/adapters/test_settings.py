@@ -58,15 +58,17 @@ def test_managed_identity_or_certificate_is_a_credential(credential: dict[str, s
 
 
 def test_bot_framework_variables() -> None:
-    settings = Settings.from_env({
-        "MicrosoftAppId": "00000000-0000-0000-0000-000000000001",
-        "MicrosoftAppPassword": "secret",
-        "MicrosoftAppType": "SingleTenant",
-        "MicrosoftAppTenantId": "tenant",
-        "PORT": "8080",
-        "FAQBOT_ANSWER_THRESHOLD": "0.9",
-        "FAQBOT_PSEUDONYM_SALT": "pepper",
-    })
+    settings = Settings.from_env(
+        {
+            "MicrosoftAppId": "00000000-0000-0000-0000-000000000001",
+            "MicrosoftAppPassword": "secret",
+            "MicrosoftAppType": "SingleTenant",
+            "MicrosoftAppTenantId": "tenant",
+            "PORT": "8080",
+            "FAQBOT_ANSWER_THRESHOLD": "0.9",
+            "FAQBOT_PSEUDONYM_SALT": "pepper",
+        }
+    )
     assert not settings.local_mode
     assert settings.bind_host == "0.0.0.0"
     assert settings.serving_problems() == [
@@ -103,8 +105,11 @@ def test_curation_settings() -> None:
         with pytest.raises(SettingsError, match=name):
             Settings.from_env({name: value})
 
+
 def test_hr_direct_channel_and_registrars() -> None:
-    settings = Settings.from_env({"FAQBOT_HR_CHANNEL_ID": "19:hr@thread.tacv2", "FAQBOT_HR_REGISTRARS": " aad-1, aad-2 ,"})
+    settings = Settings.from_env(
+        {"FAQBOT_HR_CHANNEL_ID": "19:hr@thread.tacv2", "FAQBOT_HR_REGISTRARS": " aad-1, aad-2 ,"}
+    )
     assert settings.hr_channel_id == "19:hr@thread.tacv2"
     assert settings.hr_registrar_ids == frozenset({"aad-1", "aad-2"})
     with pytest.raises(SettingsError, match="FAQBOT_HR_CHANNEL_ID"):
@@ -124,11 +129,21 @@ def test_load_settings() -> None:
     defaults = Settings.from_env({})
     assert (defaults.outbound_per_second, defaults.max_turns_in_flight, defaults.busy_retry_after) == (50, 64, 1)
     assert defaults.hr_channel_cache_seconds == 10
-    settings = Settings.from_env({"FAQBOT_OUTBOUND_PER_SECOND": "0", "FAQBOT_MAX_TURNS_IN_FLIGHT": "0",
-                                  "FAQBOT_BUSY_RETRY_AFTER": "5", "FAQBOT_HR_CHANNEL_CACHE_SECONDS": "0"})
+    settings = Settings.from_env(
+        {
+            "FAQBOT_OUTBOUND_PER_SECOND": "0",
+            "FAQBOT_MAX_TURNS_IN_FLIGHT": "0",
+            "FAQBOT_BUSY_RETRY_AFTER": "5",
+            "FAQBOT_HR_CHANNEL_CACHE_SECONDS": "0",
+        }
+    )
     assert (settings.outbound_per_second, settings.max_turns_in_flight, settings.busy_retry_after) == (0, 0, 5)
     assert settings.hr_channel_cache_seconds == 0
-    for name, value in (("FAQBOT_OUTBOUND_PER_SECOND", "-1"), ("FAQBOT_MAX_TURNS_IN_FLIGHT", "-1"),
-                        ("FAQBOT_BUSY_RETRY_AFTER", "0"), ("FAQBOT_HR_CHANNEL_CACHE_SECONDS", "-1")):
+    for name, value in (
+        ("FAQBOT_OUTBOUND_PER_SECOND", "-1"),
+        ("FAQBOT_MAX_TURNS_IN_FLIGHT", "-1"),
+        ("FAQBOT_BUSY_RETRY_AFTER", "0"),
+        ("FAQBOT_HR_CHANNEL_CACHE_SECONDS", "-1"),
+    ):
         with pytest.raises(SettingsError, match=name):
             Settings.from_env({name: value})

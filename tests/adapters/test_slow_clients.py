@@ -14,19 +14,21 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from adapters.web.hosting import BoundedRunner, HostingLimits
 from adapters.config.settings import Settings
+from adapters.web.hosting import BoundedRunner, HostingLimits
+from app import create_app, serve
 from tests.databases import temporary_sqlite_url
 from tests.support import ROOT, environment, free_port, until
-from app import create_app, serve
 
 
 async def test_stalled_body_is_answered_408_and_closed() -> None:
     app = create_app(Settings(local_mode=True, metrics_port=0, database_url=temporary_sqlite_url(), body_timeout=0.5))
     async with TestServer(app, host="127.0.0.1") as server:
         reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-        writer.write(b"POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 1000\r\n\r\n{\"type\": \"mess")
+        writer.write(
+            b"POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 1000\r\n\r\n{"type": "mess'
+        )
         await writer.drain()
         started = time.perf_counter()
         answer = await asyncio.wait_for(reader.read(), timeout=5)  # read() returns at EOF: the server closed
@@ -41,10 +43,12 @@ async def test_a_slow_but_steady_body_within_the_timeout_is_served() -> None:
     async with TestServer(app, host="127.0.0.1") as server:
         reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
         body = b'{"type": "typing", "channelId": "msteams"}'
-        writer.write(b"POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode())
+        writer.write(
+            b"POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+        )
         for index in range(0, len(body), 10):
-            writer.write(body[index:index + 10])
+            writer.write(body[index : index + 10])
             await writer.drain()
             await asyncio.sleep(0.05)
         answer = await asyncio.wait_for(reader.read(), timeout=5)
@@ -71,7 +75,7 @@ async def dribble_until_closed(port: int, *, every: float = 0.1, limit: float = 
                 await writer.drain()
                 if await asyncio.wait_for(reader.read(1024), timeout=every) == b"":
                     return time.perf_counter() - started
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
             except ConnectionError:
                 return time.perf_counter() - started
@@ -86,7 +90,7 @@ async def seconds_until_idle_connection_closed(port: int, *, limit: float = 6.0)
     try:
         await asyncio.wait_for(reader.read(), timeout=limit)
         return time.perf_counter() - started
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return None
     finally:
         writer.close()
@@ -138,7 +142,7 @@ async def test_a_slow_but_complete_head_within_the_deadline_is_served() -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
         for index in range(0, len(head), 8):
-            writer.write(head[index:index + 8])
+            writer.write(head[index : index + 8])
             await writer.drain()
             await asyncio.sleep(0.05)
         answer = await asyncio.wait_for(reader.read(), timeout=5)
@@ -160,8 +164,12 @@ async def test_connections_beyond_the_cap_get_503_and_are_closed_until_one_frees
 
 
 async def test_the_gunicorn_factory_serves_with_the_configured_header_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {"FAQBOT_LOCAL_MODE": "1", "FAQBOT_METRICS_PORT": "0", "FAQBOT_HEADER_TIMEOUT": "0.5",
-                        "FAQBOT_DATABASE_URL": temporary_sqlite_url()}.items():
+    for name, value in {
+        "FAQBOT_LOCAL_MODE": "1",
+        "FAQBOT_METRICS_PORT": "0",
+        "FAQBOT_HEADER_TIMEOUT": "0.5",
+        "FAQBOT_DATABASE_URL": temporary_sqlite_url(),
+    }.items():
         monkeypatch.setenv(name, value)
     runner = await serve()  # what aiohttp.GunicornWebWorker is given by `gunicorn app:serve`
     assert isinstance(runner, BoundedRunner)
@@ -177,10 +185,15 @@ async def test_the_gunicorn_factory_serves_with_the_configured_header_deadline(m
 async def test_faqbot_run_cuts_off_a_dribbling_request_head(tmp_path: Path) -> None:
     port = free_port()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "app.py", "run", cwd=ROOT,
-        env=environment(PORT=str(port), FAQBOT_HEADER_TIMEOUT="0.5",
-                        FAQBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}"),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "app.py",
+        "run",
+        cwd=ROOT,
+        env=environment(
+            PORT=str(port), FAQBOT_HEADER_TIMEOUT="0.5", FAQBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+        ),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     try:
         for _ in range(100):

@@ -21,7 +21,7 @@ from app import create_app
 from tests import activities
 from tests.databases import database_url
 from tests.fake_connector import FakeConnector
-from tests.support import REGISTRAR, file_ticket, register, until
+from tests.support import REGISTRAR, file_ticket, register
 from tests.tcp_proxy import TcpProxy, tcp_proxy
 
 TEAMS_WINDOW_TARGET = 10.0  # seconds: an answer (reply or 503) well inside Teams' 15 s
@@ -86,8 +86,9 @@ async def test_removing_the_sqlite_folder_is_detected_and_nothing_is_confirmed(
     tmp_path: Path, connector: FakeConnector
 ) -> None:
     folder = tmp_path / "store"
-    settings = Settings(database_url=f"sqlite:///{folder / 'bot.sqlite3'}", hr_registrars=REGISTRAR,
-                        local_mode=True, metrics_port=0)
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'bot.sqlite3'}", hr_registrars=REGISTRAR, local_mode=True, metrics_port=0
+    )
     async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
         await register(client, connector)
         assert (await client.get("/readyz")).status == 200

@@ -28,11 +28,19 @@ TEAMS_APP_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 
 @pytest.fixture
 def configured() -> Settings:
-    return Settings(app_id=BOT_ID, pseudonym_salt="s", teams_app_id=TEAMS_APP_ID, bot_domain="faqbot.example.org",
-                    privacy_url="https://hr.example.org/privacy", app_name="HR FAQ")
+    return Settings(
+        app_id=BOT_ID,
+        pseudonym_salt="s",
+        teams_app_id=TEAMS_APP_ID,
+        bot_domain="faqbot.example.org",
+        privacy_url="https://hr.example.org/privacy",
+        app_name="HR FAQ",
+    )
 
 
-def test_package_is_filled_from_configuration_and_passes_the_official_schema(configured: Settings, tmp_path: Path) -> None:
+def test_package_is_filled_from_configuration_and_passes_the_official_schema(
+    configured: Settings, tmp_path: Path
+) -> None:
     package = build_package(configured, tmp_path / "app.zip")
     with zipfile.ZipFile(package) as archive:
         assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
@@ -47,8 +55,9 @@ def test_package_is_filled_from_configuration_and_passes_the_official_schema(con
     assert set(manifest["bots"][0]["scopes"]) == {"personal", "team", "groupChat"}
     # Private and shared channels, where HR teams keep a confidential queue (manifest 1.25 and later).
     assert manifest["supportsChannelFeatures"] == "tier1"
-    commands = {tuple(c["scopes"]): [command["title"] for command in c["commands"]]
-                for c in manifest["bots"][0]["commandLists"]}
+    commands = {
+        tuple(c["scopes"]): [command["title"] for command in c["commands"]] for c in manifest["bots"][0]["commandLists"]
+    }
     # Each command only where it works: the form and a person's requests are 1:1 only.
     assert commands == {
         ("personal",): ["help", "topics", "ask HR Direct", "my requests"],
@@ -61,11 +70,13 @@ def test_package_is_filled_from_configuration_and_passes_the_official_schema(con
 
 
 def test_names_and_commands_default_from_the_organisation(configured: Settings) -> None:
-    northfield = configured.model_copy(update={
-        "organisation_name": "Northfield Community Health NHS Trust",
-        "organisation_short_name": "Northfield CHT",
-        "helpdesk_name": "People Services",
-    })
+    northfield = configured.model_copy(
+        update={
+            "organisation_name": "Northfield Community Health NHS Trust",
+            "organisation_short_name": "Northfield CHT",
+            "helpdesk_name": "People Services",
+        }
+    )
     manifest = manifest_for(northfield)
     assert manifest["name"]["full"] == "HR FAQ for Northfield Community Health NHS Trust staff"
     assert manifest["developer"]["name"] == "Northfield CHT"  # the full name is over Teams' 32 characters
@@ -116,7 +127,10 @@ def test_the_official_schema_checks_the_channel_features_value(configured: Setti
 
 
 def test_icons_are_the_sizes_teams_requires() -> None:
-    assert (read_icon((MANIFEST_DIR / "color.png").read_bytes()).width, read_icon((MANIFEST_DIR / "color.png").read_bytes()).height) == (192, 192)
+    assert (
+        read_icon((MANIFEST_DIR / "color.png").read_bytes()).width,
+        read_icon((MANIFEST_DIR / "color.png").read_bytes()).height,
+    ) == (192, 192)
     outline = read_icon((MANIFEST_DIR / "outline.png").read_bytes())
     assert (outline.width, outline.height) == (32, 32)
     assert outline.rgba is not None
@@ -142,7 +156,9 @@ def test_chat_link_for_managers_opens_a_chat_with_the_bot(configured: Settings) 
     assert chat_link(configured) == f"https://teams.microsoft.com/l/chat/0/0?users=28:{BOT_ID}"
 
 
-def test_package_and_link_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_package_and_link_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("MicrosoftAppId", BOT_ID)
     monkeypatch.setenv("FAQBOT_PSEUDONYM_SALT", "s")
     out = tmp_path / "teams.zip"

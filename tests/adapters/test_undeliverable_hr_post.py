@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 import asyncio
 
@@ -13,7 +14,7 @@ import aiohttp
 from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.config.settings import Settings
-from app import create_app
+from app import Components, create_app
 from tests import activities
 from tests.support import (
     CREATE,
@@ -36,7 +37,8 @@ NOT_REACHED = "your question hasn't reached HR Direct yet"
 @asynccontextmanager
 async def serve_with_metrics(store_url: str, metrics_port: int) -> AsyncIterator[TestClient]:
     settings = Settings(database_url=store_url, hr_registrars=REGISTRAR, local_mode=True, metrics_port=metrics_port)
-    async with TestClient(TestServer(create_app(settings, outbox_policy=FAST), host="127.0.0.1")) as client:
+    parts = replace(Components.real(settings), outbox_backoff=FAST)
+    async with TestClient(TestServer(create_app(settings, parts), host="127.0.0.1")) as client:
         yield client
 
 

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from bot import Answer, CardSettings, Clarify, NoAnswer, Notice, NoticeKind, SmallTalk, SmallTalkKind, render
-from bot.replies import Vote
 from bot.cards import CARD_VERSION
+from bot.replies import Vote
 from knowledge import Corpus, Entry
 from tests.fake_connector import card_text
 from tests.organisations import NHSBT
@@ -143,8 +143,12 @@ def test_every_card_fits_teams_limits(corpus: Corpus) -> None:
 
 
 def feedback_buttons(card: dict) -> list[dict]:
-    (row,) = [block for block in card["body"] if block.get("type") == "ActionSet"
-              and any(a.get("verb") == "feedback" or a["type"] == "Action.ShowCard" for a in block["actions"])]
+    (row,) = [
+        block
+        for block in card["body"]
+        if block.get("type") == "ActionSet"
+        and any(a.get("verb") == "feedback" or a["type"] == "Action.ShowCard" for a in block["actions"])
+    ]
     return row["actions"]
 
 

@@ -22,7 +22,9 @@ SENDER = Sender(id="29:user")
 
 
 def message(text: str = "", value: dict[str, object] | None = None) -> Inbound:
-    return Inbound(text=text, sender=SENDER, conversation_id="a:1", submit=None if value is None else parse_submit(value))
+    return Inbound(
+        text=text, sender=SENDER, conversation_id="a:1", submit=None if value is None else parse_submit(value)
+    )
 
 
 class StaticKnowledge:
@@ -64,9 +66,9 @@ async def test_close_runner_up_asks_which_was_meant(corpus: Corpus) -> None:
 
 
 async def test_middle_band_suggests_without_answering(corpus: Corpus) -> None:
-    reply = await dialogue_with(corpus, liking_posts=0.7, freedom_of_opinion=0.55, briefing_slides_available=0.3).respond(
-        message("posts")
-    )
+    reply = await dialogue_with(
+        corpus, liking_posts=0.7, freedom_of_opinion=0.55, briefing_slides_available=0.3
+    ).respond(message("posts"))
     assert isinstance(reply, Clarify) and not reply.ambiguous
     assert [e.id for e in reply.candidates] == ["liking-posts", "freedom-of-opinion"]
 
@@ -80,7 +82,9 @@ async def test_no_matches_is_no_answer(corpus: Corpus) -> None:
 
 
 async def test_answer_carries_curated_related_entries_first_then_neighbours(dialogue: Dialogue) -> None:
-    reply = await dialogue.respond(message(value={"action": SHOW_ENTRY_ACTION, "entry": "what-is-a-social-media-profile"}))
+    reply = await dialogue.respond(
+        message(value={"action": SHOW_ENTRY_ACTION, "entry": "what-is-a-social-media-profile"})
+    )
     assert isinstance(reply, Answer)
     related = [e.id for e in reply.related]
     assert related[0] == "personal-facebook-testimonial"

@@ -29,10 +29,14 @@ def engagement(dialogue: Dialogue, corpus: Corpus, feedback: InMemoryFeedbackBox
 
 
 def said(text: str = "", value: dict | None = None, sender: Sender = STAFF) -> Inbound:
-    return Inbound(text=text, sender=sender, conversation_id="a:1", submit=None if value is None else parse_submit(value))
+    return Inbound(
+        text=text, sender=sender, conversation_id="a:1", submit=None if value is None else parse_submit(value)
+    )
 
 
-def installed(scope: Scope, sender: Sender = STAFF, team_id: str | None = None, conversation: str = "a:1") -> Installation:
+def installed(
+    scope: Scope, sender: Sender = STAFF, team_id: str | None = None, conversation: str = "a:1"
+) -> Installation:
     return Installation(scope=scope, sender=sender, conversation_id=conversation, team_id=team_id)
 
 
@@ -76,7 +80,9 @@ async def test_help_lists_the_commands(engagement: Engagement, text: str) -> Non
 async def test_topics_groups_every_question_under_its_topic_title(engagement: Engagement, corpus: Corpus) -> None:
     reply = await engagement.respond(said("topics"))
     assert isinstance(reply, Topics)
-    assert [g.title for g in reply.groups] == [t.title for t in corpus.topics if any(e.topic == t.id for e in corpus.entries)]
+    assert [g.title for g in reply.groups] == [
+        t.title for t in corpus.topics if any(e.topic == t.id for e in corpus.entries)
+    ]
     assert sorted(e.id for g in reply.groups for e in g.entries) == sorted(e.id for e in corpus.entries)
     card = render(reply, CardSettings(NHSBT)).card
     buttons = [item["selectAction"]["data"]["entry"] for item in card["body"] if "selectAction" in item]
@@ -87,7 +93,9 @@ async def test_browse_topics_button_shows_topics(engagement: Engagement) -> None
     assert isinstance(await engagement.respond(said(value={"action": "command", "command": "topics"})), Topics)
 
 
-async def test_feedback_is_recorded_once_per_person_and_answer(engagement: Engagement, feedback: InMemoryFeedbackBox) -> None:
+async def test_feedback_is_recorded_once_per_person_and_answer(
+    engagement: Engagement, feedback: InMemoryFeedbackBox
+) -> None:
     up = {"action": "feedback", "entry": "sar-how-far-back", "vote": "up"}
     reply = await engagement.respond(said(value=up))
     assert isinstance(reply, Answer) and reply.feedback is Vote.UP and reply.entry.id == "sar-how-far-back"
@@ -97,10 +105,16 @@ async def test_feedback_is_recorded_once_per_person_and_answer(engagement: Engag
     assert feedback.votes == {("aad-1", "sar-how-far-back"): (Vote.DOWN, "what about deleted chats?")}
 
 
-async def test_feedback_text_is_only_kept_with_a_thumbs_down_and_is_capped(engagement: Engagement, feedback: InMemoryFeedbackBox) -> None:
-    await engagement.respond(said(value={"action": "feedback", "entry": "sar-how-far-back", "vote": "up", "missing": "x"}))
+async def test_feedback_text_is_only_kept_with_a_thumbs_down_and_is_capped(
+    engagement: Engagement, feedback: InMemoryFeedbackBox
+) -> None:
+    await engagement.respond(
+        said(value={"action": "feedback", "entry": "sar-how-far-back", "vote": "up", "missing": "x"})
+    )
     assert feedback.votes[("aad-1", "sar-how-far-back")] == (Vote.UP, None)
-    await engagement.respond(said(value={"action": "feedback", "entry": "sar-how-far-back", "vote": "down", "missing": "y" * 5000}))
+    await engagement.respond(
+        said(value={"action": "feedback", "entry": "sar-how-far-back", "vote": "down", "missing": "y" * 5000})
+    )
     assert len(feedback.votes[("aad-1", "sar-how-far-back")][1] or "") == 500
 
 
@@ -120,13 +134,20 @@ async def test_bad_button_data_gets_a_polite_notice_and_stores_nothing(
     assert feedback.votes == {}
 
 
-async def test_every_answer_card_offers_three_related_questions_and_feedback(engagement: Engagement, corpus: Corpus) -> None:
+async def test_every_answer_card_offers_three_related_questions_and_feedback(
+    engagement: Engagement, corpus: Corpus
+) -> None:
     for entry in corpus.entries:
         reply = await engagement.respond(said(value={"action": "show-entry", "entry": entry.id}))
         card = render(reply, CardSettings(NHSBT)).card
         shown = json.dumps(card)
-        related = [a["data"]["entry"] for block in card["body"] if block.get("type") == "ActionSet"
-                   for a in block["actions"] if a.get("data", {}).get("action") == "show-entry"]
+        related = [
+            a["data"]["entry"]
+            for block in card["body"]
+            if block.get("type") == "ActionSet"
+            for a in block["actions"]
+            if a.get("data", {}).get("action") == "show-entry"
+        ]
         assert len(related) == 3 and entry.id not in related, entry.id
         assert '"vote": "up"' in shown and '"vote": "down"' in shown
 

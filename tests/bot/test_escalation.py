@@ -72,8 +72,13 @@ async def registered(escalation: Escalation) -> None:
 async def filed(escalation: Escalation, *, nonce: str = "n" * 24, anonymous: bool = False) -> tuple[Outbound, ...]:
     form = await escalation.handle(said("ask hr direct"), CHAT)
     assert form is not None and form[0].card is not None
-    value = {**form[0].card["actions"][0]["data"], "question": QUESTION, "details": "part-time",
-             "identity": "anonymous" if anonymous else "named", "nonce": nonce}
+    value = {
+        **form[0].card["actions"][0]["data"],
+        "question": QUESTION,
+        "details": "part-time",
+        "identity": "anonymous" if anonymous else "named",
+        "nonce": nonce,
+    }
     replies = await escalation.handle(pressed(value), CHAT)
     assert replies is not None
     return replies
@@ -152,8 +157,10 @@ async def test_hr_works_a_ticket_from_its_channel_and_staff_are_notified(
     assert await escalation.handle(reply, HR_CHANNEL) == ()
     kinds = [(q.delivery.kind, dict(q.delivery.payload)) for q in store.queued[1:]]
     assert kinds == [
-        (OutboxKind.UPDATE_CARD, {}), (OutboxKind.NOTIFY_STAFF, {"notice": "assigned"}),
-        (OutboxKind.UPDATE_CARD, {}), (OutboxKind.NOTIFY_STAFF, {"notice": "answer", "text": "Yes, up to ten days."}),
+        (OutboxKind.UPDATE_CARD, {}),
+        (OutboxKind.NOTIFY_STAFF, {"notice": "assigned"}),
+        (OutboxKind.UPDATE_CARD, {}),
+        (OutboxKind.NOTIFY_STAFF, {"notice": "answer", "text": "Yes, up to ten days."}),
     ]
     assert [event.kind for event in await store.history(1)] == ["created", "assigned", "replied"]
 
@@ -185,7 +192,11 @@ async def test_a_resolved_answer_suggested_as_faq_waits_for_curators(
 ) -> None:
     await registered(escalation)
     await filed(escalation)
-    for op, extra in [(HrAction.REPLY, {"reply": "Up to ten days."}), (HrAction.RESOLVE, {}), (HrAction.SUGGEST_FAQ, {})]:
+    for op, extra in [
+        (HrAction.REPLY, {"reply": "Up to ten days."}),
+        (HrAction.RESOLVE, {}),
+        (HrAction.SUGGEST_FAQ, {}),
+    ]:
         current = await store.get(1)
         assert current is not None
         assert await escalation.handle(pressed({**hr_data(current, op), **extra}, HR, Scope.CHANNEL), HR_CHANNEL) == ()
@@ -198,7 +209,9 @@ async def test_only_a_registrar_registers_the_channel_and_configuration_wins(
     store: InMemoryTicketStore, ranker: Ranker
 ) -> None:
     escalation = Escalation(store, ranker, EscalationSettings(NHSBT, registrars=frozenset({"aad-registrar"})))
-    assert "Only the people named" in shown(await escalation.handle(said("register this channel", HR, Scope.CHANNEL), HR_CHANNEL))
+    assert "Only the people named" in shown(
+        await escalation.handle(said("register this channel", HR, Scope.CHANNEL), HR_CHANNEL)
+    )
     assert "in the channel" in shown(await escalation.handle(said("register this channel", REGISTRAR), CHAT))
     assert await escalation.hr_channel() is None
     configured = Escalation(store, ranker, EscalationSettings(NHSBT, hr_channel_id="19:configured@thread"))

@@ -52,8 +52,13 @@ QUESTIONS = (
 async def test_outcomes_follow_the_definitions(scripted: Dialogue) -> None:
     report = await evaluate(scripted, QUESTIONS)
     assert [r.outcome for r in report.results] == [
-        Outcome.CORRECT, Outcome.WRONG, Outcome.CLARIFIED, Outcome.MISSED,
-        Outcome.WRONG, Outcome.ESCALATED, Outcome.ESCALATED,
+        Outcome.CORRECT,
+        Outcome.WRONG,
+        Outcome.CLARIFIED,
+        Outcome.MISSED,
+        Outcome.WRONG,
+        Outcome.ESCALATED,
+        Outcome.ESCALATED,
     ]
     assert report.results[2].offered == ("liking-posts", "freedom-of-opinion")
 

@@ -18,5 +18,8 @@ def test_placeholder_link_uses_a_url_from_the_corpus() -> None:
 
 def test_mailto_and_autolinks() -> None:
     text = "Mail [Data \\(IG\\)](mailto:ig@example.org) or read <https://www.gov.uk/x>"
-    assert to_card_markdown(text) == "Mail [Data (IG)](mailto:ig@example.org) or read [https://www.gov.uk/x](https://www.gov.uk/x)"
+    assert (
+        to_card_markdown(text)
+        == "Mail [Data (IG)](mailto:ig@example.org) or read [https://www.gov.uk/x](https://www.gov.uk/x)"
+    )
     assert to_plain_text(text) == "Mail Data (IG) or read https://www.gov.uk/x"

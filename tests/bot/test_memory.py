@@ -11,12 +11,12 @@ from bot.replies import Vote
 from bot.tickets import (
     Actor,
     BestGuess,
-    Delivery,
     FaqDraft,
     HrAction,
     HrChannel,
     NewTicket,
     OutboxKind,
+    OutboxRequest,
     Requester,
     TicketStatus,
     apply,
@@ -41,8 +41,8 @@ def submission(key: str = "k" * 64, *, user: str = "29:staff") -> NewTicket:
 
 async def test_a_submission_is_stored_once_with_its_delivery_queued_once() -> None:
     store = InMemoryTicketStore()
-    first, created = await store.create(submission(), [Delivery(OutboxKind.POST_TICKET, {})])
-    again, created_again = await store.create(submission(), [Delivery(OutboxKind.POST_TICKET, {})])
+    first, created = await store.create(submission(), [OutboxRequest(OutboxKind.POST_TICKET, {})])
+    again, created_again = await store.create(submission(), [OutboxRequest(OutboxKind.POST_TICKET, {})])
     assert created and not created_again and again == first
     assert first.reference == "HRD-000001" and first.status is TicketStatus.OPEN and first.version == 1
     assert len(store.queued) == 1
@@ -56,9 +56,9 @@ async def test_record_applies_only_to_the_version_it_read() -> None:
     store = InMemoryTicketStore()
     ticket, _ = await store.create(submission(), [])
     assigned, event = apply(ticket, HrAction.ASSIGN_ME, AGENT, text="", now=NOW)
-    assert await store.record(ticket, assigned, event, AGENT, [Delivery(OutboxKind.UPDATE_CARD, {})])
+    assert await store.record(ticket, assigned, event, AGENT, [OutboxRequest(OutboxKind.UPDATE_CARD, {})])
     stale, stale_event = apply(ticket, HrAction.RESOLVE, AGENT, text="", now=NOW)
-    assert not await store.record(ticket, stale, stale_event, AGENT, [Delivery(OutboxKind.UPDATE_CARD, {})])
+    assert not await store.record(ticket, stale, stale_event, AGENT, [OutboxRequest(OutboxKind.UPDATE_CARD, {})])
     stored = await store.get(1)
     assert stored is not None and stored.status is TicketStatus.ASSIGNED and stored.assignee == "Bea Agent"
     assert [e.kind for e in await store.history(1)] == ["created", "assigned"]

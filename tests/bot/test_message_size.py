@@ -11,12 +11,19 @@ from tests.organisations import NHSBT
 
 def activity_bytes(message: Outbound) -> int:
     """Bytes of an activity carrying `message`, with a generous Teams envelope."""
-    envelope = {"type": "message", "id": "x" * 40, "from": {"id": "28:" + "b" * 60, "name": "HR Policy FAQ"},
-                "recipient": {"id": "29:" + "u" * 120, "name": "N" * 100, "aadObjectId": "a" * 36},
-                "conversation": {"id": "a:" + "c" * 200, "tenantId": "t" * 36}, "replyToId": "1" * 20,
-                "serviceUrl": "https://smba.trafficmanager.net/emea/", "channelId": "msteams",
-                "summary": message.summary, "text": message.text,
-                "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": message.card}]}
+    envelope = {
+        "type": "message",
+        "id": "x" * 40,
+        "from": {"id": "28:" + "b" * 60, "name": "HR Policy FAQ"},
+        "recipient": {"id": "29:" + "u" * 120, "name": "N" * 100, "aadObjectId": "a" * 36},
+        "conversation": {"id": "a:" + "c" * 200, "tenantId": "t" * 36},
+        "replyToId": "1" * 20,
+        "serviceUrl": "https://smba.trafficmanager.net/emea/",
+        "channelId": "msteams",
+        "summary": message.summary,
+        "text": message.text,
+        "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": message.card}],
+    }
     return len(json.dumps(envelope).encode("utf-8"))  # ASCII-escaped, as msrest sends it
 
 

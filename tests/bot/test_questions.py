@@ -24,14 +24,17 @@ def clicked(value: dict) -> Inbound:
     return Inbound(text="", sender=STAFF, conversation_id="a:conv", submit=parse_submit(value))
 
 
-@pytest.mark.parametrize(("text", "stored"), [
-    ("Can I post about Work Events?", "can i post about work events"),
-    ("mail ada.lovelace@nhsbt.nhs.uk please", "mail [email] please"),
-    ("call me on 07700 900123 or +44 (0)1234 567890", "call me on [phone] or [phone]"),
-    ("my assignment number is 12345678", "my assignment number is [number]"),
-    ("NI number QQ 12 34 56 C", "ni number [ni-number]"),
-    ("37.5 hours a week since 2024, 12 weeks", "37 5 hours a week since 2024 12 weeks"),
-])
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("Can I post about Work Events?", "can i post about work events"),
+        ("mail ada.lovelace@nhsbt.nhs.uk please", "mail [email] please"),
+        ("call me on 07700 900123 or +44 (0)1234 567890", "call me on [phone] or [phone]"),
+        ("my assignment number is 12345678", "my assignment number is [number]"),
+        ("NI number QQ 12 34 56 C", "ni number [ni-number]"),
+        ("37.5 hours a week since 2024, 12 weeks", "37 5 hours a week since 2024 12 weeks"),
+    ],
+)
 def test_questions_are_normalised_and_personal_details_removed(text: str, stored: str) -> None:
     assert redact(text) == stored
 
@@ -73,8 +76,12 @@ def test_did_you_mean_buttons_carry_the_question_id(corpus: Corpus) -> None:
     assert [b["data"][QUESTION_ID_KEY] for b in buttons] == [QID, QID]
     unlinked = render(Clarify(corpus.entries[:2]), CardSettings(NHSBT)).card
     assert unlinked is not None
-    assert all(QUESTION_ID_KEY not in a["data"] for block in unlinked["body"] if block.get("type") == "ActionSet"
-               for a in block["actions"])
+    assert all(
+        QUESTION_ID_KEY not in a["data"]
+        for block in unlinked["body"]
+        if block.get("type") == "ActionSet"
+        for a in block["actions"]
+    )
 
 
 def test_question_ids_are_random_and_opaque() -> None:

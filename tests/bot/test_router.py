@@ -49,8 +49,14 @@ def engagement(dialogue: Dialogue, corpus: Corpus) -> Engagement:
 
 @pytest.fixture
 def router(engagement: Engagement, questions: InMemoryQuestionLog, replies: list[object]) -> Router:
-    return Router(engagement, CardSettings(NHSBT), questions=questions, on_reply=replies.append,
-                  clock=lambda: NOW, new_id=lambda: QID)
+    return Router(
+        engagement,
+        CardSettings(NHSBT),
+        questions=questions,
+        on_reply=replies.append,
+        clock=lambda: NOW,
+        new_id=lambda: QID,
+    )
 
 
 @pytest.fixture
@@ -64,9 +70,17 @@ def helpdesk_router(engagement: Engagement, tickets: InMemoryTicketStore, ranker
     return Router(engagement, CardSettings(NHSBT), escalation=escalation, questions=InMemoryQuestionLog())
 
 
-def said(text: str = "", *, scope: Scope = Scope.PERSONAL, mentioned: bool = False, value: dict | None = None) -> Inbound:
-    return Inbound(text=text, sender=STAFF, conversation_id="a:1", scope=scope,
-                   submit=None if value is None else parse_submit(value), mentions_bot=mentioned)
+def said(
+    text: str = "", *, scope: Scope = Scope.PERSONAL, mentioned: bool = False, value: dict | None = None
+) -> Inbound:
+    return Inbound(
+        text=text,
+        sender=STAFF,
+        conversation_id="a:1",
+        scope=scope,
+        submit=None if value is None else parse_submit(value),
+        mentions_bot=mentioned,
+    )
 
 
 def shown(turn: Turn) -> str:
@@ -108,7 +122,9 @@ async def test_a_did_you_mean_click_resolves_its_question(router: Router, questi
     assert recorded.resolved_entry_id == "sar-how-far-back"
 
 
-async def test_a_broken_question_log_never_breaks_the_turn(engagement: Engagement, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_broken_question_log_never_breaks_the_turn(
+    engagement: Engagement, caplog: pytest.LogCaptureFixture
+) -> None:
     router = Router(engagement, CardSettings(NHSBT), questions=BrokenQuestionLog())
     turn = await router.route(said("how far back does a subject access request go"), HERE)
     await router.after_sent(turn)  # logged without the question, not raised

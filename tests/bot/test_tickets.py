@@ -18,9 +18,19 @@ AGENT = Actor("29:hr", "aad-hr", "Bea Agent")
 
 def ticket(**changes: object) -> Ticket:
     base = Ticket(
-        number=42, token="tok", requester=Requester("29:staff", "aad-staff", "Ada Staff", False),
-        question="Can I swap shifts?", details="", best_guess=None, status=TicketStatus.OPEN, assignee=None,
-        hr_reply=None, suggested_as_faq=False, version=1, created_at=NOW, updated_at=NOW,
+        number=42,
+        token="tok",
+        requester=Requester("29:staff", "aad-staff", "Ada Staff", False),
+        question="Can I swap shifts?",
+        details="",
+        best_guess=None,
+        status=TicketStatus.OPEN,
+        assignee=None,
+        hr_reply=None,
+        suggested_as_faq=False,
+        version=1,
+        created_at=NOW,
+        updated_at=NOW,
     )
     return Ticket(**{**base.__dict__, **changes})  # type: ignore[arg-type]
 
@@ -36,18 +46,25 @@ def test_each_action_moves_the_ticket_and_bumps_its_version() -> None:
     replied, _ = apply(assigned, HrAction.REPLY, AGENT, text="Yes.", now=NOW)
     resolved, _ = apply(replied, HrAction.RESOLVE, AGENT, text="", now=NOW)
     reopened, _ = apply(resolved, HrAction.REOPEN, AGENT, text="", now=NOW)
-    assert (replied.hr_reply, resolved.status, reopened.status) == ("Yes.", TicketStatus.RESOLVED, TicketStatus.ASSIGNED)
+    assert (replied.hr_reply, resolved.status, reopened.status) == (
+        "Yes.",
+        TicketStatus.RESOLVED,
+        TicketStatus.ASSIGNED,
+    )
 
 
-@pytest.mark.parametrize(("state", "action", "text"), [
-    ({"status": TicketStatus.RESOLVED}, HrAction.ASSIGN_ME, ""),
-    ({}, HrAction.ASSIGN_TO, "   "),
-    ({}, HrAction.REPLY, ""),
-    ({}, HrAction.REOPEN, ""),
-    ({"status": TicketStatus.RESOLVED}, HrAction.RESOLVE, ""),
-    ({"status": TicketStatus.RESOLVED}, HrAction.SUGGEST_FAQ, ""),  # no reply to suggest
-    ({"status": TicketStatus.OPEN, "hr_reply": "x"}, HrAction.SUGGEST_FAQ, ""),
-])
+@pytest.mark.parametrize(
+    ("state", "action", "text"),
+    [
+        ({"status": TicketStatus.RESOLVED}, HrAction.ASSIGN_ME, ""),
+        ({}, HrAction.ASSIGN_TO, "   "),
+        ({}, HrAction.REPLY, ""),
+        ({}, HrAction.REOPEN, ""),
+        ({"status": TicketStatus.RESOLVED}, HrAction.RESOLVE, ""),
+        ({"status": TicketStatus.RESOLVED}, HrAction.SUGGEST_FAQ, ""),  # no reply to suggest
+        ({"status": TicketStatus.OPEN, "hr_reply": "x"}, HrAction.SUGGEST_FAQ, ""),
+    ],
+)
 def test_actions_that_do_not_apply_are_refused(state: dict, action: HrAction, text: str) -> None:
     with pytest.raises(Refused):
         apply(ticket(**state), action, AGENT, text=text, now=NOW)
@@ -79,7 +96,10 @@ def test_huge_text_is_clipped_with_a_note_and_the_activity_stays_small() -> None
 
 
 def test_resolved_card_offers_reopen_and_suggest_only_after_a_reply() -> None:
-    titles = [a["title"] for a in ticket_cards.hr_ticket(ticket(status=TicketStatus.RESOLVED, hr_reply="Yes."), ()).card["actions"]]
+    titles = [
+        a["title"]
+        for a in ticket_cards.hr_ticket(ticket(status=TicketStatus.RESOLVED, hr_reply="Yes."), ()).card["actions"]
+    ]
     assert titles == ["Reopen", "Suggest as FAQ"]
     titles = [a["title"] for a in ticket_cards.hr_ticket(ticket(), ()).card["actions"]]
     assert titles == ["Assign to me", "Assign to…", "Reply", "Resolve"]

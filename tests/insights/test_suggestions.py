@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from insights.suggestions import Suggestion, propose
 from benchmarks.sample_history import store_history
 from bot.questions import AskedQuestion, Outcome, RecordedQuestion
+from insights.suggestions import Suggestion, propose
 from knowledge import Corpus, load_corpus
 from tests.support import SHIPPED_CORPUS, CommandResult, run_faqbot
 
@@ -85,7 +85,7 @@ def test_accepting_a_suggestion_adds_the_alternate_and_keeps_the_corpus_clean(da
 
     accepted = faqbot(database, corpus_dir, "suggestions", "accept", "1")
     assert accepted.returncode == 0, accepted.stderr
-    assert f"added \"{WORDING}\" to the alternates of {TESTIMONIAL} in {FILE}" in accepted.stdout
+    assert f'added "{WORDING}" to the alternates of {TESTIMONIAL} in {FILE}' in accepted.stdout
     after = (corpus_dir / FILE).read_text(encoding="utf-8")
     assert after.splitlines()[0] == before.splitlines()[0]  # the curator's comment is kept
     entry = load_corpus(corpus_dir).entry(TESTIMONIAL)

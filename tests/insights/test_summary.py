@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.questions import AskedQuestion, Outcome, RecordedQuestion
 from insights.clusters import group_similar
 from insights.report_text import render_csv, render_text
 from insights.summary import summarise
-from bot.questions import AskedQuestion, Outcome, RecordedQuestion
 
 DAY = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 TITLES = {"sar-how-far-back": "How far back does it go regarding a subject access?", "liking-posts": "Liking posts?"}
 
 
-def q(n: int, outcome: Outcome, text: str, entry: str | None = None, *, day: int = 0, **after: object) -> RecordedQuestion:
+def q(
+    n: int, outcome: Outcome, text: str, entry: str | None = None, *, day: int = 0, **after: object
+) -> RecordedQuestion:
     asked = AskedQuestion(f"{n:032x}", DAY + dt.timedelta(days=day), text, outcome, entry, 0.9 if entry else None)
     return RecordedQuestion(asked, **after)  # type: ignore[arg-type]
 
@@ -31,14 +33,24 @@ HISTORY = (
 def test_outcomes_days_and_entries_are_counted() -> None:
     summary = summarise(HISTORY, TITLES)
     assert summary.total == 8
-    assert summary.by_outcome == {Outcome.ANSWERED: 3, Outcome.DID_YOU_MEAN: 1, Outcome.ESCALATED: 3,
-                                  Outcome.SMALL_TALK: 1}
+    assert summary.by_outcome == {
+        Outcome.ANSWERED: 3,
+        Outcome.DID_YOU_MEAN: 1,
+        Outcome.ESCALATED: 3,
+        Outcome.SMALL_TALK: 1,
+    }
     assert [d.day.day for d in summary.days] == [2, 3, 4]  # the quiet day in between is shown too
     assert summary.days[1].counts[Outcome.ANSWERED] == 0
     top = summary.entries[0]
     # Two direct answers plus the "did you mean" click that ended there.
     assert (top.entry_id, top.title, top.answered, top.helpful, top.unhelpful, top.escalated_after) == (
-        "sar-how-far-back", TITLES["sar-how-far-back"], 3, 1, 1, 1)
+        "sar-how-far-back",
+        TITLES["sar-how-far-back"],
+        3,
+        1,
+        1,
+        1,
+    )
     assert top.helpful_share == 0.5
     assert summary.entries[1].helpful_share is None
 
@@ -46,7 +58,10 @@ def test_outcomes_days_and_entries_are_counted() -> None:
 def test_unanswered_questions_are_grouped_by_similarity() -> None:
     summary = summarise(HISTORY, TITLES)
     assert [(c.count, c.example) for c in summary.unanswered] == [
-        (2, "how do i book annual leave"), (1, "sar time limit"), (1, "when is payday")]
+        (2, "how do i book annual leave"),
+        (1, "sar time limit"),
+        (1, "when is payday"),
+    ]
     assert summary.unanswered[0].wordings == ("how do i book annual leave", "how do i book my annual leave")
 
 

@@ -1,17 +1,22 @@
 from __future__ import annotations
 
-from knowledge.embedding import Vectors
-
 from knowledge import Corpus, Entry, OutOfScopeTopic, PolicyReference, Ranker
 from knowledge.adoption import ADOPTED_TOPIC, plan_adoption
+from knowledge.embedding import Vectors
 from knowledge.evaluation import LabelledQuestion
 
 
 def entry(entry_id: str, question: str, *alternates: str) -> Entry:
     return Entry(
-        id=entry_id, source="Q1", topic="general", question=question, alternates=alternates,
-        answer=f"The approved answer about {entry_id}.", references=(PolicyReference(name="Social Media Policy"),),
-        owner="HR Policy Team", last_reviewed="2024-06-01",
+        id=entry_id,
+        source="Q1",
+        topic="general",
+        question=question,
+        alternates=alternates,
+        answer=f"The approved answer about {entry_id}.",
+        references=(PolicyReference(name="Social Media Policy"),),
+        owner="HR Policy Team",
+        last_reviewed="2024-06-01",
     )
 
 
@@ -29,10 +34,13 @@ def ask(question: str, expected: str | None) -> LabelledQuestion:
 
 
 def test_in_scope_questions_become_alternates_and_out_of_scope_ones_examples(vectors: Vectors) -> None:
-    adoption = plan_adoption(CORPUS, [
-        ask("is the chinese video app banned on nhsbt phones", "tiktok"),
-        ask("how do I claim mileage", None),
-    ])
+    adoption = plan_adoption(
+        CORPUS,
+        [
+            ask("is the chinese video app banned on nhsbt phones", "tiktok"),
+            ask("how do I claim mileage", None),
+        ],
+    )
     assert adoption.alternates == {"tiktok": ("is the chinese video app banned on nhsbt phones",)}
     assert adoption.out_of_scope == ("how do I claim mileage",)
     assert adoption.added == 2 and adoption.skipped == ()
@@ -53,12 +61,15 @@ def test_adopted_examples_join_the_adopted_topic_when_it_exists() -> None:
 
 
 def test_wordings_the_corpus_already_holds_add_nothing() -> None:
-    adoption = plan_adoption(CORPUS, [
-        ask("TikTok allowed on WORK mobile??", "tiktok"),  # same words as an alternate
-        ask("When is payday?", None),
-        ask("can tiktok go on my nhsbt laptop", "tiktok"),
-        ask("tiktok - can it go on my NHSBT laptop?", "tiktok"),  # same words as the one before it
-    ])
+    adoption = plan_adoption(
+        CORPUS,
+        [
+            ask("TikTok allowed on WORK mobile??", "tiktok"),  # same words as an alternate
+            ask("When is payday?", None),
+            ask("can tiktok go on my nhsbt laptop", "tiktok"),
+            ask("tiktok - can it go on my NHSBT laptop?", "tiktok"),  # same words as the one before it
+        ],
+    )
     assert adoption.known == 3
     assert adoption.alternates == {"tiktok": ("can tiktok go on my nhsbt laptop",)}
 

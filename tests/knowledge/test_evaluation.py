@@ -16,8 +16,11 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_loads_entry_ids_and_out_of_scope(tmp_path: Path, corpus: Corpus) -> None:
-    path = write(tmp_path, '- q: "tik tok on my work phone"\n  expect: tiktok-government-restrictions\n'
-                           '- q: "how do I book leave"\n  expect: out-of-scope\n')
+    path = write(
+        tmp_path,
+        '- q: "tik tok on my work phone"\n  expect: tiktok-government-restrictions\n'
+        '- q: "how do I book leave"\n  expect: out-of-scope\n',
+    )
     assert load_labelled(path, corpus) == (
         LabelledQuestion("tik tok on my work phone", "tiktok-government-restrictions"),
         LabelledQuestion("how do I book leave", None),

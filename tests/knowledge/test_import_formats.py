@@ -10,7 +10,16 @@ import pytest
 from knowledge.import_plan import plan_import
 from knowledge.importing import DocumentError, ImportedDocument, import_document, import_file, slug
 from tests.import_documents import (
-    OWNER, UNIFORM, as_docx, as_html, as_pdf, as_text, expected_answer, normalised, text_as_docx, text_as_pdf,
+    OWNER,
+    UNIFORM,
+    as_docx,
+    as_html,
+    as_pdf,
+    as_text,
+    expected_answer,
+    normalised,
+    text_as_docx,
+    text_as_pdf,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,10 +121,15 @@ def test_section_headings_in_capitals_are_not_answer_text() -> None:
     assert all("Back to top" not in q.answer for q in document.questions)
 
 
-@pytest.mark.parametrize("render_seed", [lambda text: ("seed.txt", text.encode("utf-8")),
-                                         lambda text: ("seed.docx", text_as_docx(text)),
-                                         lambda text: ("seed.pdf", text_as_pdf(text))],
-                         ids=["txt", "docx", "pdf"])
+@pytest.mark.parametrize(
+    "render_seed",
+    [
+        lambda text: ("seed.txt", text.encode("utf-8")),
+        lambda text: ("seed.docx", text_as_docx(text)),
+        lambda text: ("seed.pdf", text_as_pdf(text)),
+    ],
+    ids=["txt", "docx", "pdf"],
+)
 def test_the_seed_imports_to_the_same_entries_in_every_format(render_seed) -> None:  # type: ignore[no-untyped-def]
     reference = import_document(SEED)
     document = import_file(*render_seed(SEED))
@@ -168,12 +182,15 @@ def test_slugs_are_readable_ascii_from_any_unicode() -> None:
     assert slug("Straße", ()).isascii()
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("broken.docx", b"not a zip", "not a Word document"),
-    ("broken.pdf", b"%PDF-1.4 nonsense", "not a readable PDF"),
-    ("notes.odt", b"", "unsupported format"),
-    ("latin.txt", "café".encode("latin-1"), "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("broken.docx", b"not a zip", "not a Word document"),
+        ("broken.pdf", b"%PDF-1.4 nonsense", "not a readable PDF"),
+        ("notes.odt", b"", "unsupported format"),
+        ("latin.txt", "café".encode("latin-1"), "not UTF-8"),
+    ],
+)
 def test_unreadable_files_are_a_clear_error(name: str, data: bytes, message: str) -> None:
     with pytest.raises(DocumentError, match=message):
         import_file(name, data)

@@ -9,8 +9,7 @@ import pytest
 
 from knowledge.corpus import CorpusDocument, read_document
 from knowledge.import_plan import DRAFT_TOPIC, ImportBlocked, plan_import
-from knowledge.importing import slug
-from knowledge.importing import import_document
+from knowledge.importing import import_document, slug
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = (ROOT / "knowledge" / "data" / "social-media-qa-2024-06.txt").read_text(encoding="utf-8")
@@ -52,9 +51,14 @@ def test_a_new_review_date_updates_every_entry(curated: CorpusDocument) -> None:
 def test_a_url_a_curator_added_survives_a_reimport(curated: CorpusDocument) -> None:
     url = "https://example.nhs.uk/policies/pol19"
     entries = tuple(
-        e.model_copy(update={"references": tuple(
-            r.model_copy(update={"url": url}) if r.name == "POL19 IT Acceptable Use Policy" else r
-            for r in e.references)})
+        e.model_copy(
+            update={
+                "references": tuple(
+                    r.model_copy(update={"url": url}) if r.name == "POL19 IT Acceptable Use Policy" else r
+                    for r in e.references
+                )
+            }
+        )
         for e in curated.entries
     )
     with_url = CorpusDocument(curated.title, curated.source_file, curated.owner, curated.last_reviewed, entries)
@@ -67,8 +71,9 @@ def test_a_url_a_curator_added_survives_a_reimport(curated: CorpusDocument) -> N
 def test_new_questions_are_drafts_with_unique_generated_ids(curated: CorpusDocument) -> None:
     extra = "\n19. What counts as a social media profile?\n\nSee question 3.\n"
     text = SEED.replace("\nJune 2024", extra + "\nJune 2024")
-    plan = plan_import(import_document(text), source_file=SOURCE, existing=curated,
-                       taken_ids={"counts-social-media-profile"})
+    plan = plan_import(
+        import_document(text), source_file=SOURCE, existing=curated, taken_ids={"counts-social-media-profile"}
+    )
     (new,) = plan.of_kind("new")
     draft = next(e for e in plan.document.entries if e.id == new.entry_id)
     assert (draft.source, draft.topic, draft.alternates) == ("Q19", DRAFT_TOPIC, ())
@@ -112,8 +117,9 @@ def test_no_sign_off_and_no_curated_file_imports_drafts_without_owner_or_date() 
 
 def test_a_document_without_questions_is_blocked() -> None:
     with pytest.raises(ImportBlocked, match="no questions"):
-        plan_import(import_document("Title\n\nJust a paragraph.\n\nJune 2024\nHR Team\n"), source_file="x.txt",
-                    existing=None)
+        plan_import(
+            import_document("Title\n\nJust a paragraph.\n\nJune 2024\nHR Team\n"), source_file="x.txt", existing=None
+        )
 
 
 def test_no_sign_off_takes_owner_and_date_from_the_curated_file(curated: CorpusDocument) -> None:

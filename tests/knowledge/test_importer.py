@@ -66,7 +66,9 @@ def test_question_on_the_linked_faq_gives_the_section() -> None:
 
 def test_plain_text_faq_mentions_outside_links_are_references() -> None:
     assert labels(read("mentions.txt"), "Q2") == [
-        "Attendance Policy FAQ 7.8", "Social Media FAQ 3.1", "Attendance Questions & Answers Q2",
+        "Attendance Policy FAQ 7.8",
+        "Social Media FAQ 3.1",
+        "Attendance Questions & Answers Q2",
     ]
 
 

@@ -169,7 +169,9 @@ def test_out_of_scope_examples_a_new_document_answers_are_named(tmp_path: Path, 
     vocabulary = yaml.safe_load((folder / "vocabulary.yaml").read_text(encoding="utf-8"))
     vocabulary["topics"] += yaml.safe_load((attendance / "vocabulary.yaml").read_text(encoding="utf-8"))["topics"]
     (folder / "vocabulary.yaml").write_text(yaml.safe_dump(vocabulary), encoding="utf-8")
-    named = [f for f in lint_corpus(read_corpus(folder), today=TODAY, meaning=meaning) if f.check == "out-of-scope-answered"]
+    named = [
+        f for f in lint_corpus(read_corpus(folder), today=TODAY, meaning=meaning) if f.check == "out-of-scope-answered"
+    ]
     sick_pay = [f for f in named if "'how much sick pay do i get'" in f.message]
     assert len(sick_pay) == 1 and sick_pay[0].severity == "warning" and sick_pay[0].file == "out-of-scope.yaml"
     assert "entry 'sick-pay-entitlement'" in sick_pay[0].message

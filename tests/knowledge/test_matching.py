@@ -65,10 +65,12 @@ def test_a_word_only_in_the_answer_counts_less_than_a_curated_one(corpus: Corpus
     entry = corpus.entry("sickness-absence-checking-in")
     assert entry is not None and "detrimental" in entry.answer
     curated = corpus.model_copy(
-        update={"entries": tuple(
-            e.model_copy(update={"keywords": (*e.keywords, "detrimental")}) if e.id == entry.id else e
-            for e in corpus.entries
-        )}
+        update={
+            "entries": tuple(
+                e.model_copy(update={"keywords": (*e.keywords, "detrimental")}) if e.id == entry.id else e
+                for e in corpus.entries
+            )
+        }
     )
     question = "off sick and posting, is that detrimental"
     (before,) = Matcher(corpus).rank(question, limit=1)

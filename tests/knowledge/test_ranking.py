@@ -98,10 +98,16 @@ def test_one_word_several_entries_use_offers_the_entries_it_may_mean(ranker: Ran
 
 @pytest.mark.parametrize(
     ("question", "how_to"),
-    [("How do I add someone to a whatsapp group?", 1.0), ("hi, how to set up a group chat", 1.0),
-     ("can I add someone to a whatsapp group", 0.0), ("how far back does a SAR go", 0.0),
-     ("my new phone - how do i move my whatsapp chats", 1.0), ("mute a group chat how?", 1.0),
-     ("what are the steps to archive a chat", 1.0), ("how is a SAR different from a FOI", 0.0)],
+    [
+        ("How do I add someone to a whatsapp group?", 1.0),
+        ("hi, how to set up a group chat", 1.0),
+        ("can I add someone to a whatsapp group", 0.0),
+        ("how far back does a SAR go", 0.0),
+        ("my new phone - how do i move my whatsapp chats", 1.0),
+        ("mute a group chat how?", 1.0),
+        ("what are the steps to archive a chat", 1.0),
+        ("how is a SAR different from a FOI", 0.0),
+    ],
 )
 def test_a_question_about_how_to_do_something_is_told_apart(ranker: Ranker, question: str, how_to: float) -> None:
     assert ranker.weigh(question).outside.how_to == how_to

@@ -40,7 +40,9 @@ def test_importing_the_source_reproduces_questions_answers_and_references(corpus
     for question in imported.questions:
         entry = by_source[question.source]
         assert (question.question, question.answer, question.references) == (
-            entry.question, entry.answer, entry.references,
+            entry.question,
+            entry.answer,
+            entry.references,
         )
     assert imported.owner == "Employment Policy & Social Media Team"
     assert {e.owner for e in corpus.entries} == {imported.owner}

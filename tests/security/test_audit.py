@@ -24,21 +24,35 @@ AS_OF = dt.date.fromisoformat(json.loads(SNAPSHOT.read_text(encoding="utf-8"))["
 NO_EXCEPTIONS = "# none\n"
 
 
-def audit(tmp_path: Path, *args: str, freeze: str | None = None, exceptions: str = NO_EXCEPTIONS,
-          today: dt.date = AS_OF) -> subprocess.CompletedProcess[str]:
+def audit(
+    tmp_path: Path, *args: str, freeze: str | None = None, exceptions: str = NO_EXCEPTIONS, today: dt.date = AS_OF
+) -> subprocess.CompletedProcess[str]:
     (tmp_path / "exceptions.txt").write_text(exceptions, encoding="utf-8")
     installed = ["--python", sys.executable]
     if freeze is not None:
         (tmp_path / "freeze.txt").write_text(freeze, encoding="utf-8")
         installed = ["--freeze", str(tmp_path / "freeze.txt")]
     return subprocess.run(
-        [sys.executable, "-m", "security.audit", *args, *installed, "--exceptions", str(tmp_path / "exceptions.txt"),
-         "--today", today.isoformat()],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "security.audit",
+            *args,
+            *installed,
+            "--exceptions",
+            str(tmp_path / "exceptions.txt"),
+            "--today",
+            today.isoformat(),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 # --- Against the committed snapshot -------------------------------------------------------------
+
 
 def test_an_old_aiohttp_is_flagged_and_fails_the_audit(tmp_path: Path) -> None:
     result = audit(tmp_path, "check", freeze="aiohttp==3.10.8\nhr-faq-bot==0.1.0\n")
@@ -56,8 +70,12 @@ def test_the_pinned_versions_of_the_same_packages_pass(tmp_path: Path) -> None:
 
 def test_a_documented_exception_accepts_the_finding_it_names_by_any_alias(tmp_path: Path) -> None:
     until = AS_OF + dt.timedelta(days=30)
-    result = audit(tmp_path, "check", freeze="PyJWT==2.12.1\n",
-                   exceptions=f"GHSA-xgmm-8j9v-c9wx  until {until}  # we allow RS256 only, never HMAC\n")
+    result = audit(
+        tmp_path,
+        "check",
+        freeze="PyJWT==2.12.1\n",
+        exceptions=f"GHSA-xgmm-8j9v-c9wx  until {until}  # we allow RS256 only, never HMAC\n",
+    )
     assert result.returncode == 0, result.stdout
     assert f"ACCEPTED until {until}" in result.stdout
     assert "we allow RS256 only" in result.stdout and "CVE-2026-48526" in result.stdout
@@ -65,25 +83,33 @@ def test_a_documented_exception_accepts_the_finding_it_names_by_any_alias(tmp_pa
 
 def test_an_exception_does_not_cover_other_findings(tmp_path: Path) -> None:
     until = AS_OF + dt.timedelta(days=30)
-    result = audit(tmp_path, "check", freeze="PyJWT==2.10.0\n",
-                   exceptions=f"CVE-2026-48526  until {until}  # reviewed\n")
+    result = audit(
+        tmp_path, "check", freeze="PyJWT==2.10.0\n", exceptions=f"CVE-2026-48526  until {until}  # reviewed\n"
+    )
     assert result.returncode == 1
     assert "VULNERABLE PyJWT 2.10.0 (PyPI): PYSEC-2026-1814" in result.stdout
 
 
 def test_an_expired_exception_fails(tmp_path: Path) -> None:
     until = AS_OF - dt.timedelta(days=1)
-    result = audit(tmp_path, "check", freeze="PyJWT==2.12.1\n",
-                   exceptions=f"GHSA-xgmm-8j9v-c9wx  until {until}  # reviewed last quarter\n")
+    result = audit(
+        tmp_path,
+        "check",
+        freeze="PyJWT==2.12.1\n",
+        exceptions=f"GHSA-xgmm-8j9v-c9wx  until {until}  # reviewed last quarter\n",
+    )
     assert result.returncode == 1
     assert f"EXPIRED exception GHSA-xgmm-8j9v-c9wx (exceptions.txt:1) ran out on {until}" in result.stdout
 
 
-@pytest.mark.parametrize("line", [
-    "GHSA-xgmm-8j9v-c9wx  # no date",
-    "GHSA-xgmm-8j9v-c9wx  until 2027-01-01",
-    "GHSA-xgmm-8j9v-c9wx  until 2027-02-30  # not a date",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "GHSA-xgmm-8j9v-c9wx  # no date",
+        "GHSA-xgmm-8j9v-c9wx  until 2027-01-01",
+        "GHSA-xgmm-8j9v-c9wx  until 2027-02-30  # not a date",
+    ],
+)
 def test_an_exception_without_a_reason_or_a_valid_date_is_an_error(tmp_path: Path, line: str) -> None:
     result = audit(tmp_path, "check", freeze="PyJWT==2.12.1\n", exceptions=line + "\n")
     assert result.returncode == 2
@@ -105,12 +131,15 @@ def test_a_snapshot_older_than_its_max_age_warns_and_fails_only_when_asked(tmp_p
 
 
 def test_the_node_tools_lockfile_is_audited_including_nested_copies(tmp_path: Path) -> None:
-    lock = {"lockfileVersion": 3, "packages": {
-        "": {"name": "tools"},
-        "node_modules/ws": {"version": "8.17.1"},
-        "node_modules/playwright-core/node_modules/ws": {"version": "8.16.0"},
-        "node_modules/node-fetch": {"version": "3.3.2"},
-    }}
+    lock = {
+        "lockfileVersion": 3,
+        "packages": {
+            "": {"name": "tools"},
+            "node_modules/ws": {"version": "8.17.1"},
+            "node_modules/playwright-core/node_modules/ws": {"version": "8.16.0"},
+            "node_modules/node-fetch": {"version": "3.3.2"},
+        },
+    }
     (tmp_path / "package-lock.json").write_text(json.dumps(lock), encoding="utf-8")
     result = audit(tmp_path, "check", "--npm-lock", str(tmp_path / "package-lock.json"), freeze="")
     assert result.returncode == 1
@@ -120,43 +149,85 @@ def test_the_node_tools_lockfile_is_audited_including_nested_copies(tmp_path: Pa
 
 def test_the_project_environment_is_read_with_pip_freeze(tmp_path: Path) -> None:
     """The real venv: a made-up advisory against an installed package is found, the project is left out."""
-    snapshot = {"as_of": AS_OF.isoformat(), "max_age_days": 90, "source": "test", "vulnerabilities": [
-        {"id": "TEST-1", "aliases": [], "summary": "made up", "affected": [
-            {"package": {"ecosystem": "PyPI", "name": "iniconfig"}, "ranges": [
-                {"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "999"}]}]}]}]}
+    snapshot = {
+        "as_of": AS_OF.isoformat(),
+        "max_age_days": 90,
+        "source": "test",
+        "vulnerabilities": [
+            {
+                "id": "TEST-1",
+                "aliases": [],
+                "summary": "made up",
+                "affected": [
+                    {
+                        "package": {"ecosystem": "PyPI", "name": "iniconfig"},
+                        "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "999"}]}],
+                    }
+                ],
+            }
+        ],
+    }
     (tmp_path / "snapshot.json").write_text(json.dumps(snapshot), encoding="utf-8")
     result = audit(tmp_path, "check", "--snapshot", str(tmp_path / "snapshot.json"))
     assert result.returncode == 1
     assert "VULNERABLE iniconfig" in result.stdout and "TEST-1" in result.stdout
-    installed = subprocess.run([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], capture_output=True,
-                               text=True, check=True).stdout
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "freeze", "--exclude-editable"], capture_output=True, text=True, check=True
+    ).stdout
     assert f"audit: {len(parse_freeze(installed))} Python and 0 npm packages" in result.stdout
 
 
 # --- Matching and reading ---------------------------------------------------------------------------
+
 
 def snapshot_of(*records: dict[str, Any]) -> Snapshot:
     return Snapshot(as_of=AS_OF, max_age_days=90, source="test", records=records)
 
 
 def record(ecosystem: str, name: str, *events: dict[str, str], kind: str = "ECOSYSTEM") -> dict[str, Any]:
-    return {"id": "X", "affected": [{"package": {"ecosystem": ecosystem, "name": name},
-                                     "ranges": [{"type": kind, "events": list(events)}]}]}
+    return {
+        "id": "X",
+        "affected": [
+            {"package": {"ecosystem": ecosystem, "name": name}, "ranges": [{"type": kind, "events": list(events)}]}
+        ],
+    }
 
 
-@pytest.mark.parametrize(("version", "affected"), [
-    ("1.9", False), ("2.0", True), ("2.4.9", True), ("2.5.0", False), ("3.0rc1", True), ("3.1", True), ("3.2", False),
-])
+@pytest.mark.parametrize(
+    ("version", "affected"),
+    [
+        ("1.9", False),
+        ("2.0", True),
+        ("2.4.9", True),
+        ("2.5.0", False),
+        ("3.0rc1", True),
+        ("3.1", True),
+        ("3.2", False),
+    ],
+)
 def test_osv_ranges_open_at_introduced_and_close_at_fixed_or_after_last_affected(version: str, affected: bool) -> None:
-    rec = record("PyPI", "Some_Package", {"introduced": "2.0"}, {"fixed": "2.5.0"},
-                 {"introduced": "3.0rc1"}, {"last_affected": "3.1"})
+    rec = record(
+        "PyPI",
+        "Some_Package",
+        {"introduced": "2.0"},
+        {"fixed": "2.5.0"},
+        {"introduced": "3.0rc1"},
+        {"last_affected": "3.1"},
+    )
     found = findings(snapshot_of(rec), [Package("PyPI", "some-package", version)])
     assert bool(found) is affected
 
 
-@pytest.mark.parametrize(("version", "affected"), [
-    ("8.0.0-beta.1", False), ("8.0.0", True), ("8.17.0", True), ("8.17.1-rc.1", True), ("8.17.1", False),
-])
+@pytest.mark.parametrize(
+    ("version", "affected"),
+    [
+        ("8.0.0-beta.1", False),
+        ("8.0.0", True),
+        ("8.17.0", True),
+        ("8.17.1-rc.1", True),
+        ("8.17.1", False),
+    ],
+)
 def test_semver_ranges_order_pre_releases_before_their_release(version: str, affected: bool) -> None:
     rec = record("npm", "ws", {"introduced": "8.0.0"}, {"fixed": "8.17.1"}, kind="SEMVER")
     assert bool(findings(snapshot_of(rec), [Package("npm", "ws", version)])) is affected
@@ -176,15 +247,34 @@ def test_a_freeze_line_not_pinned_to_a_version_cannot_be_audited() -> None:
 # --- Refreshing from an OSV API -------------------------------------------------------------------
 
 OSV_RECORDS = {
-    "GHSA-aaaa": {"id": "GHSA-aaaa", "aliases": ["CVE-2099-1"], "summary": "first page", "modified": "2099-01-01",
-                  "affected": [{"package": {"ecosystem": "PyPI", "name": "aiohttp"}, "versions": ["3.14.4"],
-                                "ranges": [{"type": "GIT", "repo": "x", "events": [{"introduced": "0"}]},
-                                           {"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.14.6"}]}]},
-                               {"package": {"ecosystem": "Debian:12", "name": "python-aiohttp"}, "versions": []}],
-                  "references": [{"type": "WEB", "url": "w"}, {"type": "ADVISORY", "url": "a"}]},
-    "GHSA-bbbb": {"id": "GHSA-bbbb", "summary": "second page", "affected": [
-        {"package": {"ecosystem": "PyPI", "name": "aiohttp"}, "ranges": [
-            {"type": "ECOSYSTEM", "events": [{"introduced": "3.0"}, {"fixed": "3.1"}]}]}]},
+    "GHSA-aaaa": {
+        "id": "GHSA-aaaa",
+        "aliases": ["CVE-2099-1"],
+        "summary": "first page",
+        "modified": "2099-01-01",
+        "affected": [
+            {
+                "package": {"ecosystem": "PyPI", "name": "aiohttp"},
+                "versions": ["3.14.4"],
+                "ranges": [
+                    {"type": "GIT", "repo": "x", "events": [{"introduced": "0"}]},
+                    {"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.14.6"}]},
+                ],
+            },
+            {"package": {"ecosystem": "Debian:12", "name": "python-aiohttp"}, "versions": []},
+        ],
+        "references": [{"type": "WEB", "url": "w"}, {"type": "ADVISORY", "url": "a"}],
+    },
+    "GHSA-bbbb": {
+        "id": "GHSA-bbbb",
+        "summary": "second page",
+        "affected": [
+            {
+                "package": {"ecosystem": "PyPI", "name": "aiohttp"},
+                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "3.0"}, {"fixed": "3.1"}]}],
+            }
+        ],
+    },
     "GHSA-gone": {"id": "GHSA-gone", "withdrawn": "2099-01-02", "affected": []},
 }
 
@@ -229,8 +319,7 @@ def fake_osv() -> Iterator[str]:
     server.server_close()
 
 
-def test_refresh_writes_every_record_of_the_installed_packages_and_check_uses_it(tmp_path: Path,
-                                                                                 fake_osv: str) -> None:
+def test_refresh_writes_every_record_of_the_installed_packages_and_check_uses_it(tmp_path: Path, fake_osv: str) -> None:
     snapshot = tmp_path / "advisories.json"
     freeze = "aiohttp==3.14.5\nyarl==1.25.1\n"
     refreshed = audit(tmp_path, "refresh", "--snapshot", str(snapshot), "--osv-url", fake_osv, freeze=freeze)
@@ -239,8 +328,12 @@ def test_refresh_writes_every_record_of_the_installed_packages_and_check_uses_it
     assert data["as_of"] == AS_OF.isoformat()
     assert [r["id"] for r in data["vulnerabilities"]] == ["GHSA-aaaa", "GHSA-bbbb"]  # both pages, not the withdrawn
     first = data["vulnerabilities"][0]
-    assert first["affected"] == [{"package": {"ecosystem": "PyPI", "name": "aiohttp"}, "ranges": [
-        {"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.14.6"}]}]}]
+    assert first["affected"] == [
+        {
+            "package": {"ecosystem": "PyPI", "name": "aiohttp"},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.14.6"}]}],
+        }
+    ]
     assert first["references"] == [{"type": "ADVISORY", "url": "a"}]
 
     checked = audit(tmp_path, "check", "--snapshot", str(snapshot), freeze=freeze)
@@ -254,8 +347,17 @@ def test_refresh_fails_loudly_and_keeps_the_snapshot_when_osv_cannot_be_reached(
         closed_port = sock.getsockname()[1]  # nothing listens here once the socket is closed
     snapshot = tmp_path / "advisories.json"
     snapshot.write_text(SNAPSHOT.read_text(encoding="utf-8"), encoding="utf-8")
-    result = audit(tmp_path, "refresh", "--snapshot", str(snapshot), "--osv-url", f"http://127.0.0.1:{closed_port}",
-                   "--timeout", "5", freeze="aiohttp==3.14.5\n")
+    result = audit(
+        tmp_path,
+        "refresh",
+        "--snapshot",
+        str(snapshot),
+        "--osv-url",
+        f"http://127.0.0.1:{closed_port}",
+        "--timeout",
+        "5",
+        freeze="aiohttp==3.14.5\n",
+    )
     assert result.returncode == 2
     assert "ERROR cannot reach the OSV API" in result.stdout and "was not changed" in result.stdout
     assert snapshot.read_text(encoding="utf-8") == SNAPSHOT.read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Bot Framework specifics: the CloudAdapter, its connector delivery and the turn-error boundary.
+"""Bot Framework specifics: the CloudAdapter, its connector sender and the turn-error boundary.
 
 botbuilder 4.17.1 is archived; it is confined to this module and `teams_handler.py`.
 """
@@ -11,7 +11,6 @@ import json
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -29,19 +28,23 @@ from botframework.connector.auth import (
     ServiceClientCredentialsFactory,
     UserTokenClient,
 )
-from msrest.pipeline import AsyncHTTPSender
+from msrest.pipeline.async_abc import AsyncHTTPSender
 from msrest.serialization import Model, Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
 
-from adapters.teams.outbound_delivery import OutboundDelivery, conversation_of
 from adapters.config.settings import Settings
-from adapters.store import delivery_key, is_outage
+from adapters.store import is_outage, redelivery_key
+from adapters.teams.connector_sender import ConnectorSender, conversation_of
+from adapters.web.turn_result import TurnResult
 from bot import texts
 
 log = logging.getLogger(__name__)
 
 # Seconds before msrest gives up on one connector call (its default is 100 s; Teams waits 15 s).
 CONNECTOR_TIMEOUT_SECONDS = 10
+
+# The outbound credential of the bot's Entra app, as botbuilder takes it.
+Credentials = ServiceClientCredentialsFactory
 
 
 class _AuthConfig:
@@ -53,15 +56,6 @@ class _AuthConfig:
         # SingleTenant without an app id raises in botbuilder; local mode has no app id at all.
         self.APP_TYPE = settings.app_type if settings.app_id else "MultiTenant"
         self.APP_TENANTID = settings.app_tenant_id
-
-
-@dataclass(frozen=True)
-class TurnResult:
-    """The HTTP answer for one inbound activity."""
-
-    status: int
-    body: Any = None
-    retry_after: int | None = None
 
 
 def speed_up_msrest_retry_policy() -> None:
@@ -108,10 +102,10 @@ def credentials_factory_for(settings: Settings) -> ServiceClientCredentialsFacto
 
 def build_adapter(
     settings: Settings,
-    delivery: OutboundDelivery,
+    sender: ConnectorSender,
     credentials_factory: ServiceClientCredentialsFactory | None = None,
 ) -> CloudAdapter:
-    """A CloudAdapter for the configured Entra app whose every connector call goes through `delivery`.
+    """A CloudAdapter for the configured Entra app whose every connector call goes through `sender`.
 
     `credentials_factory` replaces the outbound credential (tests pass a fake one).
     """
@@ -120,7 +114,7 @@ def build_adapter(
     inner = ConfigurationBotFrameworkAuthentication(
         _AuthConfig(settings), credentials_factory=credentials_factory or credentials_factory_for(settings)
     )
-    adapter = CloudAdapter(DeliveringAuthentication(inner, delivery))
+    adapter = CloudAdapter(SendingAuthentication(inner, sender))
     adapter.on_turn_error = on_turn_error
     return adapter
 
@@ -143,7 +137,7 @@ async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
 
 
 class DeliveryClaims(Protocol):
-    """Remembers delivered activities so a re-delivery runs no second turn, unless the first
+    """Remembers delivered activities so a re-sender runs no second turn, unless the first
     turn never finished (see `adapters/store/ledger.py`)."""
 
     async def claim(self, key: str, *, now: dt.datetime) -> bool: ...
@@ -164,27 +158,29 @@ STORE_RETRY_AFTER_SECONDS = 5
 UNAVAILABLE = TurnResult(503, {"error": "temporarily unavailable"}, retry_after=STORE_RETRY_AFTER_SECONDS)
 
 
-class DeliveringAuthentication(BotFrameworkAuthentication):
-    """botbuilder's authentication, except that connector clients it makes deliver via `delivery`.
+class SendingAuthentication(BotFrameworkAuthentication):
+    """botbuilder's authentication, except that connector clients it makes send through `sender`.
 
     CloudAdapter gets connector clients from here for proactive sends (continue_conversation,
     create_conversation), and `BotFrameworkGateway` uses `connector_factory` for replies, so
     every outbound call (reply, send, update, create) is retried and paced in one place.
     """
 
-    def __init__(self, inner: BotFrameworkAuthentication, delivery: OutboundDelivery) -> None:
+    def __init__(self, inner: BotFrameworkAuthentication, sender: ConnectorSender) -> None:
         self._inner = inner
-        self.delivery = delivery
+        self.sender = sender
 
     def connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        return _DeliveringConnectorFactory(self._inner.create_connector_factory(claims_identity), self.delivery)
+        return _SendingConnectorFactory(self._inner.create_connector_factory(claims_identity), self.sender)
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         result = await self._inner.authenticate_request(activity, auth_header)
-        result.connector_factory = _DeliveringConnectorFactory(result.connector_factory, self.delivery)
+        result.connector_factory = _SendingConnectorFactory(result.connector_factory, self.sender)
         return result
 
-    async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str) -> AuthenticateRequestResult:
+    async def authenticate_streaming_request(
+        self, auth_header: str, channel_id_header: str
+    ) -> AuthenticateRequestResult:
         raise PermissionError("streaming requests are not accepted")
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
@@ -236,10 +232,10 @@ class LazyUserTokenClient(UserTokenClient):
         return await (await self._real()).exchange_token(*args, **kwargs)
 
 
-class _DeliveringConnectorFactory(ConnectorFactory):
-    def __init__(self, inner: ConnectorFactory, delivery: OutboundDelivery) -> None:
+class _SendingConnectorFactory(ConnectorFactory):
+    def __init__(self, inner: ConnectorFactory, sender: ConnectorSender) -> None:
         self._inner = inner
-        self._delivery = delivery
+        self._sender = sender
 
     async def create(self, service_url: str, audience: str = None) -> Any:  # type: ignore[assignment]
         client = await self._inner.create(service_url, audience)
@@ -247,19 +243,19 @@ class _DeliveringConnectorFactory(ConnectorFactory):
         pipeline = client.config.pipeline
         # msrest chains policies to a final sender; put ours in front of the real sender so every
         # attempt re-runs only the HTTP call (the credential policy has already signed it).
-        sender = _DeliveringSender(pipeline._sender, self._delivery)  # noqa: SLF001 - msrest 0.7.1 is frozen
-        pipeline._sender = sender  # noqa: SLF001
+        paced = _PacedSender(pipeline._sender, self._sender)  # noqa: SLF001 - msrest 0.7.1 is frozen
+        pipeline._sender = paced  # noqa: SLF001
         if pipeline._impl_policies:  # noqa: SLF001
-            pipeline._impl_policies[-1].next = sender  # noqa: SLF001
+            pipeline._impl_policies[-1].next = paced  # noqa: SLF001
         return client
 
 
-class _DeliveringSender(AsyncHTTPSender):
-    def __init__(self, inner: AsyncHTTPSender, delivery: OutboundDelivery) -> None:
+class _PacedSender(AsyncHTTPSender):
+    def __init__(self, inner: AsyncHTTPSender, sender: ConnectorSender) -> None:
         self._inner = inner
-        self._delivery = delivery
+        self._sender = sender
 
-    async def __aenter__(self) -> _DeliveringSender:
+    async def __aenter__(self) -> _PacedSender:
         await self._inner.__aenter__()
         return self
 
@@ -278,9 +274,7 @@ class _DeliveringSender(AsyncHTTPSender):
             http_response = response.http_response
             return http_response.status_code, http_response.headers.get("Retry-After")
 
-        return await self._delivery.deliver(
-            conversation, lambda: self._inner.send(request, **config), status_of
-        )
+        return await self._sender.send(conversation, lambda: self._inner.send(request, **config), status_of)
 
 
 class BotFrameworkGateway:
@@ -311,7 +305,7 @@ class BotFrameworkGateway:
             log.info("activity not readable: %s", type(exc).__name__)
             return TurnResult(400, {"error": "activity fields have invalid values"})
         authentication = self.adapter.bot_framework_authentication
-        assert isinstance(authentication, DeliveringAuthentication)
+        assert isinstance(authentication, SendingAuthentication)
         if claims is None:
             # Local mode: no app id, so botbuilder returns the anonymous identity without any fetch.
             auth = await authentication.authenticate_request(activity, "")
@@ -324,7 +318,7 @@ class BotFrameworkGateway:
             auth.connector_factory = authentication.connector_factory(identity)
         key = None
         if activity.type in _DEDUPLICATED_TYPES and activity.id:
-            key = delivery_key(activity.channel_id or "", activity.conversation.id, activity.id)
+            key = redelivery_key(activity.channel_id or "", activity.conversation.id, activity.id)
         try:
             if key is not None and not await self._claims.claim(key, now=self._clock()):
                 log.info("ignored a re-delivered %s activity", activity.type)
@@ -333,7 +327,7 @@ class BotFrameworkGateway:
                 response = await self.adapter.process_activity(auth, activity, self._bot.on_turn)
             except BaseException:
                 if key is not None:
-                    self._claims.abandon(key)  # its next delivery runs the turn again
+                    self._claims.abandon(key)  # its next sender runs the turn again
                 raise
             if key is not None:
                 await self._claims.finish(key)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import Activity, ChannelAccount, TextFormatTypes
+from botbuilder.schema import Activity, ChannelAccount
 
-from bot import Inbound, Outbound, Reply, Scope, Sender
+from adapters.teams.botbuilder.outbound_activity import to_activity
+from bot import Inbound, Reply, Scope, Sender
 from bot.engagement import Installation
 from bot.escalation import Where
 from bot.router import Router
@@ -69,14 +70,12 @@ class FaqBot(TeamsActivityHandler):
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._welcome(turn_context)
 
-    async def on_members_added_activity(
-        self, members_added: list[ChannelAccount], turn_context: TurnContext
-    ) -> None:
+    async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(member.id == bot_id for member in members_added):
             await self._welcome(turn_context)
 
-    async def on_teams_members_added_dispatch(  # type: ignore[override]
+    async def on_teams_members_added_dispatch(
         self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
     ) -> None:
         # Only the bot's own arrival matters; the SDK default would fetch every new member's profile.
@@ -89,12 +88,21 @@ class FaqBot(TeamsActivityHandler):
         action = (activity.value or {}).get("action") if isinstance(activity.value, dict) else None
         submit = parse_execute(action.get("verb"), action.get("data")) if isinstance(action, dict) else None
         if submit is None:
-            return InvokeResponse(status=400, body={"statusCode": 400, "type": "application/vnd.microsoft.error",
-                                                    "value": {"code": "BadRequest", "message": "unknown action"}})
+            return InvokeResponse(
+                status=400,
+                body={
+                    "statusCode": 400,
+                    "type": "application/vnd.microsoft.error",
+                    "value": {"code": "BadRequest", "message": "unknown action"},
+                },
+            )
         message = await self._router.on_vote(_sender(activity), submit)
         if message.card is None:
-            body: dict[str, Any] = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
-                                    "value": message.text or message.summary}
+            body: dict[str, Any] = {
+                "statusCode": 200,
+                "type": "application/vnd.microsoft.activity.message",
+                "value": message.text or message.summary,
+            }
         else:
             body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": message.card}
         return InvokeResponse(status=200, body=body)
@@ -121,17 +129,6 @@ class FaqBot(TeamsActivityHandler):
             raise
 
 
-def to_activity(message: Outbound) -> Activity:
-    """A message activity for `message`: the card with its summary, or plain text."""
-    if message.card is None:
-        activity = MessageFactory.text(message.text or message.summary)
-        activity.text_format = TextFormatTypes.plain
-        return activity
-    activity = MessageFactory.attachment(CardFactory.adaptive_card(message.card))
-    activity.summary = message.summary
-    return activity
-
-
 def _scope(activity: Activity) -> Scope:
     """Teams names the scope in `conversationType`; without it, a channel or group shows in its
     channelData or `isGroup`, and only a conversation with neither is a 1:1 chat."""
@@ -148,9 +145,9 @@ def _scope(activity: Activity) -> Scope:
 
 def _where(activity: Activity) -> Where:
     """The channel and team of `activity` (Teams puts them in channelData) and its reference."""
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    channel = data.get("channel") if isinstance(data.get("channel"), dict) else {}
-    team = data.get("team") if isinstance(data.get("team"), dict) else {}
+    data: dict[str, Any] = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    channel: dict[str, Any] = data["channel"] if isinstance(data.get("channel"), dict) else {}
+    team: dict[str, Any] = data["team"] if isinstance(data.get("team"), dict) else {}
     return Where(
         channel_id=channel.get("id") if isinstance(channel.get("id"), str) else None,
         team_id=team.get("id") if isinstance(team.get("id"), str) else None,
@@ -178,4 +175,4 @@ def _sender(activity: Activity) -> Sender:
     )
 
 
-__all__ = ["FaqBot", "to_activity"]
+__all__ = ["FaqBot"]

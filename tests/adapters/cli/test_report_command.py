@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from insights.summary import summarise
 from benchmarks.headless_browser import dump_dom, screenshot
 from benchmarks.sample_history import generate, store_history
+from insights.summary import summarise
 from knowledge import Corpus
 from tests.support import SHIPPED_CORPUS, CommandResult, run_faqbot
 
@@ -54,7 +54,10 @@ def test_the_html_report_renders_its_charts_and_figures_in_a_browser(
     helpfulness = dom.split('id="helpfulness"')[1]
     assert re.search(
         rf"{re.escape(top.title[:60])}.*?<td class=\"n\">{top.answered}</td><td class=\"n\">{top.helpful}</td>"
-        rf"<td class=\"n\">{top.unhelpful}</td>", helpfulness, re.S)
+        rf"<td class=\"n\">{top.unhelpful}</td>",
+        helpfulness,
+        re.S,
+    )
     worst_gap = expected.unanswered[0]
     assert f'<td class="n">{worst_gap.count}</td><td>{worst_gap.example}</td>' in dom.split('id="unanswered"')[1]
 

@@ -6,8 +6,8 @@ import asyncio
 
 import sqlalchemy as sa
 
-from adapters.store.pseudonym import Pseudonymizer
 from adapters.store import FeedbackStore, WelcomeStore, create_engine, migrate
+from adapters.store.pseudonym import Pseudonymizer
 from adapters.store.tables import feedback_votes, welcomes
 from bot.replies import Vote
 

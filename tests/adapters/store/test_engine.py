@@ -10,7 +10,8 @@ from sqlalchemy import text
 from adapters.store import create_engine
 
 SLOW = {
-    "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) FROM c",
+    "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) "
+    "SELECT count(*) FROM c",
     "postgresql": "SELECT pg_sleep(5)",
 }
 

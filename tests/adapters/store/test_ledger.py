@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.store import DeliveryLedger, Instances, create_engine, delivery_key, migrate
+from adapters.store import Instances, RedeliveryLedger, create_engine, migrate, redelivery_key
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
@@ -21,18 +21,18 @@ async def engine(store_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 async def test_a_finished_delivery_is_never_run_again(engine: AsyncEngine) -> None:
-    ledger = DeliveryLedger(engine)
-    key = delivery_key("msteams", "a:conv", "1700000000001")
+    ledger = RedeliveryLedger(engine)
+    key = redelivery_key("msteams", "a:conv", "1700000000001")
     assert await ledger.claim(key, now=NOW)
     await ledger.finish(key)
     assert not await ledger.claim(key, now=NOW + dt.timedelta(minutes=30))
-    assert not await DeliveryLedger(engine).claim(key, now=NOW)  # nor by another process
-    assert await ledger.claim(delivery_key("msteams", "a:conv", "1700000000002"), now=NOW)
+    assert not await RedeliveryLedger(engine).claim(key, now=NOW)  # nor by another process
+    assert await ledger.claim(redelivery_key("msteams", "a:conv", "1700000000002"), now=NOW)
 
 
 async def test_a_delivery_whose_turn_is_running_is_not_run_twice(engine: AsyncEngine) -> None:
-    ledger = DeliveryLedger(engine)
-    key = delivery_key("msteams", "a:conv", "running")
+    ledger = RedeliveryLedger(engine)
+    key = redelivery_key("msteams", "a:conv", "running")
     assert sorted(await asyncio.gather(*(ledger.claim(key, now=NOW) for _ in range(5)))) == [False] * 4 + [True]
 
 
@@ -40,9 +40,9 @@ async def test_concurrent_claims_across_engines_let_exactly_one_through(store_ur
     first, second = create_engine(store_url), create_engine(store_url)
     try:
         await asyncio.gather(migrate(first), migrate(second))
-        key = delivery_key("msteams", "a:conv", "race")
+        key = redelivery_key("msteams", "a:conv", "race")
         results = await asyncio.gather(
-            *(DeliveryLedger(engine).claim(key, now=NOW) for engine in (first, second) * 5)
+            *(RedeliveryLedger(engine).claim(key, now=NOW) for engine in (first, second) * 5)
         )
         assert sorted(results) == [False] * 9 + [True]
     finally:
@@ -51,8 +51,8 @@ async def test_concurrent_claims_across_engines_let_exactly_one_through(store_ur
 
 
 async def test_an_abandoned_turn_runs_again_on_its_next_delivery(engine: AsyncEngine) -> None:
-    ledger = DeliveryLedger(engine)
-    key = delivery_key("msteams", "a:conv", "store-failed")
+    ledger = RedeliveryLedger(engine)
+    key = redelivery_key("msteams", "a:conv", "store-failed")
     assert await ledger.claim(key, now=NOW)
     ledger.abandon(key)
     assert await ledger.claim(key, now=NOW)
@@ -65,13 +65,13 @@ async def test_a_claim_of_a_process_that_died_is_taken_over_once(engine: AsyncEn
     for instances in (dead, alive, survivor, other):
         await instances.hold()
     try:
-        orphan, running = delivery_key("msteams", "a:conv", "orphan"), delivery_key("msteams", "a:conv", "running")
-        assert await DeliveryLedger(engine, dead).claim(orphan, now=NOW)
-        assert await DeliveryLedger(engine, alive).claim(running, now=NOW)
+        orphan, running = redelivery_key("msteams", "a:conv", "orphan"), redelivery_key("msteams", "a:conv", "running")
+        assert await RedeliveryLedger(engine, dead).claim(orphan, now=NOW)
+        assert await RedeliveryLedger(engine, alive).claim(running, now=NOW)
         await dead.release()  # what the kernel or the database server does when a process is killed
-        ledgers = [DeliveryLedger(engine, survivor), DeliveryLedger(engine, other)]
+        ledgers = [RedeliveryLedger(engine, survivor), RedeliveryLedger(engine, other)]
         assert sorted(await asyncio.gather(*(ledger.claim(orphan, now=NOW) for ledger in ledgers))) == [False, True]
-        assert not await DeliveryLedger(engine, survivor).claim(running, now=NOW)
+        assert not await RedeliveryLedger(engine, survivor).claim(running, now=NOW)
         assert await alive.alive(alive.owner) and not await survivor.alive(dead.owner)
     finally:
         for instances in (alive, survivor, other):
@@ -79,7 +79,7 @@ async def test_a_claim_of_a_process_that_died_is_taken_over_once(engine: AsyncEn
 
 
 async def test_old_claims_are_forgotten(engine: AsyncEngine) -> None:
-    ledger = DeliveryLedger(engine)
+    ledger = RedeliveryLedger(engine)
     for key, at in (("old", NOW - dt.timedelta(hours=3)), ("new", NOW)):
         await ledger.claim(key, now=at)
         await ledger.finish(key)

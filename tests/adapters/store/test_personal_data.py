@@ -10,12 +10,11 @@ import pytest_asyncio
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.store.pseudonym import Pseudonymizer
 from adapters.store import create_engine, migrate
 from adapters.store.personal_data import PersonalData, Retention
+from adapters.store.pseudonym import Pseudonymizer
 from adapters.store.tables import (
     delivered_activities,
-    faq_drafts,
     feedback_votes,
     metadata,
     ticket_events,
@@ -93,7 +92,9 @@ async def test_purge_enforces_retention_but_keeps_work_in_progress(engine: Async
     await add_ticket(engine, 2, ADA, status="open", age_days=400, question="still being handled")
     await add_ticket(engine, 3, BEN, status="resolved", age_days=10, question="recent")
     async with engine.begin() as connection:
-        await connection.execute(sa.insert(delivered_activities).values(key="old", received_at=NOW - dt.timedelta(days=2)))
+        await connection.execute(
+            sa.insert(delivered_activities).values(key="old", received_at=NOW - dt.timedelta(days=2))
+        )
         await connection.execute(sa.insert(delivered_activities).values(key="new", received_at=NOW))
     removed = await PersonalData(engine, KEYS).purge(Retention(), now=NOW)
     assert removed.counts["tickets"] == 1
@@ -109,8 +110,18 @@ PERSONAL_COLUMNS = ("aad_id", "user_id", "name", "reference", "question", "detai
 
 
 def test_every_table_with_personal_data_is_covered() -> None:
-    covered = {"tickets", "ticket_events", "ticket_outbox", "faq_drafts", "hr_channel", "delivered_activities",
-               "feedback_votes", "welcomes", "asked_questions", "alternate_decisions"}
+    covered = {
+        "tickets",
+        "ticket_events",
+        "ticket_outbox",
+        "faq_drafts",
+        "hr_channel",
+        "delivered_activities",
+        "feedback_votes",
+        "welcomes",
+        "asked_questions",
+        "alternate_decisions",
+    }
     for table in metadata.sorted_tables:
         if any(marker in column.name for column in table.columns for marker in PERSONAL_COLUMNS):
             assert table.name in covered, f"{table.name} holds personal data: cover it in personal_data.py"
@@ -118,11 +129,23 @@ def test_every_table_with_personal_data_is_covered() -> None:
 
 async def test_feedback_and_welcome_are_found_and_erased_by_the_hashed_id(engine: AsyncEngine) -> None:
     async with engine.begin() as connection:
-        await connection.execute(sa.insert(feedback_votes).values(
-            voter=KEYS(ADA, "feedback"), entry_id="liking-posts", vote="down", missing="it skipped my case", voted_at=NOW))
-        await connection.execute(sa.insert(feedback_votes).values(
-            voter=KEYS(BEN, "feedback"), entry_id="liking-posts", vote="up", missing=None, voted_at=NOW))
-        await connection.execute(sa.insert(welcomes).values(key=KEYS(ADA, "welcome:user"), kind="user", welcomed_at=NOW))
+        await connection.execute(
+            sa.insert(feedback_votes).values(
+                voter=KEYS(ADA, "feedback"),
+                entry_id="liking-posts",
+                vote="down",
+                missing="it skipped my case",
+                voted_at=NOW,
+            )
+        )
+        await connection.execute(
+            sa.insert(feedback_votes).values(
+                voter=KEYS(BEN, "feedback"), entry_id="liking-posts", vote="up", missing=None, voted_at=NOW
+            )
+        )
+        await connection.execute(
+            sa.insert(welcomes).values(key=KEYS(ADA, "welcome:user"), kind="user", welcomed_at=NOW)
+        )
     data = PersonalData(engine, KEYS)
     exported = await data.export(ADA)
     assert [v["missing"] for v in exported["feedback_votes"]] == ["it skipped my case"]
@@ -135,10 +158,12 @@ async def test_feedback_and_welcome_are_found_and_erased_by_the_hashed_id(engine
 async def test_purge_drops_old_feedback_and_questions(engine: AsyncEngine) -> None:
     old = NOW - dt.timedelta(days=400)
     async with engine.begin() as connection:
-        await connection.execute(sa.insert(feedback_votes).values(
-            voter="v1", entry_id="liking-posts", vote="up", missing=None, voted_at=old))
-        await connection.execute(sa.insert(feedback_votes).values(
-            voter="v2", entry_id="liking-posts", vote="up", missing=None, voted_at=NOW))
+        await connection.execute(
+            sa.insert(feedback_votes).values(voter="v1", entry_id="liking-posts", vote="up", missing=None, voted_at=old)
+        )
+        await connection.execute(
+            sa.insert(feedback_votes).values(voter="v2", entry_id="liking-posts", vote="up", missing=None, voted_at=NOW)
+        )
     removed = await PersonalData(engine, KEYS).purge(Retention(), now=NOW)
     assert removed.counts["feedback_votes"] == 1
     assert await count(engine, feedback_votes) == 1

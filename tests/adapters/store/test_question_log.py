@@ -20,7 +20,9 @@ async def engine(store_url: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-def asked(qid: str, at: dt.datetime, outcome: Outcome = Outcome.ANSWERED, entry: str | None = "sar-how-far-back") -> AskedQuestion:
+def asked(
+    qid: str, at: dt.datetime, outcome: Outcome = Outcome.ANSWERED, entry: str | None = "sar-how-far-back"
+) -> AskedQuestion:
     return AskedQuestion(qid.ljust(32, "0"), at, f"question {qid}", outcome, entry, 0.9 if entry else None)
 
 

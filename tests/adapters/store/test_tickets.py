@@ -14,12 +14,12 @@ from adapters.store.tickets import SqlTicketStore
 from bot.tickets import (
     Actor,
     BestGuess,
-    Delivery,
     FaqDraft,
     HrAction,
     HrChannel,
     NewTicket,
     OutboxKind,
+    OutboxRequest,
     Requester,
     TicketStatus,
     apply,
@@ -54,8 +54,9 @@ async def store(store_url: str) -> AsyncIterator[SqlTicketStore]:
 
 
 async def test_a_submission_is_stored_once_with_its_post_queued(store: SqlTicketStore) -> None:
-    results = await asyncio.gather(*(store.create(submission(), [Delivery(OutboxKind.POST_TICKET, {})])
-                                     for _ in range(4)))
+    results = await asyncio.gather(
+        *(store.create(submission(), [OutboxRequest(OutboxKind.POST_TICKET, {})]) for _ in range(4))
+    )
     assert sorted(created for _, created in results) == [False, False, False, True]
     assert {ticket.number for ticket, _ in results} == {1}
     ticket = results[0][0]
@@ -72,9 +73,9 @@ async def test_a_submission_is_stored_once_with_its_post_queued(store: SqlTicket
 async def test_record_applies_only_to_the_version_it_read(store: SqlTicketStore) -> None:
     ticket, _ = await store.create(submission(), [])
     assigned, event = apply(ticket, HrAction.ASSIGN_ME, AGENT, text="", now=NOW)
-    assert await store.record(ticket, assigned, event, AGENT, [Delivery(OutboxKind.UPDATE_CARD, {})])
+    assert await store.record(ticket, assigned, event, AGENT, [OutboxRequest(OutboxKind.UPDATE_CARD, {})])
     stale, stale_event = apply(ticket, HrAction.RESOLVE, AGENT, text="", now=NOW)
-    assert not await store.record(ticket, stale, stale_event, AGENT, [Delivery(OutboxKind.UPDATE_CARD, {})])
+    assert not await store.record(ticket, stale, stale_event, AGENT, [OutboxRequest(OutboxKind.UPDATE_CARD, {})])
     stored = await store.get(1)
     assert stored is not None and stored.status is TicketStatus.ASSIGNED and stored.assignee == "Bea Agent"
     assert [e.kind for e in await store.history(1)] == ["created", "assigned"]
@@ -101,8 +102,10 @@ async def test_registering_a_channel_replaces_the_previous_one(store: SqlTicketS
 
 
 async def test_outbox_leases_retries_and_delivers(store: SqlTicketStore) -> None:
-    await store.create(submission(), [Delivery(OutboxKind.POST_TICKET, {}),
-                                      Delivery(OutboxKind.NOTIFY_STAFF, {"notice": "assigned"})])
+    await store.create(
+        submission(),
+        [OutboxRequest(OutboxKind.POST_TICKET, {}), OutboxRequest(OutboxKind.NOTIFY_STAFF, {"notice": "assigned"})],
+    )
     lease = dt.timedelta(seconds=60)
     first = await store.claim_due(now=NOW, lease=lease)
     assert [(m.kind, m.attempts) for m in first] == [(OutboxKind.POST_TICKET, 1), (OutboxKind.NOTIFY_STAFF, 1)]

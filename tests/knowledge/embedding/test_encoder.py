@@ -16,7 +16,14 @@ from knowledge.embedding.model_files import DIMENSIONS, PACKAGE, ModelError, loc
 REFERENCE = {
     "How do I report sickness?": [0.12434, 0.032871, -0.01059, 0.024075, 0.048561, 0.010892, 0.093192, 0.065776],
     "Can I wear my wedding ring on the ward?": [
-        -0.026825, 0.070049, -0.068882, -0.052696, -0.014457, -0.030102, 0.02882, -0.052017,
+        -0.026825,
+        0.070049,
+        -0.068882,
+        -0.052696,
+        -0.014457,
+        -0.030102,
+        0.02882,
+        -0.052017,
     ],
 }
 
@@ -43,7 +50,11 @@ def test_a_batch_gives_each_text_the_vector_it_gets_alone(encoder: Encoder) -> N
 
 def test_texts_that_mean_the_same_are_closer_than_texts_that_do_not(encoder: Encoder) -> None:
     ill, ring, mileage = encoder.encode(
-        ["I feel too poorly to come in today, who do I tell?", "How do I report sickness absence?", "What is the mileage rate?"]
+        [
+            "I feel too poorly to come in today, who do I tell?",
+            "How do I report sickness absence?",
+            "What is the mileage rate?",
+        ]
     )
     assert ill @ ring > ill @ mileage + 0.2
 

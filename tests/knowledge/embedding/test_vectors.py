@@ -33,7 +33,9 @@ def test_each_corpus_text_is_encoded_once_and_kept_in_the_store(tmp_path: Path) 
     assert encoder.encoded == ["answer one", "answer two"]
     assert (first[0] == first[2]).all()
     # A restart (a new Vectors on the same file) and an edit: only the new text is encoded.
-    again = Vectors(encoder, SqliteVectors(tmp_path / "cache" / "vectors.sqlite3")).corpus(["answer two", "answer three"])
+    again = Vectors(encoder, SqliteVectors(tmp_path / "cache" / "vectors.sqlite3")).corpus(
+        ["answer two", "answer three"]
+    )
     assert encoder.encoded == ["answer one", "answer two", "answer three"]
     np.testing.assert_array_equal(again[0], first[1])
 
@@ -53,7 +55,9 @@ def test_a_staff_question_is_never_written_to_the_store(tmp_path: Path) -> None:
     vectors.question("my manager keeps ringing me while I am signed off")
     vectors.question("my manager keeps ringing me while I am signed off")
     assert encoder.encoded == ["my manager keeps ringing me while I am signed off"]  # the repeat came from memory
-    assert SqliteVectors(path).get_many([vectors_key(encoder, "my manager keeps ringing me while I am signed off")]) == {}
+    assert (
+        SqliteVectors(path).get_many([vectors_key(encoder, "my manager keeps ringing me while I am signed off")]) == {}
+    )
 
 
 def test_a_question_worded_as_a_corpus_text_reuses_its_vector() -> None:

@@ -51,8 +51,9 @@ def upgrade() -> None:
     op.create_table(
         "ticket_events",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("ticket_number", sa.Integer, sa.ForeignKey("tickets.number", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "ticket_number", sa.Integer, sa.ForeignKey("tickets.number", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("kind", sa.String(40), nullable=False),
         sa.Column("actor_name", sa.String(300), nullable=True),
@@ -62,8 +63,9 @@ def upgrade() -> None:
     op.create_table(
         "ticket_outbox",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("ticket_number", sa.Integer, sa.ForeignKey("tickets.number", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "ticket_number", sa.Integer, sa.ForeignKey("tickets.number", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("payload", sa.JSON, nullable=False),
         sa.Column("attempts", sa.Integer, nullable=False),
@@ -77,8 +79,13 @@ def upgrade() -> None:
     op.create_table(
         "faq_drafts",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("ticket_number", sa.Integer, sa.ForeignKey("tickets.number", ondelete="CASCADE"),
-                  nullable=False, unique=True),
+        sa.Column(
+            "ticket_number",
+            sa.Integer,
+            sa.ForeignKey("tickets.number", ondelete="CASCADE"),
+            nullable=False,
+            unique=True,
+        ),
         sa.Column("question", sa.Text, nullable=False),
         sa.Column("answer", sa.Text, nullable=False),
         sa.Column("suggested_by_name", sa.String(300), nullable=False),

@@ -1,8 +1,8 @@
-"""Delivery to the Bot Connector: retries on throttling and gateway errors, paced per conversation.
+"""Sending to the Bot Connector: retries on throttling and gateway errors, paced per conversation.
 
 botframework-connector 4.17.1 tries each send once. Teams asks bots to retry 429, 412, 502 and
 504 with jittered exponential backoff, honouring Retry-After, and limits each bot to 7 sends per
-second (8 per 2 s, 60 per 30 s) per conversation. `OutboundDelivery.deliver` wraps one HTTP
+second (8 per 2 s, 60 per 30 s) per conversation. `ConnectorSender.send` wraps one HTTP
 attempt function with both; it knows nothing of Bot Framework types.
 """
 
@@ -37,7 +37,7 @@ Response = TypeVar("Response")
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class SendRetry:
     """At most `max_attempts` tries, all started within `budget` seconds of the first.
 
     Delay before retry n (1-based) is `base_delay * 2**(n-1)`, capped at `max_delay`, randomised
@@ -52,7 +52,7 @@ class RetryPolicy:
     budget: float = 12.0
 
     def backoff(self, retry: int, rng: random.Random) -> float:
-        delay = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
+        delay = min(self.max_delay, self.base_delay * 2.0 ** (retry - 1))
         return delay * (1 + rng.uniform(-self.jitter, self.jitter))
 
 
@@ -112,27 +112,29 @@ class SlidingWindowPacer:
     def _forget_idle(self, now: float, longest: float) -> None:
         if len(self._lanes) <= self.max_keys:
             return
-        for key in [k for k, lane in self._lanes.items()
-                    if not lane.users and (not lane.sent or now - lane.sent[-1] >= longest)]:
+        for key in [
+            k for k, lane in self._lanes.items() if not lane.users and (not lane.sent or now - lane.sent[-1] >= longest)
+        ]:
             del self._lanes[key]
 
 
 @dataclass
-class OutboundDelivery:
+class ConnectorSender:
     """Sends with pacing and retries. `attempt` performs one HTTP call and returns its response;
     `status_of` reads (status, Retry-After header) from it. `app_pacer` None: no app-wide pace
     (the per-conversation pace always applies)."""
 
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    policy: SendRetry = field(default_factory=SendRetry)
     conversation_pacer: SlidingWindowPacer = field(
-        default_factory=lambda: SlidingWindowPacer(TEAMS_CONVERSATION_LIMITS))
+        default_factory=lambda: SlidingWindowPacer(TEAMS_CONVERSATION_LIMITS)
+    )
     app_pacer: SlidingWindowPacer | None = field(default_factory=lambda: SlidingWindowPacer(TEAMS_APP_LIMITS))
     observer: RetryObserver | None = None
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     rng: random.Random = field(default_factory=random.Random)
 
-    async def deliver(
+    async def send(
         self,
         conversation: str | None,
         attempt: Callable[[], Awaitable[Response]],

@@ -12,22 +12,22 @@ from aiohttp.test_utils import TestClient
 from botbuilder.core import TurnContext
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
+from adapters.config.settings import Settings
 from adapters.teams.botbuilder.bot_framework import build_adapter
-from adapters.teams.outbound_delivery import (
-    OutboundDelivery,
-    RetryPolicy,
-    SlidingWindowPacer,
+from adapters.teams.connector_sender import (
     TEAMS_CONVERSATION_LIMITS,
+    ConnectorSender,
+    SendRetry,
+    SlidingWindowPacer,
     conversation_of,
     parse_retry_after,
 )
-from adapters.config.settings import Settings
-from app import DELIVERY_KEY, METRICS_KEY, create_app
+from app import METRICS_KEY, SENDER_KEY, create_app
 from tests import activities
 from tests.fake_connector import FakeConnector
 
 QUESTION = "Can liking a post on social media be a cause for concern for me?"
-FAST = RetryPolicy(base_delay=0.02, max_delay=0.1)
+FAST = SendRetry(base_delay=0.02, max_delay=0.1)
 
 
 class FakeClock:
@@ -65,7 +65,7 @@ async def test_429_with_retry_after_then_success_delivers_exactly_one_reply(
 
 @pytest.mark.parametrize("status", [412, 429, 502, 504])
 async def test_each_retryable_status_is_retried(bot_client: TestClient, connector: FakeConnector, status: int) -> None:
-    bot_client.app[DELIVERY_KEY].policy = FAST
+    bot_client.app[SENDER_KEY].policy = FAST
     connector.scripted = [(status, {}), (status, {})]
     assert await ask(bot_client, connector) == 201
     assert len(connector.calls) == 3
@@ -73,7 +73,7 @@ async def test_each_retryable_status_is_retried(bot_client: TestClient, connecto
 
 
 async def test_other_errors_are_not_retried(bot_client: TestClient, connector: FakeConnector) -> None:
-    bot_client.app[DELIVERY_KEY].policy = FAST
+    bot_client.app[SENDER_KEY].policy = FAST
     connector.scripted = [(403, {})]
     assert await ask(bot_client, connector) == 201
     # The refused answer, then the turn-error apology; no retry of the answer.
@@ -83,7 +83,7 @@ async def test_other_errors_are_not_retried(bot_client: TestClient, connector: F
 
 
 async def test_attempts_are_bounded(bot_client: TestClient, connector: FakeConnector) -> None:
-    bot_client.app[DELIVERY_KEY].policy = FAST
+    bot_client.app[SENDER_KEY].policy = FAST
     connector.scripted = [(502, {})] * FAST.max_attempts
     assert await ask(bot_client, connector) == 201
     answer_attempts = [c for c in connector.calls if "Care should be taken" in str(c.body)]
@@ -100,11 +100,13 @@ async def test_retry_after_beyond_the_budget_gives_up_at_once(bot_client: TestCl
 
 
 async def test_proactive_sends_are_retried_too(connector: FakeConnector) -> None:
-    delivery = OutboundDelivery(policy=FAST)
-    adapter = build_adapter(Settings(local_mode=True), delivery)
+    sender = ConnectorSender(policy=FAST)
+    adapter = build_adapter(Settings(local_mode=True), sender)
     reference = ConversationReference(
-        channel_id="msteams", service_url=connector.url,
-        conversation=ConversationAccount(id="19:hr@thread.tacv2"), bot=ChannelAccount(id=activities.BOT_ID),
+        channel_id="msteams",
+        service_url=connector.url,
+        conversation=ConversationAccount(id="19:hr@thread.tacv2"),
+        bot=ChannelAccount(id=activities.BOT_ID),
     )
     connector.scripted = [(429, {}), (504, {})]
 
@@ -120,10 +122,14 @@ async def test_proactive_sends_are_retried_too(connector: FakeConnector) -> None
 
 async def test_backoff_is_exponential_with_jitter_and_honours_retry_after() -> None:
     clock = FakeClock()
-    delivery = OutboundDelivery(policy=RetryPolicy(base_delay=1.0, max_delay=8.0, jitter=0.2, budget=100),
-                                clock=clock, sleep=clock.sleep, rng=random.Random(7))
+    sender = ConnectorSender(
+        policy=SendRetry(base_delay=1.0, max_delay=8.0, jitter=0.2, budget=100),
+        clock=clock,
+        sleep=clock.sleep,
+        rng=random.Random(7),
+    )
     statuses = iter([(502, None), (429, None), (429, "5"), (201, None)])
-    result = await delivery.deliver(None, lambda: _next(statuses), lambda r: r)
+    result = await sender.send(None, lambda: _next(statuses), lambda r: r)
     assert result == (201, None)
     first, second, third = clock.sleeps
     assert 0.8 <= first <= 1.2
@@ -198,12 +204,16 @@ def test_conversation_is_read_from_the_connector_path() -> None:
 
 
 def test_the_app_wide_pace_can_be_turned_off_but_the_per_conversation_pace_stays(tmp_path: Path) -> None:
-    def delivery(per_second: int) -> OutboundDelivery:
-        settings = Settings(local_mode=True, metrics_port=0, outbound_per_second=per_second,
-                            database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-        return create_app(settings)[DELIVERY_KEY]
+    def sender(per_second: int) -> ConnectorSender:
+        settings = Settings(
+            local_mode=True,
+            metrics_port=0,
+            outbound_per_second=per_second,
+            database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        )
+        return create_app(settings)[SENDER_KEY]
 
-    unpaced, paced = delivery(0), delivery(20)
+    unpaced, paced = sender(0), sender(20)
     assert unpaced.app_pacer is None
     assert paced.app_pacer is not None and paced.app_pacer.limits == ((1.0, 20),)
     assert unpaced.conversation_pacer.limits == paced.conversation_pacer.limits == TEAMS_CONVERSATION_LIMITS

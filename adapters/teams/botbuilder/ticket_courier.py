@@ -33,9 +33,10 @@ from botbuilder.schema import ChannelAccount, ConversationParameters, Conversati
 from msrest.exceptions import HttpOperationError
 
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.botbuilder.teams_handler import to_activity
+from adapters.teams.botbuilder.outbound_activity import to_activity
 from bot import Organisation, ticket_cards
 from bot.tickets import HrChannel, OutboxKind, OutboxMessage
+from knowledge.errors import FaqbotError
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ _MESSAGES_PER_DRAIN = 50  # then the loop looks at its wake-up again
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class OutboxBackoff:
     """Backoff `base * 2**(attempt-1)` seconds, capped, ±`jitter`.
 
     A message is leased for `lease_seconds` and the lease renewed every third of that while it is
@@ -62,14 +63,16 @@ class RetryPolicy:
     failing_after_attempts: int = 4
 
     def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
-        backoff = min(self.cap_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
+        backoff = min(self.cap_seconds, self.base_seconds * 2.0 ** max(attempt - 1, 0))
         backoff *= 1 + rng.uniform(-self.jitter, self.jitter)
         return max(backoff, retry_after or 0.0)
 
 
-class NotYet(Exception):
+class NotYet(FaqbotError):
     """The message cannot be sent yet (e.g. the card to update is not posted); try again later."""
 
+    exit_code = 1
+    summary = "not deliverable yet"
 
 class DeliveryObserver(Protocol):
     """Told how many tickets have not reached the HR helpdesk because posting them keeps failing."""
@@ -77,8 +80,11 @@ class DeliveryObserver(Protocol):
     def failing_hr_posts(self, count: int) -> None: ...
 
 
-class GiveUp(Exception):
+class GiveUp(FaqbotError):
     """The connector refused for good; retrying cannot help."""
+
+    exit_code = 1
+    summary = "the connector refused the delivery"
 
 
 def retry_after(headers: Mapping[str, str] | None, now: dt.datetime) -> float | None:
@@ -110,26 +116,24 @@ class TicketCourier:
         *,
         app_id: str,
         organisation: Organisation,
-        policy: RetryPolicy | None = None,
+        wakeup: asyncio.Event,
+        policy: OutboxBackoff | None = None,
         observer: DeliveryObserver | None = None,
         clock: Callable[[], dt.datetime] = _utcnow,
         rng: random.Random | None = None,
     ) -> None:
+        """`wakeup` is set by whoever queues a message: the courier looks at once, not at the next poll."""
         self._adapter = adapter
         self._store = store
         self._hr_channel = hr_channel
         self._app_id = app_id
         self._organisation = organisation
-        self._policy = policy or RetryPolicy()
+        self._policy = policy or OutboxBackoff()
         self._observer = observer
         self._failing_counted = False
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
-        self._wake = asyncio.Event()
-
-    def nudge(self) -> None:
-        """Something was queued: look now rather than at the next poll."""
-        self._wake.set()
+        self._wake = wakeup
 
     async def run(self) -> None:
         """Deliver until cancelled; a failing database is logged and retried, never fatal."""
@@ -141,10 +145,8 @@ class TicketCourier:
             except Exception as exc:  # noqa: BLE001 - the worker must outlive a database outage
                 log.error("outbox drain failed: %s", type(exc).__name__)
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._policy.poll_seconds)
-            except TimeoutError:
-                pass
 
     async def drain(self) -> int:
         """Send every message due now; returns how many were delivered."""
@@ -206,7 +208,9 @@ class TicketCourier:
             response = getattr(exc, "response", None)
             status = getattr(response, "status_code", None) or getattr(response, "status", None) or 0
             if status not in RETRYABLE and message.kind is not OutboxKind.POST_TICKET:
-                log.error("outbox gave up on %s for ticket %s: HTTP %s", message.kind.value, message.ticket_number, status)
+                log.error(
+                    "outbox gave up on %s for ticket %s: HTTP %s", message.kind.value, message.ticket_number, status
+                )
                 await self._store.give_up(message.id, now=self._clock(), error=f"http:{status}")
                 return False
             wait = retry_after(getattr(response, "headers", None), self._clock())
@@ -225,8 +229,10 @@ class TicketCourier:
         times is surfaced to the staff member once."""
         delay = self._policy.delay(message.attempts, wait, self._rng)
         level = logging.ERROR if refused else logging.WARNING
-        log.log(level, "outbox retry of %s for ticket %s in %.1fs (%s)", message.kind.value, message.ticket_number,
-                delay, error)
+        log.log(
+            level, "outbox retry of %s for ticket %s in %.1fs (%s)", message.kind.value, message.ticket_number,
+            delay, error,
+        )
         await self._store.retry_at(message.id, self._clock() + dt.timedelta(seconds=delay), error=error)
         failing = refused or message.attempts >= self._policy.failing_after_attempts
         if message.kind is OutboxKind.POST_TICKET and failing:
