@@ -3,10 +3,10 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORT=3978 WORKERS=2
-# Per process: two workers must not both bind one metrics port (the second fails to boot and
-# gunicorn stops), and together they must stay under Teams' 50 sends/s per app. Change all three
-# together; see README "Deploying at scale".
-ENV FAQBOT_METRICS_PORT=0 FAQBOT_OUTBOUND_PER_SECOND=25
+# Metrics of every worker on one port: each writes its figures to FAQBOT_METRICS_DIR and any of
+# them answers a scrape with the sum. The outbound pace is per process: together the workers must
+# stay under Teams' 50 sends/s per app, so change it with WORKERS; see README "Deploying at scale".
+ENV FAQBOT_METRICS_PORT=9464 FAQBOT_METRICS_DIR=/tmp/faqbot-metrics FAQBOT_OUTBOUND_PER_SECOND=25
 WORKDIR /srv/faqbot
 
 COPY pyproject.toml README.md app.py requirements-encoder.txt ./

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,16 +37,17 @@ from adapters.store.personal_data import PersonalData
 from adapters.store.pseudonym import Pseudonymizer
 from adapters.store.purge import purge_every
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.botbuilder.bot_framework import BotFrameworkGateway, Credentials, build_adapter
+from adapters.teams.botbuilder.bot_framework import BotFrameworkGateway, Credentials, SlowDownNotices, build_adapter
 from adapters.teams.botbuilder.teams_handler import FaqBot
 from adapters.teams.botbuilder.ticket_courier import OutboxBackoff, TicketCourier
 from adapters.teams.connector_sender import ConnectorSender, SlidingWindowPacer, app_limits
 from adapters.web.front_door import open_front_door
 from adapters.web.hosting import BoundedRunner
 from adapters.web.http import MAX_BODY_BYTES, metrics_middleware
-from adapters.web.metrics import Metrics, metrics_listener
+from adapters.web.metrics import Exposition, Metrics, metrics_listener
+from adapters.web.metrics_folder import MetricsFolder
 from adapters.web.readiness import CorpusLoaded, ReadinessCheck
-from bot import Dialogue, Reply
+from bot import Dialogue, Reply, texts
 from bot.engagement import Engagement, EngagementReply
 from bot.escalation import Escalation
 from bot.ports import KnowledgeSource
@@ -75,10 +77,13 @@ class Components:
         return cls(dialogue=partial(build_dialogue, settings))
 
 
-def create_app(settings: Settings, parts: Components | None = None) -> web.Application:
+def create_app(
+    settings: Settings, parts: Components | None = None, *, metrics_socket: socket.socket | None = None
+) -> web.Application:
     """The aiohttp application serving the bot; raises SettingsError for an unsafe configuration and
     CorpusError for a bad corpus, then reloads the corpus live. Helpdesk deliveries run in a background
-    task started once the store is migrated, so they never hold up the acknowledgement of a turn."""
+    task started once the store is migrated, so they never hold up the acknowledgement of a turn.
+    `metrics_socket`: the metrics port, already bound (`faqbot run` binds its ports first)."""
     if settings.serving_problems():
         raise NotServable(settings.serving_problems())
     parts = parts or Components.real(settings)
@@ -87,7 +92,10 @@ def create_app(settings: Settings, parts: Components | None = None) -> web.Appli
     knowledge = ReloadableKnowledge(settings.corpus_dir, build=ranker_for(settings.embedding_cache))
     tickets = SqlTicketStore(engine, channel_cache_seconds=settings.hr_channel_cache_seconds)
     outbox_wakeup = asyncio.Event()
-    escalation = Escalation(tickets, knowledge, settings.escalation_settings, queued=outbox_wakeup.set)
+    questions = QuestionStore(engine)
+    escalation = Escalation(
+        tickets, knowledge, settings.escalation_settings, queued=outbox_wakeup.set, questions=questions
+    )
     pace = settings.outbound_per_second
     sender = ConnectorSender(observer=metrics, app_pacer=SlidingWindowPacer(app_limits(pace)) if pace else None)
     pseudonyms = Pseudonymizer(settings.effective_pseudonym_salt)
@@ -99,7 +107,7 @@ def create_app(settings: Settings, parts: Components | None = None) -> web.Appli
         metrics.answers.inc(outcome=reply.outcome)
 
     router = Router(
-        engagement, settings.card_settings, escalation=escalation, on_reply=count, questions=QuestionStore(engine)
+        engagement, settings.card_settings, escalation=escalation, on_reply=count, questions=questions
     )
     bot = FaqBot(router)
     adapter = build_adapter(settings, sender, parts.credentials)
@@ -111,6 +119,7 @@ def create_app(settings: Settings, parts: Components | None = None) -> web.Appli
         organisation=settings.organisation,
         wakeup=outbox_wakeup,
         policy=parts.outbox_backoff,
+        observer=metrics,
     )
     instances = Instances(engine)
     gateway = BotFrameworkGateway(adapter, bot, RedeliveryLedger(engine, instances))
@@ -118,15 +127,22 @@ def create_app(settings: Settings, parts: Components | None = None) -> web.Appli
     app[METRICS_KEY] = metrics
     app[SENDER_KEY] = sender
     checks: list[ReadinessCheck] = [CorpusLoaded(len(knowledge.corpus.entries)), StoreReachable(engine)]
-    open_front_door(app, settings, gateway, metrics, [*checks, *parts.readiness])
+    slow_down = SlowDownNotices(adapter, app_id=settings.app_id, text=texts.SLOW_DOWN)
+    open_front_door(app, settings, gateway, metrics, [*checks, *parts.readiness], slow_down)
     personal_data = PersonalData(engine, pseudonym_key_for(settings))
     purge_interval = dt.timedelta(hours=settings.purge_hours)
     app.cleanup_ctx.append(serving_store(settings.database_url, engine, instances, courier.run, name="ticket-outbox"))
     app.cleanup_ctx.append(lambda _app: purge_every(personal_data, settings.retention, purge_interval))
     app[CORPUS_WATCH] = CorpusWatch(knowledge, settings.corpus_dir, interval=settings.reload_seconds)
     app.cleanup_ctx.append(app[CORPUS_WATCH].watching)
+    exposition: Exposition = metrics
+    if settings.metrics_dir is not None:
+        folder = MetricsFolder(settings.metrics_dir, metrics)
+        app.cleanup_ctx.append(folder.flushing)
+        exposition = folder
     if settings.metrics_port:
-        app.cleanup_ctx.append(metrics_listener(metrics, settings.metrics_port))
+        shared = settings.metrics_dir is not None
+        app.cleanup_ctx.append(metrics_listener(exposition, settings.metrics_port, bound=metrics_socket, shared=shared))
     return app
 
 

@@ -21,7 +21,7 @@ from bot.engagement import EngagementReply
 from bot.engagement_cards import feedback_block, render_engagement
 from bot.markdown import to_card_markdown, to_plain_text
 from bot.replies import Answer, Clarify, NoAnswer, Notice, Reply, SmallTalk
-from bot.submits import HR_DIRECT_FORM_ACTION
+from bot.submits import ASKED_ID_KEY, HR_DIRECT_FORM_ACTION
 from knowledge import Entry
 
 __all__ = [
@@ -40,16 +40,17 @@ __all__ = [
 def render(reply: Reply | EngagementReply, settings: CardSettings, *, question_id: str | None = None) -> Outbound:
     """The message that shows `reply` to staff.
 
-    `question_id` (see bot.questions) goes into the "did you mean" buttons' data, so a click can be
-    linked to the question that produced it without identifying anyone.
+    `question_id` (see bot.questions) goes into the data of the "did you mean", vote and "ask the
+    helpdesk" buttons, so a click, a vote or an escalation can be linked to the question that
+    produced it without identifying anyone.
     """
     match reply:
         case Answer():
-            return _answer(reply, settings)
+            return _answer(reply, settings, question_id)
         case Clarify():
             return _clarify(reply, settings, question_id)
         case NoAnswer():
-            return _no_answer(reply, settings)
+            return _no_answer(reply, settings, question_id)
         case SmallTalk():
             text = settings.organisation.fill(texts.SMALL_TALK[reply.kind.value])
             return Outbound(summary=text, text=text)
@@ -64,10 +65,12 @@ def reviewed_label(entry: Entry) -> str:
     return entry.last_reviewed.strftime("%B %Y") if entry.last_reviewed else ""
 
 
-def _escalation_actions(settings: CardSettings, asked: str = "") -> list[Card]:
+def _escalation_actions(settings: CardSettings, asked: str = "", question_id: str | None = None) -> list[Card]:
     title = settings.organisation.fill(texts.ASK_HR_DIRECT)
     if settings.hr_direct_form:
         data = {"action": HR_DIRECT_FORM_ACTION, "question": asked}
+        if question_id is not None:
+            data[ASKED_ID_KEY] = question_id
         return [{"type": "Action.Submit", "title": title, "data": data}]
     if not settings.hr_direct_url:
         return []
@@ -80,7 +83,7 @@ def _escalation_note(settings: CardSettings) -> list[Card]:
     return [text_block(settings.organisation.fill(texts.HR_DIRECT_NO_ROUTE), isSubtle=True)]
 
 
-def _answer(reply: Answer, settings: CardSettings) -> Outbound:
+def _answer(reply: Answer, settings: CardSettings, question_id: str | None) -> Outbound:
     entry = reply.entry
     markdown = to_card_markdown(entry.answer, entry.references)
     body: list[Card] = [
@@ -100,7 +103,7 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
     if reply.related:
         body.append(text_block(texts.RELATED, weight="Bolder", spacing="Medium"))
         body.extend(entry_choices(reply.related))
-    body.extend(feedback_block(entry, reply.feedback))
+    body.extend(feedback_block(entry, reply.feedback, question_id))
     body.append(text_block(texts.STILL_NEED_HELP, isSubtle=True, spacing="Medium"))
     body.extend(_escalation_note(settings))
     reference = "; ".join(entry.reference_labels)
@@ -111,7 +114,7 @@ def _answer(reply: Answer, settings: CardSettings) -> Outbound:
     )
     return Outbound(
         summary=f"{entry.question} ({reference})",
-        card=adaptive_card(body, _escalation_actions(settings, reply.asked or entry.question), fallback),
+        card=adaptive_card(body, _escalation_actions(settings, reply.asked or entry.question, question_id), fallback),
     )
 
 
@@ -126,13 +129,14 @@ def _clarify(reply: Clarify, settings: CardSettings, question_id: str | None) ->
     ]
     options = "\n".join(f"- {e.question}" for e in reply.candidates)
     fallback = f"{heading}\n{options}\n\n{none_of_these}"
-    return Outbound(summary=heading, card=adaptive_card(body, _escalation_actions(settings, reply.asked), fallback))
+    actions = _escalation_actions(settings, reply.asked, question_id)
+    return Outbound(summary=heading, card=adaptive_card(body, actions, fallback))
 
 
-def _no_answer(reply: NoAnswer, settings: CardSettings) -> Outbound:
+def _no_answer(reply: NoAnswer, settings: CardSettings, question_id: str | None) -> Outbound:
     no_answer = settings.organisation.fill(texts.NO_ANSWER)
     body = [text_block(no_answer), *_escalation_note(settings)]
     return Outbound(
         summary=no_answer,
-        card=adaptive_card(body, _escalation_actions(settings, reply.asked), no_answer),
+        card=adaptive_card(body, _escalation_actions(settings, reply.asked, question_id), no_answer),
     )

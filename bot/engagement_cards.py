@@ -18,7 +18,7 @@ from bot.engagement import (
 )
 from bot.privacy import privacy_note
 from bot.replies import Vote
-from bot.submits import COMMAND_ACTION, FEEDBACK_ACTION, FEEDBACK_VERB
+from bot.submits import ASKED_ID_KEY, COMMAND_ACTION, FEEDBACK_ACTION, FEEDBACK_VERB
 from bot.texts import ASK_HR_DIRECT, HR_DIRECT_NO_ROUTE
 from knowledge import Entry
 
@@ -36,7 +36,7 @@ def render_engagement(reply: EngagementReply, settings: CardSettings) -> Outboun
             return _topics(reply)
 
 
-def feedback_block(entry: Entry, vote: Vote | None) -> list[Card]:
+def feedback_block(entry: Entry, vote: Vote | None, question_id: str | None = None) -> list[Card]:
     """The 👍/👎 question under an answer; after a vote, the thanks and a way to change it.
 
     The vote given is marked on its own button (a tick, and the host's emphasised "positive" style), so
@@ -54,9 +54,9 @@ def feedback_block(entry: Entry, vote: Vote | None) -> list[Card]:
                 "maxLength": MAX_MISSING_CHARS,
             }
         ],
-        "actions": [_feedback_action(entry, Vote.DOWN, texts.FEEDBACK_SEND)],
+        "actions": [_feedback_action(entry, Vote.DOWN, texts.FEEDBACK_SEND, question_id)],
     }
-    up = _marked(_feedback_action(entry, Vote.UP, texts.FEEDBACK_UP), chosen=vote is Vote.UP)
+    up = _marked(_feedback_action(entry, Vote.UP, texts.FEEDBACK_UP, question_id), chosen=vote is Vote.UP)
     down = _marked(
         {"type": "Action.ShowCard", "title": texts.FEEDBACK_DOWN, "card": down_card}, chosen=vote is Vote.DOWN
     )
@@ -76,8 +76,10 @@ def _marked(action: Card, *, chosen: bool) -> Card:
     return marked
 
 
-def _feedback_action(entry: Entry, vote: Vote, title: str) -> Card:
+def _feedback_action(entry: Entry, vote: Vote, title: str, question_id: str | None) -> Card:
     data = {"action": FEEDBACK_ACTION, "entry": entry.id, "vote": vote.value}
+    if question_id is not None:
+        data[ASKED_ID_KEY] = question_id
     return {
         "type": "Action.Execute",
         "title": title,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 from collections.abc import Callable, Mapping
@@ -20,7 +21,7 @@ from bot import ticket_texts as texts
 from bot.cards import Outbound
 from bot.inbound import Inbound, Scope
 from bot.organisation import Organisation
-from bot.ports import KnowledgeSource, TicketStore
+from bot.ports import KnowledgeSource, QuestionLog, TicketStore
 from bot.sanitize import clean_text
 from bot.submits import HrForm, OpenHrForm, TicketAction
 from bot.tickets import (
@@ -38,6 +39,7 @@ from bot.tickets import (
     reference,
 )
 
+question_log = logging.getLogger("faqbot.questions")
 _COMMAND = re.compile(r"[^a-z ]+")
 MY_REQUESTS_COMMAND = "my requests"
 REGISTER_COMMAND = "register this channel"
@@ -70,6 +72,11 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _idempotency_key(sender_id: str, nonce: str) -> str:
+    """One form (its nonce) sent by one person files one ticket, however often it arrives."""
+    return hashlib.sha256(f"{sender_id}\x1f{nonce}".encode()).hexdigest()
+
+
 def _command(text: str) -> str:
     return " ".join(_COMMAND.sub(" ", text.lower()).split())
 
@@ -85,8 +92,11 @@ class Escalation:
         *,
         clock: Callable[[], dt.datetime] = _utcnow,
         queued: Callable[[], None] = lambda: None,
+        questions: QuestionLog | None = None,
     ) -> None:
+        """`questions`: where a filed ticket marks the question that led to it as escalated."""
         self._store = store
+        self._questions = questions
         self._knowledge = knowledge
         self._settings = settings
         self._say = settings.organisation.fill
@@ -107,8 +117,8 @@ class Escalation:
     async def handle(self, message: Inbound, where: Where) -> tuple[Outbound, ...] | None:
         """The replies for a ticket command or submit; None when the message is not about tickets."""
         match message.submit:
-            case OpenHrForm(question=question):
-                return await self._open_form(message, question)
+            case OpenHrForm(question=question, question_id=question_id):
+                return await self._open_form(message, question, question_id)
             case HrForm() as form:
                 return await self._submit(message, where, form)
             case TicketAction() as action:
@@ -132,12 +142,13 @@ class Escalation:
 
     # --- staff ----------------------------------------------------------------------------
 
-    async def _open_form(self, message: Inbound, question: str) -> tuple[Outbound, ...]:
+    async def _open_form(self, message: Inbound, question: str, question_id: str | None = None) -> tuple[Outbound, ...]:
         if message.scope is not Scope.PERSONAL:
             return (cards.text(self._say(texts.PRIVATE_ONLY)),)
         if await self.hr_channel() is None:
             return (cards.text(self._say(texts.NO_CHANNEL)),)
-        return (cards.form(clean_text(question), secrets.token_urlsafe(24), self._settings.organisation),)
+        return (cards.form(clean_text(question), secrets.token_urlsafe(24), self._settings.organisation,
+                           question_id=question_id),)
 
     async def _submit(self, message: Inbound, where: Where, form: HrForm) -> tuple[Outbound, ...]:
         if message.scope is not Scope.PERSONAL:
@@ -153,7 +164,7 @@ class Escalation:
             return (cards.text(self._say(texts.NO_CHANNEL)),)
         anonymous = form.anonymous
         sender = message.sender
-        key = hashlib.sha256(f"{sender.id}\x1f{nonce}".encode()).hexdigest()
+        key = _idempotency_key(sender.id, nonce)
         matches = self._knowledge.rank(question, limit=1)
         guess = BestGuess(matches[0].entry.id, matches[0].entry.question, matches[0].confidence) if matches else None
         ticket, created = await self._store.create(
@@ -171,7 +182,33 @@ class Escalation:
         )
         if created:
             self._queued()
+            await self._escalated(form.question_id)
         return (cards.confirmation(ticket, self._settings.organisation, repeated=not created),)
+
+    async def _escalated(self, question_id: str | None) -> None:
+        """Mark the question that led to a filed ticket as escalated (the curators' report); a
+        failure is logged without text and never fails the ticket."""
+        if question_id is None or self._questions is None:
+            return
+        try:
+            await self._questions.mark_escalated(question_id)
+        except Exception as exc:  # noqa: BLE001 - analytics must never break a ticket
+            question_log.warning("question_log_failed error=%s", type(exc).__name__)
+
+    async def confirm_later(self, message: Inbound) -> bool:
+        """The replies to `message` could not be delivered in its turn: when it filed a ticket, queue
+        the confirmation for the outbox (True), so the staff member still gets their reference and
+        is never told to try again. False when `message` filed no ticket."""
+        form = message.submit
+        if not isinstance(form, HrForm) or form.nonce is None or message.scope is not Scope.PERSONAL:
+            return False
+        ticket = await self._store.filed_with(_idempotency_key(message.sender.id, form.nonce))
+        if ticket is None:
+            return False
+        confirm = OutboxRequest(OutboxKind.NOTIFY_STAFF, {"notice": cards.CONFIRMATION_NOTICE})
+        await self._store.queue(ticket.number, [confirm], now=self._clock())
+        self._queued()
+        return True
 
     # --- Helpdesk ------------------------------------------------------------------------
 

@@ -73,6 +73,13 @@ class InMemoryTicketStore:
     async def get(self, number: int) -> Ticket | None:
         return self._tickets.get(number)
 
+    async def filed_with(self, idempotency_key: str) -> Ticket | None:
+        number = self._keys.get(idempotency_key)
+        return None if number is None else self._tickets[number]
+
+    async def queue(self, number: int, deliveries: Sequence[OutboxRequest], *, now: dt.datetime) -> None:
+        self.queued.extend(Queued(number, delivery) for delivery in deliveries)
+
     async def record(
         self,
         before: Ticket,

@@ -33,6 +33,14 @@ class TicketStore(Protocol):
 
     async def get(self, number: int) -> Ticket | None: ...
 
+    async def filed_with(self, idempotency_key: str) -> Ticket | None:
+        """The ticket filed with `idempotency_key`, if any."""
+        ...
+
+    async def queue(self, number: int, deliveries: Sequence[OutboxRequest], *, now: dt.datetime) -> None:
+        """Queue `deliveries` for ticket `number` on their own (no ticket change)."""
+        ...
+
     async def record(
         self,
         before: Ticket,

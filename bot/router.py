@@ -20,7 +20,7 @@ from bot.inbound import Inbound, Scope, Sender
 from bot.message_size import fit
 from bot.ports import QuestionLog
 from bot.questions import AskedQuestion, Resolved, new_question_id, question_event
-from bot.replies import Answer, Notice, NoticeKind, Reply
+from bot.replies import Answer, Notice, NoticeKind, Reply, Vote
 from bot.submits import CastVote, Unknown
 
 question_log = logging.getLogger("faqbot.questions")
@@ -40,7 +40,15 @@ class Turn:
 
     messages: tuple[Outbound, ...] = ()
     acknowledges_vote: bool = False
-    record: AskedQuestion | Resolved | None = None
+    record: AskedQuestion | Resolved | Voted | None = None
+
+
+@dataclass(frozen=True)
+class Voted:
+    """A 👍/👎 on the answer to question `question_id` (for the curators' report)."""
+
+    question_id: str
+    helpful: bool
 
 
 class Router:
@@ -81,11 +89,22 @@ class Router:
         self._on_reply(reply)
         event = question_event(message, reply, question_id=self._new_id(), now=self._clock())
         question_id = event.id if isinstance(event, AskedQuestion) else event.question_id if event else None
+        vote = message.submit if isinstance(message.submit, CastVote) else None
+        acknowledges_vote = isinstance(reply, Answer) and reply.feedback is not None
+        if vote is not None and acknowledges_vote:
+            question_id = vote.question_id  # the re-drawn card keeps linking to the question
+            event = Voted(vote.question_id, helpful=vote.vote is Vote.UP) if vote.question_id else None
         return Turn(
             (fit(render(reply, card_settings, question_id=question_id)),),
-            acknowledges_vote=isinstance(reply, Answer) and reply.feedback is not None,
+            acknowledges_vote=acknowledges_vote,
             record=event,
         )
+
+    async def not_delivered(self, message: Inbound) -> bool:
+        """The turn's messages for `message` could not be sent. True when what they confirmed is
+        stored and will reach the person another way (a filed ticket's confirmation, from the
+        outbox): the turn then ends quietly instead of apologising."""
+        return self._escalation is not None and await self._escalation.confirm_later(message)
 
     async def after_sent(self, turn: Turn) -> None:
         """Record the turn's question without identity; a failure is logged (no text), never raised."""
@@ -95,6 +114,8 @@ class Router:
         try:
             if isinstance(event, Resolved):
                 await self._questions.mark_resolved(event.question_id, event.entry_id)
+            elif isinstance(event, Voted):
+                await self._questions.mark_feedback(event.question_id, helpful=event.helpful)
             else:
                 await self._questions.record(event)
         except Exception as exc:  # noqa: BLE001 - analytics must never break a turn
@@ -106,6 +127,9 @@ class Router:
             reply: Answer | Notice = Notice(NoticeKind.UNKNOWN_ACTION)
         else:
             reply = await self._engagement.on_feedback(sender, submit)
+            if isinstance(reply, Answer) and submit.question_id is not None:
+                await self.after_sent(Turn(record=Voted(submit.question_id, helpful=submit.vote is Vote.UP)))
+            return render(reply, self._card_settings, question_id=submit.question_id)
         return render(reply, self._card_settings)
 
     async def on_install(self, installation: Installation) -> Outbound | None:

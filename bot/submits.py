@@ -26,8 +26,10 @@ HR_FORM_SUBMIT_ACTION = "hrd-submit"
 HR_TICKET_ACTION = "hrd-hr"
 # The Action.Execute verb of the feedback buttons (Teams sends it in an adaptiveCard/action invoke).
 FEEDBACK_VERB = "feedback"
-# The key of the question id in a card button's data (see bot.questions).
+# The key of the question id in a card button's data (see bot.questions): "did you mean" buttons
+# carry it as QUESTION_ID_KEY; votes and the helpdesk form (whose "question" is the text) as ASKED_ID_KEY.
 QUESTION_ID_KEY = "question"
+ASKED_ID_KEY = "questionId"
 
 _QUESTION_ID = re.compile(r"^[0-9a-f]{32}$")
 _NONCE_CHARS = range(16, 101)
@@ -52,6 +54,7 @@ class CastVote:
     entry_id: str
     vote: Vote
     missing: str = ""
+    question_id: str | None = None  # the question the answer was given for, when known
 
 
 @dataclass(frozen=True)
@@ -66,16 +69,19 @@ class OpenHrForm:
     """'Ask the helpdesk': open the ticket form, pre-filled with `question`."""
 
     question: str = ""
+    question_id: str | None = None  # the question whose reply offered the helpdesk, when known
 
 
 @dataclass(frozen=True)
 class HrForm:
-    """The filled-in ticket form. `nonce` is None when missing or not of a plausible length."""
+    """The filled-in ticket form. `nonce` is None when missing or not of a plausible length;
+    `question_id` is the question whose reply led here, when known."""
 
     nonce: str | None
     question: str
     details: str
     anonymous: bool
+    question_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,15 +113,13 @@ def parse_submit(value: Mapping[str, Any]) -> Submit:
         entry_id = value.get("entry")
         if not isinstance(entry_id, str):
             return Unknown()
-        question_id = value.get(QUESTION_ID_KEY)
-        valid = isinstance(question_id, str) and _QUESTION_ID.match(question_id)
-        return ShowEntry(entry_id, question_id if valid else None)
+        return ShowEntry(entry_id, _question_id(value.get(QUESTION_ID_KEY)))
     if action == FEEDBACK_ACTION:
         return parse_vote(value)
     if action == COMMAND_ACTION:
         return Command(str(value.get("command", "")))
     if action == HR_DIRECT_FORM_ACTION:
-        return OpenHrForm(str(value.get("question") or ""))
+        return OpenHrForm(str(value.get("question") or ""), _question_id(value.get(ASKED_ID_KEY)))
     if action == HR_FORM_SUBMIT_ACTION:
         nonce = value.get("nonce")
         return HrForm(
@@ -123,6 +127,7 @@ def parse_submit(value: Mapping[str, Any]) -> Submit:
             question=str(value.get("question") or ""),
             details=str(value.get("details") or ""),
             anonymous=value.get("identity") == "anonymous",
+            question_id=_question_id(value.get(ASKED_ID_KEY)),
         )
     if action == HR_TICKET_ACTION:
         return _ticket_action(value)
@@ -146,7 +151,12 @@ def parse_vote(value: Mapping[str, Any]) -> CastVote | Unknown:
     if not isinstance(entry_id, str):
         return Unknown()
     missing = value.get("missing")
-    return CastVote(entry_id, vote, missing if isinstance(missing, str) else "")
+    return CastVote(entry_id, vote, missing if isinstance(missing, str) else "", _question_id(value.get(ASKED_ID_KEY)))
+
+
+def _question_id(value: object) -> str | None:
+    """`value` if it is a question id as `bot.questions` makes them, else None."""
+    return value if isinstance(value, str) and _QUESTION_ID.match(value) else None
 
 
 def _ticket_action(value: Mapping[str, Any]) -> TicketAction:

@@ -40,4 +40,8 @@ NOTICES = {
     "unknown_action": "Sorry, that button is no longer available. Please type your question instead.",
 }
 
+SLOW_DOWN = (
+    "You're sending messages faster than I can answer them, so I skipped some. "
+    "Please send one question at a time and wait for my reply."
+)
 TURN_ERROR = "Sorry, something went wrong on my side. Please try again in a moment."

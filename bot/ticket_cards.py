@@ -15,7 +15,7 @@ from typing import Any
 from bot import ticket_texts as texts
 from bot.cards import CARD_VERSION, Card, Outbound, adaptive_card
 from bot.organisation import Organisation
-from bot.submits import HR_FORM_SUBMIT_ACTION, HR_TICKET_ACTION
+from bot.submits import ASKED_ID_KEY, HR_FORM_SUBMIT_ACTION, HR_TICKET_ACTION
 from bot.tickets import HrAction, Ticket, TicketEvent, TicketStatus
 
 MAX_QUESTION_CHARS = 1000
@@ -75,8 +75,9 @@ def _when(moment: dt.datetime) -> str:
 # --- staff side -------------------------------------------------------------------------------
 
 
-def form(question: str, nonce: str, organisation: Organisation) -> Outbound:
-    """The short form a staff member fills in to ask the helpdesk; `nonce` identifies this submission."""
+def form(question: str, nonce: str, organisation: Organisation, *, question_id: str | None = None) -> Outbound:
+    """The short form a staff member fills in to ask the helpdesk; `nonce` identifies this submission,
+    `question_id` the question whose reply offered the helpdesk (for the curators' report)."""
     fill = organisation.fill
     title = fill(texts.FORM_TITLE)
     body: list[Card] = [
@@ -112,9 +113,10 @@ def form(question: str, nonce: str, organisation: Organisation) -> Outbound:
             ],
         },
     ]
-    actions = [
-        {"type": "Action.Submit", "title": fill(texts.SEND), "data": {"action": HR_FORM_SUBMIT_ACTION, "nonce": nonce}}
-    ]
+    data = {"action": HR_FORM_SUBMIT_ACTION, "nonce": nonce}
+    if question_id is not None:
+        data[ASKED_ID_KEY] = question_id
+    actions = [{"type": "Action.Submit", "title": fill(texts.SEND), "data": data}]
     return Outbound(summary=title, card=adaptive_card(body, actions, title))
 
 
@@ -141,8 +143,14 @@ def my_requests(tickets: Sequence[Ticket], organisation: Organisation) -> Outbou
     lines = [organisation.fill(texts.MY_REQUESTS)]
     for ticket in tickets:
         question = ticket.question if len(ticket.question) <= 80 else ticket.question[:77] + "…"
-        lines.append(f"- {ticket.reference} ({_STATUS[ticket.status]}, {_when(ticket.created_at)}): {question}")
+        status = _STATUS[ticket.status]
+        if ticket.hr_post_failing:
+            status = f"{status}, {organisation.fill(texts.NOT_DELIVERED)}"
+        lines.append(f"- {ticket.reference} ({status}, {_when(ticket.created_at)}): {question}")
     return text("\n".join(lines))
+
+
+CONFIRMATION_NOTICE = "confirmation"  # the outbox re-sends a confirmation its turn could not deliver
 
 
 def staff_notice(ticket: Ticket, payload: Mapping[str, Any], organisation: Organisation) -> Outbound:
@@ -158,6 +166,8 @@ def staff_notice(ticket: Ticket, payload: Mapping[str, Any], organisation: Organ
             _note(organisation.fill(texts.ANSWER_FOOTER)),
         ]
         return Outbound(summary=summary, card=adaptive_card(body, [], f"{summary}\n\n{clip(answer, 1_000)}"))
+    if notice == CONFIRMATION_NOTICE:
+        return confirmation(ticket, organisation, repeated=False)
     template = texts.STATUS_NOTICES.get(str(notice), texts.STATUS_NOTICES["changed"])
     return text(organisation.fill(template, reference=ticket.reference))
 

@@ -39,10 +39,16 @@ STATUS_NOTICES = {
     "resolved": "{reference}: {helpdesk} has marked your question as resolved.",
     "reopened": "{reference}: {helpdesk} has reopened your question and will come back to you.",
     "changed": "{reference}: your question to {helpdesk} has been updated.",
+    "undelivered": (
+        "{reference}: your question hasn't reached {helpdesk} yet. I'm retrying and will pass it on "
+        "as soon as I can. If it's urgent, please contact {helpdesk} directly through their usual "
+        "channels, quoting {reference}."
+    ),
 }
 STATUS_OPEN = "Open"
 STATUS_ASSIGNED = "Assigned"
 STATUS_RESOLVED = "Resolved"
+NOT_DELIVERED = "not delivered to {helpdesk} yet: retrying"
 
 # Helpdesk side
 QUESTION = "Question"

@@ -99,6 +99,8 @@ class Ticket:
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
+    hr_post_failing: bool = False
+    """The card has not reached the HR helpdesk and posting it keeps failing (it is still retried)."""
 
     @property
     def reference(self) -> str:

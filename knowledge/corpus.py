@@ -4,12 +4,14 @@ Layout of a corpus folder:
 
 - `*.faq.yaml`: one per source document, with `document` defaults (owner, last_reviewed,
   source_file) and a list of `entries`;
-- `vocabulary.yaml`: `topics` (id and title) and `synonyms` (groups of words staff use for
-  the same thing);
+- `vocabulary.yaml` (required): `topics` (id and title) and `synonyms` (groups of words staff
+  use for the same thing);
 - `out-of-scope.yaml` (optional): `topics`, each a `topic` and `examples` of questions staff ask
   that the corpus does not answer.
 
-Only this module knows the file format.
+A key this format does not define, at the top of a file or in a document header, is a problem
+naming the key: a misspelt key would otherwise be dropped without a word. Only this module knows
+the file format.
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ FAQ_SUFFIX = ".faq.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
 OUT_OF_SCOPE_FILE = "out-of-scope.yaml"
 _DOCUMENT_DEFAULTS = ("owner", "last_reviewed")
+# The keys each kind of file may hold; anything else is reported by name.
+FAQ_KEYS = frozenset({"document", "entries"})
+DOCUMENT_KEYS = frozenset({"title", "source_file", *_DOCUMENT_DEFAULTS})
+VOCABULARY_KEYS = frozenset({"topics", "synonyms"})
+OUT_OF_SCOPE_KEYS = frozenset({"topics"})
+CORPUS_FILES = (VOCABULARY_FILE, OUT_OF_SCOPE_FILE)  # besides the *.faq.yaml files
 _UNREADABLE = object()  # _read_yaml's answer for a file it could not parse (None is an empty file)
 
 
@@ -145,10 +153,26 @@ def _read_yaml(path: Path, problems: list[CorpusProblem]) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        problems.append(CorpusProblem(path.name, f"not valid YAML: {exc}"))
+        problems.append(CorpusProblem(path.name, f"not valid YAML: {_yaml_problem(exc)}"))
     except (OSError, UnicodeDecodeError) as exc:
-        problems.append(CorpusProblem(path.name, f"cannot be read: {exc}"))
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        problems.append(CorpusProblem(path.name, f"cannot be read: {reason}"))
     return _UNREADABLE
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """What is wrong and where (line and column), without PyYAML's quote of the offending text:
+    the message goes to logs."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or "unreadable"
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else str(problem)
+
+
+def _unknown_keys(data: Mapping[str, Any], allowed: frozenset[str], file: str, problems: list[CorpusProblem],
+                  *, where: str = "") -> None:
+    for key in sorted(set(data) - allowed, key=str):
+        known = ", ".join(sorted(allowed))
+        problems.append(CorpusProblem(file, f"unknown key '{key}'{where} (known: {known})"))
 
 
 def _load_entries(path: Path, problems: list[CorpusProblem]) -> list[Entry]:
@@ -158,10 +182,12 @@ def _load_entries(path: Path, problems: list[CorpusProblem]) -> list[Entry]:
     if not isinstance(data, Mapping) or not isinstance(data.get("entries"), list):
         problems.append(CorpusProblem(path.name, "expected a mapping with a list of 'entries'"))
         return []
+    _unknown_keys(data, FAQ_KEYS, path.name, problems)
     document = data.get("document") or {}
     if not isinstance(document, Mapping):
         problems.append(CorpusProblem(path.name, "'document' must be a mapping"))
         return []
+    _unknown_keys(document, DOCUMENT_KEYS, path.name, problems, where=" in 'document'")
     defaults = {key: document[key] for key in _DOCUMENT_DEFAULTS if key in document}
     defaults["document"] = str(document.get("title") or path.name.removesuffix(FAQ_SUFFIX))
     entries = []
@@ -183,6 +209,9 @@ def _load_vocabulary(
     path: Path, problems: list[CorpusProblem]
 ) -> tuple[tuple[Topic, ...], tuple[tuple[str, ...], ...]]:
     if not path.exists():
+        # Without it every topic and synonym would vanish and entries would be filed nowhere.
+        problems.append(CorpusProblem(path.name, "not found: it declares the topics entries are filed under "
+                                                 "and the synonyms staff use; restore it"))
         return (), ()
     data = _read_yaml(path, problems)
     if data is _UNREADABLE:
@@ -191,6 +220,7 @@ def _load_vocabulary(
     if not isinstance(data, Mapping):
         problems.append(CorpusProblem(path.name, "expected a mapping with 'topics' and 'synonyms'"))
         return (), ()
+    _unknown_keys(data, VOCABULARY_KEYS, path.name, problems)
     try:
         topics = tuple(Topic.model_validate(item) for item in data.get("topics") or ())
     except ValidationError as exc:
@@ -211,6 +241,8 @@ def _load_out_of_scope(path: Path, problems: list[CorpusProblem]) -> tuple[OutOf
     data = _read_yaml(path, problems)
     if data is _UNREADABLE:
         return ()
+    if isinstance(data, Mapping):
+        _unknown_keys(data, OUT_OF_SCOPE_KEYS, path.name, problems)
     items = (data or {}).get("topics") if isinstance(data, Mapping) else None
     if not isinstance(items, list):
         problems.append(CorpusProblem(path.name, "expected a mapping with a list of 'topics'"))

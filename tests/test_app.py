@@ -94,6 +94,7 @@ def test_entries_without_owner_or_review_date_stop_the_bot_before_it_serves(tmp_
         "    answer: Up to five days.\n    references:\n      - name: Leave Policy\n",
         encoding="utf-8",
     )
+    (tmp_path / "vocabulary.yaml").write_text("topics:\n  - {id: leave, title: Leave}\n", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "app.py", "run"],
         cwd=ROOT,

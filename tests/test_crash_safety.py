@@ -13,6 +13,7 @@ import asyncio
 import re
 import signal
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -31,6 +32,7 @@ from tests import activities
 from tests.databases import database_url
 from tests.fake_connector import ConnectorCall, FakeConnector, card_of
 from tests.support import (
+    CREATE,
     QUESTION,
     REGISTRAR,
     ROOT,
@@ -210,3 +212,31 @@ async def test_kill_after_the_claim_before_the_ticket_is_written(tmp_path: Path,
         assert await count(database, tickets) == 0
         assert not creates(connector) and not replies_to(connector, submit)
         await the_redelivery_files_one_ticket_and_answers_with_its_reference(database, connector, submit)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_kill_during_the_hr_post_resumes_it_within_seconds(
+    kind: str, tmp_path: Path, connector: FakeConnector
+) -> None:
+    async with database_url(kind, tmp_path) as database:
+        async with bot_on(database) as bot:
+            submit = await the_form_submit(bot, connector)
+            connector.hold = lambda call: call.method == "POST" and call.path == CREATE  # the HR post hangs
+            confirmation = await reply(bot, connector, submit)
+            await until(lambda: creates(connector), timeout=10)
+            await asyncio.sleep(4)  # mid-send long enough for the lease to have been renewed
+            bot.kill()
+            killed = time.monotonic()
+        connector.hold = lambda _call: False
+        async with bot_on(database) as bot:
+            restarted = time.monotonic()
+            await until(lambda: len(creates(connector)) == 2, timeout=30)
+            resumed = time.monotonic()
+            async with asyncio.timeout(5):
+                while await count(database, ticket_outbox, ticket_outbox.c.delivered_at.is_not(None)) < 1:
+                    await asyncio.sleep(0.05)
+        print(f"HR post resumed {resumed - killed:.1f} s after the kill, {resumed - restarted:.1f} s after the restart")
+        assert resumed - restarted < 10
+        reference = re.search(r"HRD-\d{6}", confirmation["text"]).group()  # type: ignore[union-attr]
+        assert reference in str(creates(connector)[-1].body)
+        assert await count(database, tickets) == 1

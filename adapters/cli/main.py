@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiohttp import web
+
 
 from adapters.cli.adopt_command import run_adopt
 from adapters.cli.console import ChatMemory, chat
@@ -24,7 +24,7 @@ from adapters.cli.parser import build_parser
 from adapters.cli.privacy_commands import pseudonym_key_for, run_erase, run_export, run_purge
 from adapters.cli.reload_command import run_reload
 from adapters.cli.report_command import run_report
-from adapters.cli.serve_command import run_server
+from adapters.cli.serve_command import AppFactory, run_server
 from adapters.cli.suggestions_command import run_suggestions
 from adapters.cli.teams_app_command import run_link, run_package
 from adapters.config.settings import NotServable, Settings
@@ -48,7 +48,7 @@ class Wiring:
     """What only the composition root builds, for the commands that need it."""
 
     dialogue: Callable[[Settings, KnowledgeSource], Dialogue]
-    create_app: Callable[[Settings], web.Application]
+    create_app: AppFactory
 
 
 def run_command(argv: Sequence[str] | None, environ: Mapping[str, str], wiring: Wiring) -> int:

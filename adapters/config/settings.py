@@ -45,6 +45,7 @@ ENVIRONMENT = {
     "FAQBOT_RETAIN_TICKETS_DAYS": "retain_tickets_days",
     "FAQBOT_OUTBOUND_PER_SECOND": "outbound_per_second",
     "FAQBOT_MAX_TURNS_IN_FLIGHT": "max_turns_in_flight",
+    "FAQBOT_MAX_TURNS_PER_CONVERSATION": "max_turns_per_conversation",
     "FAQBOT_BUSY_RETRY_AFTER": "busy_retry_after",
     "FAQBOT_HR_CHANNEL_CACHE_SECONDS": "hr_channel_cache_seconds",
     "FAQBOT_RETAIN_FEEDBACK_DAYS": "retain_feedback_days",
@@ -67,6 +68,7 @@ ENVIRONMENT = {
     "FAQBOT_MAX_CONNECTIONS": "max_connections",
     "FAQBOT_KEY_FETCH_TIMEOUT": "key_fetch_timeout",
     "FAQBOT_METRICS_PORT": "metrics_port",
+    "FAQBOT_METRICS_DIR": "metrics_dir",
     "FAQBOT_LOG_SALT": "log_salt",
     "FAQBOT_PSEUDONYM_SALT": "pseudonym_salt",
     "FAQBOT_TEAMS_APP_ID": "teams_app_id",
@@ -140,6 +142,8 @@ class Settings(BaseModel):
     outbound_per_second: int = Field(default=50, ge=0, le=1000)  # 0: no app-wide pace
     # Load shedding (adapters/web/load_shedding.py); the default comes from the load benchmark.
     max_turns_in_flight: int = Field(default=64, ge=0, le=100_000)  # 0: no limit
+    # Turns one conversation may have in flight, in front of the limit above (0: no limit).
+    max_turns_per_conversation: int = Field(default=4, ge=0, le=100_000)
     busy_retry_after: int = Field(default=1, ge=1, le=120)
     hr_channel_cache_seconds: float = Field(default=10.0, ge=0, le=3600)
     retain_feedback_days: int = Field(default=365, ge=1, le=3650)
@@ -237,6 +241,9 @@ class Settings(BaseModel):
     max_connections: int = Field(default=500, ge=1, le=100_000)
     key_fetch_timeout: float = Field(default=5.0, gt=0, le=60)
     metrics_port: int = Field(default=9464, ge=0, le=65535)
+    # Several worker processes (gunicorn): each writes its figures here and all share the metrics
+    # port, any of them answering with the sum (adapters/web/metrics_folder.py).
+    metrics_dir: Path | None = None
     log_salt: str = Field(default="", repr=False)
 
     @property

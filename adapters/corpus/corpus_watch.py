@@ -19,7 +19,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from knowledge.corpus import FAQ_SUFFIX, VOCABULARY_FILE
+from knowledge.corpus import CORPUS_FILES, FAQ_SUFFIX
 from knowledge.errors import FaqbotError
 from knowledge.reloadable import ReloadableKnowledge
 
@@ -31,7 +31,7 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 def fingerprint(folder: Path) -> Fingerprint:
     """Name, modification time and size of every file the corpus is read from."""
     found = []
-    for path in sorted([*folder.glob(f"*{FAQ_SUFFIX}"), folder / VOCABULARY_FILE]):
+    for path in sorted([*folder.glob(f"*{FAQ_SUFFIX}"), *(folder / name for name in CORPUS_FILES)]):
         with contextlib.suppress(OSError):
             stat = path.stat()
             found.append((path.name, stat.st_mtime_ns, stat.st_size))

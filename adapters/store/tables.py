@@ -54,6 +54,8 @@ tickets = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("hr_reference", sa.JSON, nullable=True),
     sa.Column("hr_activity_id", sa.String(300), nullable=True),
+    # Set when the card could not be posted to the HR helpdesk (staff are told once); the post is retried.
+    sa.Column("hr_post_failing_since", sa.DateTime(timezone=True), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )

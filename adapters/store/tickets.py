@@ -58,6 +58,7 @@ def _ticket(row: Any) -> Ticket:
         version=row.version,
         created_at=_utc(row.created_at),
         updated_at=_utc(row.updated_at),
+        hr_post_failing=row.hr_post_failing_since is not None and row.hr_activity_id is None,
     )
 
 
@@ -88,7 +89,7 @@ class SqlTicketStore:
     async def create(self, ticket: NewTicket, deliveries: Sequence[OutboxRequest]) -> tuple[Ticket, bool]:
         requester = ticket.requester
         guess = ticket.best_guess
-        existing = await self._by_key(ticket.idempotency_key)
+        existing = await self.filed_with(ticket.idempotency_key)
         if existing is not None:  # the usual re-submit; the unique key still guards a race
             return existing, False
         try:
@@ -122,7 +123,7 @@ class SqlTicketStore:
                 )
                 await self._enqueue(connection, number, deliveries, ticket.created_at)
         except IntegrityError:
-            existing = await self._by_key(ticket.idempotency_key)
+            existing = await self.filed_with(ticket.idempotency_key)
             if existing is None:
                 raise
             return existing, False
@@ -130,7 +131,11 @@ class SqlTicketStore:
         assert stored is not None  # just committed
         return stored, True
 
-    async def _by_key(self, key: str) -> Ticket | None:
+    async def queue(self, number: int, deliveries: Sequence[OutboxRequest], *, now: dt.datetime) -> None:
+        async with self._engine.begin() as connection:
+            await self._enqueue(connection, number, deliveries, now)
+
+    async def filed_with(self, key: str) -> Ticket | None:
         async with self._engine.connect() as connection:
             row = (await connection.execute(sa.select(tickets).where(tickets.c.idempotency_key == key))).first()
         return _ticket(row) if row else None
@@ -269,6 +274,29 @@ class SqlTicketStore:
                 .values(hr_reference=dict(reference), hr_activity_id=activity_id)
             )
 
+    async def hr_post_failing(self, number: int, *, now: dt.datetime) -> bool:
+        """Mark the ticket's HR post as failing and queue the staff member's notice, both once:
+        True when this call marked it (the notice was queued), False when it already was."""
+        async with self._engine.begin() as connection:
+            marked = await connection.execute(
+                sa.update(tickets)
+                .where(tickets.c.number == number, tickets.c.hr_post_failing_since.is_(None),
+                       tickets.c.hr_activity_id.is_(None))
+                .values(hr_post_failing_since=now)
+            )
+            if marked.rowcount != 1:
+                return False
+            await self._enqueue(connection, number, [OutboxRequest(OutboxKind.NOTIFY_STAFF, {"notice": "undelivered"})], now)
+        return True
+
+    async def failing_hr_posts(self) -> int:
+        """How many tickets have not reached the HR helpdesk because posting them keeps failing."""
+        async with self._engine.connect() as connection:
+            return (await connection.execute(
+                sa.select(sa.func.count()).select_from(tickets)
+                .where(tickets.c.hr_post_failing_since.is_not(None), tickets.c.hr_activity_id.is_(None))
+            )).scalar_one()
+
     # --- outbox ----------------------------------------------------------------------------
 
     @staticmethod
@@ -319,6 +347,18 @@ class SqlTicketStore:
                     OutboxMessage(row.id, OutboxKind(row.kind), row.ticket_number, row.payload, row.attempts + 1)
                 )
         return claimed
+
+    async def renew_lease(self, message_id: int, *, held_until: dt.datetime, until: dt.datetime) -> bool:
+        """Extend this caller's lease (the one ending at `held_until`) to `until`; False when the
+        message is no longer leased to it (delivered, rescheduled, or taken over after expiry)."""
+        async with self._engine.begin() as connection:
+            renewed = await connection.execute(
+                sa.update(ticket_outbox)
+                .where(ticket_outbox.c.id == message_id, ticket_outbox.c.locked_until == held_until,
+                       ticket_outbox.c.delivered_at.is_(None))
+                .values(locked_until=until)
+            )
+        return renewed.rowcount == 1
 
     async def delivered(self, message_id: int, *, now: dt.datetime) -> None:
         await self._set(message_id, delivered_at=now, locked_until=None, last_error=None)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -73,11 +74,11 @@ class BoundedRunner(web.AppRunner):
         server.connection_made = connection_made  # type: ignore[method-assign]
 
 
-async def serve_until_stopped(runner: web.AppRunner, host: str, port: int) -> None:
-    """Serve `runner` on host:port until SIGINT or SIGTERM, then shut down cleanly."""
+async def serve_until_stopped(runner: web.AppRunner, listener: socket.socket) -> None:
+    """Serve `runner` on the bound `listener` until SIGINT or SIGTERM, then shut down cleanly."""
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        await web.SockSite(runner, listener).start()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

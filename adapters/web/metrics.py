@@ -2,13 +2,17 @@
 
 Labels are fixed vocabularies (status codes, outcome names, reason codes), never user data.
 Served on a separate loopback listener (see `metrics_routes`), not on the public bot port.
+With several worker processes, `snapshot` and `add` let one process sum every worker's figures
+(`adapters/web/metrics_folder.py`).
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import AsyncIterator, Callable, Iterable
+import socket
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -40,9 +44,13 @@ class Counter:
 
 @dataclass
 class Gauge:
+    """A value now. `summed`: workers' values add up (their own turns in flight); otherwise each
+    worker reports the same shared figure (read from the database) and the largest is shown."""
+
     name: str
     help: str
     value: float = 0.0
+    summed: bool = True
 
     def set(self, value: float) -> None:
         self.value = value
@@ -101,7 +109,15 @@ class Metrics:
         self.shed = Counter(
             "faqbot_shed_requests_total", "Requests answered 503 because FAQBOT_MAX_TURNS_IN_FLIGHT turns were running."
         )
+        self.conversation_refusals = Counter(
+            "faqbot_conversation_shed_total",
+            "Messages acknowledged without a turn: their chat already had FAQBOT_MAX_TURNS_PER_CONVERSATION in flight.",
+        )
         self.in_flight = Gauge("faqbot_turns_in_flight", "Turns running in this process now.")
+        self.hr_posts_failing = Gauge(
+            "faqbot_hr_posts_failing",
+            "Tickets whose card has not reached the HR helpdesk because posting it keeps failing (still retried).",
+            summed=False)
 
     def retried(self, status: int) -> None:
         """`RetryObserver` for outbound delivery."""
@@ -111,11 +127,19 @@ class Metrics:
         """`LoadObserver` for load shedding."""
         self.shed.inc()
 
+    def conversation_shed(self) -> None:
+        """`ConversationObserver` for load shedding."""
+        self.conversation_refusals.inc()
+
     def turns_in_flight(self, turns: int) -> None:
         self.in_flight.set(turns)
 
-    def render(self) -> str:
-        parts = (
+    def failing_hr_posts(self, count: int) -> None:
+        """`DeliveryObserver` for the ticket outbox."""
+        self.hr_posts_failing.set(count)
+
+    def _parts(self) -> tuple[Counter | Histogram | Gauge, ...]:
+        return (
             self.requests,
             self.latency,
             self.answers,
@@ -123,12 +147,54 @@ class Metrics:
             self.rejections,
             self.outbound_retries,
             self.shed,
+            self.conversation_refusals,
             self.in_flight,
+            self.hr_posts_failing,
         )
-        return "\n".join(line for metric in parts for line in metric.render()) + "\n"
+
+    def render(self) -> str:
+        return "\n".join(line for metric in self._parts() for line in metric.render()) + "\n"
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every figure as plain JSON, for `add` in another process (adapters/web/metrics_folder.py)."""
+        figures: dict[str, Any] = {}
+        for metric in self._parts():
+            if isinstance(metric, Counter):
+                figures[metric.name] = [[list(map(list, labels)), value] for labels, value in metric.values.items()]
+            elif isinstance(metric, Histogram):
+                figures[metric.name] = {"counts": metric.counts, "total": metric.total, "count": metric.count}
+            else:
+                figures[metric.name] = metric.value
+        return figures
+
+    def add(self, figures: Mapping[str, Any], *, gauges: bool) -> None:
+        """Add another worker's `snapshot()`: counters and histograms sum; gauges only when `gauges`
+        (the worker is alive), summed or the largest as each gauge says. Unknown or malformed
+        figures are skipped."""
+        for metric in self._parts():
+            value = figures.get(metric.name)
+            try:
+                if isinstance(metric, Counter) and isinstance(value, list):
+                    for labels, amount in value:
+                        metric.inc(float(amount), **{str(k): str(v) for k, v in labels})
+                elif isinstance(metric, Histogram) and isinstance(value, Mapping):
+                    if len(value["counts"]) == len(metric.counts):
+                        metric.counts = [a + int(b) for a, b in zip(metric.counts, value["counts"], strict=True)]
+                        metric.total += float(value["total"])
+                        metric.count += int(value["count"])
+                elif isinstance(metric, Gauge) and isinstance(value, (int, float)) and gauges:
+                    metric.value = metric.value + value if metric.summed else max(metric.value, float(value))
+            except (TypeError, ValueError, KeyError):
+                continue
 
 
-def metrics_routes(metrics: Metrics) -> list[web.RouteDef]:
+class Exposition(Protocol):
+    """Renders the text a scrape receives: one process's `Metrics`, or every worker's summed."""
+
+    def render(self) -> str: ...
+
+
+def metrics_routes(metrics: Exposition) -> list[web.RouteDef]:
     async def expose(_request: web.Request) -> web.Response:
         return web.Response(
             text=metrics.render(),
@@ -155,15 +221,21 @@ def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
 
 
-def metrics_listener(metrics: Metrics, port: int) -> Callable[[web.Application], AsyncIterator[None]]:
-    """A cleanup context serving /metrics on 127.0.0.1:`port` only, never on the public bot port."""
+def metrics_listener(
+    metrics: Exposition, port: int, *, bound: socket.socket | None = None, shared: bool = False
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A cleanup context serving /metrics on 127.0.0.1:`port` only, never on the public bot port:
+    on `bound` when the port is already bound (`faqbot run`); `shared`: every worker process
+    listens on the port (SO_REUSEPORT) and answers for all (adapters/web/metrics_folder.py)."""
 
     async def context(_app: web.Application) -> AsyncIterator[None]:
         metrics_app = web.Application()
         metrics_app.add_routes(metrics_routes(metrics))
         runner = web.AppRunner(metrics_app, access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
+        site = (web.SockSite(runner, bound) if bound is not None
+                else web.TCPSite(runner, "127.0.0.1", port, reuse_port=shared))
+        await site.start()
         yield
         await runner.cleanup()
 

@@ -113,3 +113,51 @@ async def test_requests_in_flight_during_reloads_all_succeed(
     assert len(replies) == rounds * per_round
     texts = [card_text(card_of(reply)) for reply in replies]
     assert all((OLD in text) != (NEW in text) for text in texts)  # one whole corpus or the other
+
+
+def add_out_of_scope_example(corpus_dir: Path, example: str) -> None:
+    path = corpus_dir / "out-of-scope.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + f"  - topic: Added by a curator\n    examples:\n      - {example}\n", encoding="utf-8")
+
+
+async def test_an_out_of_scope_edit_is_picked_up(
+    live_client: TestClient, connector: FakeConnector, corpus_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="adapters.corpus.corpus_watch")
+    asked = "who checks social media posts before they go live"
+    assert OLD in await answer_to(live_client, connector, asked)
+    # The curator decides this is a question the corpus does not answer.
+    add_out_of_scope_example(corpus_dir, asked)
+    await logged(caplog, "corpus_reloaded reason=file-change generation=2")
+    assert OLD not in await answer_to(live_client, connector, asked)
+
+
+async def test_a_broken_out_of_scope_edit_is_refused_without_quoting_the_file(
+    live_client: TestClient, connector: FakeConnector, corpus_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="adapters.corpus.corpus_watch")
+    path = corpus_dir / "out-of-scope.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - topic: [unclosed curator-only wording\n", encoding="utf-8")
+    await logged(caplog, "corpus_reload_rejected")
+    rejected = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("corpus_reload_rejected"))
+    assert "out-of-scope.yaml: not valid YAML" in rejected
+    assert "curator-only wording" not in rejected
+    assert OLD in await answer_to(live_client, connector, QUESTION)
+
+
+async def test_a_corpus_that_lost_its_vocabulary_is_refused_and_the_old_one_served(
+    live_client: TestClient, connector: FakeConnector, corpus_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="adapters.corpus.corpus_watch")
+    topics_before = await answer_to(live_client, connector, "topics")
+    (corpus_dir / "vocabulary.yaml").unlink()
+    await logged(caplog, "corpus_reload_rejected")
+    rejected = next(r for r in caplog.records if r.getMessage().startswith("corpus_reload_rejected"))
+    assert rejected.levelno == logging.ERROR
+    assert rejected.getMessage() == (
+        "corpus_reload_rejected reason=file-change kept_generation=1 error=vocabulary.yaml: not found: it declares "
+        "the topics entries are filed under and the synonyms staff use; restore it")
+    assert not any(r.getMessage().startswith("corpus_reloaded") for r in caplog.records)
+    assert OLD in await answer_to(live_client, connector, QUESTION)
+    assert await answer_to(live_client, connector, "topics") == topics_before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,10 +16,11 @@ from adapters.config.settings import Settings
 from adapters.store import create_engine
 from adapters.store.tables import asked_questions, delivered_activities
 from app import METRICS_KEY, Components, create_app
-from bot import Dialogue, Inbound, Reply
+from bot import Dialogue, Inbound, Reply, texts
 from bot.submits import HR_DIRECT_FORM_ACTION as FORM_ACTION
 from tests import activities
 from tests.fake_connector import FakeConnector
+from tests.support import until
 
 QUESTION = "Can liking a post on social media be a cause for concern for me?"
 
@@ -131,3 +133,36 @@ async def test_a_button_press_is_admitted_while_questions_are_shed(
     held.released.set()
     assert (await first).status == 201
     assert replies_to(connector, form) == 1
+
+
+async def test_one_chat_flooding_neither_starves_other_people_nor_holds_requests(
+    tmp_path: Path, connector: FakeConnector
+) -> None:
+    """Scaled down from the issue's 300 messages beside 20 people (benchmarks/flood.py runs that)."""
+    settings = Settings(local_mode=True, metrics_port=0, database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+                        max_turns_in_flight=16)
+    async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
+
+        async def send(conversation: str, user: str, text: str) -> tuple[int, float]:
+            started = time.monotonic()
+            response = await client.post("/api/messages", json=activities.message(
+                connector.url, text, conversation_id=conversation, user_id=user))
+            return response.status, time.monotonic() - started
+
+        flood = [asyncio.create_task(send("a:flood", "29:flooder", f"{QUESTION} {n}")) for n in range(80)]
+        await asyncio.sleep(0.3)  # the flood holds what it can
+        others = await asyncio.gather(*(send(f"a:person-{n}", f"29:person-{n}", QUESTION) for n in range(10)))
+        flooded = await asyncio.gather(*flood)
+
+        assert [status for status, _ in others] == [201] * 10  # nobody else refused
+        answered = {c.path.split("/")[3] for c in connector.calls if c.method == "POST"}
+        assert {f"a%3Aperson-{n}" for n in range(10)} <= answered
+        assert max(seconds for _, seconds in [*others, *flooded]) < 5
+        statuses = [status for status, _ in flooded]
+        assert set(statuses) == {200, 201}  # some answered, the rest acknowledged without a turn
+        skipped = statuses.count(200)
+        notices = await until(lambda: [a for a in connector.activities() if a.get("text") == texts.SLOW_DOWN])
+        await asyncio.sleep(0.5)
+        assert len([a for a in connector.activities() if a.get("text") == texts.SLOW_DOWN]) == 1  # asked once
+        assert "a%3Aflood" in next(c.path for c in connector.calls if c.body is notices[0])
+        assert client.server.app[METRICS_KEY].conversation_refusals.value() == skipped

@@ -218,3 +218,18 @@ async def test_only_a_registrar_registers_the_channel_and_configuration_wins(
     assert await configured.hr_channel() == HrChannel("19:configured@thread", None, None)
     refused = await configured.handle(said("register this channel", REGISTRAR, Scope.CHANNEL), HR_CHANNEL)
     assert "set in the bot's configuration" in shown(refused)
+
+
+async def test_a_confirmation_its_turn_could_not_deliver_is_queued_once_filed(
+    escalation: Escalation, store: InMemoryTicketStore
+) -> None:
+    await registered(escalation)
+    form = await escalation.handle(said("ask hr direct"), CHAT)
+    assert form is not None and form[0].card is not None
+    submit = pressed({**form[0].card["actions"][0]["data"], "question": QUESTION, "details": "", "identity": "named"})
+    assert await escalation.confirm_later(submit) is False  # nothing filed yet: nothing to confirm
+    await escalation.handle(submit, CHAT)
+    assert await escalation.confirm_later(submit) is True
+    assert [(q.ticket_number, q.delivery.kind, dict(q.delivery.payload)) for q in store.queued][-1] == (
+        1, OutboxKind.NOTIFY_STAFF, {"notice": "confirmation"})
+    assert await escalation.confirm_later(said("how much annual leave do I get")) is False

@@ -178,3 +178,19 @@ async def test_welcome_once_and_again_when_not_delivered(router: Router) -> None
     assert await router.on_install(installed) is None
     await router.welcome_not_delivered(installed)
     assert await router.on_install(installed) is not None
+
+
+async def test_votes_either_way_mark_the_question_answered_and_keep_its_id_on_the_card(
+    router: Router, questions: InMemoryQuestionLog
+) -> None:
+    answered = await router.route(said("how far back does a subject access request go"), HERE)
+    await router.after_sent(answered)
+    assert QID in str(answered.messages[0].card)  # the vote buttons carry the question id
+    value = {"action": "feedback", "entry": "sar-how-far-back", "vote": "down", "questionId": QID}
+    voted = await router.route(said(value=value), HERE)
+    assert QID in str(voted.messages[0].card)  # the re-drawn card still links to the question
+    await router.after_sent(voted)
+    assert questions.questions[0].helpful is False
+    card = await router.on_vote(STAFF, CastVote("sar-how-far-back", Vote.UP, "", QID))
+    assert QID in str(card.card)
+    assert questions.questions[0].helpful is True

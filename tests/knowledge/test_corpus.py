@@ -18,9 +18,15 @@ VALID_ENTRY = """
 """
 
 
+VOCABULARY = "topics:\n  - {id: general, title: General}\n"
+
+
 def write(folder: Path, body: str, name: str = "test.faq.yaml") -> Path:
+    """`body` as `name` in `folder`, beside a vocabulary declaring the topic of VALID_ENTRY."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(body, encoding="utf-8")
+    if not (folder / "vocabulary.yaml").exists():
+        (folder / "vocabulary.yaml").write_text(VOCABULARY, encoding="utf-8")
     return folder
 
 
@@ -129,3 +135,41 @@ def test_out_of_scope_topic_without_examples_is_named(tmp_path: Path) -> None:
     tmp_path.joinpath("out-of-scope.yaml").write_text("topics:\n  - topic: Pay\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=r"out-of-scope.yaml: topics #1: examples"):
         load_corpus(tmp_path)
+
+
+def test_a_corpus_without_its_vocabulary_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, corpus_text(VALID_ENTRY.format(id="tiktok")))
+    (tmp_path / "vocabulary.yaml").unlink()
+    with pytest.raises(CorpusError, match=r"^vocabulary\.yaml: not found: it declares the topics"):
+        load_corpus(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("test.faq.yaml", corpus_text(VALID_ENTRY.format(id="tiktok")) + "\nentires: []\n",
+         "test.faq.yaml: unknown key 'entires' (known: document, entries)"),
+        ("test.faq.yaml", corpus_text(VALID_ENTRY.format(id="tiktok"), document="ower: HR\n  owner: HR Policy Team\n"
+                                      "  last_reviewed: 2024-06-01"),
+         "test.faq.yaml: unknown key 'ower' in 'document' (known: last_reviewed, owner, source_file, title)"),
+        ("vocabulary.yaml", VOCABULARY + "synonym:\n  - [leave, holiday]\n",
+         "vocabulary.yaml: unknown key 'synonym' (known: synonyms, topics)"),
+        ("out-of-scope.yaml", "topics:\n  - topic: Pay\n    examples: [when is payday]\nexample: [x]\n",
+         "out-of-scope.yaml: unknown key 'example' (known: topics)"),
+    ],
+)
+def test_an_unknown_key_is_named(tmp_path: Path, name: str, text: str, expected: str) -> None:
+    write(tmp_path, corpus_text(VALID_ENTRY.format(id="tiktok")))
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(CorpusError) as raised:
+        load_corpus(tmp_path)
+    assert [str(problem) for problem in raised.value.problems] == [expected]
+
+
+def test_invalid_yaml_is_reported_by_line_without_quoting_the_file(tmp_path: Path) -> None:
+    write(tmp_path, "entries:\n  - id: x\n    answer: [a confidential draft answer\n", name="broken.faq.yaml")
+    with pytest.raises(CorpusError) as raised:
+        load_corpus(tmp_path)
+    message = str(raised.value)
+    assert message.startswith("broken.faq.yaml: not valid YAML: ") and "(line 4, column 1)" in message
+    assert "confidential" not in message

@@ -175,3 +175,13 @@ def test_out_of_scope_examples_a_new_document_answers_are_named(tmp_path: Path, 
     sick_pay = [f for f in named if "'how much sick pay do i get'" in f.message]
     assert len(sick_pay) == 1 and sick_pay[0].severity == "warning" and sick_pay[0].file == "out-of-scope.yaml"
     assert "entry 'sick-pay-entitlement'" in sick_pay[0].message
+
+
+def test_a_corpus_without_its_vocabulary_is_an_error(tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(SHIPPED, tmp_path / "corpus"))
+    (folder / "vocabulary.yaml").unlink()
+    findings = lint_corpus(read_corpus(folder), today=TODAY)
+    missing = [f for f in findings if f.file == "vocabulary.yaml"]
+    assert [(f.severity, f.message) for f in missing] == [
+        ("error", "not found: it declares the topics entries are filed under and the synonyms staff use; restore it")]
+    assert has_errors(findings)

@@ -5,6 +5,7 @@ botbuilder 4.17.1 is archived; it is confined to this module and `teams_handler.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -343,3 +344,30 @@ class BotFrameworkGateway:
             return TurnResult(200, {})
         payload = serializer_helper(response.body) if isinstance(response.body, Model) else response.body
         return TurnResult(response.status, payload)
+
+
+class SlowDownNotices:
+    """`SlowDownNotifier` through the Bot Connector: a proactive message into the activity's
+    conversation, sent in the background (the request being refused does not wait for it)."""
+
+    def __init__(self, adapter: CloudAdapter, *, app_id: str, text: str) -> None:
+        self._adapter = adapter
+        self._app_id = app_id
+        self._text = text
+        self._sending: set[asyncio.Task[None]] = set()
+
+    def slow_down(self, activity: Mapping[str, Any]) -> None:
+        task = asyncio.create_task(self._send(dict(activity)), name="slow-down-notice")
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _send(self, body: dict[str, Any]) -> None:
+        try:
+            reference = TurnContext.get_conversation_reference(Activity().deserialize(body))
+
+            async def send(context: TurnContext) -> None:
+                await context.send_activity(self._text)
+
+            await self._adapter.continue_conversation(reference, send, self._app_id)
+        except Exception as exc:  # noqa: BLE001 - a notice is best effort; never the message text
+            log.info("slow-down notice not sent: %s", type(exc).__name__)

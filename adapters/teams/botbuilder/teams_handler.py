@@ -56,8 +56,15 @@ class FaqBot(TeamsActivityHandler):
                 return
             except Exception:  # noqa: BLE001 - the client may not allow updates; reply instead
                 log.info("could not update the rated card; replying instead")
-        for message in turn.messages:
-            await turn_context.send_activity(to_activity(message))
+        try:
+            for message in turn.messages:
+                await turn_context.send_activity(to_activity(message))
+        except Exception as exc:
+            # "Sorry, something went wrong, try again" would contradict a ticket already filed.
+            if not await self._router.not_delivered(inbound):
+                raise
+            log.warning("reply not delivered (%s); the confirmation is queued for the outbox", type(exc).__name__)
+            return
         await self._router.after_sent(turn)  # after the reply is sent: staff never wait for it
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:

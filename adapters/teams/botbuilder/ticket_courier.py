@@ -2,10 +2,14 @@
 
 At-least-once: a message leaves the outbox only once the connector accepted it. Throttling and
 transient failures (408, 412, 429, 5xx, network errors) are retried with exponential backoff and
-jitter, never sooner than a `Retry-After` the connector sent; other 4xx (the bot was removed from
-the team, say) are given up and logged. Queued messages survive a restart: the next start sends
-them. A crash between the connector accepting the HR post and the store recording it can post the
-card twice; the reference on the card lets the HR helpdesk spot that.
+jitter, never sooner than a `Retry-After` the connector sent. Other 4xx (the bot was removed from
+the team, say) end a card update or a staff notice, logged; the HR post itself is never given up,
+because the helpdesk's channel can be fixed: once refused (or failing `failing_after_attempts`
+times) the staff member is told, once, that it has not reached the helpdesk yet and how to reach
+them directly, "my requests" says so, and `faqbot_hr_posts_failing` counts it. Queued messages
+survive a restart: the next start sends them. A crash between the connector accepting the HR post
+and the store recording it can post the card twice; the reference on the card lets the HR helpdesk
+spot that.
 
 Kept apart from the in-turn send retry in `bot_framework.py` on purpose: this schedule is durable.
 """
@@ -18,9 +22,9 @@ import datetime as dt
 import email.utils
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from botbuilder.core import TurnContext
@@ -37,17 +41,26 @@ from knowledge.errors import FaqbotError
 log = logging.getLogger(__name__)
 
 RETRYABLE = frozenset({408, 412, 429, 500, 502, 503, 504})
+_MESSAGES_PER_DRAIN = 50  # then the loop looks at its wake-up again
 
 
 @dataclass(frozen=True)
 class OutboxBackoff:
-    """Backoff `base * 2**(attempt-1)` seconds, capped, ±`jitter`; a lease longer than one send."""
+    """Backoff `base * 2**(attempt-1)` seconds, capped, ±`jitter`.
+
+    A message is leased for `lease_seconds` and the lease renewed every third of that while it is
+    being sent, however long the send takes: a process that dies mid-send stops renewing, and
+    another process (or this one restarted) takes the message over within `lease_seconds`.
+    """
 
     base_seconds: float = 2.0
     cap_seconds: float = 300.0
     jitter: float = 0.2
-    lease_seconds: float = 120.0
+    lease_seconds: float = 9.0
     poll_seconds: float = 1.0
+    # An HR post failing this many times in a row (or refused outright) is surfaced: staff are told
+    # once, "my requests" and the metrics show it; it is still retried.
+    failing_after_attempts: int = 4
 
     def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
         backoff = min(self.cap_seconds, self.base_seconds * 2.0 ** max(attempt - 1, 0))
@@ -60,6 +73,11 @@ class NotYet(FaqbotError):
 
     exit_code = 1
     summary = "not deliverable yet"
+
+class DeliveryObserver(Protocol):
+    """Told how many tickets have not reached the HR helpdesk because posting them keeps failing."""
+
+    def failing_hr_posts(self, count: int) -> None: ...
 
 
 class GiveUp(FaqbotError):
@@ -100,6 +118,7 @@ class TicketCourier:
         organisation: Organisation,
         wakeup: asyncio.Event,
         policy: OutboxBackoff | None = None,
+        observer: DeliveryObserver | None = None,
         clock: Callable[[], dt.datetime] = _utcnow,
         rng: random.Random | None = None,
     ) -> None:
@@ -110,6 +129,8 @@ class TicketCourier:
         self._app_id = app_id
         self._organisation = organisation
         self._policy = policy or OutboxBackoff()
+        self._observer = observer
+        self._failing_counted = False
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._wake = wakeup
@@ -130,11 +151,47 @@ class TicketCourier:
     async def drain(self) -> int:
         """Send every message due now; returns how many were delivered."""
         lease = dt.timedelta(seconds=self._policy.lease_seconds)
-        delivered = 0
-        for message in await self._store.claim_due(now=self._clock(), lease=lease):
-            if await self._attempt(message):
-                delivered += 1
+        delivered = claimed = 0
+        # One message at a time, each under its own short lease, so none waits leased behind another.
+        while claimed < _MESSAGES_PER_DRAIN:
+            now = self._clock()
+            messages = await self._store.claim_due(now=now, lease=lease, limit=1)
+            if not messages:
+                break
+            claimed += 1
+            async with self._leased(messages[0], now + lease):
+                if await self._attempt(messages[0]):
+                    delivered += 1
+        if self._observer is not None and (claimed or not self._failing_counted):
+            self._observer.failing_hr_posts(await self._store.failing_hr_posts())
+            self._failing_counted = True
         return delivered
+
+    @contextlib.asynccontextmanager
+    async def _leased(self, message: OutboxMessage, held_until: dt.datetime) -> AsyncIterator[None]:
+        """Renew the lease on `message` every third of its length until the block ends."""
+        lease = dt.timedelta(seconds=self._policy.lease_seconds)
+
+        async def renew() -> None:
+            held = held_until
+            while True:
+                await asyncio.sleep(self._policy.lease_seconds / 3)
+                until = self._clock() + lease
+                try:
+                    if not await self._store.renew_lease(message.id, held_until=held, until=until):
+                        return
+                except Exception as exc:  # noqa: BLE001 - the send goes on; the lease may lapse
+                    log.warning("outbox lease not renewed: %s", type(exc).__name__)
+                    continue
+                held = until
+
+        renewing = asyncio.create_task(renew(), name="outbox-lease")
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
 
     async def _attempt(self, message: OutboxMessage) -> bool:
         try:
@@ -150,14 +207,14 @@ class TicketCourier:
         except HttpOperationError as exc:
             response = getattr(exc, "response", None)
             status = getattr(response, "status_code", None) or getattr(response, "status", None) or 0
-            if status not in RETRYABLE:
+            if status not in RETRYABLE and message.kind is not OutboxKind.POST_TICKET:
                 log.error(
                     "outbox gave up on %s for ticket %s: HTTP %s", message.kind.value, message.ticket_number, status
                 )
                 await self._store.give_up(message.id, now=self._clock(), error=f"http:{status}")
                 return False
             wait = retry_after(getattr(response, "headers", None), self._clock())
-            await self._reschedule(message, f"http:{status}", wait)
+            await self._reschedule(message, f"http:{status}", wait, refused=status not in RETRYABLE)
             return False
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             await self._reschedule(message, type(exc).__name__, None)
@@ -166,12 +223,21 @@ class TicketCourier:
         log.info("outbox delivered %s for ticket %s", message.kind.value, message.ticket_number)
         return True
 
-    async def _reschedule(self, message: OutboxMessage, error: str, wait: float | None) -> None:
+    async def _reschedule(self, message: OutboxMessage, error: str, wait: float | None, *, refused: bool = False) -> None:
+        """Try again later. The HR post is never given up (the helpdesk's channel may be fixed, e.g.
+        the bot added back to the team), but one refused outright or failing `failing_after_attempts`
+        times is surfaced to the staff member once."""
         delay = self._policy.delay(message.attempts, wait, self._rng)
-        log.warning(
-            "outbox retry of %s for ticket %s in %.1fs (%s)", message.kind.value, message.ticket_number, delay, error
+        level = logging.ERROR if refused else logging.WARNING
+        log.log(
+            level, "outbox retry of %s for ticket %s in %.1fs (%s)", message.kind.value, message.ticket_number,
+            delay, error,
         )
         await self._store.retry_at(message.id, self._clock() + dt.timedelta(seconds=delay), error=error)
+        failing = refused or message.attempts >= self._policy.failing_after_attempts
+        if message.kind is OutboxKind.POST_TICKET and failing:
+            if await self._store.hr_post_failing(message.ticket_number, now=self._clock()):
+                log.error("outbox: ticket %s has not reached the HR helpdesk; the requester is told", message.ticket_number)
 
     async def _deliver(self, message: OutboxMessage) -> None:
         ticket = await self._store.get(message.ticket_number)
@@ -195,6 +261,9 @@ class TicketCourier:
                 await self._proactive(reference, lambda context: context.send_activity(notice))
 
     async def _post_ticket(self, number: int) -> None:
+        _reference, posted = await self._store.hr_post(number)
+        if posted is not None:
+            return  # posted and recorded by a process that died before marking the message delivered
         channel = await self._hr_channel()
         if channel is None:
             raise NotYet("no HR channel")
