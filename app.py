@@ -106,9 +106,7 @@ def create_app(
     def count(reply: Reply | EngagementReply) -> None:
         metrics.answers.inc(outcome=reply.outcome)
 
-    router = Router(
-        engagement, settings.card_settings, escalation=escalation, on_reply=count, questions=questions
-    )
+    router = Router(engagement, settings.card_settings, escalation=escalation, on_reply=count, questions=questions)
     bot = FaqBot(router)
     adapter = build_adapter(settings, sender, parts.credentials)
     courier = TicketCourier(

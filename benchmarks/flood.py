@@ -31,20 +31,32 @@ QUESTION = "Can liking a post on social media be a cause for concern for me?"
 
 def activity(connector: str, number: int, conversation: str, user: str) -> dict[str, Any]:
     return {
-        "type": "message", "id": f"flood-{number}", "channelId": "msteams", "serviceUrl": connector,
-        "from": {"id": user, "name": "Bench"}, "recipient": {"id": "28:bot", "name": "HR Policy FAQ"},
+        "type": "message",
+        "id": f"flood-{number}",
+        "channelId": "msteams",
+        "serviceUrl": connector,
+        "from": {"id": user, "name": "Bench"},
+        "recipient": {"id": "28:bot", "name": "HR Policy FAQ"},
         "conversation": {"id": conversation, "conversationType": "personal", "tenantId": "t"},
-        "channelData": {"tenant": {"id": "t"}}, "text": QUESTION,
+        "channelData": {"tenant": {"id": "t"}},
+        "text": QUESTION,
     }
 
 
 async def run(messages: int, seconds: float, people: int) -> dict[str, Any]:
     connector_port, bot_port = free_port(), free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"PORT": str(bot_port), "FAQBOT_LOCAL_MODE": "1", "FAQBOT_LOG_LEVEL": "WARNING",
-               "FAQBOT_DATABASE_URL": f"sqlite:///{Path(tmp) / 'bot.sqlite3'}", "FAQBOT_METRICS_PORT": "0"}
-        async with server(["-m", "benchmarks.connector_server", str(connector_port)], connector_port, {}), \
-                server(["app.py", "run"], bot_port, env):
+        env = {
+            "PORT": str(bot_port),
+            "FAQBOT_LOCAL_MODE": "1",
+            "FAQBOT_LOG_LEVEL": "WARNING",
+            "FAQBOT_DATABASE_URL": f"sqlite:///{Path(tmp) / 'bot.sqlite3'}",
+            "FAQBOT_METRICS_PORT": "0",
+        }
+        async with (
+            server(["-m", "benchmarks.connector_server", str(connector_port)], connector_port, {}),
+            server(["app.py", "run"], bot_port, env),
+        ):
             connector = f"http://127.0.0.1:{connector_port}/"
             url = f"http://127.0.0.1:{bot_port}/api/messages"
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
@@ -56,22 +68,39 @@ async def run(messages: int, seconds: float, people: int) -> dict[str, Any]:
                         return response.status, time.monotonic() - sent
 
                 started = time.monotonic() + 0.5
-                flood = [send(activity(connector, n, "a:flood", "29:flooder"), n * seconds / messages, started)
-                         for n in range(messages)]
-                others = [send(activity(connector, messages + n, f"a:person-{n}", f"29:person-{n}"),
-                               (n + 0.5) * seconds / people, started) for n in range(people)]
+                flood = [
+                    send(activity(connector, n, "a:flood", "29:flooder"), n * seconds / messages, started)
+                    for n in range(messages)
+                ]
+                others = [
+                    send(
+                        activity(connector, messages + n, f"a:person-{n}", f"29:person-{n}"),
+                        (n + 0.5) * seconds / people,
+                        started,
+                    )
+                    for n in range(people)
+                ]
                 results = await asyncio.gather(*flood, *others)
     flooded, asked = results[:messages], results[messages:]
     times = [duration for _, duration in results]
     return {
-        "messages": messages, "seconds": seconds, "people": people,
-        "others": {"statuses": dict(Counter(status for status, _ in asked)),
-                   "refused": sum(status != 201 for status, _ in asked)},
-        "flood": {"answered": sum(status == 201 for status, _ in flooded),
-                  "acknowledged_without_turn": sum(status == 200 for status, _ in flooded),
-                  "refused": sum(status >= 400 for status, _ in flooded)},
-        "request_seconds": {"p50": round(statistics.median(times), 3), "max": round(max(times), 3),
-                            "over_15s": sum(duration > 15 for duration in times)},
+        "messages": messages,
+        "seconds": seconds,
+        "people": people,
+        "others": {
+            "statuses": dict(Counter(status for status, _ in asked)),
+            "refused": sum(status != 201 for status, _ in asked),
+        },
+        "flood": {
+            "answered": sum(status == 201 for status, _ in flooded),
+            "acknowledged_without_turn": sum(status == 200 for status, _ in flooded),
+            "refused": sum(status >= 400 for status, _ in flooded),
+        },
+        "request_seconds": {
+            "p50": round(statistics.median(times), 3),
+            "max": round(max(times), 3),
+            "over_15s": sum(duration > 15 for duration in times),
+        },
     }
 
 

@@ -147,8 +147,11 @@ class Escalation:
             return (cards.text(self._say(texts.PRIVATE_ONLY)),)
         if await self.hr_channel() is None:
             return (cards.text(self._say(texts.NO_CHANNEL)),)
-        return (cards.form(clean_text(question), secrets.token_urlsafe(24), self._settings.organisation,
-                           question_id=question_id),)
+        return (
+            cards.form(
+                clean_text(question), secrets.token_urlsafe(24), self._settings.organisation, question_id=question_id
+            ),
+        )
 
     async def _submit(self, message: Inbound, where: Where, form: HrForm) -> tuple[Outbound, ...]:
         if message.scope is not Scope.PERSONAL:

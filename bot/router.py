@@ -87,7 +87,9 @@ class Router:
                 card_settings = replace(card_settings, hr_direct_form=True)
         reply = await self._engagement.respond(message)
         self._on_reply(reply)
-        event = question_event(message, reply, question_id=self._new_id(), now=self._clock())
+        event: AskedQuestion | Resolved | Voted | None = question_event(
+            message, reply, question_id=self._new_id(), now=self._clock()
+        )
         question_id = event.id if isinstance(event, AskedQuestion) else event.question_id if event else None
         vote = message.submit if isinstance(message.submit, CastVote) else None
         acknowledges_vote = isinstance(reply, Answer) and reply.feedback is not None

@@ -168,8 +168,9 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
     return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else str(problem)
 
 
-def _unknown_keys(data: Mapping[str, Any], allowed: frozenset[str], file: str, problems: list[CorpusProblem],
-                  *, where: str = "") -> None:
+def _unknown_keys(
+    data: Mapping[str, Any], allowed: frozenset[str], file: str, problems: list[CorpusProblem], *, where: str = ""
+) -> None:
     for key in sorted(set(data) - allowed, key=str):
         known = ", ".join(sorted(allowed))
         problems.append(CorpusProblem(file, f"unknown key '{key}'{where} (known: {known})"))
@@ -210,8 +211,12 @@ def _load_vocabulary(
 ) -> tuple[tuple[Topic, ...], tuple[tuple[str, ...], ...]]:
     if not path.exists():
         # Without it every topic and synonym would vanish and entries would be filed nowhere.
-        problems.append(CorpusProblem(path.name, "not found: it declares the topics entries are filed under "
-                                                 "and the synonyms staff use; restore it"))
+        problems.append(
+            CorpusProblem(
+                path.name,
+                "not found: it declares the topics entries are filed under and the synonyms staff use; restore it",
+            )
+        )
         return (), ()
     data = _read_yaml(path, problems)
     if data is _UNREADABLE:

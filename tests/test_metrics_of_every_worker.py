@@ -23,11 +23,18 @@ COUNTED = 'faqbot_http_requests_total{status="201"}'
 async def worker(tmp_path: Path, name: str, metrics_port: int) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
     port = free_port()
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "app.py", "run", cwd=ROOT,
-        env=environment(PORT=str(port), FAQBOT_METRICS_PORT=str(metrics_port),
-                        FAQBOT_METRICS_DIR=str(tmp_path / "metrics"),
-                        FAQBOT_DATABASE_URL=f"sqlite:///{tmp_path / name}.sqlite3"),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "app.py",
+        "run",
+        cwd=ROOT,
+        env=environment(
+            PORT=str(port),
+            FAQBOT_METRICS_PORT=str(metrics_port),
+            FAQBOT_METRICS_DIR=str(tmp_path / "metrics"),
+            FAQBOT_DATABASE_URL=f"sqlite:///{tmp_path / name}.sqlite3",
+        ),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:

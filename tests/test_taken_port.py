@@ -21,7 +21,11 @@ def test_a_taken_port_stops_the_bot_with_one_line_naming_the_setting(setting: st
         taken = holder.getsockname()[1]
         ports = {"PORT": str(free_port()), "FAQBOT_METRICS_PORT": str(free_port()), setting: str(taken)}
         result = subprocess.run(
-            [sys.executable, "app.py", "run"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+            [sys.executable, "app.py", "run"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
             env=environment(**ports, FAQBOT_PID_FILE=str(pid_file), FAQBOT_DATABASE_URL=f"sqlite:///{database}"),
         )
     assert result.returncode == 7

@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-
-
 from adapters.cli.adopt_command import run_adopt
 from adapters.cli.console import ChatMemory, chat
 from adapters.cli.evaluation_report import run_evaluation

@@ -33,8 +33,9 @@ def run_server(settings: Settings, create_app: AppFactory) -> int:
 
     Both ports are bound first of all: a port in use stops the command (CannotListen, naming the
     setting) before anything is logged, migrated or written."""
-    listeners = bind_listeners(settings.bind_host, settings.port, settings.metrics_port,
-                               shared_metrics=settings.metrics_dir is not None)
+    listeners = bind_listeners(
+        settings.bind_host, settings.port, settings.metrics_port, shared_metrics=settings.metrics_dir is not None
+    )
     try:
         return _serve(settings, create_app, listeners)
     finally:

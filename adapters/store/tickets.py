@@ -280,22 +280,30 @@ class SqlTicketStore:
         async with self._engine.begin() as connection:
             marked = await connection.execute(
                 sa.update(tickets)
-                .where(tickets.c.number == number, tickets.c.hr_post_failing_since.is_(None),
-                       tickets.c.hr_activity_id.is_(None))
+                .where(
+                    tickets.c.number == number,
+                    tickets.c.hr_post_failing_since.is_(None),
+                    tickets.c.hr_activity_id.is_(None),
+                )
                 .values(hr_post_failing_since=now)
             )
             if marked.rowcount != 1:
                 return False
-            await self._enqueue(connection, number, [OutboxRequest(OutboxKind.NOTIFY_STAFF, {"notice": "undelivered"})], now)
+            await self._enqueue(
+                connection, number, [OutboxRequest(OutboxKind.NOTIFY_STAFF, {"notice": "undelivered"})], now
+            )
         return True
 
     async def failing_hr_posts(self) -> int:
         """How many tickets have not reached the HR helpdesk because posting them keeps failing."""
         async with self._engine.connect() as connection:
-            return (await connection.execute(
-                sa.select(sa.func.count()).select_from(tickets)
-                .where(tickets.c.hr_post_failing_since.is_not(None), tickets.c.hr_activity_id.is_(None))
-            )).scalar_one()
+            return (
+                await connection.execute(
+                    sa.select(sa.func.count())
+                    .select_from(tickets)
+                    .where(tickets.c.hr_post_failing_since.is_not(None), tickets.c.hr_activity_id.is_(None))
+                )
+            ).scalar_one()
 
     # --- outbox ----------------------------------------------------------------------------
 
@@ -354,8 +362,11 @@ class SqlTicketStore:
         async with self._engine.begin() as connection:
             renewed = await connection.execute(
                 sa.update(ticket_outbox)
-                .where(ticket_outbox.c.id == message_id, ticket_outbox.c.locked_until == held_until,
-                       ticket_outbox.c.delivered_at.is_(None))
+                .where(
+                    ticket_outbox.c.id == message_id,
+                    ticket_outbox.c.locked_until == held_until,
+                    ticket_outbox.c.delivered_at.is_(None),
+                )
                 .values(locked_until=until)
             )
         return renewed.rowcount == 1

@@ -35,8 +35,9 @@ class Listeners:
             self.metrics.close()
 
 
-def bind(host: str, port: int, *, setting: str, host_setting: str | None = None,
-         reuse_port: bool = False) -> socket.socket:
+def bind(
+    host: str, port: int, *, setting: str, host_setting: str | None = None, reuse_port: bool = False
+) -> socket.socket:
     """A listening TCP socket on host:port; raises CannotListen naming `setting` (the port's) or
     `host_setting` (for an address this machine does not have) when that fails.
 
@@ -55,8 +56,9 @@ def bind(host: str, port: int, *, setting: str, host_setting: str | None = None,
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise CannotListen(f"port {port} on {host} is already in use by another program: "
-                               f"set {setting} to a free port") from None
+            raise CannotListen(
+                f"port {port} on {host} is already in use by another program: set {setting} to a free port"
+            ) from None
         reason = exc.strerror or type(exc).__name__
         blame = host_setting if exc.errno == errno.EADDRNOTAVAIL and host_setting else setting
         raise CannotListen(f"cannot listen on {host}:{port} ({reason}): check {blame}") from None
@@ -70,8 +72,11 @@ def bind_listeners(host: str, port: int, metrics_port: int, *, shared_metrics: b
     on it too); nothing stays bound when either fails."""
     bot = bind(host, port, setting="PORT", host_setting="HOST")
     try:
-        metrics = (bind("127.0.0.1", metrics_port, setting="FAQBOT_METRICS_PORT", reuse_port=shared_metrics)
-                   if metrics_port else None)
+        metrics = (
+            bind("127.0.0.1", metrics_port, setting="FAQBOT_METRICS_PORT", reuse_port=shared_metrics)
+            if metrics_port
+            else None
+        )
     except CannotListen:
         bot.close()
         raise

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from adapters.web.inbound_guard import TurnRunner
@@ -74,15 +73,6 @@ class ConversationObserver(Protocol):
     def conversation_shed(self) -> None: ...
 
 
-@dataclass(frozen=True)
-class Acknowledged:
-    """The answer to a message not run because its conversation is over its limit: 200, no turn."""
-
-    status: int = 200
-    body: Any = field(default_factory=dict)
-    retry_after: int | None = None
-
-
 # One "slow down" per conversation at most this often: a flood must not become a flood of notices.
 SLOW_DOWN_NOTICE_SECONDS = 10.0
 
@@ -99,8 +89,15 @@ class ConversationLimit:
     have the Bot Connector re-deliver the flood.
     """
 
-    def __init__(self, runner: TurnRunner, *, limit: int, notifier: SlowDownNotifier,
-                 observer: ConversationObserver, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        runner: TurnRunner,
+        *,
+        limit: int,
+        notifier: SlowDownNotifier,
+        observer: ConversationObserver,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._runner = runner
         self._limit = limit
         self._notifier = notifier
@@ -109,7 +106,7 @@ class ConversationLimit:
         self._in_flight: dict[str, int] = {}
         self._noticed: dict[str, float] = {}
 
-    async def run(self, body: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResultLike:
+    async def run(self, body: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResult:
         conversation = body.get("conversation")
         key = conversation.get("id") if isinstance(conversation, Mapping) else None
         if not self._limit or not isinstance(key, str):
@@ -119,7 +116,7 @@ class ConversationLimit:
         if running >= limit:
             self._observer.conversation_shed()
             self._notice(key, body)
-            return Acknowledged()
+            return TurnResult(200, {})  # acknowledged without a turn
         self._in_flight[key] = running + 1
         try:
             return await self._runner.run(body, claims)

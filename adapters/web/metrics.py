@@ -117,7 +117,8 @@ class Metrics:
         self.hr_posts_failing = Gauge(
             "faqbot_hr_posts_failing",
             "Tickets whose card has not reached the HR helpdesk because posting it keeps failing (still retried).",
-            summed=False)
+            summed=False,
+        )
 
     def retried(self, status: int) -> None:
         """`RetryObserver` for outbound delivery."""
@@ -233,8 +234,11 @@ def metrics_listener(
         metrics_app.add_routes(metrics_routes(metrics))
         runner = web.AppRunner(metrics_app, access_log=None)
         await runner.setup()
-        site = (web.SockSite(runner, bound) if bound is not None
-                else web.TCPSite(runner, "127.0.0.1", port, reuse_port=shared))
+        site = (
+            web.SockSite(runner, bound)
+            if bound is not None
+            else web.TCPSite(runner, "127.0.0.1", port, reuse_port=shared)
+        )
         await site.start()
         yield
         await runner.cleanup()

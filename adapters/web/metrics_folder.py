@@ -36,8 +36,9 @@ _FRESH_FLUSHES = 3
 class MetricsFolder:
     """Writes `metrics` to `folder` as this worker's snapshot; `render` sums every worker's."""
 
-    def __init__(self, folder: Path, metrics: Metrics, *, flush_seconds: float = 1.0,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, folder: Path, metrics: Metrics, *, flush_seconds: float = 1.0, clock: Callable[[], float] = time.time
+    ) -> None:
         self._folder = folder
         self._metrics = metrics
         self._flush_seconds = flush_seconds
@@ -48,8 +49,9 @@ class MetricsFolder:
         """Replace this worker's snapshot (atomically: a reader never sees half a file)."""
         self._folder.mkdir(parents=True, exist_ok=True)
         partial = self._path.with_suffix(".partial")
-        partial.write_text(json.dumps({"written_at": self._clock(), "metrics": self._metrics.snapshot()}),
-                           encoding="utf-8")
+        partial.write_text(
+            json.dumps({"written_at": self._clock(), "metrics": self._metrics.snapshot()}), encoding="utf-8"
+        )
         os.replace(partial, self._path)
 
     def render(self) -> str:

@@ -246,17 +246,24 @@ async def test_a_failed_confirmation_is_delivered_later_and_never_says_try_again
         no_answer = await reply_to(client, connector, activities.message(connector.url, QUESTION))
         ask = next(a for a in card_of(no_answer)["actions"] if a["title"] == "Ask HR Direct")
         form = card_of(await reply_to(client, connector, activities.message(connector.url, value=ask["data"])))
-        submit = activities.message(connector.url, value={**submit_data(form), "question": QUESTION, "details": "",
-                                                          "identity": "named"})
+        submit = activities.message(
+            connector.url, value={**submit_data(form), "question": QUESTION, "details": "", "identity": "named"}
+        )
         # The connector fails the reply carrying the confirmation, once.
         connector.scripted_paths[f"/v3/conversations/a:staff-conversation/activities/{submit['id']}"] = [(500, {})]
         response = await client.post("/api/messages", json=submit)
         assert response.status in {200, 201}
 
         await until(lambda: creates(connector))  # the ticket was filed and posted to HR Direct
-        confirmations = await until(lambda: [m for m in staff_messages(connector)
-                                             if "your question is with HR Direct" in (m.get("text") or "")][1:])
+        confirmations = await until(
+            lambda: [
+                m for m in staff_messages(connector) if "your question is with HR Direct" in (m.get("text") or "")
+            ][1:]
+        )
         assert "Your reference is HRD-000001" in confirmations[0]["text"]  # the re-delivery, from the outbox
         assert not [m for m in staff_messages(connector) if "went wrong" in (m.get("text") or "")]
         await outbox_drained(store_url)
-        assert len([m for m in staff_messages(connector) if "your question is with HR Direct" in (m.get("text") or "")]) == 2
+        assert (
+            len([m for m in staff_messages(connector) if "your question is with HR Direct" in (m.get("text") or "")])
+            == 2
+        )

@@ -157,7 +157,8 @@ async def test_a_corpus_that_lost_its_vocabulary_is_refused_and_the_old_one_serv
     assert rejected.levelno == logging.ERROR
     assert rejected.getMessage() == (
         "corpus_reload_rejected reason=file-change kept_generation=1 error=vocabulary.yaml: not found: it declares "
-        "the topics entries are filed under and the synonyms staff use; restore it")
+        "the topics entries are filed under and the synonyms staff use; restore it"
+    )
     assert not any(r.getMessage().startswith("corpus_reloaded") for r in caplog.records)
     assert OLD in await answer_to(live_client, connector, QUESTION)
     assert await answer_to(live_client, connector, "topics") == topics_before

@@ -139,14 +139,17 @@ async def test_one_chat_flooding_neither_starves_other_people_nor_holds_requests
     tmp_path: Path, connector: FakeConnector
 ) -> None:
     """Scaled down from the issue's 300 messages beside 20 people (benchmarks/flood.py runs that)."""
-    settings = Settings(local_mode=True, metrics_port=0, database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
-                        max_turns_in_flight=16)
+    settings = Settings(
+        local_mode=True, metrics_port=0, database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}", max_turns_in_flight=16
+    )
     async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
 
         async def send(conversation: str, user: str, text: str) -> tuple[int, float]:
             started = time.monotonic()
-            response = await client.post("/api/messages", json=activities.message(
-                connector.url, text, conversation_id=conversation, user_id=user))
+            response = await client.post(
+                "/api/messages",
+                json=activities.message(connector.url, text, conversation_id=conversation, user_id=user),
+            )
             return response.status, time.monotonic() - started
 
         flood = [asyncio.create_task(send("a:flood", "29:flooder", f"{QUESTION} {n}")) for n in range(80)]

@@ -19,11 +19,15 @@ QUESTION = "Can liking a post on social media be a cause for concern for me?"
 async def entry_figures(database_url: str, entry_id: str) -> dict[str, str]:
     """What `faqbot report --format csv` says about `entry_id` (the command runs its own event loop)."""
     out = io.StringIO()
-    code = await asyncio.to_thread(run_report, database_url=database_url, corpus_dir=SHIPPED_CORPUS, since=None,
-                                   fmt="csv", output=None, out=out)
+    code = await asyncio.to_thread(
+        run_report, database_url=database_url, corpus_dir=SHIPPED_CORPUS, since=None, fmt="csv", output=None, out=out
+    )
     assert code == 0
-    return {row["measure"]: row["value"] for row in csv.DictReader(io.StringIO(out.getvalue()))
-            if row["section"] == "entry" and row["key"] == entry_id}
+    return {
+        row["measure"]: row["value"]
+        for row in csv.DictReader(io.StringIO(out.getvalue()))
+        if row["section"] == "entry" and row["key"] == entry_id
+    }
 
 
 async def figures_once(database_url: str, entry_id: str, measure: str, value: str) -> dict[str, str]:
@@ -53,8 +57,12 @@ async def test_a_vote_and_an_escalation_after_an_answer_reach_the_report(
         await post(client, activities.message(connector.url, value=vote_up(answer)))
         ask = next(a for a in answer["actions"] if a["title"] == "Ask HR Direct")
         form = card_of(await reply_to(client, connector, activities.message(connector.url, value=ask["data"])))
-        await post(client, activities.message(connector.url, value={
-            **submit_data(form), "question": QUESTION, "details": "", "identity": "named"}))
+        await post(
+            client,
+            activities.message(
+                connector.url, value={**submit_data(form), "question": QUESTION, "details": "", "identity": "named"}
+            ),
+        )
         await until(lambda: creates(connector))
         await outbox_drained(store_url)
 

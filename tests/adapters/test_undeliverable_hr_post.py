@@ -4,11 +4,10 @@ channel works again the card is posted."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
-
-import asyncio
 
 import aiohttp
 from aiohttp.test_utils import TestClient, TestServer
@@ -16,6 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from adapters.config.settings import Settings
 from app import Components, create_app
 from tests import activities
+from tests.fake_connector import FakeConnector
 from tests.support import (
     CREATE,
     FAST,
@@ -28,8 +28,6 @@ from tests.support import (
     staff_messages,
     until,
 )
-from tests.fake_connector import FakeConnector
-
 
 NOT_REACHED = "your question hasn't reached HR Direct yet"
 

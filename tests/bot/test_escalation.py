@@ -231,5 +231,8 @@ async def test_a_confirmation_its_turn_could_not_deliver_is_queued_once_filed(
     await escalation.handle(submit, CHAT)
     assert await escalation.confirm_later(submit) is True
     assert [(q.ticket_number, q.delivery.kind, dict(q.delivery.payload)) for q in store.queued][-1] == (
-        1, OutboxKind.NOTIFY_STAFF, {"notice": "confirmation"})
+        1,
+        OutboxKind.NOTIFY_STAFF,
+        {"notice": "confirmation"},
+    )
     assert await escalation.confirm_later(said("how much annual leave do I get")) is False

@@ -147,15 +147,29 @@ def test_a_corpus_without_its_vocabulary_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
-        ("test.faq.yaml", corpus_text(VALID_ENTRY.format(id="tiktok")) + "\nentires: []\n",
-         "test.faq.yaml: unknown key 'entires' (known: document, entries)"),
-        ("test.faq.yaml", corpus_text(VALID_ENTRY.format(id="tiktok"), document="ower: HR\n  owner: HR Policy Team\n"
-                                      "  last_reviewed: 2024-06-01"),
-         "test.faq.yaml: unknown key 'ower' in 'document' (known: last_reviewed, owner, source_file, title)"),
-        ("vocabulary.yaml", VOCABULARY + "synonym:\n  - [leave, holiday]\n",
-         "vocabulary.yaml: unknown key 'synonym' (known: synonyms, topics)"),
-        ("out-of-scope.yaml", "topics:\n  - topic: Pay\n    examples: [when is payday]\nexample: [x]\n",
-         "out-of-scope.yaml: unknown key 'example' (known: topics)"),
+        (
+            "test.faq.yaml",
+            corpus_text(VALID_ENTRY.format(id="tiktok")) + "\nentires: []\n",
+            "test.faq.yaml: unknown key 'entires' (known: document, entries)",
+        ),
+        (
+            "test.faq.yaml",
+            corpus_text(
+                VALID_ENTRY.format(id="tiktok"),
+                document="ower: HR\n  owner: HR Policy Team\n  last_reviewed: 2024-06-01",
+            ),
+            "test.faq.yaml: unknown key 'ower' in 'document' (known: last_reviewed, owner, source_file, title)",
+        ),
+        (
+            "vocabulary.yaml",
+            VOCABULARY + "synonym:\n  - [leave, holiday]\n",
+            "vocabulary.yaml: unknown key 'synonym' (known: synonyms, topics)",
+        ),
+        (
+            "out-of-scope.yaml",
+            "topics:\n  - topic: Pay\n    examples: [when is payday]\nexample: [x]\n",
+            "out-of-scope.yaml: unknown key 'example' (known: topics)",
+        ),
     ],
 )
 def test_an_unknown_key_is_named(tmp_path: Path, name: str, text: str, expected: str) -> None:

@@ -183,5 +183,6 @@ def test_a_corpus_without_its_vocabulary_is_an_error(tmp_path: Path) -> None:
     findings = lint_corpus(read_corpus(folder), today=TODAY)
     missing = [f for f in findings if f.file == "vocabulary.yaml"]
     assert [(f.severity, f.message) for f in missing] == [
-        ("error", "not found: it declares the topics entries are filed under and the synonyms staff use; restore it")]
+        ("error", "not found: it declares the topics entries are filed under and the synonyms staff use; restore it")
+    ]
     assert has_errors(findings)

@@ -74,6 +74,7 @@ class NotYet(FaqbotError):
     exit_code = 1
     summary = "not deliverable yet"
 
+
 class DeliveryObserver(Protocol):
     """Told how many tickets have not reached the HR helpdesk because posting them keeps failing."""
 
@@ -223,21 +224,31 @@ class TicketCourier:
         log.info("outbox delivered %s for ticket %s", message.kind.value, message.ticket_number)
         return True
 
-    async def _reschedule(self, message: OutboxMessage, error: str, wait: float | None, *, refused: bool = False) -> None:
+    async def _reschedule(
+        self, message: OutboxMessage, error: str, wait: float | None, *, refused: bool = False
+    ) -> None:
         """Try again later. The HR post is never given up (the helpdesk's channel may be fixed, e.g.
         the bot added back to the team), but one refused outright or failing `failing_after_attempts`
         times is surfaced to the staff member once."""
         delay = self._policy.delay(message.attempts, wait, self._rng)
         level = logging.ERROR if refused else logging.WARNING
         log.log(
-            level, "outbox retry of %s for ticket %s in %.1fs (%s)", message.kind.value, message.ticket_number,
-            delay, error,
+            level,
+            "outbox retry of %s for ticket %s in %.1fs (%s)",
+            message.kind.value,
+            message.ticket_number,
+            delay,
+            error,
         )
         await self._store.retry_at(message.id, self._clock() + dt.timedelta(seconds=delay), error=error)
         failing = refused or message.attempts >= self._policy.failing_after_attempts
-        if message.kind is OutboxKind.POST_TICKET and failing:
-            if await self._store.hr_post_failing(message.ticket_number, now=self._clock()):
-                log.error("outbox: ticket %s has not reached the HR helpdesk; the requester is told", message.ticket_number)
+        if (
+            message.kind is OutboxKind.POST_TICKET
+            and failing
+            # True only the first time, so the requester is told once.
+            and await self._store.hr_post_failing(message.ticket_number, now=self._clock())
+        ):
+            log.error("outbox: ticket %s has not reached the HR helpdesk; the requester is told", message.ticket_number)
 
     async def _deliver(self, message: OutboxMessage) -> None:
         ticket = await self._store.get(message.ticket_number)
