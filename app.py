@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -22,7 +22,6 @@ from adapters.teams.activity_policy import ActivityPolicy
 from adapters.cli.report_command import FORMATS as REPORT_FORMATS
 from adapters.cli.report_command import run_report
 from adapters.cli.suggestions_command import run_suggestions
-from adapters.teams.botbuilder.bot_framework import BotFrameworkGateway, build_adapter
 from adapters.web.channel_auth import ChannelTokenValidator, KeySource, SigningKeys, SigningKeysUnavailable
 from adapters.cli.console import ChatMemory, chat
 from adapters.cli.evaluation_report import run_evaluation
@@ -54,10 +53,12 @@ from adapters.store import (
 from adapters.config.structured_log import configure_logging
 from adapters.store.personal_data import PersonalData, PseudonymKey, Retention
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.botbuilder.teams_handler import FaqBot, Responder
+from adapters.teams.conversation import TeamsConversation
+from adapters.teams.redelivery import RedeliveryGuard
+from adapters.teams.sdk import OutboundCredential, teams_sdk
 from adapters.teams.teams_package import PackageError, build_package, chat_link, official_validation
-from adapters.teams.botbuilder.ticket_delivery import RetryPolicy, TicketCourier
-from bot import CardSettings, Dialogue, DialogueSettings, Reply
+from adapters.teams.ticket_delivery import RetryPolicy, TicketCourier
+from bot import CardSettings, Dialogue, DialogueSettings, Inbound, Reply
 from bot.engagement import Engagement
 from bot.escalation import Escalation, EscalationSettings
 from bot.router import Router
@@ -72,6 +73,12 @@ from bot.evaluation import Targets
 from knowledge.evaluation import LabelledSetError
 
 log = logging.getLogger("faqbot")
+
+
+class Responder(Protocol):
+    """What the engagement needs from the dialogue (tests give a failing one)."""
+
+    async def respond(self, message: Inbound) -> Reply: ...
 
 
 def build_dialogue(settings: Settings, knowledge: KnowledgeSource | None = None) -> Dialogue:
@@ -102,7 +109,7 @@ def create_app(
     settings: Settings,
     *,
     dialogue: Responder | None = None,
-    credentials_factory: Any = None,
+    credential: OutboundCredential | None = None,
     readiness: Sequence[ReadinessCheck] = (),
     outbox_policy: RetryPolicy | None = None,
 ) -> web.Application:
@@ -111,7 +118,7 @@ def create_app(
 
     Helpdesk deliveries (ticket cards, staff notices) run in a background task started after the
     store is migrated, so they never hold up the HTTP acknowledgement of a turn. `dialogue` and
-    `credentials_factory` replace the real ones (tests); `readiness` adds checks to `/readyz`.
+    `credential` replace the real ones (tests); `readiness` adds checks to `/readyz`.
     """
     problems = settings.serving_problems()
     if problems:
@@ -143,16 +150,15 @@ def create_app(
     engagement = Engagement(
         dialogue, knowledge.corpus, WelcomeStore(engine, pseudonyms), FeedbackStore(engine, pseudonyms)  # type: ignore[arg-type]
     )
-    bot = FaqBot(Router(engagement, card_settings(settings), escalation=escalation, on_reply=count,
-                        questions=QuestionStore(engine)))
-    adapter = build_adapter(settings, delivery, credentials_factory)
+    conversation = TeamsConversation(Router(engagement, card_settings(settings), escalation=escalation,
+                                            on_reply=count, questions=QuestionStore(engine)))
+    instances = Instances(engine)
+    sdk = teams_sdk(settings, conversation, RedeliveryGuard(DeliveryLedger(engine, instances)), delivery, credential)
     courier = TicketCourier(
-        adapter, tickets, escalation.hr_channel, app_id=settings.app_id, organisation=settings.organisation,
+        sdk.poster, tickets, escalation.hr_channel, organisation=settings.organisation,
         policy=outbox_policy,
     )
     escalation.on_queued(courier.nudge)
-    instances = Instances(engine)
-    gateway = BotFrameworkGateway(adapter, bot, DeliveryLedger(engine, instances))
     validator = None
     if settings.local_mode:
         policy = ActivityPolicy.local(settings.allowed_tenants)
@@ -160,7 +166,7 @@ def create_app(
         policy = ActivityPolicy.production(settings.allowed_tenants, settings.service_url_hosts)
         validator = ChannelTokenValidator(settings.app_id, SigningKeys(
             KeySource(settings.openid_metadata_url, fetch_timeout=settings.key_fetch_timeout)))
-    turns = TurnLimit(gateway, limit=settings.max_turns_in_flight, retry_after=settings.busy_retry_after,
+    turns = TurnLimit(sdk.turns, limit=settings.max_turns_in_flight, retry_after=settings.busy_retry_after,
                       observer=metrics)
     guard = InboundGuard(turns, policy, validator, metrics)
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[metrics_middleware(metrics)])
@@ -184,6 +190,7 @@ def create_app(
         worker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await worker
+        await sdk.close()
         await instances.release()
         await engine.dispose()
 

@@ -22,6 +22,11 @@ the matching probe) and a 100/s spike for 30 s. A second bot process with produc
 (pace 50/s, Teams' per-app ceiling) is measured saturated and in the same spike, then takes the
 soak: the paced figures are the production ones.
 
+Both SDKs. The unpaced bot runs on the default SDK (botbuilder); a second unpaced bot process runs
+on the Microsoft 365 Agents SDK (FAQBOT_SDK=agents) for the same saturation phase. Each saturation
+phase also reports the bot process's CPU time per acknowledged activity (user + system, from
+/proc), so the two SDKs' per-turn cost is compared on the same load.
+
 Phases (full / --quick): saturation 30/10 s each, sustained 50/s 300/30 s, spike 100/s 30/10 s,
 soak 10/s 1800 s (--soak only).
 
@@ -102,6 +107,7 @@ class Phase:
     outbox_undelivered: int | None = None
     shed_counted_by_bot: int | None = None
     rss_mb: list[float] = field(default_factory=list)
+    cpu_seconds: float | None = None
 
     @property
     def acknowledged(self) -> int:
@@ -121,6 +127,8 @@ class Phase:
             "duration_s": round(self.duration_s, 1),
             "messages": self.messages,
             "achieved_per_s": round(self.acknowledged / self.duration_s, 1) if self.duration_s else 0,
+            "cpu_ms_per_turn": (round(1000 * self.cpu_seconds / self.acknowledged, 2)
+                                if self.cpu_seconds is not None and self.acknowledged else None),
             "statuses": dict(self.statuses),
             "shed": self.statuses.get(503, 0),
             "shed_counted_by_bot": self.shed_counted_by_bot,
@@ -158,6 +166,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def questions() -> tuple[list[str], list[str]]:
@@ -410,15 +424,21 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
         echo = Target("echo", free_port())
         fixed = Target("echo-msrest-fix", free_port())
         unpaced = Target("faqbot", free_port(), Path(tmp) / "unpaced.sqlite3", free_port())
+        agents = Target("faqbot-agents", free_port(), Path(tmp) / "agents.sqlite3", free_port())
         paced = Target("faqbot-paced", free_port(), Path(tmp) / "paced.sqlite3", free_port())
         async with (
             server(["-m", "benchmarks.connector_server", str(connector_port)], connector_port, {}),
             aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=1000)) as session,
             MatchingProbe.started() as probe,
         ):
-            async def saturate(target: Target) -> Phase:
+            async def saturate(target: Target, pid: int | None = None) -> Phase:
                 phase = Phase("saturation", target.name, None, saturate_s)
-                return await measure(session, phase, target, connector_port, lambda d: d.closed_loop(phase, CONCURRENCY))
+                cpu_before = cpu_seconds(pid) if pid else None
+                measured = await measure(session, phase, target, connector_port,
+                                         lambda d: d.closed_loop(phase, CONCURRENCY))
+                if pid and cpu_before is not None:
+                    measured.cpu_seconds = cpu_seconds(pid) - cpu_before
+                return measured
 
             async def open_loop(name: str, target: Target, rate: float, seconds: float, pid: int | None = None) -> Phase:
                 phase = Phase(name, target.name, rate, seconds)
@@ -430,7 +450,7 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
             async with server(["-m", "benchmarks.echo_bot", str(fixed.port), "--msrest-fix"], fixed.port, {}):
                 phases.append(await saturate(fixed))
             async with server(["app.py", "run"], unpaced.port, bot_env(unpaced, 0)) as pid:
-                phases.append(await saturate(unpaced))
+                phases.append(await saturate(unpaced, pid))
                 probe_s = min(PROBE_MAX_SECONDS, sustain_s)
                 matching["unloaded"] = await probe.measure(probe_s)
                 sustained, matching["loaded"] = await asyncio.gather(
@@ -438,8 +458,10 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
                 )
                 phases.append(sustained)
                 phases.append(await open_loop("spike", unpaced, 100, spike_s, pid))
+            async with server(["app.py", "run"], agents.port, bot_env(agents, 0) | {"FAQBOT_SDK": "agents"}) as pid:
+                phases.append(await saturate(agents, pid))
             async with server(["app.py", "run"], paced.port, bot_env(paced, None)) as pid:
-                phases.append(await saturate(paced))
+                phases.append(await saturate(paced, pid))
                 phases.append(await open_loop("spike", paced, 100, spike_s, pid))
                 if soak:
                     phases.append(await open_loop("soak", paced, 10, 1800, pid))
@@ -457,6 +479,10 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
         "throughput_ratio_vs_echo_with_msrest_fix": round(
             rate("saturation", "faqbot") / rate("saturation", "echo-msrest-fix"), 3),
         "paced_throughput_ratio_vs_echo": round(rate("saturation", "faqbot-paced") / echo_rate, 3),
+        "agents_throughput_ratio_vs_echo": round(rate("saturation", "faqbot-agents") / echo_rate, 3),
+        "agents_throughput_ratio_vs_botbuilder": round(rate("saturation", "faqbot-agents") / rate("saturation", "faqbot"), 3),
+        "cpu_ms_per_turn": {r["target"]: r["cpu_ms_per_turn"] for r in results
+                            if r["phase"] == "saturation" and r["cpu_ms_per_turn"] is not None},
         "matching_10k": matching,
     }
 
@@ -464,13 +490,18 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
 def print_report(report: dict[str, Any]) -> None:
     columns = ("phase", "target", "offered_per_s", "achieved_per_s", "shed", "errors", "lost", "p50_ms", "p99_ms",
                "max_ms", "delivery_p99_ms", "replies_expected", "replies_received", "escalations_sent", "tickets",
-               "hr_posts", "hr_posts_duplicated", "escalations_lost", "rss_growth_mb")
+               "hr_posts", "hr_posts_duplicated", "escalations_lost", "rss_growth_mb", "cpu_ms_per_turn")
     for row in report["phases"]:
         print("  ".join(f"{c}={row[c]}" for c in columns))
     print(f"saturated throughput, faqbot (app-wide pace off) / bare echo bot: {report['throughput_ratio_vs_echo']}")
     print(f"saturated throughput, faqbot (app-wide pace off) / echo bot with the same msrest fix: "
           f"{report['throughput_ratio_vs_echo_with_msrest_fix']}")
     print(f"saturated throughput, faqbot (production pace) / bare echo bot: {report['paced_throughput_ratio_vs_echo']}")
+    print(f"saturated throughput, faqbot on the Agents SDK (pace off) / bare echo bot: "
+          f"{report['agents_throughput_ratio_vs_echo']}; / faqbot on botbuilder: "
+          f"{report['agents_throughput_ratio_vs_botbuilder']}")
+    for target, cost in report["cpu_ms_per_turn"].items():
+        print(f"bot CPU per acknowledged activity, saturated, {target}: {cost} ms")
     for state, figures in report["matching_10k"].items():
         print(f"matching at 10,000 entries, {state}: p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
               f"max {figures['max_ms']} ms ({figures['queries']} queries)")

@@ -30,7 +30,7 @@ from adapters.config.settings import Settings
 from adapters.store import create_engine
 from adapters.store.tables import ticket_events, ticket_outbox, tickets
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.botbuilder.ticket_delivery import RetryPolicy
+from adapters.teams.ticket_delivery import RetryPolicy
 import app
 from app import create_app
 from tests import activities
@@ -144,7 +144,7 @@ async def ask(client: TestClient, connector: FakeConnector, activity: dict[str, 
 
 async def post(client: TestClient, activity: dict[str, Any]) -> None:
     response = await client.post("/api/messages", json=activity)
-    assert response.status in {200, 201}, await response.text()
+    assert response.status in {200, 201}, f"HTTP {response.status}: {await response.text()}"
 
 
 # --- HR Direct ---------------------------------------------------------------------------------
@@ -159,10 +159,10 @@ CREATE = "/v3/conversations"
 
 
 @asynccontextmanager
-async def serve(store_url: str, policy: RetryPolicy = FAST, **extra: str) -> AsyncIterator[TestClient]:
-    """The bot with HR Direct registrars on `store_url`, over HTTP on 127.0.0.1."""
+async def serve(store_url: str, sdk: str = "botbuilder", policy: RetryPolicy = FAST, **extra: str) -> AsyncIterator[TestClient]:
+    """The bot on the SDK `sdk` with HR Direct registrars on `store_url`, over HTTP on 127.0.0.1."""
     settings = Settings(database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", local_mode=True,
-                        metrics_port=0, **extra)
+                        metrics_port=0, sdk=sdk, **extra)
     async with TestClient(TestServer(create_app(settings, outbox_policy=policy), host="127.0.0.1")) as client:
         yield client
 
@@ -228,7 +228,7 @@ def hr_action(card: dict[str, Any], title: str) -> dict[str, Any]:
 
 
 def staff_messages(connector: FakeConnector) -> list[dict[str, Any]]:
-    return [c.body for c in connector.calls if c.method == "POST" and "a%3Astaff-conversation" in c.path]
+    return [c.body for c in connector.calls if c.method == "POST" and "a:staff-conversation" in c.path]
 
 
 # --- personal data rows ------------------------------------------------------------------------

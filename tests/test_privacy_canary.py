@@ -25,7 +25,7 @@ from bot import Inbound, Reply
 from tests.databases import temporary_sqlite_url
 from tests import activities
 from tests.fake_connector import FakeConnector
-from tests.fake_credentials import FakeCredentialsFactory
+from tests.fake_credentials import FixedToken
 from tests.key_server import APP_ID, KeyServer
 from tests.support import production_settings
 
@@ -87,7 +87,7 @@ async def test_no_canary_reaches_logs_or_metrics(
     log_output: io.StringIO, keys: KeyServer, connector: FakeConnector
 ) -> None:
     canary = Canaries()
-    app = create_app(production_settings(keys), credentials_factory=FakeCredentialsFactory(APP_ID))
+    app = create_app(production_settings(keys), credential=FixedToken())
     failing = create_app(Settings(local_mode=True, metrics_port=0, database_url=temporary_sqlite_url()), dialogue=FailingDialogue())
     async with TestClient(TestServer(app, host="127.0.0.1")) as client, \
             TestClient(TestServer(failing, host="127.0.0.1")) as local:

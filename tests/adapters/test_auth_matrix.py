@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from app import METRICS_KEY, create_app
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
-from tests.fake_credentials import OUTBOUND_TOKEN, FakeCredentialsFactory
+from tests.fake_credentials import OUTBOUND_TOKEN, FixedToken
 from tests.key_server import APP_ID, KeyServer, new_key
 from tests.support import production_settings
 
@@ -109,7 +109,7 @@ async def test_service_url_outside_the_allow_list_is_refused_even_with_a_matchin
     keys: KeyServer, connector: FakeConnector
 ) -> None:
     settings = production_settings(keys, service_url_hosts=("smba.trafficmanager.net",))
-    app = create_app(settings, credentials_factory=FakeCredentialsFactory(APP_ID))
+    app = create_app(settings, credential=FixedToken())
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         activity = activities.message(connector.url, QUESTION)
         response = await client.post("/api/messages", json=activity,
@@ -131,7 +131,7 @@ async def test_signing_keys_are_fetched_once_and_cached(
 
 async def test_unreachable_key_server_is_a_503_without_a_turn(keys: KeyServer, connector: FakeConnector) -> None:
     keys.available = False
-    app = create_app(production_settings(keys), credentials_factory=FakeCredentialsFactory(APP_ID))
+    app = create_app(production_settings(keys), credential=FixedToken())
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         activity = activities.message(connector.url, QUESTION)
         response = await client.post("/api/messages", json=activity,
@@ -158,7 +158,7 @@ async def test_a_stalled_key_server_does_not_block_other_requests(connector: Fak
         settings = production_settings(
             KeyServer(url=str(key_host.make_url("/"))), key_fetch_timeout=2.0
         )
-        app = create_app(settings, credentials_factory=FakeCredentialsFactory(APP_ID))
+        app = create_app(settings, credential=FixedToken())
         async with TestClient(TestServer(app, host="127.0.0.1")) as client:
             token = KeyServer().token(connector.url)
             started = time.perf_counter()

@@ -1,24 +1,21 @@
-"""Bot Framework specifics: the CloudAdapter, its connector delivery and the turn-error boundary.
+"""Bot Framework SDK specifics: the CloudAdapter, its connector delivery, and inbound turns.
 
-botbuilder 4.17.1 is archived; it is confined to this module and `teams_handler.py`.
+botbuilder 4.17.1 is archived; it is confined to `adapters/teams/botbuilder/`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
-import traceback
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
-from botbuilder.core import ActivityHandler, TurnContext
-from botbuilder.core.serializer_helper import serializer_helper
+from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, CallerIdConstants
 from botframework.connector.auth import (
+    AppCredentials,
     AuthenticateRequestResult,
     AuthenticationConstants,
     BotFrameworkAuthentication,
@@ -29,13 +26,15 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 from msrest.pipeline import AsyncHTTPSender
-from msrest.serialization import Model, Serializer
+from msrest.serialization import Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
 
-from adapters.teams.outbound_delivery import OutboundDelivery, conversation_of
 from adapters.config.settings import Settings
-from adapters.store import delivery_key, is_outage
-from bot import texts
+from adapters.teams.botbuilder.turn import BotbuilderTurn
+from adapters.teams.conversation import InvokeReply, TeamsConversation, turn_failed
+from adapters.teams.outbound_delivery import OutboundDelivery, conversation_of
+from adapters.teams.redelivery import UNREADABLE, RedeliveryGuard, TurnResult
+from adapters.teams.sdk import OutboundCredential
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +51,6 @@ class _AuthConfig:
         # SingleTenant without an app id raises in botbuilder; local mode has no app id at all.
         self.APP_TYPE = settings.app_type if settings.app_id else "MultiTenant"
         self.APP_TENANTID = settings.app_tenant_id
-
-
-@dataclass(frozen=True)
-class TurnResult:
-    """The HTTP answer for one inbound activity."""
-
-    status: int
-    body: Any = None
-    retry_after: int | None = None
 
 
 def speed_up_msrest_retry_policy() -> None:
@@ -92,9 +82,40 @@ def speed_up_msrest_object_serialization() -> None:
     Serializer.serialize_object = _serialize_object  # type: ignore[method-assign]
 
 
-def credentials_factory_for(settings: Settings) -> ServiceClientCredentialsFactory | None:
-    """The outbound credential: a certificate when one is configured, else botbuilder's default
-    (client secret or user-assigned managed identity, from the same settings)."""
+class _FixedCredentials(AppCredentials):
+    def __init__(self, credential: OutboundCredential, app_id: str, oauth_scope: str) -> None:
+        super().__init__(app_id=app_id, oauth_scope=oauth_scope)
+        self._credential = credential
+
+    def get_access_token(self, force_refresh: bool = False) -> str:
+        return self._credential.token()
+
+
+class FixedCredentialsFactory(ServiceClientCredentialsFactory):
+    """Outbound credentials from an `OutboundCredential` (tests), for the configured app id."""
+
+    def __init__(self, credential: OutboundCredential, app_id: str) -> None:
+        self._credential = credential
+        self._app_id = app_id
+
+    async def is_valid_app_id(self, app_id: str) -> bool:
+        return app_id == self._app_id
+
+    async def is_authentication_disabled(self) -> bool:
+        return not self._app_id
+
+    async def create_credentials(self, app_id: str, oauth_scope: str, login_endpoint: str,
+                                 validate_authority: bool) -> AppCredentials:
+        return _FixedCredentials(self._credential, app_id, oauth_scope)
+
+
+def credentials_factory_for(
+    settings: Settings, credential: OutboundCredential | None = None
+) -> ServiceClientCredentialsFactory | None:
+    """The outbound credential: `credential` when given (tests), a certificate when one is
+    configured, else botbuilder's default (client secret or user-assigned managed identity)."""
+    if credential is not None:
+        return FixedCredentialsFactory(credential, settings.app_id)
     if settings.app_certificate_thumbprint and settings.app_certificate_key_file:
         return CertificateServiceClientCredentialsFactory(
             settings.app_certificate_thumbprint,
@@ -108,16 +129,16 @@ def credentials_factory_for(settings: Settings) -> ServiceClientCredentialsFacto
 def build_adapter(
     settings: Settings,
     delivery: OutboundDelivery,
-    credentials_factory: ServiceClientCredentialsFactory | None = None,
+    credential: OutboundCredential | None = None,
 ) -> CloudAdapter:
     """A CloudAdapter for the configured Entra app whose every connector call goes through `delivery`.
 
-    `credentials_factory` replaces the outbound credential (tests pass a fake one).
+    `credential` replaces the configured outbound credential (tests pass a fixed token).
     """
     speed_up_msrest_retry_policy()
     speed_up_msrest_object_serialization()
     inner = ConfigurationBotFrameworkAuthentication(
-        _AuthConfig(settings), credentials_factory=credentials_factory or credentials_factory_for(settings)
+        _AuthConfig(settings), credentials_factory=credentials_factory_for(settings, credential)
     )
     adapter = CloudAdapter(DeliveringAuthentication(inner, delivery))
     adapter.on_turn_error = on_turn_error
@@ -125,42 +146,7 @@ def build_adapter(
 
 
 async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
-    """Log the failure without the user's text or identity, and apologise once.
-
-    A store outage is not apologised for: it is re-raised to `BotFrameworkGateway`, which answers
-    503 so the Bot Connector delivers the activity again once the store is back.
-    """
-    if is_outage(error):
-        raise error
-    frames = "".join(traceback.format_tb(error.__traceback__))
-    # The exception message may quote user input, so only its type is logged.
-    log.error("turn failed: %s\n%s", type(error).__name__, frames)
-    try:
-        await turn_context.send_activity(texts.TURN_ERROR)
-    except Exception:  # noqa: BLE001 - the apology is best effort; the error is already logged
-        log.warning("could not send the turn-error apology")
-
-
-class DeliveryClaims(Protocol):
-    """Remembers delivered activities so a re-delivery runs no second turn, unless the first
-    turn never finished (see `adapters/store/ledger.py`)."""
-
-    async def claim(self, key: str, *, now: dt.datetime) -> bool: ...
-
-    async def finish(self, key: str) -> None: ...
-
-    def abandon(self, key: str) -> None: ...
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-# Teams re-delivers these when the bot is slow; running them twice would repeat side effects.
-_DEDUPLICATED_TYPES = frozenset({"message", "invoke"})
-# Seconds a client should wait before re-sending an activity the store could not take.
-STORE_RETRY_AFTER_SECONDS = 5
-UNAVAILABLE = TurnResult(503, {"error": "temporarily unavailable"}, retry_after=STORE_RETRY_AFTER_SECONDS)
+    await turn_failed(error, BotbuilderTurn(turn_context))
 
 
 class DeliveringAuthentication(BotFrameworkAuthentication):
@@ -282,38 +268,30 @@ class _DeliveringSender(AsyncHTTPSender):
         )
 
 
-class BotFrameworkGateway:
-    """Runs one already-authorised activity through the bot.
+class BotbuilderTurns:
+    """`ActivityTurns` on botbuilder's CloudAdapter.
 
     Replaces `CloudAdapter.process`, which in 4.17.x returns 500 for every invoke with a
     body (double serialisation) and for malformed or expired tokens. Tokens are validated
     before this (`adapters/web/channel_auth.py`); `claims` is None only in local mode.
     """
 
-    def __init__(
-        self,
-        adapter: CloudAdapter,
-        bot: ActivityHandler,
-        claims: DeliveryClaims,
-        *,
-        clock: Callable[[], dt.datetime] = _utcnow,
-    ) -> None:
+    def __init__(self, adapter: CloudAdapter, conversation: TeamsConversation, guard: RedeliveryGuard) -> None:
         self.adapter = adapter
-        self._bot = bot
-        self._claims = claims
-        self._clock = clock
+        self._conversation = conversation
+        self._guard = guard
 
-    async def run(self, body: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResult:
+    async def run(self, activity: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResult:
         try:
-            activity = Activity().deserialize(dict(body))
+            parsed = Activity().deserialize(dict(activity))
         except Exception as exc:  # noqa: BLE001 - msrest raises several types for one cause: unreadable input
             log.info("activity not readable: %s", type(exc).__name__)
-            return TurnResult(400, {"error": "activity fields have invalid values"})
+            return UNREADABLE
         authentication = self.adapter.bot_framework_authentication
         assert isinstance(authentication, DeliveringAuthentication)
         if claims is None:
             # Local mode: no app id, so botbuilder returns the anonymous identity without any fetch.
-            auth = await authentication.authenticate_request(activity, "")
+            auth = await authentication.authenticate_request(parsed, "")
         else:
             identity = ClaimsIdentity(dict(claims), True, "Bearer")
             auth = AuthenticateRequestResult()
@@ -321,31 +299,17 @@ class BotFrameworkGateway:
             auth.audience = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
             auth.caller_id = CallerIdConstants.public_azure_channel.value
             auth.connector_factory = authentication.connector_factory(identity)
-        key = None
-        if activity.type in _DEDUPLICATED_TYPES and activity.id:
-            key = delivery_key(activity.channel_id or "", activity.conversation.id, activity.id)
-        try:
-            if key is not None and not await self._claims.claim(key, now=self._clock()):
-                log.info("ignored a re-delivered %s activity", activity.type)
-                return TurnResult(200)
-            try:
-                response = await self.adapter.process_activity(auth, activity, self._bot.on_turn)
-            except BaseException:
-                if key is not None:
-                    self._claims.abandon(key)  # its next delivery runs the turn again
-                raise
-            if key is not None:
-                await self._claims.finish(key)
-        except Exception as exc:
-            if not is_outage(exc):
-                raise
-            log.warning("turn not run: store unavailable (%s)", type(exc).__name__)
-            return UNAVAILABLE
-        if response is None:
-            return TurnResult(201)
-        if response.status == 501:
-            # botbuilder answers invokes nobody handles with 501; a 5xx invites pointless
-            # re-deliveries, so acknowledge them like any other ignored activity.
-            return TurnResult(200, {})
-        payload = serializer_helper(response.body) if isinstance(response.body, Model) else response.body
-        return TurnResult(response.status, payload)
+        invoked: list[InvokeReply] = []
+
+        async def callback(context: TurnContext) -> None:
+            reply = await self._conversation.on_turn(activity, BotbuilderTurn(context))
+            if reply is not None:
+                invoked.append(reply)
+
+        async def turn() -> TurnResult:
+            await self.adapter.process_activity(auth, parsed, callback)
+            if invoked:
+                return TurnResult(invoked[0].status, invoked[0].body)
+            return TurnResult(200, {}) if parsed.type == "invoke" else TurnResult(201)
+
+        return await self._guard.once(activity, turn)
