@@ -32,6 +32,7 @@ BOTH_SDKS = frozenset({
     "tests/adapters/test_outbound_delivery.py",
     "tests/adapters/test_auth_matrix.py",
     "tests/test_playground_roundtrip.py",
+    "tests/test_privacy_canary.py",
 })
 
 
