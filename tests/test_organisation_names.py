@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Only the settings module may name the default organisation, as its defaults.
-DEFAULTS = ROOT / "adapters" / "settings.py"
+DEFAULTS = ROOT / "adapters" / "config" / "settings.py"
 NAMES = re.compile(r"NHSBT|NHS[\s#]+Blood[\s#]+and[\s#]+Transplant|HR[\s#]+Direct", re.IGNORECASE)  # also across comment lines
 
 
