@@ -3,6 +3,7 @@
     python -m benchmarks.load            # full: about 11 minutes
     python -m benchmarks.load --quick    # the same phases, shortened: about 4 minutes
     python -m benchmarks.load --soak     # full, then the 30-minute soak at 10/s
+    python -m benchmarks.load --sdk-cost 2000   # only CPU per turn of each SDK: about 3 minutes
 
 Every server runs in its own process on 127.0.0.1: the echo bot (`benchmarks/echo_bot.py`, the
 baseline), this bot on a fresh SQLite file, the fake Bot Connector (`benchmarks/connector_server.py`)
@@ -26,6 +27,13 @@ Both SDKs. The unpaced bot runs on the default SDK (botbuilder); a second unpace
 on the Microsoft 365 Agents SDK (FAQBOT_SDK=agents) for the same saturation phase. Each saturation
 phase also reports the bot process's CPU time per acknowledged activity (user + system, from
 /proc), so the two SDKs' per-turn cost is compared on the same load.
+
+`--sdk-cost N` measures only that: no echo bots, no matching probe, no open-loop phases. Each SDK's
+bot (shipped corpus, app-wide pace off, fresh SQLite file) takes a warm-up of 100 activities, then N
+activities closed-loop at saturation (the same mix: 90% questions, 10% escalations, the outbox
+drained before the CPU is read), and the CPU the bot process spent on them is divided by the
+acknowledged count. The SDKs alternate over two rounds (botbuilder, agents, botbuilder, agents),
+so a busy neighbour on the machine weighs on both; the ratio is agents / botbuilder.
 
 Phases (full / --quick): saturation 30/10 s each, sustained 50/s 300/30 s, spike 100/s 30/10 s,
 soak 10/s 1800 s (--soak only).
@@ -307,6 +315,16 @@ class Driver:
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
 
+    async def counted_loop(self, phase: Phase, concurrency: int, total: int) -> None:
+        """Closed loop until `total` activities have been sent."""
+        remaining = itertools.count(total, -1)
+
+        async def worker() -> None:
+            while next(remaining) > 0:
+                await self.send(phase)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+
     async def open_loop(self, phase: Phase, sample: Callable[[], None] | None = None) -> None:
         assert phase.offered_per_second
         total = int(phase.offered_per_second * phase.duration_s)
@@ -487,6 +505,66 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
     }
 
 
+SDKS = ("botbuilder", "agents")
+WARM_UP_TURNS = 100
+SDK_COST_ROUNDS = 2
+
+
+async def sdk_cost(turns: int) -> dict[str, Any]:
+    """CPU per turn of the bot on each SDK, at saturation on the shipped corpus, in one run."""
+    connector_port = free_port()
+    phases: list[Phase] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        async with (
+            server(["-m", "benchmarks.connector_server", str(connector_port)], connector_port, {}),
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30),
+                                  connector=aiohttp.TCPConnector(limit=1000)) as session,
+        ):
+            for round_number, sdk in itertools.product(range(SDK_COST_ROUNDS), SDKS):
+                target = Target(f"faqbot-{sdk}", free_port(), Path(tmp) / f"{sdk}-{round_number}.sqlite3", free_port())
+                async with server(["app.py", "run"], target.port, bot_env(target, 0) | {"FAQBOT_SDK": sdk}) as pid:
+                    warm = Phase("warm-up", target.name, None, 0)
+                    await measure(session, warm, target, connector_port,
+                                  lambda d: d.counted_loop(warm, CONCURRENCY, WARM_UP_TURNS))
+                    phase = Phase("saturation", target.name, None, 0)
+                    cpu_before = cpu_seconds(pid)
+                    await measure(session, phase, target, connector_port,
+                                  lambda d: d.counted_loop(phase, CONCURRENCY, turns))
+                    phase.cpu_seconds = cpu_seconds(pid) - cpu_before
+                    phases.append(phase)
+    per_sdk: dict[str, dict[str, Any]] = {}
+    for sdk in SDKS:
+        mine = [p for p in phases if p.target == f"faqbot-{sdk}"]
+        acknowledged = sum(p.acknowledged for p in mine)
+        seconds = sum(p.duration_s for p in mine)
+        per_sdk[sdk] = {
+            "turns": acknowledged,
+            "errors": sum(p.errors + p.lost for p in mine),
+            "escalations_lost": sum(p.summary()["escalations_lost"] or 0 for p in mine),
+            "cpu_ms_per_turn": round(1000 * sum(p.cpu_seconds or 0.0 for p in mine) / acknowledged, 2),
+            "cpu_ms_per_turn_by_round": [p.summary()["cpu_ms_per_turn"] for p in mine],
+            "achieved_per_s": round(acknowledged / seconds, 1),
+            "p50_ms": round(statistics.median([ms for p in mine for ms in p.latencies_ms]), 1),
+        }
+    return {
+        "turns_per_round": turns,
+        "rounds": SDK_COST_ROUNDS,
+        "sdks": per_sdk,
+        "cpu_ratio_agents_vs_botbuilder": round(
+            per_sdk["agents"]["cpu_ms_per_turn"] / per_sdk["botbuilder"]["cpu_ms_per_turn"], 3),
+    }
+
+
+def print_sdk_cost(report: dict[str, Any]) -> None:
+    print("| SDK | turns | CPU ms per turn | by round | turns/s | p50 ms | errors |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for sdk, row in report["sdks"].items():
+        rounds = ", ".join(str(value) for value in row["cpu_ms_per_turn_by_round"])
+        print(f"| {sdk} | {row['turns']} | {row['cpu_ms_per_turn']} | {rounds} | {row['achieved_per_s']} | "
+              f"{row['p50_ms']} | {row['errors']} |")
+    print(f"CPU per turn, agents / botbuilder: {report['cpu_ratio_agents_vs_botbuilder']}")
+
+
 def print_report(report: dict[str, Any]) -> None:
     columns = ("phase", "target", "offered_per_s", "achieved_per_s", "shed", "errors", "lost", "p50_ms", "p99_ms",
                "max_ms", "delivery_p99_ms", "replies_expected", "replies_received", "escalations_sent", "tickets",
@@ -511,10 +589,19 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="shortened phases (about 4 minutes)")
     parser.add_argument("--soak", action="store_true", help="add the 30-minute soak at 10 messages/s")
+    parser.add_argument("--sdk-cost", type=int, metavar="N",
+                        help="only the CPU per turn of each SDK, N activities per SDK and round")
     options = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    if options.sdk_cost:
+        outcome = asyncio.run(sdk_cost(options.sdk_cost))
+        print_sdk_cost(outcome)
+        name = f"sdk-cost-{time.strftime('%Y%m%dT%H%M%S')}.json"
+        (RESULTS / name).write_text(json.dumps(outcome, indent=2))
+        print(f"written to {RESULTS / name}")
+        sys.exit(0)
     outcome = asyncio.run(main(options.quick, options.soak))
     print_report(outcome)
-    RESULTS.mkdir(exist_ok=True)
     name = f"load-{time.strftime('%Y%m%dT%H%M%S')}{'-quick' if options.quick else ''}{'-soak' if options.soak else ''}.json"
     (RESULTS / name).write_text(json.dumps(outcome, indent=2))
     print(f"written to {RESULTS / name}")
