@@ -37,10 +37,10 @@ from adapters.store.personal_data import PersonalData
 from adapters.store.pseudonym import Pseudonymizer
 from adapters.store.purge import purge_every
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.botbuilder.bot_framework import BotFrameworkGateway, Credentials, SlowDownNotices, build_adapter
-from adapters.teams.botbuilder.teams_handler import FaqBot
-from adapters.teams.botbuilder.ticket_courier import OutboxBackoff, TicketCourier
 from adapters.teams.connector_sender import ConnectorSender, SlidingWindowPacer, app_limits
+from adapters.teams.sdk import OutboundCredential, teams_sdk
+from adapters.teams.slow_down import SlowDownNotices
+from adapters.teams.ticket_courier import OutboxBackoff, TicketCourier
 from adapters.web.front_door import open_front_door
 from adapters.web.hosting import BoundedRunner
 from adapters.web.http import MAX_BODY_BYTES, metrics_middleware
@@ -68,7 +68,7 @@ class Components:
     """What a served bot is built from beyond its settings; a test swaps a part with `dataclasses.replace`."""
 
     dialogue: Callable[[KnowledgeSource], Dialogue]
-    credentials: Credentials | None = None  # None: from the settings (secret, certificate or managed identity)
+    credentials: OutboundCredential | None = None  # None: from the settings (secret, certificate or managed identity)
     outbox_backoff: OutboxBackoff = OutboxBackoff()
     readiness: Sequence[ReadinessCheck] = ()  # checks added to /readyz
 
@@ -107,30 +107,28 @@ def create_app(
         metrics.answers.inc(outcome=reply.outcome)
 
     router = Router(engagement, settings.card_settings, escalation=escalation, on_reply=count, questions=questions)
-    bot = FaqBot(router)
-    adapter = build_adapter(settings, sender, parts.credentials)
+    instances = Instances(engine)
+    sdk = teams_sdk(settings, router, RedeliveryLedger(engine, instances), sender, parts.credentials)  # FAQBOT_SDK
     courier = TicketCourier(
-        adapter,
+        sdk.poster,
         tickets,
         escalation.hr_channel,
-        app_id=settings.app_id,
         organisation=settings.organisation,
         wakeup=outbox_wakeup,
         policy=parts.outbox_backoff,
         observer=metrics,
     )
-    instances = Instances(engine)
-    gateway = BotFrameworkGateway(adapter, bot, RedeliveryLedger(engine, instances))
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[metrics_middleware(metrics)])
     app[METRICS_KEY] = metrics
     app[SENDER_KEY] = sender
     checks: list[ReadinessCheck] = [CorpusLoaded(len(knowledge.corpus.entries)), StoreReachable(engine)]
-    slow_down = SlowDownNotices(adapter, app_id=settings.app_id, text=texts.SLOW_DOWN)
-    open_front_door(app, settings, gateway, metrics, [*checks, *parts.readiness], slow_down)
+    slow_down = SlowDownNotices(sdk.poster, text=texts.SLOW_DOWN)
+    open_front_door(app, settings, sdk.turns, metrics, [*checks, *parts.readiness], slow_down)
     personal_data = PersonalData(engine, pseudonym_key_for(settings))
     purge_interval = dt.timedelta(hours=settings.purge_hours)
     app.cleanup_ctx.append(serving_store(settings.database_url, engine, instances, courier.run, name="ticket-outbox"))
     app.cleanup_ctx.append(lambda _app: purge_every(personal_data, settings.retention, purge_interval))
+    app.on_cleanup.append(lambda _app: sdk.close())  # after the courier (cleanup_ctx) has stopped
     app[CORPUS_WATCH] = CorpusWatch(knowledge, settings.corpus_dir, interval=settings.reload_seconds)
     app.cleanup_ctx.append(app[CORPUS_WATCH].watching)
     exposition: Exposition = metrics

@@ -3,6 +3,7 @@
     python -m benchmarks.load            # full: about 11 minutes
     python -m benchmarks.load --quick    # the same phases, shortened: about 4 minutes
     python -m benchmarks.load --soak     # full, then the 30-minute soak at 10/s
+    python -m benchmarks.load --sdk-cost 2000   # only CPU per turn of each SDK: about 3 minutes
 
 Every server runs in its own process on 127.0.0.1: the echo bot (`benchmarks/echo_bot.py`, the
 baseline), this bot on a fresh SQLite file, the fake Bot Connector (`benchmarks/connector_server.py`)
@@ -21,6 +22,18 @@ what the bot's own work costs. The unpaced bot then takes 50/s for 5 minutes (op
 the matching probe) and a 100/s spike for 30 s. A second bot process with production settings
 (pace 50/s, Teams' per-app ceiling) is measured saturated and in the same spike, then takes the
 soak: the paced figures are the production ones.
+
+Both SDKs. The unpaced bot runs on the default SDK (botbuilder); a second unpaced bot process runs
+on the Microsoft 365 Agents SDK (FAQBOT_SDK=agents) for the same saturation phase. Each saturation
+phase also reports the bot process's CPU time per acknowledged activity (user + system, from
+/proc), so the two SDKs' per-turn cost is compared on the same load.
+
+`--sdk-cost N` measures only that: no echo bots, no matching probe, no open-loop phases. Each SDK's
+bot (shipped corpus, app-wide pace off, fresh SQLite file) takes a warm-up of 100 activities, then N
+activities closed-loop at saturation (the same mix: 90% questions, 10% escalations, the outbox
+drained before the CPU is read), and the CPU the bot process spent on them is divided by the
+acknowledged count. The SDKs alternate over two rounds (botbuilder, agents, botbuilder, agents),
+so a busy neighbour on the machine weighs on both; the ratio is agents / botbuilder.
 
 Phases (full / --quick): saturation 30/10 s each, sustained 50/s 300/30 s, spike 100/s 30/10 s,
 soak 10/s 1800 s (--soak only).
@@ -102,6 +115,7 @@ class Phase:
     outbox_undelivered: int | None = None
     shed_counted_by_bot: int | None = None
     rss_mb: list[float] = field(default_factory=list)
+    cpu_seconds: float | None = None
 
     @property
     def acknowledged(self) -> int:
@@ -121,6 +135,11 @@ class Phase:
             "duration_s": round(self.duration_s, 1),
             "messages": self.messages,
             "achieved_per_s": round(self.acknowledged / self.duration_s, 1) if self.duration_s else 0,
+            "cpu_ms_per_turn": (
+                round(1000 * self.cpu_seconds / self.acknowledged, 2)
+                if self.cpu_seconds is not None and self.acknowledged
+                else None
+            ),
             "statuses": dict(self.statuses),
             "shed": self.statuses.get(503, 0),
             "shed_counted_by_bot": self.shed_counted_by_bot,
@@ -158,6 +177,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def questions() -> tuple[list[str], list[str]]:
@@ -309,6 +334,16 @@ class Driver:
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
 
+    async def counted_loop(self, phase: Phase, concurrency: int, total: int) -> None:
+        """Closed loop until `total` activities have been sent."""
+        remaining = itertools.count(total, -1)
+
+        async def worker() -> None:
+            while next(remaining) > 0:
+                await self.send(phase)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+
     async def open_loop(self, phase: Phase, sample: Callable[[], None] | None = None) -> None:
         assert phase.offered_per_second
         total = int(phase.offered_per_second * phase.duration_s)
@@ -436,6 +471,7 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
         echo = Target("echo", free_port())
         fixed = Target("echo-msrest-fix", free_port())
         unpaced = Target("faqbot", free_port(), Path(tmp) / "unpaced.sqlite3", free_port())
+        agents = Target("faqbot-agents", free_port(), Path(tmp) / "agents.sqlite3", free_port())
         paced = Target("faqbot-paced", free_port(), Path(tmp) / "paced.sqlite3", free_port())
         async with (
             server(["-m", "benchmarks.connector_server", str(connector_port)], connector_port, {}),
@@ -443,11 +479,15 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
             MatchingProbe.started() as probe,
         ):
 
-            async def saturate(target: Target) -> Phase:
+            async def saturate(target: Target, pid: int | None = None) -> Phase:
                 phase = Phase("saturation", target.name, None, saturate_s)
-                return await measure(
+                cpu_before = cpu_seconds(pid) if pid else None
+                measured = await measure(
                     session, phase, target, connector_port, lambda d: d.closed_loop(phase, CONCURRENCY)
                 )
+                if pid and cpu_before is not None:
+                    measured.cpu_seconds = cpu_seconds(pid) - cpu_before
+                return measured
 
             async def open_loop(
                 name: str, target: Target, rate: float, seconds: float, pid: int | None = None
@@ -461,7 +501,7 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
             async with server(["-m", "benchmarks.echo_bot", str(fixed.port), "--msrest-fix"], fixed.port, {}):
                 phases.append(await saturate(fixed))
             async with server(["app.py", "run"], unpaced.port, bot_env(unpaced, 0)) as pid:
-                phases.append(await saturate(unpaced))
+                phases.append(await saturate(unpaced, pid))
                 probe_s = min(PROBE_MAX_SECONDS, sustain_s)
                 matching["unloaded"] = await probe.measure(probe_s)
                 sustained, matching["loaded"] = await asyncio.gather(
@@ -469,8 +509,10 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
                 )
                 phases.append(sustained)
                 phases.append(await open_loop("spike", unpaced, 100, spike_s, pid))
+            async with server(["app.py", "run"], agents.port, bot_env(agents, 0) | {"FAQBOT_SDK": "agents"}) as pid:
+                phases.append(await saturate(agents, pid))
             async with server(["app.py", "run"], paced.port, bot_env(paced, None)) as pid:
-                phases.append(await saturate(paced))
+                phases.append(await saturate(paced, pid))
                 phases.append(await open_loop("spike", paced, 100, spike_s, pid))
                 if soak:
                     phases.append(await open_loop("soak", paced, 10, 1800, pid))
@@ -489,8 +531,91 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
             rate("saturation", "faqbot") / rate("saturation", "echo-msrest-fix"), 3
         ),
         "paced_throughput_ratio_vs_echo": round(rate("saturation", "faqbot-paced") / echo_rate, 3),
+        "agents_throughput_ratio_vs_echo": round(rate("saturation", "faqbot-agents") / echo_rate, 3),
+        "agents_throughput_ratio_vs_botbuilder": round(
+            rate("saturation", "faqbot-agents") / rate("saturation", "faqbot"), 3
+        ),
+        "cpu_ms_per_turn": {
+            r["target"]: r["cpu_ms_per_turn"]
+            for r in results
+            if r["phase"] == "saturation" and r["cpu_ms_per_turn"] is not None
+        },
         "matching_10k": matching,
     }
+
+
+SDKS = ("botbuilder", "agents")
+WARM_UP_TURNS = 100
+SDK_COST_ROUNDS = 2
+
+
+async def sdk_cost(turns: int) -> dict[str, Any]:
+    """CPU per turn of the bot on each SDK, at saturation on the shipped corpus, in one run."""
+    connector_port = free_port()
+    phases: list[Phase] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        async with (
+            server(["-m", "benchmarks.connector_server", str(connector_port)], connector_port, {}),
+            aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=30), connector=aiohttp.TCPConnector(limit=1000)
+            ) as session,
+        ):
+            for round_number, sdk in itertools.product(range(SDK_COST_ROUNDS), SDKS):
+                target = Target(f"faqbot-{sdk}", free_port(), Path(tmp) / f"{sdk}-{round_number}.sqlite3", free_port())
+                async with server(["app.py", "run"], target.port, bot_env(target, 0) | {"FAQBOT_SDK": sdk}) as pid:
+                    warm = Phase("warm-up", target.name, None, 0)
+                    await measure(
+                        session,
+                        warm,
+                        target,
+                        connector_port,
+                        lambda d, warm=warm: d.counted_loop(warm, CONCURRENCY, WARM_UP_TURNS),
+                    )
+                    phase = Phase("saturation", target.name, None, 0)
+                    cpu_before = cpu_seconds(pid)
+                    await measure(
+                        session,
+                        phase,
+                        target,
+                        connector_port,
+                        lambda d, phase=phase: d.counted_loop(phase, CONCURRENCY, turns),
+                    )
+                    phase.cpu_seconds = cpu_seconds(pid) - cpu_before
+                    phases.append(phase)
+    per_sdk: dict[str, dict[str, Any]] = {}
+    for sdk in SDKS:
+        mine = [p for p in phases if p.target == f"faqbot-{sdk}"]
+        acknowledged = sum(p.acknowledged for p in mine)
+        seconds = sum(p.duration_s for p in mine)
+        per_sdk[sdk] = {
+            "turns": acknowledged,
+            "errors": sum(p.errors + p.lost for p in mine),
+            "escalations_lost": sum(p.summary()["escalations_lost"] or 0 for p in mine),
+            "cpu_ms_per_turn": round(1000 * sum(p.cpu_seconds or 0.0 for p in mine) / acknowledged, 2),
+            "cpu_ms_per_turn_by_round": [p.summary()["cpu_ms_per_turn"] for p in mine],
+            "achieved_per_s": round(acknowledged / seconds, 1),
+            "p50_ms": round(statistics.median([ms for p in mine for ms in p.latencies_ms]), 1),
+        }
+    return {
+        "turns_per_round": turns,
+        "rounds": SDK_COST_ROUNDS,
+        "sdks": per_sdk,
+        "cpu_ratio_agents_vs_botbuilder": round(
+            per_sdk["agents"]["cpu_ms_per_turn"] / per_sdk["botbuilder"]["cpu_ms_per_turn"], 3
+        ),
+    }
+
+
+def print_sdk_cost(report: dict[str, Any]) -> None:
+    print("| SDK | turns | CPU ms per turn | by round | turns/s | p50 ms | errors |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for sdk, row in report["sdks"].items():
+        rounds = ", ".join(str(value) for value in row["cpu_ms_per_turn_by_round"])
+        print(
+            f"| {sdk} | {row['turns']} | {row['cpu_ms_per_turn']} | {rounds} | {row['achieved_per_s']} | "
+            f"{row['p50_ms']} | {row['errors']} |"
+        )
+    print(f"CPU per turn, agents / botbuilder: {report['cpu_ratio_agents_vs_botbuilder']}")
 
 
 def print_report(report: dict[str, Any]) -> None:
@@ -514,6 +639,7 @@ def print_report(report: dict[str, Any]) -> None:
         "hr_posts_duplicated",
         "escalations_lost",
         "rss_growth_mb",
+        "cpu_ms_per_turn",
     )
     for row in report["phases"]:
         print("  ".join(f"{c}={row[c]}" for c in columns))
@@ -523,6 +649,13 @@ def print_report(report: dict[str, Any]) -> None:
         f"{report['throughput_ratio_vs_echo_with_msrest_fix']}"
     )
     print(f"saturated throughput, faqbot (production pace) / bare echo bot: {report['paced_throughput_ratio_vs_echo']}")
+    print(
+        f"saturated throughput, faqbot on the Agents SDK (pace off) / bare echo bot: "
+        f"{report['agents_throughput_ratio_vs_echo']}; / faqbot on botbuilder: "
+        f"{report['agents_throughput_ratio_vs_botbuilder']}"
+    )
+    for target, cost in report["cpu_ms_per_turn"].items():
+        print(f"bot CPU per acknowledged activity, saturated, {target}: {cost} ms")
     for state, figures in report["matching_10k"].items():
         print(
             f"matching at 10,000 entries, {state}: p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
@@ -534,10 +667,20 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="shortened phases (about 4 minutes)")
     parser.add_argument("--soak", action="store_true", help="add the 30-minute soak at 10 messages/s")
+    parser.add_argument(
+        "--sdk-cost", type=int, metavar="N", help="only the CPU per turn of each SDK, N activities per SDK and round"
+    )
     options = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    if options.sdk_cost:
+        outcome = asyncio.run(sdk_cost(options.sdk_cost))
+        print_sdk_cost(outcome)
+        name = f"sdk-cost-{time.strftime('%Y%m%dT%H%M%S')}.json"
+        (RESULTS / name).write_text(json.dumps(outcome, indent=2))
+        print(f"written to {RESULTS / name}")
+        sys.exit(0)
     outcome = asyncio.run(main(options.quick, options.soak))
     print_report(outcome)
-    RESULTS.mkdir(exist_ok=True)
     mode = ("-quick" if options.quick else "") + ("-soak" if options.soak else "")
     name = f"load-{time.strftime('%Y%m%dT%H%M%S')}{mode}.json"
     (RESULTS / name).write_text(json.dumps(outcome, indent=2))

@@ -8,7 +8,8 @@ command line catches them in one place::
     ├── CorpusError, ModelError, LabelledSetError, ImportBlocked, DocumentError   (knowledge/)
     ├── Refused                                                                    (bot/)
     └── SettingsError, StoreError, StoreUnavailable, PackageError, ReloadRequestError,
-        TokenRejected, SigningKeysUnavailable, NotYet, GiveUp, CannotListen        (adapters/)
+        TokenRejected, SigningKeysUnavailable, NotYet, GiveUp, CannotListen,
+        ConnectorRefused, ConnectorUnreachable                                     (adapters/)
 
 Here because knowledge/ imports nothing of ours: the root must live in the innermost layer.
 """

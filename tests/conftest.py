@@ -16,11 +16,44 @@ from knowledge import Corpus, Matcher, Ranker, load_corpus
 from knowledge.embedding import Vectors
 from tests.databases import KINDS, database_url
 from tests.fake_connector import FakeConnector, fake_connector
-from tests.fake_credentials import FakeCredentialsFactory
-from tests.key_server import APP_ID, KeyServer, key_server
+from tests.fake_credentials import FixedToken
+from tests.key_server import KeyServer, key_server
 from tests.support import HR_DIRECT_URL, ROOT, SHIPPED_CORPUS, production_settings
 
 EMBEDDING_CACHE = ROOT / DEFAULT_EMBEDDING_CACHE
+SDKS = ("botbuilder", "agents")
+# End-to-end modules that go through every part of the SDK seam (replies, card updates, the HR
+# channel's threads, invokes, installs, mentions, outbound retries, production credentials, the
+# slow-down notice, undeliverable HR posts, re-delivered confirmations, a killed bot): they run once
+# per SDK. Every other test runs on the default SDK.
+BOTH_SDKS = frozenset(
+    {
+        "tests/adapters/test_messages_endpoint.py",
+        "tests/adapters/test_engagement_endpoint.py",
+        "tests/adapters/test_hr_direct.py",
+        "tests/adapters/test_private_channel_queue.py",
+        "tests/adapters/test_connector_sender.py",
+        "tests/adapters/test_auth_matrix.py",
+        "tests/adapters/test_load_shedding.py",
+        "tests/adapters/test_report_fed.py",
+        "tests/adapters/test_undeliverable_hr_post.py",
+        "tests/test_crash_safety.py",
+        "tests/test_playground_roundtrip.py",
+        "tests/test_privacy_canary.py",
+    }
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    path = metafunc.definition.path.relative_to(ROOT).as_posix()
+    if "sdk" in metafunc.fixturenames and path in BOTH_SDKS:
+        metafunc.parametrize("sdk", SDKS, indirect=True)
+
+
+@pytest.fixture
+def sdk(request: pytest.FixtureRequest) -> str:
+    """The SDK under test (FAQBOT_SDK): both in `BOTH_SDKS` modules, else the default."""
+    return getattr(request, "param", Settings().sdk)
 
 
 @pytest.fixture(scope="session")
@@ -50,11 +83,12 @@ def dialogue(ranker: Ranker) -> Dialogue:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, sdk: str) -> Settings:
     return Settings(
         hr_direct_url=HR_DIRECT_URL,
         local_mode=True,
         metrics_port=0,
+        sdk=sdk,
         database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
     )
 
@@ -87,9 +121,9 @@ async def keys() -> AsyncIterator[KeyServer]:
 
 
 @pytest_asyncio.fixture
-async def production_client(keys: KeyServer) -> AsyncIterator[TestClient]:
+async def production_client(keys: KeyServer, sdk: str) -> AsyncIterator[TestClient]:
     """The real application in production mode, authenticating against the local key server."""
-    settings = production_settings(keys)
-    app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
+    settings = production_settings(keys, sdk=sdk)
+    app = create_app(settings, replace(Components.real(settings), credentials=FixedToken()))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         yield client

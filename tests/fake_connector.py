@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestServer
 @dataclass
 class ConnectorCall:
     method: str
-    path: str
+    path: str  # decoded: SDKs differ in how they escape a conversation id in the URL
     authorization: str | None
     body: Any
     size: int
@@ -96,7 +96,7 @@ async def fake_connector() -> AsyncIterator[FakeConnector]:
         raw = await request.read()
         body = json.loads(raw) if raw else None
         connector.calls.append(
-            ConnectorCall(request.method, request.raw_path, request.headers.get("Authorization"), body, len(raw))
+            ConnectorCall(request.method, request.path, request.headers.get("Authorization"), body, len(raw))
         )
         connector.arrived.set()
         if connector.hold(connector.calls[-1]):

@@ -31,7 +31,7 @@ from adapters.config.settings import Settings
 from adapters.store import create_engine
 from adapters.store.tables import ticket_events, ticket_outbox, tickets
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.botbuilder.ticket_courier import OutboxBackoff
+from adapters.teams.ticket_courier import OutboxBackoff
 from app import Components, create_app
 from tests import activities
 from tests.fake_connector import ConnectorCall, FakeConnector, card_of
@@ -169,10 +169,17 @@ CREATE = "/v3/conversations"
 
 
 @asynccontextmanager
-async def serve(store_url: str, policy: OutboxBackoff = FAST, **extra: str) -> AsyncIterator[TestClient]:
-    """The bot with HR Direct registrars on `store_url`, over HTTP on 127.0.0.1."""
+async def serve(
+    store_url: str, sdk: str = "botbuilder", policy: OutboxBackoff = FAST, **extra: str
+) -> AsyncIterator[TestClient]:
+    """The bot on the SDK `sdk` with HR Direct registrars on `store_url`, over HTTP on 127.0.0.1."""
     settings = Settings(
-        database_url=store_url, hr_registrars=f"{REGISTRAR}, aad-someone-else", local_mode=True, metrics_port=0, **extra
+        database_url=store_url,
+        hr_registrars=f"{REGISTRAR}, aad-someone-else",
+        local_mode=True,
+        metrics_port=0,
+        sdk=sdk,
+        **extra,
     )
     async with TestClient(
         TestServer(create_app(settings, replace(Components.real(settings), outbox_backoff=policy)), host="127.0.0.1")
@@ -263,7 +270,7 @@ def hr_action(card: dict[str, Any], title: str) -> dict[str, Any]:
 
 
 def staff_messages(connector: FakeConnector) -> list[dict[str, Any]]:
-    return [c.body for c in connector.calls if c.method == "POST" and "a%3Astaff-conversation" in c.path]
+    return [c.body for c in connector.calls if c.method == "POST" and "a:staff-conversation" in c.path]
 
 
 # --- personal data rows ------------------------------------------------------------------------

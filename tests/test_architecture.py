@@ -16,8 +16,11 @@ FORBIDDEN = {
     "insights": {"adapters", "app"},
     "adapters": {"app"},
 }
-SDK_ROOTS = {"botbuilder", "botframework", "msrest"}
-SDK_FOLDER = "adapters/teams/botbuilder/"
+# Each Microsoft SDK (its import roots) is confined to its own folder; see adapters/teams/sdk.py.
+SDK_FOLDERS = {
+    "adapters/teams/botbuilder/": {"botbuilder", "botframework", "msrest"},
+    "adapters/teams/agents/": {"microsoft_agents"},
+}
 ENVIRONMENT_READERS = {"adapters/config/settings.py", "app.py"}
 
 
@@ -139,15 +142,12 @@ def test_test_modules_share_helpers_through_tests_support_only() -> None:
                 )
 
 
-def test_botbuilder_stays_in_its_folder() -> None:
-    for path in sources():
-        if SDK_ROOTS & imported_roots(path):
-            assert path.relative_to(ROOT).as_posix().startswith(SDK_FOLDER), path
-
-
-def test_the_sdk_folder_is_the_one_that_uses_the_sdk() -> None:
-    users = {path for path in sources() if SDK_ROOTS & imported_roots(path)}
-    assert users, "no module imports the SDK: the rule above would pass on any layout"
+@pytest.mark.parametrize("folder", sorted(SDK_FOLDERS))
+def test_each_sdk_stays_in_its_folder(folder: str) -> None:
+    roots_of_sdk = SDK_FOLDERS[folder]
+    users = {path.relative_to(ROOT).as_posix() for path in sources() if imported_roots(path) & roots_of_sdk}
+    assert users, f"no module imports {roots_of_sdk}: the rule would pass on any layout"
+    assert {user for user in users if not user.startswith(folder)} == set()
 
 
 def test_only_settings_reads_the_environment() -> None:

@@ -18,7 +18,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import aiohttp
 import asyncpg
@@ -44,14 +43,15 @@ from tests.support import (
     until,
 )
 
-STAFF_REPLIES = f"/v3/conversations/{quote('a:staff-conversation', safe='')}/activities/"
+STAFF_REPLIES = "/v3/conversations/a:staff-conversation/activities/"
 
 
 class Bot:
     """One `faqbot run` process on `database`, answering through the fake connector."""
 
-    def __init__(self, database: str, port: int) -> None:
+    def __init__(self, database: str, port: int, sdk: str) -> None:
         self.database = database
+        self.sdk = sdk
         self.url = f"http://127.0.0.1:{port}"
         self._port = port
         self.process: asyncio.subprocess.Process | None = None
@@ -67,6 +67,7 @@ class Bot:
                 FAQBOT_DATABASE_URL=self.database,
                 FAQBOT_HR_REGISTRARS=REGISTRAR,
                 FAQBOT_DATABASE_TIMEOUT="6",
+                FAQBOT_SDK=self.sdk,
             ),
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
@@ -100,8 +101,8 @@ class Bot:
 
 
 @asynccontextmanager
-async def bot_on(database: str) -> AsyncIterator[Bot]:
-    bot = Bot(database, free_port())
+async def bot_on(database: str, sdk: str) -> AsyncIterator[Bot]:
+    bot = Bot(database, free_port(), sdk)
     await bot.start()
     try:
         yield bot
@@ -146,10 +147,10 @@ async def the_form_submit(bot: Bot, connector: FakeConnector) -> dict[str, Any]:
 
 
 async def the_redelivery_files_one_ticket_and_answers_with_its_reference(
-    database: str, connector: FakeConnector, submit: dict[str, Any]
+    database: str, sdk: str, connector: FakeConnector, submit: dict[str, Any]
 ) -> None:
     connector.hold = lambda _call: False
-    async with bot_on(database) as bot:
+    async with bot_on(database, sdk) as bot:
         confirmation = await reply(bot, connector, submit)
         assert re.search(r"HRD-\d{6}", confirmation["text"])
         await until(lambda: creates(connector), timeout=10)
@@ -166,9 +167,11 @@ async def the_redelivery_files_one_ticket_and_answers_with_its_reference(
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-async def test_kill_while_the_confirmation_is_in_flight(kind: str, tmp_path: Path, connector: FakeConnector) -> None:
+async def test_kill_while_the_confirmation_is_in_flight(
+    kind: str, sdk: str, tmp_path: Path, connector: FakeConnector
+) -> None:
     async with database_url(kind, tmp_path) as database:
-        async with bot_on(database) as bot:
+        async with bot_on(database, sdk) as bot:
             submit = await the_form_submit(bot, connector)
             connector.hold = lambda call: call.path == STAFF_REPLIES + submit["id"]
             posted = asyncio.create_task(bot.post(submit))
@@ -182,15 +185,17 @@ async def test_kill_while_the_confirmation_is_in_flight(kind: str, tmp_path: Pat
                 await posted
         assert await count(database, tickets) == 1
         assert await count(database, delivered_activities, delivered_activities.c.owner.is_not(None)) == 1
-        await the_redelivery_files_one_ticket_and_answers_with_its_reference(database, connector, submit)
+        await the_redelivery_files_one_ticket_and_answers_with_its_reference(database, sdk, connector, submit)
 
 
-async def test_kill_after_the_claim_before_the_ticket_is_written(tmp_path: Path, connector: FakeConnector) -> None:
+async def test_kill_after_the_claim_before_the_ticket_is_written(
+    sdk: str, tmp_path: Path, connector: FakeConnector
+) -> None:
     """PostgreSQL: another session's lock on `tickets` stops the turn between the two writes.
     (SQLite's single writer lock would stop the claim itself; the SQLite case of a dead owner is
     the test above.)"""
     async with database_url("postgresql", tmp_path) as database:
-        async with bot_on(database) as bot:
+        async with bot_on(database, sdk) as bot:
             submit = await the_form_submit(bot, connector)
             blocker = await asyncpg.connect(make_url(database).set(drivername="postgresql").render_as_string(False))
             try:
@@ -211,15 +216,15 @@ async def test_kill_after_the_claim_before_the_ticket_is_written(tmp_path: Path,
                 await blocker.close()
         assert await count(database, tickets) == 0
         assert not creates(connector) and not replies_to(connector, submit)
-        await the_redelivery_files_one_ticket_and_answers_with_its_reference(database, connector, submit)
+        await the_redelivery_files_one_ticket_and_answers_with_its_reference(database, sdk, connector, submit)
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 async def test_kill_during_the_hr_post_resumes_it_within_seconds(
-    kind: str, tmp_path: Path, connector: FakeConnector
+    kind: str, sdk: str, tmp_path: Path, connector: FakeConnector
 ) -> None:
     async with database_url(kind, tmp_path) as database:
-        async with bot_on(database) as bot:
+        async with bot_on(database, sdk) as bot:
             submit = await the_form_submit(bot, connector)
             connector.hold = lambda call: call.method == "POST" and call.path == CREATE  # the HR post hangs
             confirmation = await reply(bot, connector, submit)
@@ -228,7 +233,7 @@ async def test_kill_during_the_hr_post_resumes_it_within_seconds(
             bot.kill()
             killed = time.monotonic()
         connector.hold = lambda _call: False
-        async with bot_on(database) as bot:
+        async with bot_on(database, sdk) as bot:
             restarted = time.monotonic()
             await until(lambda: len(creates(connector)) == 2, timeout=30)
             resumed = time.monotonic()

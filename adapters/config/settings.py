@@ -6,6 +6,7 @@ import datetime as dt
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -59,6 +60,8 @@ ENVIRONMENT = {
     "FAQBOT_HR_REGISTRARS": "hr_registrars",
     "MicrosoftAppCertificateThumbprint": "app_certificate_thumbprint",
     "MicrosoftAppCertificateKeyFile": "app_certificate_key_file",
+    "MicrosoftAppCertificatePfxFile": "app_certificate_pfx_file",
+    "FAQBOT_SDK": "sdk",
     "FAQBOT_LOCAL_MODE": "local_mode",
     "FAQBOT_ALLOWED_TENANTS": "allowed_tenants",
     "FAQBOT_SERVICE_URL_HOSTS": "service_url_hosts",
@@ -232,6 +235,12 @@ class Settings(BaseModel):
 
     app_certificate_thumbprint: str = ""
     app_certificate_key_file: Path | None = None
+    # The Agents SDK reads a certificate as one PFX file (certificate and key); botbuilder as a
+    # thumbprint and a PEM key file.
+    app_certificate_pfx_file: Path | None = None
+    # Which Microsoft SDK carries activities (adapters/teams/sdk.py): the Bot Framework SDK or
+    # the Microsoft 365 Agents SDK. Behaviour is the same; only the credential forms differ.
+    sdk: Literal["botbuilder", "agents"] = "botbuilder"
     local_mode: bool = False
     allowed_tenants: tuple[str, ...] = ()
     service_url_hosts: tuple[str, ...] = TEAMS_SERVICE_URL_HOSTS
@@ -264,11 +273,15 @@ class Settings(BaseModel):
                 "FAQBOT_ALLOWED_TENANTS for production, or set FAQBOT_LOCAL_MODE=1 to try the bot on this machine"
             ]
         problems = []
-        has_certificate = bool(self.app_certificate_thumbprint and self.app_certificate_key_file)
+        if self.sdk == "agents":
+            has_certificate = self.app_certificate_pfx_file is not None
+            certificate = "MicrosoftAppCertificatePfxFile"
+        else:
+            has_certificate = bool(self.app_certificate_thumbprint and self.app_certificate_key_file)
+            certificate = "MicrosoftAppCertificateThumbprint with MicrosoftAppCertificateKeyFile"
         if not (self.app_password or has_certificate or self.managed_identity):
             problems.append(
-                "no credential: set MicrosoftAppPassword, MicrosoftAppCertificateThumbprint with "
-                "MicrosoftAppCertificateKeyFile, or MicrosoftAppType=UserAssignedMSI"
+                f"no credential: set MicrosoftAppPassword, {certificate}, or MicrosoftAppType=UserAssignedMSI"
             )
         if self.app_type.lower() in {"singletenant", "userassignedmsi"} and not self.app_tenant_id:
             problems.append(f"MicrosoftAppTenantId is required with MicrosoftAppType={self.app_type}")

@@ -1,9 +1,11 @@
 """JSON-lines logging. Callers log event names and ids they own, never staff text or identity.
 
-Third-party libraries (aiohttp, botbuilder, msrest, urllib3…) log request lines, URLs with
-conversation ids and whole HTTP bodies at DEBUG/INFO. Their records therefore pass only at
-WARNING or above, and only as their message template, without the arguments that could carry
-request data. Exceptions are logged as type and frames, never their message.
+Third-party libraries (aiohttp, botbuilder, msrest, urllib3, the Microsoft 365 Agents SDK…) log
+request lines, URLs with conversation ids and whole HTTP bodies at DEBUG/INFO; the Agents SDK's
+connector client logs conversation and activity ids at INFO, and at ERROR when a call fails. Their
+records therefore pass only at WARNING or above, and only as their message template, without the
+arguments that could carry request data. Exceptions are logged as type and frames, never their
+message.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from typing import TextIO
 # Loggers of this project; everything else is third-party.
 OWN_LOGGERS = ("faqbot", "adapters", "bot", "knowledge", "app", "__main__")
 THIRD_PARTY_MIN_LEVEL = logging.WARNING
+# Loggers that speak for a request: held at THIRD_PARTY_MIN_LEVEL where they are made (so the SDKs
+# do not even format their per-call INFO records), and routed through our handler only, even if a
+# library's own logging set-up gave them a handler of theirs.
+QUIET_LOGGERS = ("aiohttp.access", "botbuilder", "botframework", "msrest", "msal", "microsoft_agents")
 
 
 def _is_own(name: str) -> bool:
@@ -60,8 +66,12 @@ def configure_logging(level: str, stream: TextIO | None = None) -> logging.Handl
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # aiohttp's access log would record client addresses and paths of every request.
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # aiohttp's access log would record client addresses and paths of every request; the SDKs, ids.
+    for name in QUIET_LOGGERS:
+        quiet = logging.getLogger(name)
+        quiet.setLevel(THIRD_PARTY_MIN_LEVEL)
+        quiet.handlers.clear()
+        quiet.propagate = True
     return handler
 
 

@@ -1,4 +1,5 @@
-"""Teams and the Bot Connector: activity rules, paced sends to the Connector, the app package.
+"""Teams and the Bot Connector: the conversation, activity rules, paced sends, the ticket courier, the app package.
 
-The SDK that speaks the Connector's protocol lives in one sub-room (`botbuilder/`); nothing else imports it.
+Each Microsoft SDK that speaks the Connector's protocol lives in its own sub-room (`botbuilder/`, `agents/`),
+behind the seam in `sdk.py`; nothing else imports either.
 """

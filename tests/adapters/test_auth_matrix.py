@@ -18,8 +18,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from app import METRICS_KEY, Components, create_app
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
-from tests.fake_credentials import OUTBOUND_TOKEN, FakeCredentialsFactory
-from tests.key_server import APP_ID, KeyServer, new_key
+from tests.fake_credentials import OUTBOUND_TOKEN, FixedToken
+from tests.key_server import KeyServer, new_key
 from tests.support import production_settings
 
 QUESTION = "Can liking a post on social media be a cause for concern for me?"
@@ -130,7 +130,7 @@ async def test_service_url_outside_the_allow_list_is_refused_even_with_a_matchin
     keys: KeyServer, connector: FakeConnector
 ) -> None:
     settings = production_settings(keys, service_url_hosts=("smba.trafficmanager.net",))
-    app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
+    app = create_app(settings, replace(Components.real(settings), credentials=FixedToken()))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         activity = activities.message(connector.url, QUESTION)
         response = await client.post(
@@ -155,7 +155,7 @@ async def test_signing_keys_are_fetched_once_and_cached(
 async def test_unreachable_key_server_is_a_503_without_a_turn(keys: KeyServer, connector: FakeConnector) -> None:
     keys.available = False
     settings = production_settings(keys)
-    app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
+    app = create_app(settings, replace(Components.real(settings), credentials=FixedToken()))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         activity = activities.message(connector.url, QUESTION)
         response = await client.post(
@@ -181,7 +181,7 @@ async def test_a_stalled_key_server_does_not_block_other_requests(connector: Fak
     stalled.router.add_get("/openid", stall)
     async with TestServer(stalled, host="127.0.0.1") as key_host:
         settings = production_settings(KeyServer(url=str(key_host.make_url("/"))), key_fetch_timeout=2.0)
-        app = create_app(settings, replace(Components.real(settings), credentials=FakeCredentialsFactory(APP_ID)))
+        app = create_app(settings, replace(Components.real(settings), credentials=FixedToken()))
         async with TestClient(TestServer(app, host="127.0.0.1")) as client:
             token = KeyServer().token(connector.url)
             started = time.perf_counter()

@@ -117,7 +117,7 @@ async def test_proactive_sends_are_retried_too(connector: FakeConnector) -> None
     sent = connector.activities()
     assert len(sent) == 3
     assert {a["text"] for a in sent} == {"HR Direct has answered your question."}
-    assert connector.calls[-1].path.startswith("/v3/conversations/19%3Ahr%40thread.tacv2/activities")
+    assert connector.calls[-1].path.startswith("/v3/conversations/19:hr@thread.tacv2/activities")
 
 
 async def test_backoff_is_exponential_with_jitter_and_honours_retry_after() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from adapters.store import create_engine
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.botbuilder.ticket_courier import OutboxBackoff
+from adapters.teams.ticket_courier import OutboxBackoff
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
 from tests.support import (
@@ -36,9 +36,9 @@ from tests.support import (
 
 
 async def test_full_loop_staff_ticket_hr_assign_reply_staff_gets_answer(
-    store_url: str, connector: FakeConnector
+    store_url: str, sdk: str, connector: FakeConnector
 ) -> None:
-    async with serve(store_url) as client:
+    async with serve(store_url, sdk) as client:
         await register(client, connector)
         confirmation = await file_ticket(client, connector)
         assert "HRD-000001" in confirmation["text"]
@@ -55,9 +55,7 @@ async def test_full_loop_staff_ticket_hr_assign_reply_staff_gets_answer(
         await post(client, in_hr_channel(connector.url, value=hr_action(card, "Assign to me"), thread=thread))
         updates = await until(lambda: [c for c in connector.calls if c.method == "PUT"])
         # The card is updated in place: PUT on the thread the post created, with the post's id.
-        assert re.fullmatch(
-            r"/v3/conversations/19%3Ahr%40thread\.tacv2%3Bmessageid%3D(\d+)/activities/\1", updates[0].path
-        )
+        assert re.fullmatch(r"/v3/conversations/19:hr@thread\.tacv2;messageid=(\d+)/activities/\1", updates[0].path)
         assigned = card_of(updates[0].body)
         assert "HRD-000001 · Assigned" in card_text(assigned) and "Bea Agent" in card_text(assigned)
         await until(lambda: any("picked up" in (m.get("text") or "") for m in staff_messages(connector)))
@@ -78,8 +76,8 @@ async def test_full_loop_staff_ticket_hr_assign_reply_staff_gets_answer(
         assert "HRD-000001 (Assigned" in mine["text"]
 
 
-async def test_resolve_reopen_and_suggest_as_faq(store_url: str, connector: FakeConnector) -> None:
-    async with serve(store_url) as client:
+async def test_resolve_reopen_and_suggest_as_faq(store_url: str, sdk: str, connector: FakeConnector) -> None:
+    async with serve(store_url, sdk) as client:
         await register(client, connector)
         await file_ticket(client, connector)
         (create,) = await until(lambda: creates(connector))
@@ -109,8 +107,8 @@ async def test_resolve_reopen_and_suggest_as_faq(store_url: str, connector: Fake
         assert "HRD-000001" in drafts and "Ask your line manager's deputy." in drafts
 
 
-async def test_anonymous_ticket_shows_no_identity_to_hr(store_url: str, connector: FakeConnector) -> None:
-    async with serve(store_url) as client:
+async def test_anonymous_ticket_shows_no_identity_to_hr(store_url: str, sdk: str, connector: FakeConnector) -> None:
+    async with serve(store_url, sdk) as client:
         await register(client, connector)
         await file_ticket(client, connector, identity="anonymous")
         (create,) = await until(lambda: creates(connector))
@@ -120,8 +118,8 @@ async def test_anonymous_ticket_shows_no_identity_to_hr(store_url: str, connecto
         assert "Requester: \nAnonymous" in card_text(hr_card(create))
 
 
-async def test_resubmitting_the_same_form_makes_one_ticket(store_url: str, connector: FakeConnector) -> None:
-    async with serve(store_url) as client:
+async def test_resubmitting_the_same_form_makes_one_ticket(store_url: str, sdk: str, connector: FakeConnector) -> None:
+    async with serve(store_url, sdk) as client:
         await register(client, connector)
         no_answer = await reply_to(client, connector, activities.message(connector.url, QUESTION))
         ask = next(a for a in card_of(no_answer)["actions"] if a["title"] == "Ask HR Direct")
@@ -143,10 +141,10 @@ async def test_resubmitting_the_same_form_makes_one_ticket(store_url: str, conne
 
 
 async def test_throttled_post_is_retried_after_retry_after_and_delivered_once(
-    store_url: str, connector: FakeConnector
+    store_url: str, sdk: str, connector: FakeConnector
 ) -> None:
     connector.scripted_paths[CREATE] = [(429, {"Retry-After": "1"}), (502, {})]
-    async with serve(store_url) as client:
+    async with serve(store_url, sdk) as client:
         await register(client, connector)
         await file_ticket(client, connector)
         started = asyncio.get_running_loop().time()
@@ -156,20 +154,22 @@ async def test_throttled_post_is_retried_after_retry_after_and_delivered_once(
         assert len(creates(connector)) == 3  # two refusals, then exactly one delivery
 
 
-async def test_undelivered_ticket_is_delivered_after_a_restart(store_url: str, connector: FakeConnector) -> None:
+async def test_undelivered_ticket_is_delivered_after_a_restart(
+    store_url: str, sdk: str, connector: FakeConnector
+) -> None:
     connector.scripted_paths[CREATE] = [(503, {})]
-    async with serve(store_url, OutboxBackoff(base_seconds=0.5, jitter=0.0, poll_seconds=0.1)) as client:
+    async with serve(store_url, sdk, OutboxBackoff(base_seconds=0.5, jitter=0.0, poll_seconds=0.1)) as client:
         await register(client, connector)
         await file_ticket(client, connector)
         await until(lambda: creates(connector))
     assert len(creates(connector)) == 1  # refused, and the bot stopped before retrying
-    async with serve(store_url):
+    async with serve(store_url, sdk):
         await until(lambda: len(creates(connector)) == 2)
         assert "HRD-000001" in card_text(hr_card(creates(connector)[-1]))
 
 
-async def test_forged_and_stale_hr_actions_change_nothing(store_url: str, connector: FakeConnector) -> None:
-    async with serve(store_url) as client:
+async def test_forged_and_stale_hr_actions_change_nothing(store_url: str, sdk: str, connector: FakeConnector) -> None:
+    async with serve(store_url, sdk) as client:
         await register(client, connector)
         await file_ticket(client, connector)
         (create,) = await until(lambda: creates(connector))
@@ -202,9 +202,9 @@ async def test_forged_and_stale_hr_actions_change_nothing(store_url: str, connec
 
 
 async def test_only_registrars_can_register_and_without_a_channel_the_url_or_note_remains(
-    store_url: str, connector: FakeConnector
+    store_url: str, sdk: str, connector: FakeConnector
 ) -> None:
-    async with serve(store_url) as client:
+    async with serve(store_url, sdk) as client:
         no_answer = await reply_to(client, connector, activities.message(connector.url, QUESTION))
         assert all(a["type"] != "Action.Submit" for a in card_of(no_answer)["actions"])
         refused = await reply_to(client, connector, in_hr_channel(connector.url, text="register this channel"))
@@ -215,16 +215,16 @@ async def test_only_registrars_can_register_and_without_a_channel_the_url_or_not
 
 @pytest.mark.parametrize("text", ["my requests", "ask hr direct"])
 async def test_ticket_commands_in_a_channel_point_to_the_private_chat(
-    store_url: str, connector: FakeConnector, text: str
+    store_url: str, sdk: str, connector: FakeConnector, text: str
 ) -> None:
-    async with serve(store_url) as client:
+    async with serve(store_url, sdk) as client:
         await register(client, connector)
         reply = await reply_to(client, connector, in_hr_channel(connector.url, text=text))
         assert "1:1 chat" in reply["text"]
 
 
-async def test_configured_channel_wins_and_receives_tickets(store_url: str, connector: FakeConnector) -> None:
-    async with serve(store_url, hr_channel_id=HR_CHANNEL) as client:
+async def test_configured_channel_wins_and_receives_tickets(store_url: str, sdk: str, connector: FakeConnector) -> None:
+    async with serve(store_url, sdk, hr_channel_id=HR_CHANNEL) as client:
         refused = await reply_to(
             client,
             connector,
@@ -239,9 +239,9 @@ async def test_configured_channel_wins_and_receives_tickets(store_url: str, conn
 
 
 async def test_a_failed_confirmation_is_delivered_later_and_never_says_try_again(
-    store_url: str, connector: FakeConnector
+    store_url: str, sdk: str, connector: FakeConnector
 ) -> None:
-    async with serve(store_url) as client:
+    async with serve(store_url, sdk) as client:
         await register(client, connector)
         no_answer = await reply_to(client, connector, activities.message(connector.url, QUESTION))
         ask = next(a for a in card_of(no_answer)["actions"] if a["title"] == "Ask HR Direct")

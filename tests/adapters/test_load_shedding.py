@@ -47,10 +47,12 @@ class Busy:
 
 
 @pytest_asyncio.fixture
-async def one_turn_at_a_time(dialogue: Dialogue, tmp_path: Path) -> AsyncIterator[Busy]:
+async def one_turn_at_a_time(dialogue: Dialogue, tmp_path: Path, sdk: str) -> AsyncIterator[Busy]:
     """The bot allowing one turn in flight, its dialogue held until released."""
     url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
-    settings = Settings(local_mode=True, metrics_port=0, database_url=url, max_turns_in_flight=1, busy_retry_after=3)
+    settings = Settings(
+        local_mode=True, metrics_port=0, database_url=url, max_turns_in_flight=1, busy_retry_after=3, sdk=sdk
+    )
     held = HeldDialogue(dialogue)
     async with TestClient(
         TestServer(
@@ -136,12 +138,11 @@ async def test_a_button_press_is_admitted_while_questions_are_shed(
 
 
 async def test_one_chat_flooding_neither_starves_other_people_nor_holds_requests(
-    tmp_path: Path, connector: FakeConnector
+    tmp_path: Path, sdk: str, connector: FakeConnector
 ) -> None:
     """Scaled down from the issue's 300 messages beside 20 people (benchmarks/flood.py runs that)."""
-    settings = Settings(
-        local_mode=True, metrics_port=0, database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}", max_turns_in_flight=16
-    )
+    database_url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    settings = Settings(local_mode=True, metrics_port=0, database_url=database_url, max_turns_in_flight=16, sdk=sdk)
     async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
 
         async def send(conversation: str, user: str, text: str) -> tuple[int, float]:
@@ -159,7 +160,7 @@ async def test_one_chat_flooding_neither_starves_other_people_nor_holds_requests
 
         assert [status for status, _ in others] == [201] * 10  # nobody else refused
         answered = {c.path.split("/")[3] for c in connector.calls if c.method == "POST"}
-        assert {f"a%3Aperson-{n}" for n in range(10)} <= answered
+        assert {f"a:person-{n}" for n in range(10)} <= answered
         assert max(seconds for _, seconds in [*others, *flooded]) < 5
         statuses = [status for status, _ in flooded]
         assert set(statuses) == {200, 201}  # some answered, the rest acknowledged without a turn
@@ -167,5 +168,5 @@ async def test_one_chat_flooding_neither_starves_other_people_nor_holds_requests
         notices = await until(lambda: [a for a in connector.activities() if a.get("text") == texts.SLOW_DOWN])
         await asyncio.sleep(0.5)
         assert len([a for a in connector.activities() if a.get("text") == texts.SLOW_DOWN]) == 1  # asked once
-        assert "a%3Aflood" in next(c.path for c in connector.calls if c.body is notices[0])
+        assert "a:flood" in next(c.path for c in connector.calls if c.body is notices[0])
         assert client.server.app[METRICS_KEY].conversation_refusals.value() == skipped

@@ -27,7 +27,7 @@ async def test_confident_answer_is_the_approved_text_with_its_reference(
     assert "June 2024" in text
     assert "POL19 IT Acceptable Use Policy" in reply["summary"]
     call = connector.calls[-1]
-    assert call.path == f"/v3/conversations/a%3Astaff-conversation/activities/{activity['id']}"
+    assert call.path == f"/v3/conversations/a:staff-conversation/activities/{activity['id']}"
     assert call.authorization is None  # local mode: no outbound token
 
 

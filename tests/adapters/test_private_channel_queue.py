@@ -55,9 +55,9 @@ def in_private_channel(
 
 
 async def test_a_private_channel_is_registered_and_works_the_whole_ticket_flow(
-    store_url: str, connector: FakeConnector
+    store_url: str, sdk: str, connector: FakeConnector
 ) -> None:
-    async with serve(store_url) as client:
+    async with serve(store_url, sdk) as client:
         await post(
             client,
             in_private_channel(
@@ -104,9 +104,9 @@ async def test_a_private_channel_is_registered_and_works_the_whole_ticket_flow(
 
 
 async def test_personal_commands_in_the_private_channel_point_to_the_1to1_chat(
-    store_url: str, connector: FakeConnector
+    store_url: str, sdk: str, connector: FakeConnector
 ) -> None:
-    async with serve(store_url) as client:
+    async with serve(store_url, sdk) as client:
         await post(client, in_private_channel(connector.url, text="my requests"))
         reply = (await connector.wait_for(1))[-1]
         assert reply["text"] == "To ask HR Direct, please message me in a 1:1 chat so your question stays private."

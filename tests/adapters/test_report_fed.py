@@ -47,9 +47,9 @@ def vote_up(card: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_a_vote_and_an_escalation_after_an_answer_reach_the_report(
-    store_url: str, connector: FakeConnector
+    store_url: str, sdk: str, connector: FakeConnector
 ) -> None:
-    async with serve(store_url) as client:
+    async with serve(store_url, sdk) as client:
         await register(client, connector)
         answer = card_of(await reply_to(client, connector, activities.message(connector.url, QUESTION)))
         await figures_once(store_url, "liking-posts", "answered", "1")

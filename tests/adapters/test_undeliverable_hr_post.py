@@ -33,8 +33,10 @@ NOT_REACHED = "your question hasn't reached HR Direct yet"
 
 
 @asynccontextmanager
-async def serve_with_metrics(store_url: str, metrics_port: int) -> AsyncIterator[TestClient]:
-    settings = Settings(database_url=store_url, hr_registrars=REGISTRAR, local_mode=True, metrics_port=metrics_port)
+async def serve_with_metrics(store_url: str, metrics_port: int, sdk: str) -> AsyncIterator[TestClient]:
+    settings = Settings(
+        database_url=store_url, hr_registrars=REGISTRAR, local_mode=True, metrics_port=metrics_port, sdk=sdk
+    )
     parts = replace(Components.real(settings), outbox_backoff=FAST)
     async with TestClient(TestServer(create_app(settings, parts), host="127.0.0.1")) as client:
         yield client
@@ -47,10 +49,10 @@ async def scrape(port: int) -> dict[str, str]:
 
 
 async def test_a_refused_hr_post_is_surfaced_to_staff_once_to_my_requests_and_to_metrics(
-    store_url: str, connector: FakeConnector
+    store_url: str, sdk: str, connector: FakeConnector
 ) -> None:
     port = free_port()
-    async with serve_with_metrics(store_url, port) as client:
+    async with serve_with_metrics(store_url, port, sdk) as client:
         await register(client, connector)
         connector.scripted_paths[CREATE] = [(403, {})] * 1000  # the bot is no longer in the HR team
         confirmation = await file_ticket(client, connector)

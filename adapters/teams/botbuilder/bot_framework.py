@@ -1,24 +1,21 @@
-"""Bot Framework specifics: the CloudAdapter, its connector sender and the turn-error boundary.
+"""Bot Framework SDK specifics: the CloudAdapter, its connector sender, and inbound turns.
 
-botbuilder 4.17.1 is archived; it is confined to this module and `teams_handler.py`.
+botbuilder 4.17.1 is archived; it is confined to `adapters/teams/botbuilder/`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import json
 import logging
-import traceback
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
-from botbuilder.core import ActivityHandler, TurnContext
-from botbuilder.core.serializer_helper import serializer_helper
+from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, CallerIdConstants
 from botframework.connector.auth import (
+    AppCredentials,
     AuthenticateRequestResult,
     AuthenticationConstants,
     BotFrameworkAuthentication,
@@ -29,22 +26,21 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 from msrest.pipeline.async_abc import AsyncHTTPSender
-from msrest.serialization import Model, Serializer
+from msrest.serialization import Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from adapters.config.settings import Settings
-from adapters.store import is_outage, redelivery_key
+from adapters.teams.botbuilder.turn import BotbuilderTurn
 from adapters.teams.connector_sender import ConnectorSender, conversation_of
+from adapters.teams.conversation import InvokeReply, TeamsConversation, turn_failed
+from adapters.teams.redelivery import UNREADABLE, RedeliveryGuard
+from adapters.teams.sdk import OutboundCredential
 from adapters.web.turn_result import TurnResult
-from bot import texts
 
 log = logging.getLogger(__name__)
 
 # Seconds before msrest gives up on one connector call (its default is 100 s; Teams waits 15 s).
 CONNECTOR_TIMEOUT_SECONDS = 10
-
-# The outbound credential of the bot's Entra app, as botbuilder takes it.
-Credentials = ServiceClientCredentialsFactory
 
 
 class _AuthConfig:
@@ -87,9 +83,41 @@ def speed_up_msrest_object_serialization() -> None:
     Serializer.serialize_object = _serialize_object  # type: ignore[method-assign]
 
 
-def credentials_factory_for(settings: Settings) -> ServiceClientCredentialsFactory | None:
-    """The outbound credential: a certificate when one is configured, else botbuilder's default
-    (client secret or user-assigned managed identity, from the same settings)."""
+class _FixedCredentials(AppCredentials):
+    def __init__(self, credential: OutboundCredential, app_id: str, oauth_scope: str) -> None:
+        super().__init__(app_id=app_id, oauth_scope=oauth_scope)
+        self._credential = credential
+
+    def get_access_token(self, force_refresh: bool = False) -> str:
+        return self._credential.token()
+
+
+class FixedCredentialsFactory(ServiceClientCredentialsFactory):
+    """Outbound credentials from an `OutboundCredential` (tests), for the configured app id."""
+
+    def __init__(self, credential: OutboundCredential, app_id: str) -> None:
+        self._credential = credential
+        self._app_id = app_id
+
+    async def is_valid_app_id(self, app_id: str) -> bool:
+        return app_id == self._app_id
+
+    async def is_authentication_disabled(self) -> bool:
+        return not self._app_id
+
+    async def create_credentials(
+        self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
+    ) -> AppCredentials:
+        return _FixedCredentials(self._credential, app_id, oauth_scope)
+
+
+def credentials_factory_for(
+    settings: Settings, credential: OutboundCredential | None = None
+) -> ServiceClientCredentialsFactory | None:
+    """The outbound credential: `credential` when given (tests), a certificate when one is
+    configured, else botbuilder's default (client secret or user-assigned managed identity)."""
+    if credential is not None:
+        return FixedCredentialsFactory(credential, settings.app_id)
     if settings.app_certificate_thumbprint and settings.app_certificate_key_file:
         return CertificateServiceClientCredentialsFactory(
             settings.app_certificate_thumbprint,
@@ -103,16 +131,16 @@ def credentials_factory_for(settings: Settings) -> ServiceClientCredentialsFacto
 def build_adapter(
     settings: Settings,
     sender: ConnectorSender,
-    credentials_factory: ServiceClientCredentialsFactory | None = None,
+    credential: OutboundCredential | None = None,
 ) -> CloudAdapter:
     """A CloudAdapter for the configured Entra app whose every connector call goes through `sender`.
 
-    `credentials_factory` replaces the outbound credential (tests pass a fake one).
+    `credential` replaces the configured outbound credential (tests pass a fixed token).
     """
     speed_up_msrest_retry_policy()
     speed_up_msrest_object_serialization()
     inner = ConfigurationBotFrameworkAuthentication(
-        _AuthConfig(settings), credentials_factory=credentials_factory or credentials_factory_for(settings)
+        _AuthConfig(settings), credentials_factory=credentials_factory_for(settings, credential)
     )
     adapter = CloudAdapter(SendingAuthentication(inner, sender))
     adapter.on_turn_error = on_turn_error
@@ -120,49 +148,14 @@ def build_adapter(
 
 
 async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
-    """Log the failure without the user's text or identity, and apologise once.
-
-    A store outage is not apologised for: it is re-raised to `BotFrameworkGateway`, which answers
-    503 so the Bot Connector delivers the activity again once the store is back.
-    """
-    if is_outage(error):
-        raise error
-    frames = "".join(traceback.format_tb(error.__traceback__))
-    # The exception message may quote user input, so only its type is logged.
-    log.error("turn failed: %s\n%s", type(error).__name__, frames)
-    try:
-        await turn_context.send_activity(texts.TURN_ERROR)
-    except Exception:  # noqa: BLE001 - the apology is best effort; the error is already logged
-        log.warning("could not send the turn-error apology")
-
-
-class DeliveryClaims(Protocol):
-    """Remembers delivered activities so a re-sender runs no second turn, unless the first
-    turn never finished (see `adapters/store/ledger.py`)."""
-
-    async def claim(self, key: str, *, now: dt.datetime) -> bool: ...
-
-    async def finish(self, key: str) -> None: ...
-
-    def abandon(self, key: str) -> None: ...
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-# Teams re-delivers these when the bot is slow; running them twice would repeat side effects.
-_DEDUPLICATED_TYPES = frozenset({"message", "invoke"})
-# Seconds a client should wait before re-sending an activity the store could not take.
-STORE_RETRY_AFTER_SECONDS = 5
-UNAVAILABLE = TurnResult(503, {"error": "temporarily unavailable"}, retry_after=STORE_RETRY_AFTER_SECONDS)
+    await turn_failed(error, BotbuilderTurn(turn_context))
 
 
 class SendingAuthentication(BotFrameworkAuthentication):
     """botbuilder's authentication, except that connector clients it makes send through `sender`.
 
     CloudAdapter gets connector clients from here for proactive sends (continue_conversation,
-    create_conversation), and `BotFrameworkGateway` uses `connector_factory` for replies, so
+    create_conversation), and `BotbuilderTurns` uses `connector_factory` for replies, so
     every outbound call (reply, send, update, create) is retried and paced in one place.
     """
 
@@ -277,38 +270,30 @@ class _PacedSender(AsyncHTTPSender):
         return await self._sender.send(conversation, lambda: self._inner.send(request, **config), status_of)
 
 
-class BotFrameworkGateway:
-    """Runs one already-authorised activity through the bot.
+class BotbuilderTurns:
+    """`ActivityTurns` on botbuilder's CloudAdapter.
 
     Replaces `CloudAdapter.process`, which in 4.17.x returns 500 for every invoke with a
     body (double serialisation) and for malformed or expired tokens. Tokens are validated
     before this (`adapters/web/channel_auth.py`); `claims` is None only in local mode.
     """
 
-    def __init__(
-        self,
-        adapter: CloudAdapter,
-        bot: ActivityHandler,
-        claims: DeliveryClaims,
-        *,
-        clock: Callable[[], dt.datetime] = _utcnow,
-    ) -> None:
+    def __init__(self, adapter: CloudAdapter, conversation: TeamsConversation, guard: RedeliveryGuard) -> None:
         self.adapter = adapter
-        self._bot = bot
-        self._claims = claims
-        self._clock = clock
+        self._conversation = conversation
+        self._guard = guard
 
-    async def run(self, body: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResult:
+    async def run(self, activity: Mapping[str, Any], claims: Mapping[str, Any] | None) -> TurnResult:
         try:
-            activity = Activity().deserialize(dict(body))
+            parsed = Activity().deserialize(dict(activity))
         except Exception as exc:  # noqa: BLE001 - msrest raises several types for one cause: unreadable input
             log.info("activity not readable: %s", type(exc).__name__)
-            return TurnResult(400, {"error": "activity fields have invalid values"})
+            return UNREADABLE
         authentication = self.adapter.bot_framework_authentication
         assert isinstance(authentication, SendingAuthentication)
         if claims is None:
             # Local mode: no app id, so botbuilder returns the anonymous identity without any fetch.
-            auth = await authentication.authenticate_request(activity, "")
+            auth = await authentication.authenticate_request(parsed, "")
         else:
             identity = ClaimsIdentity(dict(claims), True, "Bearer")
             auth = AuthenticateRequestResult()
@@ -316,58 +301,17 @@ class BotFrameworkGateway:
             auth.audience = AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
             auth.caller_id = CallerIdConstants.public_azure_channel.value
             auth.connector_factory = authentication.connector_factory(identity)
-        key = None
-        if activity.type in _DEDUPLICATED_TYPES and activity.id:
-            key = redelivery_key(activity.channel_id or "", activity.conversation.id, activity.id)
-        try:
-            if key is not None and not await self._claims.claim(key, now=self._clock()):
-                log.info("ignored a re-delivered %s activity", activity.type)
-                return TurnResult(200)
-            try:
-                response = await self.adapter.process_activity(auth, activity, self._bot.on_turn)
-            except BaseException:
-                if key is not None:
-                    self._claims.abandon(key)  # its next sender runs the turn again
-                raise
-            if key is not None:
-                await self._claims.finish(key)
-        except Exception as exc:
-            if not is_outage(exc):
-                raise
-            log.warning("turn not run: store unavailable (%s)", type(exc).__name__)
-            return UNAVAILABLE
-        if response is None:
-            return TurnResult(201)
-        if response.status == 501:
-            # botbuilder answers invokes nobody handles with 501; a 5xx invites pointless
-            # re-deliveries, so acknowledge them like any other ignored activity.
-            return TurnResult(200, {})
-        payload = serializer_helper(response.body) if isinstance(response.body, Model) else response.body
-        return TurnResult(response.status, payload)
+        invoked: list[InvokeReply] = []
 
+        async def callback(context: TurnContext) -> None:
+            reply = await self._conversation.on_turn(activity, BotbuilderTurn(context))
+            if reply is not None:
+                invoked.append(reply)
 
-class SlowDownNotices:
-    """`SlowDownNotifier` through the Bot Connector: a proactive message into the activity's
-    conversation, sent in the background (the request being refused does not wait for it)."""
+        async def turn() -> TurnResult:
+            await self.adapter.process_activity(auth, parsed, callback)
+            if invoked:
+                return TurnResult(invoked[0].status, invoked[0].body)
+            return TurnResult(200, {}) if parsed.type == "invoke" else TurnResult(201)
 
-    def __init__(self, adapter: CloudAdapter, *, app_id: str, text: str) -> None:
-        self._adapter = adapter
-        self._app_id = app_id
-        self._text = text
-        self._sending: set[asyncio.Task[None]] = set()
-
-    def slow_down(self, activity: Mapping[str, Any]) -> None:
-        task = asyncio.create_task(self._send(dict(activity)), name="slow-down-notice")
-        self._sending.add(task)
-        task.add_done_callback(self._sending.discard)
-
-    async def _send(self, body: dict[str, Any]) -> None:
-        try:
-            reference = TurnContext.get_conversation_reference(Activity().deserialize(body))
-
-            async def send(context: TurnContext) -> None:
-                await context.send_activity(self._text)
-
-            await self._adapter.continue_conversation(reference, send, self._app_id)
-        except Exception as exc:  # noqa: BLE001 - a notice is best effort; never the message text
-            log.info("slow-down notice not sent: %s", type(exc).__name__)
+        return await self._guard.once(activity, turn)

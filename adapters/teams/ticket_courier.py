@@ -11,7 +11,9 @@ survive a restart: the next start sends them. A crash between the connector acce
 and the store recording it can post the card twice; the reference on the card lets the HR helpdesk
 spot that.
 
-Kept apart from the in-turn send retry in `bot_framework.py` on purpose: this schedule is durable.
+Kept apart from the in-turn send retry (`connector_sender.py`) on purpose: this schedule is
+durable. The SDK sends through `ChannelPoster`; either SDK's implementation reports a refusal as
+`ConnectorRefused` and a connector it cannot reach as `ConnectorUnreachable`.
 """
 
 from __future__ import annotations
@@ -26,15 +28,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import aiohttp
-from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ChannelAccount, ConversationParameters, ConversationReference
-from msrest.exceptions import HttpOperationError
-
 from adapters.store.tickets import SqlTicketStore
-from adapters.teams.botbuilder.outbound_activity import to_activity
-from bot import Organisation, ticket_cards
+from bot import Organisation, Outbound, ticket_cards
 from bot.tickets import HrChannel, OutboxKind, OutboxMessage
 from knowledge.errors import FaqbotError
 
@@ -66,6 +61,57 @@ class OutboxBackoff:
         backoff = min(self.cap_seconds, self.base_seconds * 2.0 ** max(attempt - 1, 0))
         backoff *= 1 + rng.uniform(-self.jitter, self.jitter)
         return max(backoff, retry_after or 0.0)
+
+
+class ConnectorRefused(FaqbotError):
+    """The Bot Connector answered an outbound call with HTTP `status` (and maybe a Retry-After)."""
+
+    exit_code = 1
+    summary = "the Bot Connector refused the call"
+
+    def __init__(self, status: int, retry_after: str | None = None) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.retry_after = retry_after
+
+
+class ConnectorUnreachable(FaqbotError):
+    """The Bot Connector could not be reached (network error or timeout)."""
+
+    exit_code = 1
+    summary = "the Bot Connector could not be reached"
+
+
+@dataclass(frozen=True)
+class ChannelPost:
+    """Where a new thread goes: the HR channel, in the tenant and on the connector of the requester."""
+
+    service_url: str
+    channel_id: str
+    tenant_id: str | None
+    bot_id: str | None
+    bot_name: str | None
+
+
+@dataclass(frozen=True)
+class Posted:
+    """The new thread's conversation reference (JSON) and the id of its first message."""
+
+    reference: dict[str, Any]
+    activity_id: str
+
+
+class ChannelPoster(Protocol):
+    """What the courier needs from the SDK: proactive messages through the Bot Connector."""
+
+    async def post(self, where: ChannelPost, message: Outbound) -> Posted:
+        """Start a new thread in a channel with `message`."""
+
+    async def update(self, reference: Mapping[str, Any], activity_id: str, message: Outbound) -> None:
+        """Replace the bot's message `activity_id` in the referenced conversation."""
+
+    async def send(self, reference: Mapping[str, Any], message: Outbound) -> None:
+        """Post `message` in the referenced conversation."""
 
 
 class NotYet(FaqbotError):
@@ -111,11 +157,10 @@ class TicketCourier:
 
     def __init__(
         self,
-        adapter: CloudAdapter,
+        poster: ChannelPoster,
         store: SqlTicketStore,
         hr_channel: Callable[[], Awaitable[HrChannel | None]],
         *,
-        app_id: str,
         organisation: Organisation,
         wakeup: asyncio.Event,
         policy: OutboxBackoff | None = None,
@@ -124,10 +169,9 @@ class TicketCourier:
         rng: random.Random | None = None,
     ) -> None:
         """`wakeup` is set by whoever queues a message: the courier looks at once, not at the next poll."""
-        self._adapter = adapter
+        self._poster = poster
         self._store = store
         self._hr_channel = hr_channel
-        self._app_id = app_id
         self._organisation = organisation
         self._policy = policy or OutboxBackoff()
         self._observer = observer
@@ -205,20 +249,18 @@ class TicketCourier:
             log.error("outbox gave up on %s for ticket %s: %s", message.kind.value, message.ticket_number, exc)
             await self._store.give_up(message.id, now=self._clock(), error=str(exc))
             return False
-        except HttpOperationError as exc:
-            response = getattr(exc, "response", None)
-            status = getattr(response, "status_code", None) or getattr(response, "status", None) or 0
-            if status not in RETRYABLE and message.kind is not OutboxKind.POST_TICKET:
+        except ConnectorRefused as exc:
+            if exc.status not in RETRYABLE and message.kind is not OutboxKind.POST_TICKET:
                 log.error(
-                    "outbox gave up on %s for ticket %s: HTTP %s", message.kind.value, message.ticket_number, status
+                    "outbox gave up on %s for ticket %s: HTTP %s", message.kind.value, message.ticket_number, exc.status
                 )
-                await self._store.give_up(message.id, now=self._clock(), error=f"http:{status}")
+                await self._store.give_up(message.id, now=self._clock(), error=f"http:{exc.status}")
                 return False
-            wait = retry_after(getattr(response, "headers", None), self._clock())
-            await self._reschedule(message, f"http:{status}", wait, refused=status not in RETRYABLE)
+            wait = retry_after({"Retry-After": exc.retry_after} if exc.retry_after else None, self._clock())
+            await self._reschedule(message, f"http:{exc.status}", wait, refused=exc.status not in RETRYABLE)
             return False
-        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-            await self._reschedule(message, type(exc).__name__, None)
+        except ConnectorUnreachable as exc:
+            await self._reschedule(message, str(exc) or type(exc).__name__, None)
             return False
         await self._store.delivered(message.id, now=self._clock())
         log.info("outbox delivered %s for ticket %s", message.kind.value, message.ticket_number)
@@ -261,15 +303,14 @@ class TicketCourier:
                 reference, activity_id = await self._store.hr_post(message.ticket_number)
                 if reference is None or activity_id is None:
                     raise NotYet("card not posted")
-                card = to_activity(ticket_cards.hr_ticket(ticket, await self._store.history(ticket.number)))
-                card.id = activity_id
-                await self._proactive(reference, lambda context: context.update_activity(card))
+                card = ticket_cards.hr_ticket(ticket, await self._store.history(ticket.number))
+                await self._poster.update(reference, activity_id, card)
             case OutboxKind.NOTIFY_STAFF:
                 reference = await self._store.requester_reference(message.ticket_number)
                 if reference is None:
                     raise GiveUp("no reference")
-                notice = to_activity(ticket_cards.staff_notice(ticket, message.payload, self._organisation))
-                await self._proactive(reference, lambda context: context.send_activity(notice))
+                notice = ticket_cards.staff_notice(ticket, message.payload, self._organisation)
+                await self._poster.send(reference, notice)
 
     async def _post_ticket(self, number: int) -> None:
         _reference, posted = await self._store.hr_post(number)
@@ -286,38 +327,12 @@ class TicketCourier:
         if not service_url:
             raise GiveUp("no service url")
         bot = requester.get("bot") or {}
-        tenant = (requester.get("conversation") or {}).get("tenantId")
-        params = ConversationParameters(
-            is_group=True,
-            bot=ChannelAccount(id=bot.get("id"), name=bot.get("name")),
-            channel_data={"channel": {"id": channel.channel_id}},
-            activity=to_activity(ticket_cards.hr_ticket(ticket, await self._store.history(number))),
-            tenant_id=tenant,
+        where = ChannelPost(
+            service_url=service_url,
+            channel_id=channel.channel_id,
+            tenant_id=(requester.get("conversation") or {}).get("tenantId"),
+            bot_id=bot.get("id"),
+            bot_name=bot.get("name"),
         )
-        created: dict[str, Any] = {}
-
-        async def on_created(context: TurnContext) -> None:
-            created["reference"] = TurnContext.get_conversation_reference(context.activity).serialize()
-            created["id"] = context.activity.id
-
-        await self._adapter.create_conversation(self._app_id, on_created, params, "msteams", service_url, None)
-        if "id" not in created:
-            raise NotYet("no conversation created")
-        await self._store.set_hr_post(number, created["reference"], created["id"])
-
-    async def _proactive(self, reference: Mapping[str, Any], send: Callable[[TurnContext], Awaitable[Any]]) -> None:
-        """Run `send` in a proactive turn, letting its failure reach the retry logic (the
-        adapter's turn-error handler would otherwise swallow it and apologise in the chat)."""
-        failure: list[BaseException] = []
-
-        async def callback(context: TurnContext) -> None:
-            try:
-                await send(context)
-            except Exception as exc:  # noqa: BLE001 - re-raised below, outside the pipeline
-                failure.append(exc)
-
-        await self._adapter.continue_conversation(
-            ConversationReference().deserialize(dict(reference)), callback, self._app_id
-        )
-        if failure:
-            raise failure[0]
+        posted_now = await self._poster.post(where, ticket_cards.hr_ticket(ticket, await self._store.history(number)))
+        await self._store.set_hr_post(number, posted_now.reference, posted_now.activity_id)
