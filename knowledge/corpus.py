@@ -17,7 +17,7 @@ the file format.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,10 +31,11 @@ from knowledge.models import Corpus, Entry, OutOfScopeTopic, Topic
 FAQ_SUFFIX = ".faq.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
 OUT_OF_SCOPE_FILE = "out-of-scope.yaml"
-_DOCUMENT_DEFAULTS = ("owner", "last_reviewed")
+# Header fields each entry inherits from its document unless it sets its own.
+DOCUMENT_DEFAULTS = ("owner", "last_reviewed")
 # The keys each kind of file may hold; anything else is reported by name.
 FAQ_KEYS = frozenset({"document", "entries"})
-DOCUMENT_KEYS = frozenset({"title", "source_file", *_DOCUMENT_DEFAULTS})
+DOCUMENT_KEYS = frozenset({"title", "source_file", *DOCUMENT_DEFAULTS})
 VOCABULARY_KEYS = frozenset({"topics", "synonyms"})
 OUT_OF_SCOPE_KEYS = frozenset({"topics"})
 CORPUS_FILES = (VOCABULARY_FILE, OUT_OF_SCOPE_FILE)  # besides the *.faq.yaml files
@@ -189,7 +190,7 @@ def _load_entries(path: Path, problems: list[CorpusProblem]) -> list[Entry]:
         problems.append(CorpusProblem(path.name, "'document' must be a mapping"))
         return []
     _unknown_keys(document, DOCUMENT_KEYS, path.name, problems, where=" in 'document'")
-    defaults = {key: document[key] for key in _DOCUMENT_DEFAULTS if key in document}
+    defaults = {key: document[key] for key in DOCUMENT_DEFAULTS if key in document}
     defaults["document"] = str(document.get("title") or path.name.removesuffix(FAQ_SUFFIX))
     entries = []
     for position, raw in enumerate(data["entries"], start=1):
@@ -304,60 +305,3 @@ def _check_metadata(corpus: Corpus, files: Mapping[str, str], problems: list[Cor
                     field="last_reviewed",
                 )
             )
-
-
-def dump_document(
-    entries: Iterable[Entry], *, title: str, source_file: str, owner: str | None, last_reviewed: dt.date | None
-) -> str:
-    """YAML text of one `*.faq.yaml` file, answers as literal blocks so diffs stay readable.
-
-    A missing owner or review date is written as an empty header field for the curator to fill in.
-    """
-    defaults = {"owner": owner, "last_reviewed": last_reviewed.isoformat() if last_reviewed else None}
-    rows = []
-    for entry in entries:
-        row = entry.model_dump(mode="json", exclude_defaults=True, exclude={"document"})
-        for key in _DOCUMENT_DEFAULTS:
-            if key in row and row[key] == defaults[key]:
-                row.pop(key)
-        rows.append(_ordered(row))
-    document = {
-        "document": {"title": title, "source_file": source_file, **defaults},
-        "entries": rows,
-    }
-    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-
-
-_ORDER = (
-    "id",
-    "source",
-    "topic",
-    "question",
-    "short_title",
-    "answer",
-    "references",
-    "related",
-    "keywords",
-    "alternates",
-)
-
-
-def _ordered(row: dict[str, Any]) -> dict[str, Any]:
-    return {key: row[key] for key in (*_ORDER, *sorted(set(row) - set(_ORDER))) if key in row}
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-def _represent_none(dumper: yaml.SafeDumper, _value: None) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:null", "")
-
-
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(type(None), _represent_none)

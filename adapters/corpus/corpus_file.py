@@ -14,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.corpus import CorpusDocument, dump_document
+from knowledge.corpus import CorpusDocument
+from knowledge.corpus_writer import dump_document
 from knowledge.models import OutOfScopeTopic
 
 
