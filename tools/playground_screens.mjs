@@ -44,6 +44,7 @@ function start(command, args, env, ready) {
     const onData = (data) => { output += data; const found = ready(output); if (found) { clearTimeout(timer); resolve(found); } };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
+    child.once("error", (error) => { clearTimeout(timer); reject(new Error(`${command}: ${error.message}`)); });
     child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`${path.basename(command)} exited ${code}: ${output.slice(-2000)}`)); });
   });
 }
@@ -200,7 +201,7 @@ try {
   console.error(`FAIL ${error.message}`);
 } finally {
   await browser?.close().catch(() => {});
-  for (const child of children) { try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ } }
+  for (const child of children) { try { if (child.pid) process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ } }
   fs.rmSync(work, { recursive: true, force: true });
 }
 console.log(JSON.stringify({ playground: require("@microsoft/m365agentsplayground/package.json").version, shots }));
