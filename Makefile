@@ -62,14 +62,21 @@ link: $(STAMP)
 	$(BIN)/faqbot link
 
 # Re-draw docs/cards/*.png with the official renderer (what staff see in Teams). Fails when a card has a
-# warning, a clipped button title or raw markdown. A PNG is copied only when its bytes changed (the
-# renderer's output is deterministic on one machine), so an unchanged card leaves the tree clean.
+# warning, a clipped button title or raw markdown. Then docs/cards/playground/*.png: the main cards in
+# the Agents Playground's web UI, against the bot in local mode (tools/playground_screens.mjs). A PNG
+# is copied only when its bytes changed (both are deterministic on one machine: the Playground's
+# message times are hidden), so an unchanged card leaves the tree clean.
 cards: $(STAMP) tools
 	$(BIN)/python -m tests.card_gallery build/cards.json
 	node tools/render_cards.mjs build/cards.json build/cards > build/cards-report.json
 	mkdir -p docs/cards
 	for name in $$($(BIN)/python -c 'from tests.card_gallery import DOCS; print(*DOCS)'); do \
 		cmp -s build/cards/$$name.png docs/cards/$$name.png || cp build/cards/$$name.png docs/cards/; done
+	rm -rf build/cards/playground
+	node tools/playground_screens.mjs build/cards/playground $(BIN)/faqbot
+	mkdir -p docs/cards/playground
+	for shot in build/cards/playground/*.png; do \
+		cmp -s $$shot docs/cards/playground/$${shot##*/} || cp $$shot docs/cards/playground/; done
 
 # The report on a GENERATED history, as docs/report.html and docs/report.png.
 report-example: $(STAMP) tools
