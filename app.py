@@ -1,12 +1,10 @@
 """Composition root: builds the bot from settings and runs it. Nothing happens at import time.
 
-Usage: `faqbot [COMMAND]`, the commands in adapters/cli/parser.py (default: `run`).
-"""
+Usage: `faqbot [COMMAND]`, the commands in adapters/cli/parser.py (default: `run`)."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import os
 import socket
 import sys
@@ -44,11 +42,11 @@ from adapters.teams.ticket_courier import OutboxBackoff, TicketCourier
 from adapters.web.front_door import open_front_door
 from adapters.web.hosting import BoundedRunner
 from adapters.web.http import MAX_BODY_BYTES, metrics_middleware
-from adapters.web.metrics import Exposition, Metrics, metrics_listener
-from adapters.web.metrics_folder import MetricsFolder
+from adapters.web.metrics import Metrics
+from adapters.web.metrics_folder import metrics_exposition
 from adapters.web.readiness import CorpusLoaded, ReadinessCheck
-from bot import Dialogue, Reply, texts
-from bot.engagement import Engagement, EngagementReply
+from bot import Dialogue, texts
+from bot.engagement import Engagement
 from bot.escalation import Escalation
 from bot.ports import KnowledgeSource
 from bot.router import Router
@@ -103,10 +101,8 @@ def create_app(
         parts.dialogue(knowledge), knowledge.corpus, WelcomeStore(engine, pseudonyms), FeedbackStore(engine, pseudonyms)
     )
 
-    def count(reply: Reply | EngagementReply) -> None:
-        metrics.answers.inc(outcome=reply.outcome)
-
-    router = Router(engagement, settings.card_settings, escalation=escalation, on_reply=count, questions=questions)
+    card_settings = settings.card_settings
+    router = Router(engagement, card_settings, escalation=escalation, on_reply=metrics.replied, questions=questions)
     instances = Instances(engine)
     sdk = teams_sdk(settings, router, RedeliveryLedger(engine, instances), sender, parts.credentials)  # FAQBOT_SDK
     courier = TicketCourier(
@@ -124,21 +120,15 @@ def create_app(
     checks: list[ReadinessCheck] = [CorpusLoaded(len(knowledge.corpus.entries)), StoreReachable(engine)]
     slow_down = SlowDownNotices(sdk.poster, text=texts.SLOW_DOWN)
     open_front_door(app, settings, sdk.turns, metrics, [*checks, *parts.readiness], slow_down)
-    personal_data = PersonalData(engine, pseudonym_key_for(settings))
-    purge_interval = dt.timedelta(hours=settings.purge_hours)
+    personal_data, purge_interval = PersonalData(engine, pseudonym_key_for(settings)), settings.purge_interval
     app.cleanup_ctx.append(serving_store(settings.database_url, engine, instances, courier.run, name="ticket-outbox"))
     app.cleanup_ctx.append(lambda _app: purge_every(personal_data, settings.retention, purge_interval))
     app.on_cleanup.append(lambda _app: sdk.close())  # after the courier (cleanup_ctx) has stopped
     app[CORPUS_WATCH] = CorpusWatch(knowledge, settings.corpus_dir, interval=settings.reload_seconds)
     app.cleanup_ctx.append(app[CORPUS_WATCH].watching)
-    exposition: Exposition = metrics
-    if settings.metrics_dir is not None:
-        folder = MetricsFolder(settings.metrics_dir, metrics)
-        app.cleanup_ctx.append(folder.flushing)
-        exposition = folder
-    if settings.metrics_port:
-        shared = settings.metrics_dir is not None
-        app.cleanup_ctx.append(metrics_listener(exposition, settings.metrics_port, bound=metrics_socket, shared=shared))
+    app.cleanup_ctx.extend(
+        metrics_exposition(metrics, settings.metrics_dir, settings.metrics_port, bound=metrics_socket)
+    )
     return app
 
 

@@ -207,6 +207,11 @@ class Settings(BaseModel):
         return EscalationSettings(self.organisation, hr_channel_id=self.hr_channel_id, registrars=self.hr_registrar_ids)
 
     @property
+    def purge_interval(self) -> dt.timedelta:
+        """How often the running bot purges what is past its retention."""
+        return dt.timedelta(hours=self.purge_hours)
+
+    @property
     def retention(self) -> Retention:
         """How long the purge keeps each kind of record, as the privacy note states it."""
         return Retention(

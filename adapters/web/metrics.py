@@ -92,6 +92,13 @@ class Histogram:
         yield f"{self.name}_count {self.count}"
 
 
+class HasOutcome(Protocol):
+    """A reply that names its outcome (a fixed vocabulary: answer, clarify, no_answer, ...)."""
+
+    @property
+    def outcome(self) -> str: ...
+
+
 class Metrics:
     """Everything the bot counts. One instance per application."""
 
@@ -119,6 +126,9 @@ class Metrics:
             "Tickets whose card has not reached the HR helpdesk because posting it keeps failing (still retried).",
             summed=False,
         )
+
+    def replied(self, reply: HasOutcome) -> None:
+        self.answers.inc(outcome=reply.outcome)
 
     def retried(self, status: int) -> None:
         """`RetryObserver` for outbound delivery."""

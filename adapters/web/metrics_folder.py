@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import secrets
+import socket
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.web.metrics import Metrics
+from adapters.web.metrics import Exposition, Metrics, metrics_listener
 
 log = logging.getLogger(__name__)
 
@@ -94,3 +95,19 @@ class MetricsFolder:
                 await task
             with contextlib.suppress(OSError):
                 self.write()
+
+
+def metrics_exposition(
+    metrics: Metrics, folder: Path | None, port: int, *, bound: socket.socket | None = None
+) -> list[Callable[[web.Application], AsyncIterator[None]]]:
+    """The cleanup contexts that expose `metrics`: with `folder` (FAQBOT_METRICS_DIR) each worker
+    writes its figures there and answers for all; with `port` 0 nothing is served."""
+    contexts: list[Callable[[web.Application], AsyncIterator[None]]] = []
+    exposition: Exposition = metrics
+    if folder is not None:
+        shared = MetricsFolder(folder, metrics)
+        contexts.append(shared.flushing)
+        exposition = shared
+    if port:
+        contexts.append(metrics_listener(exposition, port, bound=bound, shared=folder is not None))
+    return contexts
