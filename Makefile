@@ -29,8 +29,9 @@ playground: $(TOOLS_STAMP)
 	cd tools && NODE_OPTIONS="--require $(CURDIR)/tools/loopback.cjs" node node_modules/@microsoft/m365agentsplayground/cli.js \
 		-e http://127.0.0.1:$${PORT:-3978}/api/messages -c msteams --disable-telemetry
 
+# One test process per core (pytest-xdist); every test makes its own ports, folders and databases.
 test: $(STAMP) tools $(FONT) lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # Formatting, lint and types (settings in pyproject.toml); `make test` runs this first.
 # `$(BIN)/ruff format . && $(BIN)/ruff check --fix .` repairs most of what it finds.
