@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol
 
 from adapters.store import is_outage
+from adapters.web.turn_result import TurnResult
 from bot import Inbound, Outbound, Scope, Sender
 from bot.engagement import Installation
 from bot.escalation import Where
@@ -44,6 +45,14 @@ class InvokeReply:
 
     status: int
     body: dict[str, Any]
+
+
+def turn_result(invoked: Sequence[InvokeReply], activity_type: str | None) -> TurnResult:
+    """The HTTP answer once a turn has run: the invoke reply the conversation gave, an empty 200 for
+    an invoke it did not answer, else 201."""
+    if invoked:
+        return TurnResult(invoked[0].status, invoked[0].body)
+    return TurnResult(200, {}) if activity_type == "invoke" else TurnResult(201)
 
 
 class Turn(Protocol):

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
 from tests.support import (
-    HR_AGENT,
     REGISTRAR,
     creates,
     file_ticket,
     hr_action,
     hr_card,
+    in_hr_channel,
     post,
     serve,
     staff_messages,
@@ -35,20 +34,9 @@ def in_private_channel(
     thread: str = PRIVATE_CHANNEL,
     **sender: str,
 ) -> dict[str, Any]:
-    who = sender or {
-        "user_id": HR_AGENT["user_id"],
-        "aad_object_id": HR_AGENT["aad_object_id"],
-        "name": HR_AGENT["name"],
-    }
-    activity = activities.message(
-        service_url,
-        text,
-        value=value,
-        conversation_type="channel",
-        conversation_id=thread,
-        mention_bot=text is not None,
-        **who,
-    )
+    """A message in the private channel (by an HR agent unless `sender` says otherwise): the HR-channel
+    activity with this team and channel."""
+    activity = in_hr_channel(service_url, text=text, value=value, thread=thread, **sender)
     activity["channelData"]["team"] = {"id": TEAM, "name": "People Services"}
     activity["channelData"]["channel"] = {"id": PRIVATE_CHANNEL, "name": "HR Direct queue", "membershipType": "private"}
     return activity

@@ -12,7 +12,7 @@ from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import ClaimsIdentity, TurnContext
 from pydantic import ValidationError
 
-from adapters.teams.conversation import InvokeReply, TeamsConversation, turn_failed
+from adapters.teams.conversation import InvokeReply, TeamsConversation, turn_failed, turn_result
 from adapters.teams.messages import message_activity
 from adapters.teams.redelivery import UNREADABLE, RedeliveryGuard
 from adapters.web.turn_result import TurnResult
@@ -79,8 +79,6 @@ class AgentsTurns:
 
         async def turn() -> TurnResult:
             await self.adapter.process_activity(identity, parsed, callback)
-            if invoked:
-                return TurnResult(invoked[0].status, invoked[0].body)
-            return TurnResult(200, {}) if parsed.type == "invoke" else TurnResult(201)
+            return turn_result(invoked, parsed.type)
 
         return await self._guard.once(activity, turn)

@@ -32,7 +32,7 @@ from msrest.universal_http.requests import ClientRetryPolicy
 from adapters.config.settings import Settings
 from adapters.teams.botbuilder.turn import BotbuilderTurn
 from adapters.teams.connector_sender import ConnectorSender, conversation_of
-from adapters.teams.conversation import InvokeReply, TeamsConversation, turn_failed
+from adapters.teams.conversation import InvokeReply, TeamsConversation, turn_failed, turn_result
 from adapters.teams.redelivery import UNREADABLE, RedeliveryGuard
 from adapters.teams.sdk import OutboundCredential
 from adapters.web.turn_result import TurnResult
@@ -310,8 +310,6 @@ class BotbuilderTurns:
 
         async def turn() -> TurnResult:
             await self.adapter.process_activity(auth, parsed, callback)
-            if invoked:
-                return TurnResult(invoked[0].status, invoked[0].body)
-            return TurnResult(200, {}) if parsed.type == "invoke" else TurnResult(201)
+            return turn_result(invoked, parsed.type)
 
         return await self._guard.once(activity, turn)
