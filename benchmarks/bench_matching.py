@@ -5,7 +5,9 @@ allows. The first run encodes the synthetic corpora's texts into the vector cach
 (`var/embeddings.sqlite3`), which takes tens of minutes at 10,000 entries; later runs reuse it. Figures are
 printed with a baseline measured in the same run: the skeleton's matcher
 (rapidfuzz token_set_ratio over every question and alternate), so ratios hold across machines.
-Synthetic corpora are generated from a fixed seed: words drawn from a Zipf-like vocabulary, each
+Synthetic corpora are generated from a fixed seed: words drawn from a Zipf-like vocabulary of the
+English words the tokenizer reads as one token (so a synthetic text costs the encoder what a real one
+of as many words does), each
 entry with a question, 15 alternates, 6 keywords and a 120-word answer, i.e. larger than the
 shipped entries.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import json
 import os
 import random
 import statistics
@@ -27,6 +30,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge import Corpus, Entry, Matcher, PolicyReference, Ranker, load_corpus
 from knowledge.embedding import Vectors, load_vectors
+from knowledge.embedding.model_files import locate
 from knowledge.normalize import Normalizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +53,8 @@ class SkeletonMatcher:
 
 def synthetic_corpus(entries: int, seed: int = 7) -> Corpus:
     rng = random.Random(seed)
-    syllables = ["ka", "lo", "mi", "ner", "sta", "po", "ri", "ven", "tu", "sha", "dor", "el", "qua", "bri"]
-    vocabulary = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(12000)})
+    vocabulary = _whole_words()
+    rng.shuffle(vocabulary)
     weights = [1 / (rank + 1) for rank in range(len(vocabulary))]  # Zipf: a few words are everywhere
 
     def words(count: int) -> str:
@@ -73,6 +77,13 @@ def synthetic_corpus(entries: int, seed: int = 7) -> Corpus:
             )
         )
     return Corpus(entries=tuple(made))
+
+
+def _whole_words() -> list[str]:
+    """Words the encoder's tokenizer reads as one token each (about 20,000 English words), sorted: a
+    synthetic text then costs the encoder what a staff text of as many words costs."""
+    vocabulary = json.loads(locate().tokenizer.read_text(encoding="utf-8"))["model"]["vocab"]
+    return sorted(word for word in vocabulary if len(word) >= 3 and word.isascii() and word.isalpha())
 
 
 def queries_for(corpus: Corpus, count: int, seed: int = 11) -> tuple[list[str], list[str]]:
