@@ -181,6 +181,8 @@ class Ranker:
                 word_share=share,
                 meaning=float(closeness.phrasing[label]),
                 answer_meaning=float(closeness.answer[label]),
+                whole_meaning=float(closeness.whole[label]),
+                whole_lead=float(closeness.whole[label] - _runner_up(closeness.whole, label)),
                 meaning_lead=float(nearest[label] - _runner_up(nearest, label)),
                 meaning_beyond_outside=float(nearest[label]) - closeness.outside,
                 meaning_share=float(shares_in_meaning[label]),

@@ -30,6 +30,10 @@ class EntrySignals:
     """Cosine similarity in meaning (sentence vectors) to its closest question or alternate."""
     answer_meaning: float
     """Cosine similarity in meaning to the closest passage of its answer."""
+    whole_meaning: float
+    """Cosine similarity in meaning to its question and answer read as one text."""
+    whole_lead: float
+    """How much closer in meaning to its question and answer read as one text than to any other entry's."""
     meaning_lead: float
     """How much closer in meaning (the closer of the two above) it is than any other entry."""
     meaning_beyond_outside: float

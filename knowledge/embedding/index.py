@@ -34,6 +34,8 @@ class Closeness:
     """Per entry: the closest of its question and alternates."""
     answer: np.ndarray
     """Per entry: the closest passage of its answer."""
+    whole: np.ndarray
+    """Per entry: its question and answer read as one text (as far as the model reads)."""
     outside: float
     """The closest out-of-scope example (0 when there are none)."""
 
@@ -58,17 +60,19 @@ class SemanticIndex:
         examples = [text for topic in corpus.out_of_scope for text in topic.examples]
         self._phrasings = _Grouped(entries, phrasings, vectors)
         self._passages = _Grouped(entries, passages, vectors)
+        self._whole = vectors.corpus([whole_text(entry.question, entry.answer) for entry in corpus.entries])
         self._outside = vectors.corpus(examples)
 
     def nothing(self) -> Closeness:
         """Closeness 0 to everything: the meaning signals of a question weighed on its words alone."""
         zeros = np.zeros(self._phrasings.entries, dtype=np.float32)
-        return Closeness(zeros, zeros, 0.0)
+        return Closeness(zeros, zeros, zeros, 0.0)
 
     def closeness(self, question: str) -> Closeness:
         vector = self._vectors.question(question)
         outside = float((self._outside @ vector).max()) if len(self._outside) else 0.0
-        return Closeness(self._phrasings.closest(vector), self._passages.closest(vector), max(0.0, outside))
+        whole = self._whole @ vector if len(self._whole) else np.zeros(0, dtype=np.float32)
+        return Closeness(self._phrasings.closest(vector), self._passages.closest(vector), whole, max(0.0, outside))
 
 
 class _Grouped:
@@ -85,6 +89,11 @@ class _Grouped:
         if not self.entries:
             return np.zeros(0, dtype=np.float32)
         return np.maximum.reduceat(self._matrix @ vector, self._starts)
+
+
+def whole_text(question: str, answer: str) -> str:
+    """An entry's question and answer as one text, links as their text."""
+    return " ".join([question, *_LINK.sub(r"\1", answer).split()])
 
 
 def answer_passages(answer: str) -> tuple[str, ...]:

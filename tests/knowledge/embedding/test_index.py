@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import numpy as np
+
+from knowledge import Corpus, Entry, PolicyReference
+from knowledge.embedding import Vectors
+from knowledge.embedding.index import SemanticIndex, whole_text
+
+
+def entry(entry_id: str, question: str, answer: str) -> Entry:
+    return Entry(
+        id=entry_id,
+        source="Q1",
+        topic="general",
+        question=question,
+        answer=answer,
+        references=(PolicyReference(name="Attendance Policy"),),
+        owner="HR Policy Team",
+        last_reviewed="2024-06-01",
+    )
+
+
+CORPUS = Corpus(
+    entries=(
+        entry(
+            "reporting",
+            "How do I report that I am unwell?",
+            "Phone your line manager before your shift starts. A text message or e-mail is not enough.",
+        ),
+        entry(
+            "parking",
+            "Where can I park?",
+            "Staff permits cover the multi-storey car park. Apply through the estates team.",
+        ),
+    )
+)
+
+
+def test_whole_text_reads_links_as_their_words() -> None:
+    assert whole_text("Who pays?", "See [the expenses policy](https://x.example/p).\n\nAsk HR.") == (
+        "Who pays? See the expenses policy. Ask HR."
+    )
+
+
+def test_closeness_to_the_question_and_answer_read_together(vectors: Vectors) -> None:
+    index = SemanticIndex(CORPUS, vectors)
+
+    closeness = index.closeness("can I just text my boss when I'm off sick")
+
+    assert closeness.whole.shape == (2,)
+    assert int(np.argmax(closeness.whole)) == 0
+    assert index.nothing().whole.tolist() == [0.0, 0.0]
