@@ -39,6 +39,7 @@ ENVIRONMENT = {
     "FAQBOT_ANSWER_THRESHOLD": "answer_threshold",
     "FAQBOT_NEW_ENTRY_ANSWER_THRESHOLD": "new_entry_answer_threshold",
     "FAQBOT_SUGGEST_THRESHOLD": "suggest_threshold",
+    "FAQBOT_NEW_ENTRY_SUGGEST_THRESHOLD": "new_entry_suggest_threshold",
     "FAQBOT_AMBIGUITY_GAP": "ambiguity_gap",
     "FAQBOT_LOG_LEVEL": "log_level",
     "FAQBOT_DATABASE_URL": "database_url",
@@ -139,6 +140,7 @@ class Settings(BaseModel):
     answer_threshold: float = Field(default=DialogueSettings.answer_at, gt=0, le=1)
     new_entry_answer_threshold: float = Field(default=DialogueSettings.new_entry_answer_at, gt=0, le=1)
     suggest_threshold: float = Field(default=DialogueSettings.suggest_at, gt=0, le=1)
+    new_entry_suggest_threshold: float = Field(default=DialogueSettings.new_entry_suggest_at, gt=0, le=1)
     ambiguity_gap: float = Field(default=DialogueSettings.ambiguity_gap, ge=0, le=1)
     log_level: str = "INFO"
     retain_tickets_days: int = Field(default=365, ge=1, le=3650)
@@ -193,6 +195,7 @@ class Settings(BaseModel):
             answer_at=self.answer_threshold,
             suggest_at=self.suggest_threshold,
             new_entry_answer_at=self.new_entry_answer_threshold,
+            new_entry_suggest_at=self.new_entry_suggest_threshold,
             ambiguity_gap=self.ambiguity_gap,
         )
 

@@ -30,13 +30,14 @@ def message(text: str = "", value: dict[str, object] | None = None) -> Inbound:
 class StaticKnowledge:
     """Returns the matches it was given, whatever the question."""
 
-    def __init__(self, corpus: Corpus, scores: dict[str, float]) -> None:
+    def __init__(self, corpus: Corpus, scores: dict[str, float], curation: float = 1.0) -> None:
         self._corpus = corpus
         self._scores = scores
+        self._curation = curation
 
     def rank(self, question: str, *, limit: int = 3) -> tuple[Match, ...]:
         ranked = sorted(self._scores.items(), key=lambda kv: kv[1], reverse=True)[:limit]
-        return tuple(Match(entry=self._entry(i), confidence=c) for i, c in ranked)
+        return tuple(Match(entry=self._entry(i), confidence=c, curation=self._curation) for i, c in ranked)
 
     def entry(self, entry_id: str) -> Entry | None:
         return self._corpus.entry(entry_id)
@@ -75,6 +76,29 @@ async def test_middle_band_suggests_without_answering(corpus: Corpus) -> None:
 
 async def test_low_confidence_is_no_answer(corpus: Corpus) -> None:
     assert isinstance(await dialogue_with(corpus, liking_posts=0.4).respond(message("leave")), NoAnswer)
+
+
+@pytest.mark.parametrize(
+    ("curation", "confidence", "expected"),
+    [
+        (1.0, 0.85, Answer),  # a curated entry: answered from 0.8
+        (0.0, 0.85, Clarify),  # a new document's entry: only offered below 0.9
+        (0.0, 0.92, Answer),
+        (0.5, 0.86, Answer),  # half curated: the band is half-way, 0.85
+        (1.0, 0.08, NoAnswer),  # a curated entry is offered from 0.15
+        (0.0, 0.08, Clarify),  # a new document's entry from 0.05
+        (0.0, 0.04, NoAnswer),
+    ],
+)
+async def test_bands_move_with_how_curated_the_entry_is(
+    corpus: Corpus, curation: float, confidence: float, expected: type
+) -> None:
+    settings = DialogueSettings(answer_at=0.8, new_entry_answer_at=0.9, suggest_at=0.15, new_entry_suggest_at=0.05)
+    knowledge = StaticKnowledge(corpus, {"liking-posts": confidence}, curation=curation)
+    reply = await Dialogue(knowledge, settings).respond(message("liking"))
+    assert type(reply) is expected
+    if isinstance(reply, Clarify):
+        assert [e.id for e in reply.candidates] == ["liking-posts"]
 
 
 async def test_no_matches_is_no_answer(corpus: Corpus) -> None:
