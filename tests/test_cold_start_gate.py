@@ -24,10 +24,10 @@ from knowledge.evaluation import load_labelled
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = list(evaluation_documents(ROOT / "eval" / "documents"))
 
-MIN_CORRECT = 0.28
+MIN_CORRECT = 0.30
 MAX_WRONG = 0.04
 MIN_ESCALATED = 0.93
-MIN_ANSWERED_OR_OFFERED = 0.72
+MIN_ANSWERED_OR_OFFERED = 0.82
 TOGETHER_MIN_CORRECT = 0.95  # the shipped corpus's held-out set, with every document beside it
 
 
