@@ -44,6 +44,11 @@ class RankingSettings:
     the way staff ask)."""
     meaning_alternates: int = 5
     """Alternates of each entry whose meaning is encoded (besides its question and answer)."""
+    exact_meaning_up_to: int = 2000
+    """Corpus size up to which every entry's closeness in meaning is computed exactly; beyond it, only
+    for the lexical candidates and the `meaning_shortlist` entries closest by their whole text
+    (`SemanticIndex`): at 10,000 entries the exact product costs about as much as encoding the question."""
+    meaning_shortlist: int = 200
     meaning_temperature: float = 0.05
     """Temperature of the softmax that turns closeness in meaning into each entry's share."""
     min_probability: float = 0.02
@@ -88,7 +93,13 @@ class Ranker:
     def __init__(self, corpus: Corpus, vectors: Vectors, settings: RankingSettings | None = None) -> None:
         self._settings = settings or RankingSettings()
         self._matcher = Matcher(corpus, self._settings.matching)
-        self._meaning = SemanticIndex(corpus, vectors, alternates=self._settings.meaning_alternates)
+        self._meaning = SemanticIndex(
+            corpus,
+            vectors,
+            alternates=self._settings.meaning_alternates,
+            exact_up_to=self._settings.exact_meaning_up_to,
+            shortlist=self._settings.meaning_shortlist,
+        )
         self._normalizer = self._matcher.normalizer
         self._index = {entry.id: index for index, entry in enumerate(corpus.entries)}
         enough = max(1, self._settings.curated_phrasings)
@@ -160,7 +171,10 @@ class Ranker:
         reading = reading or self._matcher.read(question, limit=settings.candidates)
         if not reading.words:  # nothing but punctuation and grammar words: nothing to mean
             return Weighing((), (), _NOTHING)
-        closeness = self._meaning.closeness(question) if meaning else self._meaning.nothing()
+        if meaning:
+            closeness = self._meaning.closeness(question, include=[self._index[c.entry.id] for c in reading.candidates])
+        else:
+            closeness = self._meaning.nothing()
         candidates = self._with_closest_in_meaning(reading.candidates, closeness) if meaning else reading.candidates
         labels = [self._index[c.entry.id] for c in candidates]
         words = self._normalizer.tokens(question)
@@ -217,9 +231,14 @@ class Ranker:
         have = {self._index[c.entry.id] for c in lexical}
         nearest = closeness.best()
         wanted = self._settings.meaning_candidates
-        added = [int(i) for i in np.argsort(-nearest, kind="stable")[: wanted + len(have)] if int(i) not in have][
-            :wanted
-        ]
+        # The `wanted` closest that are not candidates yet are among the closest `wanted + len(have)`
+        # (ties at the edge kept, then first in corpus order): no full sort of a large corpus.
+        reach = min(len(nearest), wanted + len(have))
+        if not reach:
+            return lexical
+        edge = np.partition(nearest, len(nearest) - reach)[len(nearest) - reach]
+        ordered = sorted((int(i) for i in np.flatnonzero(nearest >= edge)), key=lambda i: (-nearest[i], i))[:reach]
+        added = [i for i in ordered if i not in have][:wanted]
         entries = self.corpus.entries
         return lexical + tuple(_unread(entries[i]) for i in added)
 

@@ -13,6 +13,7 @@ phrasings of each of ten thousand entries would cost an hour at the first start.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,11 +47,21 @@ class Closeness:
 
 
 class SemanticIndex:
-    """The vectors of one corpus; `closeness` compares a question with all of them in one product."""
+    """The vectors of one corpus; `closeness` compares a question with all of them.
 
-    def __init__(self, corpus: Corpus, vectors: Vectors, *, alternates: int = 5) -> None:
+    Up to `exact_up_to` entries every vector is compared with the question (a product over the
+    whole matrix). Beyond, that product would cost more than encoding the question (about 90,000
+    vectors at 10,000 entries), so each entry's whole text is compared first, and its phrasings
+    and passages only for the `shortlist` entries closest by it and those the caller names.
+    """
+
+    def __init__(
+        self, corpus: Corpus, vectors: Vectors, *, alternates: int = 5, exact_up_to: int = 2000, shortlist: int = 200
+    ) -> None:
         """Index `corpus`: each entry's question, its first `alternates` alternates, and its answer."""
         self._vectors = vectors
+        self._exact_up_to = exact_up_to
+        self._shortlist = shortlist
         entries = len(corpus.entries)
         phrasings: list[tuple[int, str]] = []
         passages: list[tuple[int, str]] = []
@@ -68,11 +79,21 @@ class SemanticIndex:
         zeros = np.zeros(self._phrasings.entries, dtype=np.float32)
         return Closeness(zeros, zeros, zeros, 0.0)
 
-    def closeness(self, question: str) -> Closeness:
+    def closeness(self, question: str, *, include: Collection[int] = ()) -> Closeness:
+        """How close `question` is to every entry. In a corpus of over `exact_up_to` entries, those off
+        the shortlist and not in `include` (entry positions) have their whole-text closeness as their
+        phrasing and answer closeness: an approximation, for entries far from the question."""
         vector = self._vectors.question(question)
-        outside = float((self._outside @ vector).max()) if len(self._outside) else 0.0
-        whole = self._whole @ vector if len(self._whole) else np.zeros(0, dtype=np.float32)
-        return Closeness(self._phrasings.closest(vector), self._passages.closest(vector), whole, max(0.0, outside))
+        outside = max(0.0, float((self._outside @ vector).max())) if len(self._outside) else 0.0
+        whole: np.ndarray = self._whole @ vector if len(self._whole) else np.zeros(0, dtype=np.float32)
+        if len(whole) <= self._exact_up_to:
+            return Closeness(self._phrasings.closest(vector), self._passages.closest(vector), whole, outside)
+        near = np.argpartition(-whole, self._shortlist)[: self._shortlist]
+        chosen = np.union1d(near, np.fromiter(include, dtype=np.int64, count=len(include)))
+        phrasing, answer = whole.copy(), whole.copy()
+        phrasing[chosen] = self._phrasings.closest_of(vector, chosen)
+        answer[chosen] = self._passages.closest_of(vector, chosen)
+        return Closeness(phrasing, answer, whole, outside)
 
 
 class _Grouped:
@@ -83,12 +104,22 @@ class _Grouped:
         owners = np.array([owner for owner, _ in owned], dtype=np.int64)
         self._matrix = vectors.corpus([text for _, text in owned])
         self._starts = np.searchsorted(owners, np.arange(entries))
+        self._ends = np.searchsorted(owners, np.arange(entries), side="right")
         self.entries = entries
 
     def closest(self, vector: np.ndarray) -> np.ndarray:
+        """Per entry, the largest cosine of its vectors to `vector`."""
         if not self.entries:
             return np.zeros(0, dtype=np.float32)
         return np.maximum.reduceat(self._matrix @ vector, self._starts)
+
+    def closest_of(self, vector: np.ndarray, entries: np.ndarray) -> np.ndarray:
+        """`closest` for the `entries` given (sorted positions, no repeats) alone, in their order."""
+        starts = self._starts[entries]
+        counts = self._ends[entries] - starts
+        offsets = np.cumsum(counts) - counts
+        rows = np.repeat(starts - offsets, counts) + np.arange(counts.sum())
+        return np.maximum.reduceat(self._matrix[rows] @ vector, offsets)
 
 
 def whole_text(question: str, answer: str) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from knowledge import Corpus, Entry, PolicyReference
 from knowledge.embedding import Vectors
@@ -50,3 +51,19 @@ def test_closeness_to_the_question_and_answer_read_together(vectors: Vectors) ->
     assert closeness.whole.shape == (2,)
     assert int(np.argmax(closeness.whole)) == 0
     assert index.nothing().whole.tolist() == [0.0, 0.0]
+
+
+def test_a_large_corpus_compares_every_vector_only_for_the_shortlist_and_the_entries_named(vectors: Vectors) -> None:
+    question = "can I just text my boss when I'm off sick"
+    exact = SemanticIndex(CORPUS, vectors).closeness(question)
+    # Two entries count as large here: the one closest by its whole text is shortlisted.
+    shortlisted = SemanticIndex(CORPUS, vectors, exact_up_to=1, shortlist=1).closeness(question)
+    named = SemanticIndex(CORPUS, vectors, exact_up_to=1, shortlist=1).closeness(question, include=[1])
+
+    # (A product over some rows may round the last bit differently from one over all of them.)
+    assert shortlisted.phrasing[0] == pytest.approx(exact.phrasing[0], abs=1e-6)
+    assert shortlisted.answer[0] == pytest.approx(exact.answer[0], abs=1e-6)
+    assert shortlisted.phrasing[1] == shortlisted.answer[1] == exact.whole[1]
+    assert exact.whole[1] != pytest.approx(exact.phrasing[1], abs=1e-3)
+    np.testing.assert_allclose(named.phrasing, exact.phrasing, atol=1e-6)
+    np.testing.assert_allclose(named.answer, exact.answer, atol=1e-6)
