@@ -49,7 +49,7 @@ from knowledge.signals import EntrySignals, FittedWeights, OutsideSignals, Ranki
 FOLDS = 10
 SEED = 7
 L2 = 1e-4
-BANDS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
+BANDS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95)
 SUGGEST_AT = 0.15
 PARTLY_CURATED = (2, 5)
 """Alternates an entry keeps in the partly curated examples (the learning loop's first weeks)."""
