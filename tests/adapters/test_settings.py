@@ -78,6 +78,25 @@ def test_bot_framework_variables() -> None:
     assert "secret" not in repr(settings)
 
 
+def test_the_dialogue_bands_come_from_the_environment() -> None:
+    bands = Settings.from_env(
+        {
+            "FAQBOT_ANSWER_THRESHOLD": "0.75",
+            "FAQBOT_NEW_ENTRY_ANSWER_THRESHOLD": "0.95",
+            "FAQBOT_SUGGEST_THRESHOLD": "0.2",
+            "FAQBOT_NEW_ENTRY_SUGGEST_THRESHOLD": "0.08",
+        }
+    ).dialogue_settings
+    assert (bands.answer_at, bands.new_entry_answer_at, bands.suggest_at, bands.new_entry_suggest_at) == (
+        0.75,
+        0.95,
+        0.2,
+        0.08,
+    )
+    with pytest.raises(SettingsError, match="^FAQBOT_NEW_ENTRY_SUGGEST_THRESHOLD: "):
+        Settings.from_env({"FAQBOT_NEW_ENTRY_SUGGEST_THRESHOLD": "0"})
+
+
 def test_empty_values_count_as_unset() -> None:
     assert Settings.from_env({"PORT": "", "MicrosoftAppId": "  "}).port == 3978
 
