@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
@@ -46,11 +47,21 @@ def _utcnow() -> dt.datetime:
 
 
 class RedeliveryGuard:
-    """Wraps the turn of one readable activity: at most one finished turn per delivered activity."""
+    """Wraps the turn of one readable activity: at most one finished turn per delivered activity.
 
-    def __init__(self, claims: DeliveryClaims, *, clock: Callable[[], dt.datetime] = _utcnow) -> None:
+    A turn that ran to its end has replied, so a store that fails only when the turn is marked
+    finished does not make the delivery a 503 (the Bot Connector would deliver it again and staff
+    would get the reply twice): the result stands, and this process remembers the activity as a
+    repeat (its claim in the store still names this live process, so other instances refuse it).
+    """
+
+    def __init__(
+        self, claims: DeliveryClaims, *, clock: Callable[[], dt.datetime] = _utcnow, remembered: int = 10_000
+    ) -> None:
         self._claims = claims
         self._clock = clock
+        self._unrecorded: OrderedDict[str, None] = OrderedDict()  # finished turns the store missed
+        self._remembered = remembered
 
     async def once(self, activity: Mapping[str, Any], turn: Callable[[], Awaitable[TurnResult]]) -> TurnResult:
         """`turn()`'s result; `REPEATED` for a re-delivery, `UNAVAILABLE` while the store is down."""
@@ -60,7 +71,7 @@ class RedeliveryGuard:
         if activity.get("type") in _DEDUPLICATED_TYPES and activity_id and isinstance(conversation, dict):
             key = redelivery_key(activity.get("channelId") or "", conversation.get("id") or "", activity_id)
         try:
-            if key is not None and not await self._claims.claim(key, now=self._clock()):
+            if key is not None and (key in self._unrecorded or not await self._claims.claim(key, now=self._clock())):
                 log.info("ignored a re-delivered %s activity", activity.get("type"))
                 return REPEATED
             try:
@@ -69,11 +80,23 @@ class RedeliveryGuard:
                 if key is not None:
                     self._claims.abandon(key)  # its next delivery runs the turn again
                 raise
-            if key is not None:
-                await self._claims.finish(key)
         except Exception as exc:
             if not is_outage(exc):
                 raise
             log.warning("turn not run: store unavailable (%s)", type(exc).__name__)
             return UNAVAILABLE
+        if key is not None:
+            await self._finish(key)
         return result
+
+    async def _finish(self, key: str) -> None:
+        """Mark `key`'s turn finished; when the store fails, remember it here instead."""
+        try:
+            await self._claims.finish(key)
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            log.warning("turn finished but not recorded: store unavailable (%s)", type(exc).__name__)
+            self._unrecorded[key] = None
+            if len(self._unrecorded) > self._remembered:
+                self._unrecorded.popitem(last=False)
