@@ -153,6 +153,9 @@ class Phase:
             "delivery_p99_ms": pct(delivery, 0.99),
             "replies_expected": self.acknowledged,
             "replies_received": self.replies_received,
+            # More replies than acknowledged messages: a message answered twice (or a late reply of
+            # the phase before). Expected 0.
+            "replies_extra": max(0, self.replies_received - self.acknowledged),
             "escalations_sent": len(self.escalation_keys),
             "escalations_acknowledged": self.escalations_acknowledged,
             "tickets": self.tickets,
@@ -641,6 +644,7 @@ def print_report(report: dict[str, Any]) -> None:
         "delivery_p99_ms",
         "replies_expected",
         "replies_received",
+        "replies_extra",
         "escalations_sent",
         "tickets",
         "hr_posts",
