@@ -182,6 +182,7 @@ class Ranker:
         text = " ".join(sorted(words))
         nearest = closeness.best()
         shares_in_meaning = _softmax_array(nearest / settings.meaning_temperature)
+        meaning_leads, whole_leads = _leads(nearest, labels), _leads(closeness.whole, labels)
         signals = tuple(
             EntrySignals(
                 confidence=c.confidence,
@@ -196,12 +197,14 @@ class Ranker:
                 meaning=float(closeness.phrasing[label]),
                 answer_meaning=float(closeness.answer[label]),
                 whole_meaning=float(closeness.whole[label]),
-                whole_lead=float(closeness.whole[label] - _runner_up(closeness.whole, label)),
-                meaning_lead=float(nearest[label] - _runner_up(nearest, label)),
+                whole_lead=whole_lead,
+                meaning_lead=meaning_lead,
                 meaning_beyond_outside=float(nearest[label]) - closeness.outside,
                 meaning_share=float(shares_in_meaning[label]),
             )
-            for c, label, share in zip(candidates, labels, shares[:-1], strict=True)
+            for c, label, share, meaning_lead, whole_lead in zip(
+                candidates, labels, shares[:-1], meaning_leads, whole_leads, strict=True
+            )
         )
         outside = OutsideSignals(
             outside_similarity=reading.outside_similarity,
@@ -303,12 +306,13 @@ def _softmax_array(values: np.ndarray) -> np.ndarray:
     return shares
 
 
-def _runner_up(values: np.ndarray, index: int) -> float:
-    """The highest value other than the one at `index` (0 when there is no other)."""
+def _leads(values: np.ndarray, labels: list[int]) -> list[float]:
+    """For each of `labels`, how far its value is above the highest other value (all, not only the
+    labels'); the two highest are found once (0 stands for the other when there is none)."""
     if len(values) < 2:
-        return 0.0
-    top_two = np.partition(values, -2)[-2:]
-    return float(top_two[0] if values[index] >= top_two[1] else top_two[1])
+        return [float(values[label]) for label in labels]
+    second, first = np.partition(values, -2)[-2:]
+    return [float(values[label] - (second if values[label] >= first else first)) for label in labels]
 
 
 def _dot(values: EntrySignals | OutsideSignals, weights: EntrySignals | OutsideSignals) -> float:
