@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import functools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from bot import smalltalk
@@ -54,11 +58,19 @@ class DialogueSettings:
 
 
 class Dialogue:
-    """Decides what to say. Never guesses: low confidence is a Clarify or NoAnswer, not an Answer."""
+    """Decides what to say. Never guesses: low confidence is a Clarify or NoAnswer, not an Answer.
+
+    `respond` ranks a question on the dialogue's own matching thread, not on the caller's event loop:
+    ranking is CPU work (encoding a question's meaning takes about 10 ms), and on the loop it would
+    hold up every other conversation's turn meanwhile. On its thread the encoder's matrix products,
+    which release the GIL, also run beside the loop on another core where there is one. One thread,
+    so questions are ranked one at a time and never contend with each other for the GIL.
+    """
 
     def __init__(self, knowledge: KnowledgeSource, settings: DialogueSettings | None = None) -> None:
         self._knowledge = knowledge
         self._settings = settings or DialogueSettings()
+        self._matching: ThreadPoolExecutor | None = None  # started by the first question
 
     @property
     def settings(self) -> DialogueSettings:
@@ -78,7 +90,10 @@ class Dialogue:
         kind = smalltalk.classify(text)
         if kind is not None:
             return SmallTalk(kind)
-        return self.answer(text)
+        if self._matching is None:
+            self._matching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faqbot-matching")
+        answer = functools.partial(contextvars.copy_context().run, self.answer, text)
+        return await asyncio.get_running_loop().run_in_executor(self._matching, answer)
 
     def answer(self, question: str) -> Reply:
         """Answer, clarify or decline `question` by the confidence bands."""

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pytest
 
 from bot import (
@@ -187,3 +190,32 @@ async def test_one_vague_word_is_never_answered_outright(dialogue: Dialogue, tex
 async def test_a_one_word_question_that_names_one_entry_is_answered(dialogue: Dialogue) -> None:
     reply = await dialogue.respond(message("tiktok"))
     assert isinstance(reply, Answer) and reply.entry.id == "tiktok-government-restrictions"
+
+
+class SlowKnowledge(StaticKnowledge):
+    """Ranks only once `released` is set (or after 5 s), recording the thread it ranked on."""
+
+    def __init__(self, corpus: Corpus, scores: dict[str, float]) -> None:
+        super().__init__(corpus, scores)
+        self.released = threading.Event()
+        self.threads: list[int] = []
+
+    def rank(self, question: str, *, limit: int = 3) -> tuple[Match, ...]:
+        self.threads.append(threading.get_ident())
+        self.released.wait(timeout=5)
+        return super().rank(question, limit=limit)
+
+
+async def test_a_question_is_ranked_off_the_event_loop_which_serves_others_meanwhile(corpus: Corpus) -> None:
+    knowledge = SlowKnowledge(corpus, {"liking-posts": 0.9})
+    dialogue = Dialogue(knowledge)
+    asking = asyncio.create_task(dialogue.respond(message("can I like posts")))
+    # Ranked on the loop, the question would hold it for the whole wait and these turns could not run.
+    greeting = await asyncio.wait_for(dialogue.respond(message("hello")), timeout=2)
+    knowledge.released.set()
+    reply = await asyncio.wait_for(asking, timeout=5)
+    assert isinstance(greeting, SmallTalk)
+    assert isinstance(reply, Answer)
+    assert reply.entry.id == "liking-posts"
+    assert knowledge.threads
+    assert threading.get_ident() not in knowledge.threads
