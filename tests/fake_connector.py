@@ -20,6 +20,7 @@ class ConnectorCall:
     authorization: str | None
     body: Any
     size: int
+    peer: int = 0  # the bot's TCP port: calls over one kept connection share it
 
 
 @dataclass
@@ -95,8 +96,9 @@ async def fake_connector() -> AsyncIterator[FakeConnector]:
         nonlocal counter
         raw = await request.read()
         body = json.loads(raw) if raw else None
+        peer = request.transport.get_extra_info("peername")[1] if request.transport else 0
         connector.calls.append(
-            ConnectorCall(request.method, request.path, request.headers.get("Authorization"), body, len(raw))
+            ConnectorCall(request.method, request.path, request.headers.get("Authorization"), body, len(raw), peer)
         )
         connector.arrived.set()
         if connector.hold(connector.calls[-1]):

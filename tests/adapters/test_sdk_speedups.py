@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient
 from botbuilder.core import CardFactory, MessageFactory
 from botframework.connector.auth import ClaimsIdentity
 from msrest.serialization import Serializer
@@ -16,6 +17,9 @@ from adapters.teams.botbuilder.bot_framework import (
     speed_up_msrest_object_serialization,
 )
 from adapters.teams.connector_sender import ConnectorSender
+from tests import activities
+from tests.fake_connector import FakeConnector, card_of, card_text
+from tests.support import ask
 
 CARD = {
     "type": "AdaptiveCard",
@@ -60,3 +64,21 @@ async def test_the_user_token_client_is_built_only_when_a_token_is_asked_for() -
     assert await client.get_token_status("29:u", "msteams", "") == ("status", "29:u")
     assert await client.get_token_status("29:v", "msteams", "") == ("status", "29:v")
     assert built == [identity]
+
+
+async def test_replies_of_later_turns_reuse_the_connection_to_the_bot_connector(
+    bot_client: TestClient, connector: FakeConnector
+) -> None:
+    asked = [
+        activities.message(connector.url, "Can liking a post on social media be a cause for concern for me?"),
+        activities.message(connector.url, "how do I book annual leave", conversation_id="a:another-conversation"),
+        activities.message(connector.url, "Can liking a post on social media be a cause for concern for me?"),
+    ]
+    replies = [await ask(bot_client, connector, activity) for activity in asked]
+    assert "Care should be taken when liking or sharing a post" in card_text(card_of(replies[0]))
+    assert "Ask HR Direct" in card_text(card_of(replies[1]))
+    assert [call.path for call in connector.calls] == [
+        f"/v3/conversations/{a['conversation']['id']}/activities/{a['id']}" for a in asked
+    ]
+    # botbuilder makes a connector client per turn; a new client opened a new connection for every reply.
+    assert len({call.peer for call in connector.calls}) == 1

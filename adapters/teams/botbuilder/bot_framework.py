@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ from botframework.connector.auth import (
     ServiceClientCredentialsFactory,
     UserTokenClient,
 )
+from botframework.connector.auth._connector_factory_impl import _ConnectorFactoryImpl
 from msrest.pipeline.async_abc import AsyncHTTPSender
 from msrest.serialization import Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
@@ -41,6 +43,8 @@ log = logging.getLogger(__name__)
 
 # Seconds before msrest gives up on one connector call (its default is 100 s; Teams waits 15 s).
 CONNECTOR_TIMEOUT_SECONDS = 10
+# Connector clients kept for reuse: one per app, audience and service URL (Teams uses a few per region).
+KEPT_CONNECTOR_CLIENTS = 32
 
 
 class _AuthConfig:
@@ -162,13 +166,15 @@ class SendingAuthentication(BotFrameworkAuthentication):
     def __init__(self, inner: BotFrameworkAuthentication, sender: ConnectorSender) -> None:
         self._inner = inner
         self.sender = sender
+        self._clients = _ConnectorClients(KEPT_CONNECTOR_CLIENTS)
 
     def connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        return _SendingConnectorFactory(self._inner.create_connector_factory(claims_identity), self.sender)
+        inner = self._inner.create_connector_factory(claims_identity)
+        return _SendingConnectorFactory(inner, self.sender, self._clients)
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         result = await self._inner.authenticate_request(activity, auth_header)
-        result.connector_factory = _SendingConnectorFactory(result.connector_factory, self.sender)
+        result.connector_factory = _SendingConnectorFactory(result.connector_factory, self.sender, self._clients)
         return result
 
     async def authenticate_streaming_request(
@@ -225,12 +231,57 @@ class LazyUserTokenClient(UserTokenClient):
         return await (await self._real()).exchange_token(*args, **kwargs)
 
 
+class _ConnectorClients:
+    """Connector clients kept across turns, the least recently used dropped beyond `size`.
+
+    botbuilder makes a new client for every turn, and each client its own HTTP session: every reply
+    then opened a new connection to the Bot Connector (in production a TLS handshake too) and built
+    a new credential. A kept client reuses its session's connections and its credential's token.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._clients: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+
+    def get(self, key: tuple[str, ...]) -> Any:
+        client = self._clients.get(key)
+        if client is not None:
+            self._clients.move_to_end(key)
+        return client
+
+    def keep(self, key: tuple[str, ...], client: Any) -> None:
+        self._clients[key] = client
+        while len(self._clients) > self._size:
+            self._clients.popitem(last=False)
+
+
 class _SendingConnectorFactory(ConnectorFactory):
-    def __init__(self, inner: ConnectorFactory, sender: ConnectorSender) -> None:
+    def __init__(self, inner: ConnectorFactory, sender: ConnectorSender, clients: _ConnectorClients) -> None:
         self._inner = inner
         self._sender = sender
+        self._clients = clients
 
     async def create(self, service_url: str, audience: str = None) -> Any:  # type: ignore[assignment]
+        key = self._key(service_url, audience)
+        kept = self._clients.get(key) if key is not None else None
+        if kept is not None:
+            return kept
+        client = await self._configured(service_url, audience)
+        if key is not None:
+            self._clients.keep(key, client)
+        return client
+
+    def _key(self, service_url: str, audience: str | None) -> tuple[str, ...] | None:
+        """What a client's credential and address depend on; None for a factory this cannot read."""
+        inner = self._inner
+        if not isinstance(inner, _ConnectorFactoryImpl):
+            return None
+        # botbuilder 4.17.1 is frozen: these attributes are all the factory's state.
+        app_id, scope = inner._app_id, inner._to_channel_from_bot_oauth_scope  # noqa: SLF001
+        login = inner._login_endpoint  # noqa: SLF001
+        return (app_id or "", scope or "", login or "", service_url, audience or "")
+
+    async def _configured(self, service_url: str, audience: str | None) -> Any:
         client = await self._inner.create(service_url, audience)
         client.config.connection.timeout = CONNECTOR_TIMEOUT_SECONDS
         pipeline = client.config.pipeline
