@@ -4,6 +4,7 @@
     python -m benchmarks.load --quick    # the same phases, shortened: about 4 minutes
     python -m benchmarks.load --soak     # full, then the 30-minute soak at 10/s
     python -m benchmarks.load --sdk-cost 2000   # only CPU per turn of each SDK: about 3 minutes
+    python -m benchmarks.load --ratio 3         # only the saturated ratio to the echo bot, 3 rounds: about 6 minutes
 
 Every server runs in its own process on 127.0.0.1: the echo bot (`benchmarks/echo_bot.py`, the
 baseline), this bot on a fresh SQLite file, the fake Bot Connector (`benchmarks/connector_server.py`)
@@ -35,6 +36,11 @@ activities closed-loop at saturation (the same mix: 90% questions, 10% escalatio
 drained before the CPU is read), and the CPU the bot process spent on them is divided by the
 acknowledged count. The SDKs alternate over two rounds (botbuilder, agents, botbuilder, agents),
 so a busy neighbour on the machine weighs on both; the ratio is agents / botbuilder.
+
+`--ratio N` measures only the saturated throughput against the echo bot, in N rounds of the bare
+echo bot, this bot on botbuilder and this bot on the Agents SDK (30 s each, after a warm-up of 100
+activities for the bots), so each round's ratio compares neighbours in time; the median over the
+rounds is reported. One saturation phase of the full run can be off by a fifth on a shared machine.
 
 Phases (full / --quick): saturation 30/10 s each, sustained 50/s 300/30 s, spike 100/s 30/10 s,
 soak 10/s 1800 s (--soak only).
@@ -617,6 +623,72 @@ async def sdk_cost(turns: int) -> dict[str, Any]:
     }
 
 
+RATIO_SECONDS = 30
+
+
+async def ratio_rounds(rounds: int) -> dict[str, Any]:
+    """Saturated throughput of each SDK's bot over the bare echo bot's, round by round."""
+    connector_port = free_port()
+    by_round: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        async with (
+            server(["-m", "benchmarks.connector_server", str(connector_port)], connector_port, {}),
+            aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=30), connector=aiohttp.TCPConnector(limit=1000)
+            ) as session,
+        ):
+
+            async def saturate(target: Target, pid: int | None) -> Phase:
+                if pid is not None:
+                    warm = Phase("warm-up", target.name, None, 0)
+                    await measure(
+                        session,
+                        warm,
+                        target,
+                        connector_port,
+                        lambda d: d.counted_loop(warm, CONCURRENCY, WARM_UP_TURNS),
+                    )
+                phase = Phase("saturation", target.name, None, RATIO_SECONDS)
+                cpu_before = cpu_seconds(pid) if pid else None
+                measured = await measure(
+                    session, phase, target, connector_port, lambda d: d.closed_loop(phase, CONCURRENCY)
+                )
+                if pid and cpu_before is not None:
+                    measured.cpu_seconds = cpu_seconds(pid) - cpu_before
+                return measured
+
+            for number in range(rounds):
+                echo = Target("echo", free_port())
+                async with server(["-m", "benchmarks.echo_bot", str(echo.port)], echo.port, {}):
+                    phases = {"echo": (await saturate(echo, None)).summary()}
+                for sdk in SDKS:
+                    bot = Target(f"faqbot-{sdk}", free_port(), Path(tmp) / f"{sdk}-{number}.sqlite3", free_port())
+                    async with server(["app.py", "run"], bot.port, bot_env(bot, 0) | {"FAQBOT_SDK": sdk}) as pid:
+                        phases[sdk] = (await saturate(bot, pid)).summary()
+                echo_rate = phases["echo"]["achieved_per_s"]
+                by_round.append(
+                    {
+                        "phases": phases,
+                        "ratios": {sdk: round(phases[sdk]["achieved_per_s"] / echo_rate, 3) for sdk in SDKS},
+                    }
+                )
+    return {
+        "rounds": by_round,
+        "median_ratio": {sdk: round(statistics.median(r["ratios"][sdk] for r in by_round), 3) for sdk in SDKS},
+    }
+
+
+def print_ratio(report: dict[str, Any]) -> None:
+    print("| round | echo bot /s | botbuilder /s (ratio, CPU ms per turn) | Agents SDK /s (ratio, CPU ms per turn) |")
+    print("| --- | --- | --- | --- |")
+    for number, row in enumerate(report["rounds"], start=1):
+        phases, ratios = row["phases"], row["ratios"]
+        cells = [f"{phases[sdk]['achieved_per_s']} ({ratios[sdk]}, {phases[sdk]['cpu_ms_per_turn']})" for sdk in SDKS]
+        print(f"| {number} | {phases['echo']['achieved_per_s']} | {cells[0]} | {cells[1]} |")
+    median = report["median_ratio"]
+    print(f"median ratio to the bare echo bot: botbuilder {median['botbuilder']}, Agents SDK {median['agents']}")
+
+
 def print_sdk_cost(report: dict[str, Any]) -> None:
     print("| SDK | turns | CPU ms per turn | by round | turns/s | p50 ms | errors |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
@@ -682,8 +754,18 @@ if __name__ == "__main__":
     parser.add_argument(
         "--sdk-cost", type=int, metavar="N", help="only the CPU per turn of each SDK, N activities per SDK and round"
     )
+    parser.add_argument(
+        "--ratio", type=int, metavar="N", help="only the saturated ratio to the echo bot, N interleaved rounds"
+    )
     options = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
+    if options.ratio:
+        outcome = asyncio.run(ratio_rounds(options.ratio))
+        print_ratio(outcome)
+        name = f"ratio-{time.strftime('%Y%m%dT%H%M%S')}.json"
+        (RESULTS / name).write_text(json.dumps(outcome, indent=2))
+        print(f"written to {RESULTS / name}")
+        sys.exit(0)
     if options.sdk_cost:
         outcome = asyncio.run(sdk_cost(options.sdk_cost))
         print_sdk_cost(outcome)
