@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.schema import Activity
 from botframework.connector.auth import ClaimsIdentity
 from msrest.serialization import Serializer
 
@@ -16,7 +17,10 @@ from adapters.teams.botbuilder.bot_framework import (
     SendingAuthentication,
     speed_up_msrest_object_serialization,
 )
+from adapters.teams.botbuilder.turn import sdk_activity
 from adapters.teams.connector_sender import ConnectorSender
+from adapters.teams.messages import message_activity
+from bot import Outbound
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
 from tests.support import ask
@@ -44,6 +48,14 @@ def test_plain_json_is_serialised_exactly_as_msrest_does(monkeypatch: pytest.Mon
     assert fast == activity.serialize()
     assert fast["attachments"][0]["content"] == CARD
     assert fast["channelData"]["sent"] == "2026-11-24T10:00:00.000Z"
+
+
+@pytest.mark.parametrize(
+    "message", [Outbound(card=CARD, summary="Réponse approuvée"), Outbound(text="Plain words", summary="Plain words")]
+)
+def test_a_reply_becomes_the_activity_msrest_would_read_from_its_json(message: Outbound) -> None:
+    fast = sdk_activity(message)
+    assert fast.serialize() == Activity().deserialize(message_activity(message)).serialize()
 
 
 async def test_the_user_token_client_is_built_only_when_a_token_is_asked_for() -> None:

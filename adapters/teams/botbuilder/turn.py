@@ -5,14 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from botbuilder.core import TurnContext
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, Attachment
 
 from adapters.teams.messages import message_activity
 from bot import Outbound
 
 
 def sdk_activity(message: Outbound) -> Activity:
-    return Activity().deserialize(message_activity(message))
+    """`message` as a botbuilder Activity, its card kept as the JSON it is: msrest reading the card
+    would walk every element of it only to copy it, and a card is most of a reply."""
+    payload = message_activity(message)
+    attachments = payload.pop("attachments", [])
+    activity = Activity().deserialize(payload)
+    if attachments:
+        activity.attachments = [Attachment(content_type=a["contentType"], content=a["content"]) for a in attachments]
+    return activity
 
 
 def reference_json(activity: Activity) -> dict[str, Any]:
