@@ -464,6 +464,18 @@ async def measure(
     return phase
 
 
+async def saturated(
+    session: aiohttp.ClientSession, target: Target, connector_port: int, seconds: float, pid: int | None
+) -> Phase:
+    """`target` closed-loop at saturation for `seconds`; with `pid`, the CPU that process spent."""
+    phase = Phase("saturation", target.name, None, seconds)
+    cpu_before = cpu_seconds(pid) if pid else None
+    measured = await measure(session, phase, target, connector_port, lambda d: d.closed_loop(phase, CONCURRENCY))
+    if pid and cpu_before is not None:
+        measured.cpu_seconds = cpu_seconds(pid) - cpu_before
+    return measured
+
+
 def bot_env(target: Target, outbound_per_second: int | None) -> dict[str, str]:
     env = {
         "PORT": str(target.port),
@@ -497,14 +509,7 @@ async def main(quick: bool, soak: bool) -> dict[str, Any]:
         ):
 
             async def saturate(target: Target, pid: int | None = None) -> Phase:
-                phase = Phase("saturation", target.name, None, saturate_s)
-                cpu_before = cpu_seconds(pid) if pid else None
-                measured = await measure(
-                    session, phase, target, connector_port, lambda d: d.closed_loop(phase, CONCURRENCY)
-                )
-                if pid and cpu_before is not None:
-                    measured.cpu_seconds = cpu_seconds(pid) - cpu_before
-                return measured
+                return await saturated(session, target, connector_port, saturate_s, pid)
 
             async def open_loop(
                 name: str, target: Target, rate: float, seconds: float, pid: int | None = None
@@ -648,14 +653,7 @@ async def ratio_rounds(rounds: int) -> dict[str, Any]:
                         connector_port,
                         lambda d: d.counted_loop(warm, CONCURRENCY, WARM_UP_TURNS),
                     )
-                phase = Phase("saturation", target.name, None, RATIO_SECONDS)
-                cpu_before = cpu_seconds(pid) if pid else None
-                measured = await measure(
-                    session, phase, target, connector_port, lambda d: d.closed_loop(phase, CONCURRENCY)
-                )
-                if pid and cpu_before is not None:
-                    measured.cpu_seconds = cpu_seconds(pid) - cpu_before
-                return measured
+                return await saturated(session, target, connector_port, RATIO_SECONDS, pid)
 
             for number in range(rounds):
                 echo = Target("echo", free_port())
