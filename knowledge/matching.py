@@ -229,10 +229,12 @@ class Matcher:
         """Best entries for `question`, highest confidence first; empty when none reaches the cutoff."""
         return tuple(Match(entry=c.entry, confidence=c.confidence) for c in self.read(question, limit=limit).candidates)
 
-    def read(self, question: str, *, limit: int = 3) -> Reading:
-        """The best `limit` entries for `question` with every signal behind their confidence."""
+    def read(self, question: str, *, limit: int = 3, include: Collection[int] = ()) -> Reading:
+        """The best `limit` entries for `question` with every signal behind their confidence; then
+        the entries at the positions `include` (in the corpus) that are not among them, scored the
+        same way whatever their confidence (the ranking weighs entries found by other means too)."""
         query = self._query(question)
-        if not query or limit < 1:
+        if not query or (limit < 1 and not include):
             return Reading((), outside_similarity=0.0, outside_neighbours=0.0, unknown_share=1.0, words=len(query))
         settings = self._settings
         share = settings.phrase_share
@@ -249,31 +251,34 @@ class Matcher:
         # over the cutoff), none after it can: the result is exactly that of scoring every candidate.
         most_covered = (1 - share) * sum(known.value.values()) / known.total + _ROUNDING
         best: list[tuple[float, int, float]] = []
-        for index, phrase_similarity in sorted(similarity.items(), key=lambda item: item[1], reverse=True):
+        ranked = sorted(similarity.items(), key=lambda item: item[1], reverse=True) if limit > 0 else []
+        for index, phrase_similarity in ranked:
             bound = (share * phrase_similarity + most_covered) * ceiling
             if bound < cutoff or (len(best) == limit and bound < best[0][0]):
                 break
-            coverage, curated = self._coverage(index, known)
-            confidence = share * phrase_similarity + (1 - share) * coverage
-            if phrase_similarity < floor:
-                confidence *= settings.outside_discount
+            confidence, curated = self._confidence(index, phrase_similarity, known, floor)
             scored = (confidence * ceiling, index, curated)
             if len(best) < limit:
                 heapq.heappush(best, scored)
             elif scored > best[0]:
                 heapq.heapreplace(best, scored)
+        chosen = [scored for scored in sorted(best, reverse=True) if scored[0] >= cutoff]
+        found = {index for _, index, _ in chosen}
+        for index in dict.fromkeys(include):
+            if index not in found:
+                confidence, curated = self._confidence(index, similarity.get(index, 0.0), known, floor)
+                chosen.append((confidence * ceiling, index, curated))
         neighbourhood = sum(phrases.neighbours.values()) or 1.0
         candidates = tuple(
             Candidate(
                 entry=self._corpus.entries[index],
                 confidence=min(1.0, confidence),
-                similarity=similarity[index],
+                similarity=similarity.get(index, 0.0),
                 second_similarity=phrases.second.get(index, 0.0),
                 curated_coverage=curated,
                 neighbours=phrases.neighbours.get(index, 0.0) / neighbourhood,
             )
-            for confidence, index, curated in sorted(best, reverse=True)
-            if confidence >= cutoff
+            for confidence, index, curated in chosen
         )
         unknown = max(0.0, 1.0 - sum(self._weight[w] for w in known.words) / known.total)
         return Reading(
@@ -364,6 +369,16 @@ class Matcher:
         for score, owner in heapq.nlargest(_NEIGHBOURS, scores):
             neighbours[owner] += score
         return _Phrasings(similarity, second, neighbours)
+
+    def _confidence(self, index: int, phrase_similarity: float, known: _Known, floor: float) -> tuple[float, float]:
+        """Entry `index`'s blended confidence (before the vague ceiling), and its curated coverage;
+        `floor` is the phrase similarity below which the closest out-of-scope example is as close."""
+        share = self._settings.phrase_share
+        coverage, curated = self._coverage(index, known)
+        confidence = share * phrase_similarity + (1 - share) * coverage
+        if phrase_similarity < floor:
+            confidence *= self._settings.outside_discount
+        return confidence, curated
 
     def _coverage(self, index: int, known: _Known) -> tuple[float, float]:
         """Weighted share of the question's words that entry `index` explains (curated fully, answer

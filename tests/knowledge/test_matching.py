@@ -154,3 +154,21 @@ def test_a_short_ranking_is_the_head_of_the_full_one(matcher: Matcher, question:
 
 def test_a_limit_below_one_ranks_nothing(matcher: Matcher) -> None:
     assert matcher.rank("whatsapp messages at work", limit=0) == ()
+
+
+def test_entries_named_by_the_caller_are_read_with_their_own_signals(matcher: Matcher) -> None:
+    """The ranking adds entries close in meaning to the lexical candidates: each must be scored as
+    the matcher scores any entry, not weighed as if it shared no word with the question."""
+    question = "whatsapp messages at work"
+    everything = matcher.read(question, limit=len(matcher.corpus.entries)).candidates
+    outside, scored = everything[-1], {c.entry.id: c for c in everything}
+    positions = {entry.id: index for index, entry in enumerate(matcher.corpus.entries)}
+    reading = matcher.read(question, limit=2, include=[positions[outside.entry.id], positions[everything[0].entry.id]])
+    assert [c.entry.id for c in reading.candidates] == [
+        everything[0].entry.id,
+        everything[1].entry.id,
+        outside.entry.id,
+    ]
+    assert reading.candidates[-1] == scored[outside.entry.id]
+    assert reading.candidates[-1].similarity > 0
+    assert matcher.read(question, limit=0, include=[positions[outside.entry.id]]).candidates == (outside,)
