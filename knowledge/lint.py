@@ -22,6 +22,7 @@ from knowledge.corpus import OUT_OF_SCOPE_FILE, CorpusProblem, CorpusReading
 from knowledge.import_plan import DRAFT_TOPIC
 from knowledge.matching import Matcher
 from knowledge.models import Corpus, Entry, Match
+from knowledge.ranking import AnsweredExample
 from knowledge.short_titles import MAX_SHORT_TITLE_CHARS, propose_short_title
 
 Severity = Literal["error", "warning"]
@@ -93,13 +94,18 @@ class Ranker(Protocol):
     def rank(self, question: str, *, limit: int = 3) -> tuple[Match, ...]: ...
 
 
+class MeaningRanker(Ranker, Protocol):
+    @property
+    def answered_examples(self) -> tuple[AnsweredExample, ...]: ...
+
+
 def lint_corpus(
     reading: CorpusReading,
     *,
     today: dt.date,
     settings: LintSettings | None = None,
     ranker: Callable[[Corpus], Ranker] = Matcher,
-    meaning: Callable[[Corpus], Ranker] | None = None,
+    meaning: Callable[[Corpus], MeaningRanker] | None = None,
 ) -> tuple[Finding, ...]:
     """Every finding for the corpus `reading` describes, errors first, then by file and entry.
 
@@ -323,23 +329,38 @@ def _retrieval(corpus: Corpus, files: Mapping[str, str], ranker: Ranker) -> Iter
                 )
 
 
-def answered_out_of_scope(corpus: Corpus, ranker: Ranker, answer_at: float) -> Iterator[Finding]:
+def answered_out_of_scope(corpus: Corpus, ranker: MeaningRanker, answer_at: float) -> Iterator[Finding]:
     """Out-of-scope examples that an entry answers: an example must never outvote an entry that answers
-    the question, so each is named for a curator to remove (or to narrow) in the out-of-scope file."""
+    the question, so each is named for a curator to remove (or to narrow) in the out-of-scope file.
+
+    Named are the examples the ranking already leaves out because an entry not yet fully curated
+    answers them (`Ranker.answered_examples`), and those the bot answers at `answer_at` despite them.
+    """
+    left_out = {(a.topic, a.example): a for a in ranker.answered_examples}
     for topic in corpus.out_of_scope:
         for position, example in enumerate(topic.examples):
-            best = ranker.rank(example, limit=1)
-            if best and best[0].confidence >= answer_at:
-                yield Finding(
-                    "warning",
-                    "out-of-scope-answered",
-                    OUT_OF_SCOPE_FILE,
-                    f"out-of-scope example '{example}' (topic '{topic.topic}') is answered by entry "
-                    f"'{best[0].entry.id}' ({best[0].entry.document or 'corpus'}) at {best[0].confidence:.2f}: "
-                    "remove it from the out-of-scope examples, or reword it so it names what is not answered",
-                    None,
-                    f"topics.examples[{position}]",
+            answered = left_out.get((topic.topic, example))
+            if answered is not None:
+                entry = answered.entry
+                how = (
+                    f"is about what entry '{entry.id}' ({entry.document or 'corpus'}) answers (closeness in "
+                    f"meaning {answered.closeness:.2f}), so the bot no longer counts it against that entry"
                 )
+            else:
+                best = ranker.rank(example, limit=1)
+                if not best or best[0].confidence < answer_at:
+                    continue
+                entry = best[0].entry
+                how = f"is answered by entry '{entry.id}' ({entry.document or 'corpus'}) at {best[0].confidence:.2f}"
+            yield Finding(
+                "warning",
+                "out-of-scope-answered",
+                OUT_OF_SCOPE_FILE,
+                f"out-of-scope example '{example}' (topic '{topic.topic}') {how}: "
+                "remove it from the out-of-scope examples, or reword it so it names what is not answered",
+                None,
+                f"topics.examples[{position}]",
+            )
 
 
 def _file(files: Mapping[str, str], entry: Entry) -> str:

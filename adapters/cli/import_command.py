@@ -19,7 +19,7 @@ from adapters.corpus.corpus_file import write_document
 from knowledge.corpus import FAQ_SUFFIX, CorpusDocument, CorpusError, read_corpus, read_document
 from knowledge.import_plan import DRAFT_TOPIC, EntryChange, ImportBlocked, ImportPlan, plan_import
 from knowledge.importing import DocumentError, ImportedDocument, import_file
-from knowledge.lint import Ranker, answered_out_of_scope
+from knowledge.lint import MeaningRanker, answered_out_of_scope
 from knowledge.models import Corpus, Entry
 
 _MISSING = "(none: give {option}, or fill it in the written file; lint names it until then)"
@@ -49,7 +49,7 @@ def run_import(
     dry_run: bool,
     out: TextIO,
     defaults: DocumentDefaults | None = None,
-    meaning: Callable[[Corpus], Ranker] | None = None,
+    meaning: Callable[[Corpus], MeaningRanker] | None = None,
     answer_at: float = 0.8,
 ) -> int:
     """Import `document` (.txt, .md, .docx, .pdf, .html); print the report to `out`; 0 when everything was read.
@@ -105,7 +105,7 @@ def _print_answered_examples(
     corpus: Corpus,
     replaced: set[str],
     entries: Sequence[Entry],
-    meaning: Callable[[Corpus], Ranker],
+    meaning: Callable[[Corpus], MeaningRanker],
     answer_at: float,
     out: TextIO,
 ) -> None:

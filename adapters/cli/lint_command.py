@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from knowledge.corpus import read_corpus
-from knowledge.lint import LintSettings, Ranker, has_errors, lint_corpus
+from knowledge.lint import LintSettings, MeaningRanker, has_errors, lint_corpus
 from knowledge.models import Corpus
 
 
@@ -20,7 +20,7 @@ def run_lint(
     strict: bool,
     today: dt.date,
     out: TextIO,
-    meaning: Callable[[Corpus], Ranker] | None = None,
+    meaning: Callable[[Corpus], MeaningRanker] | None = None,
 ) -> int:
     """Print every finding, then a summary; 1 when there are errors (or warnings when `strict`).
 

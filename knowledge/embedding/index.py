@@ -12,6 +12,7 @@ phrasings of each of ten thousand entries would cost an hour at the first start.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -95,6 +96,30 @@ class SemanticIndex:
         answer[chosen] = self._passages.closest_of(vector, chosen)
         return Closeness(phrasing, answer, whole, outside)
 
+    def closest_to_examples(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each out-of-scope example (in the corpus's order): the position of the entry closest
+        to it in meaning (the closer of phrasing and answer passage, as for a question) and that cosine."""
+        count = len(self._outside)
+        owners, cosines = np.zeros(count, dtype=np.int64), np.zeros(count, dtype=np.float32)
+        if not self._phrasings.entries:
+            return owners, cosines
+        for start in range(0, count, _EXAMPLES_AT_ONCE):
+            block = self._outside[start : start + _EXAMPLES_AT_ONCE]
+            closeness = np.maximum(self._phrasings.closest_all(block), self._passages.closest_all(block))
+            owners[start : start + len(block)] = closeness.argmax(axis=1)
+            cosines[start : start + len(block)] = closeness.max(axis=1)
+        return owners, cosines
+
+    def without_examples(self, positions: Collection[int]) -> SemanticIndex:
+        """This index with the out-of-scope examples at `positions` (in the corpus's order) left out."""
+        kept = copy.copy(self)
+        kept._outside = np.delete(self._outside, list(positions), axis=0)  # noqa: SLF001 - a copy of this class
+        return kept
+
+
+_EXAMPLES_AT_ONCE = 64
+"""Out-of-scope examples compared with every entry in one product (at 10,000 entries, 15 MB)."""
+
 
 class _Grouped:
     """Vectors of texts grouped by entry (every entry has at least one), for a per-entry maximum."""
@@ -112,6 +137,11 @@ class _Grouped:
         if not self.entries:
             return np.zeros(0, dtype=np.float32)
         return np.maximum.reduceat(self._matrix @ vector, self._starts)
+
+    def closest_all(self, vectors: np.ndarray) -> np.ndarray:
+        """`closest` for each row of `vectors`: one row of per-entry maxima each."""
+        closest: np.ndarray = np.maximum.reduceat(vectors @ self._matrix.T, self._starts, axis=1)
+        return closest
 
     def closest_of(self, vector: np.ndarray, entries: np.ndarray) -> np.ndarray:
         """`closest` for the `entries` given (sorted positions, no repeats) alone, in their order."""

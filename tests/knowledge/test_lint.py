@@ -175,6 +175,10 @@ def test_out_of_scope_examples_a_new_document_answers_are_named(tmp_path: Path, 
     sick_pay = [f for f in named if "'how much sick pay do i get'" in f.message]
     assert len(sick_pay) == 1 and sick_pay[0].severity == "warning" and sick_pay[0].file == "out-of-scope.yaml"
     assert "entry 'sick-pay-entitlement'" in sick_pay[0].message
+    texting = [f for f in named if "'do i need to phone or can i text my manager when im off sick'" in f.message]
+    assert len(texting) == 1
+    assert "entry 'reporting-sickness-time-and-method'" in texting[0].message
+    assert "no longer counts it against that entry" in texting[0].message
 
 
 def test_a_corpus_without_its_vocabulary_is_an_error(tmp_path: Path) -> None:

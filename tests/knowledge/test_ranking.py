@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from pathlib import Path
 
 import pytest
 
 from bot.dialogue import DialogueSettings
-from knowledge import Corpus, MatchingSettings, Ranker, RankingSettings
+from knowledge import Corpus, MatchingSettings, Ranker, RankingSettings, load_corpus
+from knowledge.cold_start import bare, merged
 from knowledge.embedding import Vectors
 from knowledge.signals import EntrySignals, FittedWeights, OutsideSignals, RankingWeights
 from knowledge.weights import FITTED_WEIGHTS
 
 ANSWER_AT = DialogueSettings().answer_at
+ATTENDANCE = Path(__file__).resolve().parents[2] / "eval" / "documents" / "attendance"
 
 
 def zero_weights(bias: float = 0.0) -> FittedWeights:
@@ -120,3 +123,26 @@ def test_asking_how_to_do_it_makes_the_policy_answer_less_likely(ranker: Ranker)
     as_asked = Ranker.probabilities(weighing, FITTED_WEIGHTS)
     without = replace(weighing, outside=replace(weighing.outside, how_to=0.0))
     assert max(as_asked) < max(Ranker.probabilities(without, FITTED_WEIGHTS))
+
+
+def test_an_out_of_scope_example_a_new_document_answers_no_longer_counts_against_it(
+    corpus: Corpus, vectors: Vectors
+) -> None:
+    # Written when the bot had one document, to keep sickness questions off the social media
+    # entries; the attendance document, imported since, answers it.
+    example = "do i need to phone or can i text my manager when im off sick"
+    assert any(example in topic.examples for topic in corpus.out_of_scope)
+    together = merged([corpus, bare(load_corpus(ATTENDANCE))])
+    ranker = Ranker(together, vectors)
+    counted = Ranker(together, vectors, RankingSettings(answered_example_at=1.01))
+    assert Ranker(corpus, vectors).answered_examples == ()
+    assert counted.answered_examples == ()
+    answered = {a.example: a for a in ranker.answered_examples}
+    assert answered[example].entry.id == "reporting-sickness-time-and-method"
+    # Asked word for word, the example is no longer among the out-of-scope examples it is compared with.
+    assert counted.weigh(example).outside.meaning_outside == pytest.approx(1.0, abs=1e-3)
+    assert ranker.weigh(example).outside.meaning_outside < 0.95
+    # Staff asking about what the example covers get the new entry with more confidence.
+    question = "how long am I on full pay when I'm off sick?"
+    assert counted.rank(question)[0].entry.id == ranker.rank(question)[0].entry.id == "sick-pay-entitlement"
+    assert ranker.rank(question)[0].confidence > counted.rank(question)[0].confidence + 0.1
