@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 from typing import Any
 
+import botbuilder.schema as schema
 import pytest
 from aiohttp.test_utils import TestClient
-from botbuilder.core import CardFactory, MessageFactory
-from botbuilder.schema import Activity
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import (
+    Activity,
+    ActivityImportance,
+    CardAction,
+    ChannelAccount,
+    ConversationAccount,
+    Entity,
+    Mention,
+    SuggestedActions,
+)
 from botframework.connector.auth import ClaimsIdentity
 from msrest.serialization import Serializer
 
+from adapters.teams.botbuilder.activity_json import MSREST_BODY, activity_body, speed_up_msrest_activity_bodies
 from adapters.teams.botbuilder.bot_framework import (
     MSREST_SERIALIZE_OBJECT,
     SendingAuthentication,
@@ -24,6 +37,8 @@ from bot import Outbound
 from tests import activities
 from tests.fake_connector import FakeConnector, card_of, card_text
 from tests.support import ask
+
+MODELS = {name: model for name, model in vars(schema).items() if isinstance(model, type)}
 
 CARD = {
     "type": "AdaptiveCard",
@@ -56,6 +71,62 @@ def test_plain_json_is_serialised_exactly_as_msrest_does(monkeypatch: pytest.Mon
 def test_a_reply_becomes_the_activity_msrest_would_read_from_its_json(message: Outbound) -> None:
     fast = sdk_activity(message)
     assert fast.serialize() == Activity().deserialize(message_activity(message)).serialize()
+
+
+def sent_reply(message: Outbound) -> Activity:
+    """`message` as botbuilder sends it in reply: addressed with the turn's conversation reference."""
+    incoming = Activity().deserialize(activities.message("hello"))
+    return TurnContext.apply_conversation_reference(
+        sdk_activity(message), TurnContext.get_conversation_reference(incoming)
+    )
+
+
+def everything_set() -> Activity:
+    reply = sent_reply(Outbound(text="See <at>Alex</at>", summary="See Alex"))
+    reply.importance = ActivityImportance.high
+    reply.timestamp = dt.datetime(2026, 11, 24, 10, 0, 5, 120000, tzinfo=dt.UTC)
+    reply.entities = [Mention(mentioned=ChannelAccount(id="29:a", name="Alex"), text="<at>Alex</at>", type="mention")]
+    reply.suggested_actions = SuggestedActions(to=["29:a"], actions=[CardAction(type="imBack", title="Yes", value="y")])
+    reply.channel_data = {"notification": {"alert": True}, "n": [1, 2.5]}
+    reply.value = "plain"
+    reply.text_highlights = []
+    return reply
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        sent_reply(Outbound(card=CARD, summary="Réponse approuvée")),
+        sent_reply(Outbound(text="Plain words", summary="Plain words")),
+        everything_set(),
+    ],
+    ids=["card", "text", "everything"],
+)
+def test_an_outgoing_activity_is_written_exactly_as_msrest_writes_it(reply: Activity) -> None:
+    written = activity_body(reply)
+    assert written is not None
+    assert json.dumps(written, sort_keys=True) == json.dumps(
+        MSREST_BODY(Serializer(MODELS), reply, "Activity"), sort_keys=True
+    )
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"from_property": {"id": "28:bot"}},  # a dict where a model goes: msrest reads it as the model first
+        {"channel_data": ConversationAccount(id="c")},  # a model where free-form JSON goes
+        {"entities": [Entity(type="x"), None]},
+    ],
+    ids=["dict-for-model", "model-for-object", "none-in-list"],
+)
+def test_what_only_msrest_knows_how_to_write_is_left_to_msrest(odd: dict[str, Any]) -> None:
+    reply = sent_reply(Outbound(text="Plain words", summary="Plain words"))
+    for name, value in odd.items():
+        setattr(reply, name, value)
+    assert activity_body(reply) is None
+    expected = MSREST_BODY(Serializer(MODELS), copy.deepcopy(reply), "Activity")
+    speed_up_msrest_activity_bodies()
+    assert Serializer(MODELS).body(reply, "Activity") == expected
 
 
 async def test_the_user_token_client_is_built_only_when_a_token_is_asked_for() -> None:

@@ -32,6 +32,7 @@ from msrest.serialization import Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from adapters.config.settings import Settings
+from adapters.teams.botbuilder.activity_json import speed_up_msrest_activity_bodies
 from adapters.teams.botbuilder.turn import BotbuilderTurn
 from adapters.teams.connector_sender import ConnectorSender, conversation_of
 from adapters.teams.conversation import InvokeReply, TeamsConversation, turn_failed, turn_result
@@ -143,6 +144,7 @@ def build_adapter(
     """
     speed_up_msrest_retry_policy()
     speed_up_msrest_object_serialization()
+    speed_up_msrest_activity_bodies()
     inner = ConfigurationBotFrameworkAuthentication(
         _AuthConfig(settings), credentials_factory=credentials_factory_for(settings, credential)
     )
