@@ -139,6 +139,21 @@ class _Phrasings:
 
 
 @dataclass(frozen=True)
+class _Analysis:
+    """What reading a question finds before choosing candidates: the same for any `limit`."""
+
+    query: dict[str, float]
+    known: _Known
+    outside: float
+    """Phrase similarity of the closest out-of-scope example."""
+    phrases: _Phrasings
+
+
+_ANALYSES_KEPT = 64
+"""Questions whose analysis is kept (the ranking's matching thread reads one question at a time)."""
+
+
+@dataclass(frozen=True)
 class _Phrase:
     owner: int
     words: frozenset[str]
@@ -215,6 +230,8 @@ class Matcher:
         for spelling in sorted(self._spellings):
             self._vocabulary[len(spelling)].append(spelling)
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        # The ranking reads a question twice when meaning adds candidates: the second read reuses this.
+        self._analyse = lru_cache(maxsize=_ANALYSES_KEPT)(self._analyse_uncached)
 
     @property
     def corpus(self) -> Corpus:
@@ -233,18 +250,17 @@ class Matcher:
         """The best `limit` entries for `question` with every signal behind their confidence; then
         the entries at the positions `include` (in the corpus) that are not among them, scored the
         same way whatever their confidence (the ranking weighs entries found by other means too)."""
-        query = self._query(question)
+        analysis = self._analyse(question)
+        query = analysis.query
         if not query or (limit < 1 and not include):
             return Reading((), outside_similarity=0.0, outside_neighbours=0.0, unknown_share=1.0, words=len(query))
         settings = self._settings
         share = settings.phrase_share
-        outside_scores = self._outside_similarity(query)
-        outside = outside_scores[0] if outside_scores else 0.0
+        outside = analysis.outside
         floor = settings.outside_margin + outside
         ceiling = settings.vague_ceiling if self._vague(query) else 1.0
         cutoff = settings.score_cutoff
-        known = self._known(query)
-        phrases = self._phrase_similarity(known, outside_scores)
+        known, phrases = analysis.known, analysis.phrases
         similarity = phrases.best
         # Entries in falling similarity. Coverage is at most the share of the question the corpus
         # knows at all, so once even that could not lift the next entry into the best `limit` (or
@@ -293,6 +309,14 @@ class Matcher:
     def entry(self, entry_id: str) -> Entry | None:
         """The corpus entry with `entry_id`, or None."""
         return self._corpus.entry(entry_id)
+
+    def _analyse_uncached(self, question: str) -> _Analysis:
+        query = self._query(question)
+        if not query:
+            return _Analysis(query, _Known((), {}, 0.0), 0.0, _Phrasings({}, {}, {}))
+        outside = self._outside_similarity(query)
+        known = self._known(query)
+        return _Analysis(query, known, outside[0] if outside else 0.0, self._phrase_similarity(known, outside))
 
     def _known(self, query: dict[str, float]) -> _Known:
         """The question's corpus words, weightiest first, with the value each may earn."""
