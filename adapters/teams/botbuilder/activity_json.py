@@ -2,10 +2,11 @@
 
 msrest serialises a request body in two passes over the whole model: it first rebuilds the model
 from itself (in case it was given a dict), then walks it again to write JSON, looking up every
-attribute's type by name and validating each value. For a reply that is about a millisecond of
-CPU, the largest share of a turn's own cost on botbuilder. `activity_body` writes the same JSON in
-one pass over the attribute maps; anything it does not know exactly (a dict where a model is
-expected, a flattened key, a model with validation rules) makes it give way to msrest.
+attribute's type by name and validating each value: about half a millisecond of CPU for an answer
+card's reply, a tenth of what a turn holds the GIL for on botbuilder under load. `activity_body`
+writes the same JSON in one pass over the attribute maps (about a sixth of the time); anything it
+does not know exactly (a dict where a model is expected, a flattened key, a model with validation
+rules) makes it give way to msrest.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def speed_up_msrest_activity_bodies() -> None:
 
 def _model(model: Model) -> dict[str, Any]:
     kind = type(model)
-    if kind.__dict__.get("_validation") or getattr(kind, "_subtype_map", None):
+    if getattr(kind, "_validation", None) or getattr(kind, "_subtype_map", None):
         raise _Unsupported  # constraints to check, or polymorphism: msrest's job
     written: dict[str, Any] = {}
     for attribute, description in kind._attribute_map.items():  # noqa: SLF001 - msrest models' schema
