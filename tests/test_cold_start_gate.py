@@ -29,6 +29,7 @@ MAX_WRONG = 0.04
 MIN_ESCALATED = 0.93
 MIN_ANSWERED_OR_OFFERED = 0.82
 TOGETHER_MIN_CORRECT = 0.95  # the shipped corpus's held-out set, with every document beside it
+TOGETHER_MAX_LOSS = 0.08  # correct answers a document may lose beside all the others (measured: 0 to 7.2 points)
 
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda d: d.name)
@@ -53,3 +54,16 @@ async def test_documents_added_beside_the_curated_corpus_leave_it_answering(corp
     found = figures(report, {e.id for e in corpus.entries})
     shown = f"correct {found.correct:.1%}, wrong {found.wrong:.1%}, escalated {found.escalated:.1%}"
     assert found.correct >= TOGETHER_MIN_CORRECT and found.wrong <= 0.01, shown
+
+
+async def test_a_document_beside_all_the_others_keeps_most_of_its_answers(corpus: Corpus, vectors: Vectors) -> None:
+    together = merged([corpus, *(bare(d.corpus) for d in DOCUMENTS)])
+    beside_all = Dialogue(Ranker(together, vectors))
+    for document in DOCUMENTS:
+        own = bare(document.corpus)
+        alone = figures(await evaluate(Dialogue(Ranker(own, vectors)), load_labelled(document.questions, own)))
+        questions = load_labelled(document.questions, together)
+        beside = figures(await evaluate(beside_all, questions), {e.id for e in document.corpus.entries})
+        shown = f"{document.name}: correct {alone.correct:.1%} alone, {beside.correct:.1%} beside the others"
+        assert beside.correct >= alone.correct - TOGETHER_MAX_LOSS, shown
+        assert beside.wrong <= MAX_WRONG and beside.escalated >= MIN_ESCALATED, shown
