@@ -329,38 +329,61 @@ def _retrieval(corpus: Corpus, files: Mapping[str, str], ranker: Ranker) -> Iter
                 )
 
 
-def answered_out_of_scope(corpus: Corpus, ranker: MeaningRanker, answer_at: float) -> Iterator[Finding]:
-    """Out-of-scope examples that an entry answers: an example must never outvote an entry that answers
-    the question, so each is named for a curator to remove (or to narrow) in the out-of-scope file.
+@dataclass(frozen=True)
+class AnsweredOutOfScope:
+    """An out-of-scope example that an entry answers."""
 
-    Named are the examples the ranking already leaves out because an entry not yet fully curated
-    answers them (`Ranker.answered_examples`), and those the bot answers at `answer_at` despite them.
-    """
+    topic: str
+    position: int
+    """The example's position in its topic's examples."""
+    example: str
+    entry: Entry
+    closeness: float | None
+    """Cosine similarity in meaning, when the ranking leaves the example out for `entry`."""
+    confidence: float | None
+    """The bot's confidence, when it answers the example with `entry` despite it."""
+
+    def how(self, *, short: bool = False) -> str:
+        """What makes the example answered, in a few words (`short`: fewer, for a list that explains them)."""
+        if self.closeness is not None:
+            if short:
+                return f"meaning {self.closeness:.2f}"
+            return f"close in meaning, {self.closeness:.2f}, so no longer counted against it"
+        return f"answered at {self.confidence:.2f}"
+
+
+def out_of_scope_answers(corpus: Corpus, ranker: MeaningRanker, answer_at: float) -> Iterator[AnsweredOutOfScope]:
+    """Out-of-scope examples that an entry answers, in the corpus's order: those the ranking already
+    leaves out because an entry not yet fully curated answers them (`Ranker.answered_examples`), and
+    those the bot answers at `answer_at` despite them."""
     left_out = {(a.topic, a.example): a for a in ranker.answered_examples}
     for topic in corpus.out_of_scope:
         for position, example in enumerate(topic.examples):
             answered = left_out.get((topic.topic, example))
             if answered is not None:
-                entry = answered.entry
-                how = (
-                    f"is about what entry '{entry.id}' ({entry.document or 'corpus'}) answers (closeness in "
-                    f"meaning {answered.closeness:.2f}), so the bot no longer counts it against that entry"
-                )
-            else:
-                best = ranker.rank(example, limit=1)
-                if not best or best[0].confidence < answer_at:
-                    continue
-                entry = best[0].entry
-                how = f"is answered by entry '{entry.id}' ({entry.document or 'corpus'}) at {best[0].confidence:.2f}"
-            yield Finding(
-                "warning",
-                "out-of-scope-answered",
-                OUT_OF_SCOPE_FILE,
-                f"out-of-scope example '{example}' (topic '{topic.topic}') {how}: "
-                "remove it from the out-of-scope examples, or reword it so it names what is not answered",
-                None,
-                f"topics.examples[{position}]",
-            )
+                yield AnsweredOutOfScope(topic.topic, position, example, answered.entry, answered.closeness, None)
+                continue
+            best = ranker.rank(example, limit=1)
+            if best and best[0].confidence >= answer_at:
+                yield AnsweredOutOfScope(topic.topic, position, example, best[0].entry, None, best[0].confidence)
+
+
+def answered_out_of_scope(corpus: Corpus, ranker: MeaningRanker, answer_at: float) -> Iterator[Finding]:
+    """Out-of-scope examples that an entry answers (`out_of_scope_answers`) as findings: an example must
+    never outvote an entry that answers the question, so each is named for a curator to remove (or
+    to narrow) in the out-of-scope file."""
+    for answered in out_of_scope_answers(corpus, ranker, answer_at):
+        entry = answered.entry
+        yield Finding(
+            "warning",
+            "out-of-scope-answered",
+            OUT_OF_SCOPE_FILE,
+            f"out-of-scope example '{answered.example}' (topic '{answered.topic}') is answered by entry "
+            f"'{entry.id}' ({entry.document or 'corpus'}; {answered.how()}): "
+            "remove it from the out-of-scope examples, or reword it so it names what is not answered",
+            None,
+            f"topics.examples[{answered.position}]",
+        )
 
 
 def _file(files: Mapping[str, str], entry: Entry) -> str:

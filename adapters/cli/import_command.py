@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,7 +20,7 @@ from adapters.corpus.corpus_file import write_document
 from knowledge.corpus import FAQ_SUFFIX, CorpusDocument, CorpusError, read_corpus, read_document
 from knowledge.import_plan import DRAFT_TOPIC, EntryChange, ImportBlocked, ImportPlan, plan_import
 from knowledge.importing import DocumentError, ImportedDocument, import_file
-from knowledge.lint import MeaningRanker, answered_out_of_scope
+from knowledge.lint import MeaningRanker, out_of_scope_answers
 from knowledge.models import Corpus, Entry
 
 _MISSING = "(none: give {option}, or fill it in the written file; lint names it until then)"
@@ -115,19 +116,20 @@ def _print_answered_examples(
     ids = {entry.id for entry in entries}
     kept = tuple(e for e in corpus.entries if e.id not in replaced and e.id not in ids)
     merged = corpus.model_copy(update={"entries": (*kept, *entries)})
-    answered = [
-        finding
-        for finding in answered_out_of_scope(merged, meaning(merged), answer_at)
-        if any(f"entry '{entry_id}'" in finding.message for entry_id in ids)
-    ]
-    if answered:
-        print(
-            f"\nOut-of-scope examples this document now answers ({len(answered)}): remove or narrow each "
-            "in out-of-scope.yaml, or it will keep fighting the entry that answers it:",
-            file=out,
-        )
-        for finding in answered:
-            print(f"  {finding.message.split(': remove it')[0]}", file=out)
+    answered = [a for a in out_of_scope_answers(merged, meaning(merged), answer_at) if a.entry.id in ids]
+    if not answered:
+        return
+    print(
+        f"\nOut-of-scope examples this document now answers ({len(answered)}), by topic: remove or narrow "
+        "each in out-of-scope.yaml. 'meaning': close in meaning to the entry, so the bot no longer "
+        "counts it against the entry; 'answered': the bot answers it anyway.",
+        file=out,
+    )
+    for topic, group in itertools.groupby(answered, key=lambda a: a.topic):
+        listed = list(group)
+        print(f"  {topic} ({len(listed)}):", file=out)
+        for example in listed:
+            print(f"    '{example.example}': {example.entry.id} ({example.how(short=True)})", file=out)
 
 
 def _target(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 from functools import partial
 from pathlib import Path
@@ -237,7 +238,11 @@ def test_importing_a_document_names_the_out_of_scope_examples_it_now_answers(
     report = out.getvalue()
     assert "Out-of-scope examples this document now answers" in report
     (sick_pay,) = [line for line in report.splitlines() if "'how much sick pay do i get'" in line]
-    assert "entry 'much-sick-pay-get' (Attendance and Sickness Absence" in sick_pay
+    assert sick_pay.strip().startswith("'how much sick pay do i get': much-sick-pay-get (meaning 0.9")
+    # Listed by topic, each topic once, with how many of its examples are answered.
+    lines = report.splitlines()
+    topic = next(line for line in reversed(lines[: lines.index(sick_pay)]) if not line.startswith("    "))
+    assert re.fullmatch(r"  Sick pay \(\d+\):", topic), topic
     # The seed answers none of them: nothing is listed.
     out = io.StringIO()
     run_import(

@@ -178,7 +178,7 @@ def test_out_of_scope_examples_a_new_document_answers_are_named(tmp_path: Path, 
     texting = [f for f in named if "'do i need to phone or can i text my manager when im off sick'" in f.message]
     assert len(texting) == 1
     assert "entry 'reporting-sickness-time-and-method'" in texting[0].message
-    assert "no longer counts it against that entry" in texting[0].message
+    assert "close in meaning, 0.7" in texting[0].message and "no longer counted against it" in texting[0].message
 
 
 def test_a_corpus_without_its_vocabulary_is_an_error(tmp_path: Path) -> None:
