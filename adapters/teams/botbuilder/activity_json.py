@@ -106,14 +106,19 @@ def _item(value: Any, kind: str) -> Any:
     return _value(value, kind)
 
 
+def plain_json(value: Any) -> Any:
+    """A copy of `value` when it is plain JSON (dicts and lists of strings, numbers, booleans and
+    None); TypeError or ValueError when it holds anything else (a model, a date...)."""
+    return json.loads(json.dumps(value))
+
+
 def _plain(value: Any) -> Any:
     """A free-form value (card content, channelData) that is plain JSON, copied; else msrest's job."""
     if type(value) in (dict, list):
         try:
-            copied = json.loads(json.dumps(value))
+            return plain_json(value)
         except (TypeError, ValueError):
             raise _Unsupported from None
-        return copied
     if type(value) in (str, bool, int, float):
         return value
     raise _Unsupported

@@ -5,7 +5,6 @@ botbuilder 4.17.1 is archived; it is confined to `adapters/teams/botbuilder/`.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
@@ -32,7 +31,7 @@ from msrest.serialization import Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from adapters.config.settings import Settings
-from adapters.teams.botbuilder.activity_json import speed_up_msrest_activity_bodies
+from adapters.teams.botbuilder.activity_json import plain_json, speed_up_msrest_activity_bodies
 from adapters.teams.botbuilder.turn import BotbuilderTurn
 from adapters.teams.connector_sender import ConnectorSender, conversation_of
 from adapters.teams.conversation import InvokeReply, TeamsConversation, turn_failed, turn_result
@@ -73,7 +72,7 @@ MSREST_SERIALIZE_OBJECT = Serializer.serialize_object
 def _serialize_object(self: Serializer, attr: Any, **kwargs: Any) -> Any:
     if type(attr) is dict or type(attr) is list:
         try:
-            return json.loads(json.dumps(attr))
+            return plain_json(attr)
         except (TypeError, ValueError):
             pass  # not plain JSON (a model, a date, an enum...): msrest knows what to do
     return MSREST_SERIALIZE_OBJECT(self, attr, **kwargs)
