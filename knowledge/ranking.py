@@ -239,6 +239,8 @@ class Ranker:
         nearest = closeness.best()
         shares_in_meaning = _softmax_array(nearest / settings.meaning_temperature)
         meaning_leads, whole_leads = _leads(nearest, labels), _leads(closeness.whole, labels)
+        aligned = self._meaning.alignment(question, labels) if meaning else np.zeros(len(labels), dtype=np.float32)
+        aligned_leads = [float(a - np.delete(aligned, i).max(initial=0.0)) for i, a in enumerate(aligned)]
         signals = tuple(
             EntrySignals(
                 confidence=c.confidence,
@@ -257,9 +259,11 @@ class Ranker:
                 meaning_lead=meaning_lead,
                 meaning_beyond_outside=float(nearest[label]) - closeness.outside,
                 meaning_share=float(shares_in_meaning[label]),
+                aligned=float(aligned_one),
+                aligned_lead=aligned_lead,
             )
-            for c, label, share, meaning_lead, whole_lead in zip(
-                candidates, labels, shares[:-1], meaning_leads, whole_leads, strict=True
+            for c, label, share, meaning_lead, whole_lead, aligned_one, aligned_lead in zip(
+                candidates, labels, shares[:-1], meaning_leads, whole_leads, aligned, aligned_leads, strict=True
             )
         )
         outside = OutsideSignals(

@@ -40,6 +40,11 @@ class EntrySignals:
     """How much closer in meaning it is than the closest out-of-scope example."""
     meaning_share: float
     """Its share of closeness in meaning among all entries (a softmax of the closer of the two above)."""
+    aligned: float
+    """How much of the question its question or an answer passage covers, word piece by word piece in
+    context (`SemanticIndex.alignment`)."""
+    aligned_lead: float
+    """How much more of the question it covers that way than the best other candidate."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
 
 from knowledge.embedding.model_files import DIMENSIONS, ModelFiles, read_safetensors
+from knowledge.embedding.vectors import TokenVectors
 
 MAX_TOKENS = 256
 """The model's own limit (sentence-transformers' max_seq_length); longer texts are cut."""
@@ -27,6 +28,8 @@ _HEADS = 12
 _LAYERS = 6
 _EPSILON = np.float32(1e-12)
 _BATCH = 16
+_SPECIAL = np.array([101, 102], dtype=np.int64)
+"""[CLS] and [SEP]: they stand for the whole text, not for any word of it."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,25 @@ class Encoder:
             vectors[chosen] = self._encode_batch([ids[i] for i in chosen])
         return vectors
 
+    def encode_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenVectors]]:
+        """`encode(texts)`, and per text its word pieces (special tokens left out) with their
+        vectors in context as unit rows: one pass gives both."""
+        pooled = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        found: list[TokenVectors] = []
+        for row, encoding in enumerate(self._tokenizer.encode_batch(list(texts))):
+            hidden, _ = self._hidden([encoding.ids])
+            pooled[row] = _unit(hidden[0].mean(axis=0))
+            ids = np.asarray(encoding.ids, dtype=np.int64)
+            kept = ~np.isin(ids, _SPECIAL)
+            found.append(TokenVectors(ids[kept], _unit(hidden[0][kept])))
+        return pooled, found
+
     def _encode_batch(self, batch: list[list[int]]) -> np.ndarray:
+        x, mask = self._hidden(batch)
+        return _unit((x * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True))
+
+    def _hidden(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The last layer's token vectors of each text (padded to the longest) and the padding mask."""
         length = max(len(ids) for ids in batch)
         tokens = np.zeros((len(batch), length), dtype=np.int64)
         mask = np.zeros((len(batch), length), dtype=np.float32)
@@ -86,9 +107,7 @@ class Encoder:
         blocked = ((1.0 - mask) * np.float32(-1e4))[:, None, None, :]
         for layer in self._layers:
             x = _transform(x, layer, blocked)
-        pooled = (x * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        normalised: np.ndarray = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
-        return normalised
+        return x, mask
 
 
 def _transform(x: np.ndarray, layer: _Layer, blocked: np.ndarray) -> np.ndarray:
@@ -104,6 +123,11 @@ def _transform(x: np.ndarray, layer: _Layer, blocked: np.ndarray) -> np.ndarray:
     x = _layer_norm(x + context @ layer.attention_out + layer.attention_out_bias, *layer.attention_norm)
     hidden = _gelu(x @ layer.intermediate + layer.intermediate_bias)
     return _layer_norm(x + hidden @ layer.output + layer.output_bias, *layer.output_norm)
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    unit: np.ndarray = rows / np.maximum(np.linalg.norm(rows, axis=-1, keepdims=True), _EPSILON)
+    return unit
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:

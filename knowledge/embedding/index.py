@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge.embedding.vectors import Vectors
+from knowledge.embedding.vectors import TokenVectors, Vectors
 from knowledge.models import Corpus
 
 _PASSAGE_WORDS = 60
@@ -74,6 +74,7 @@ class SemanticIndex:
         self._passages = _Grouped(entries, passages, vectors)
         self._whole = vectors.corpus([whole_text(entry.question, entry.answer) for entry in corpus.entries])
         self._outside = vectors.corpus(examples)
+        self._aligned = _Aligned(entries, phrasings + passages, vectors)
 
     def nothing(self) -> Closeness:
         """Closeness 0 to everything: the meaning signals of a question weighed on its words alone."""
@@ -95,6 +96,12 @@ class SemanticIndex:
         phrasing[chosen] = self._phrasings.closest_of(vector, chosen)
         answer[chosen] = self._passages.closest_of(vector, chosen)
         return Closeness(phrasing, answer, whole, outside)
+
+    def alignment(self, question: str, entries: Sequence[int]) -> np.ndarray:
+        """For each of `entries` (positions), how much of `question` the entry's question and answer
+        cover, word piece by word piece: each piece's best cosine among the entry's pieces in context,
+        weighted by how few entries use the piece (0 to 1)."""
+        return self._aligned.recall(self._vectors.question_tokens(question)[1], entries)
 
     def closest_to_examples(self) -> tuple[np.ndarray, np.ndarray]:
         """For each out-of-scope example (in the corpus's order): the position of the entry closest
@@ -150,6 +157,49 @@ class _Grouped:
         offsets = np.cumsum(counts) - counts
         rows = np.repeat(starts - offsets, counts) + np.arange(counts.sum())
         return np.maximum.reduceat(self._matrix[rows] @ vector, offsets)
+
+
+class _Aligned:
+    """The texts of each entry whose word pieces `SemanticIndex.alignment` compares, and how much each
+    piece counts: the rarer among entries, the more (BM25's idf, from the pieces of every entry)."""
+
+    def __init__(self, entries: int, owned: list[tuple[int, str]], vectors: Vectors) -> None:
+        self._vectors = vectors
+        self._texts: list[list[str]] = [[] for _ in range(entries)]
+        for owner, text in owned:
+            self._texts[owner].append(text)
+        used = np.zeros(_VOCABULARY, dtype=np.float32)
+        for start in range(0, entries, _ENTRIES_AT_ONCE):
+            chunk = self._texts[start : start + _ENTRIES_AT_ONCE]
+            found = iter(vectors.corpus_tokens([text for texts in chunk for text in texts]))
+            for texts in chunk:
+                pieces = [next(found).ids for _ in texts]
+                if pieces:
+                    used[np.unique(np.concatenate(pieces))] += 1
+        self._weights = (np.log((entries + 1) / (used + 1)) + 1).astype(np.float32)
+
+    def recall(self, question: TokenVectors, entries: Sequence[int]) -> np.ndarray:
+        result = np.zeros(len(entries), dtype=np.float32)
+        if not len(question.ids) or not len(entries):
+            return result
+        found = iter(self._vectors.corpus_tokens([text for e in entries for text in self._texts[e]]))
+        matrices = [[next(found).vectors for _ in self._texts[e]] for e in entries]
+        lengths = np.array([sum(len(m) for m in mine) for mine in matrices], dtype=np.int64)
+        present = lengths > 0
+        if not present.any():
+            return result
+        offsets = (np.cumsum(lengths) - lengths)[present]
+        stacked = np.concatenate([m for mine in matrices for m in mine])
+        best = np.maximum.reduceat(question.vectors @ stacked.T, offsets, axis=1)
+        weights = self._weights[question.ids]
+        result[present] = weights @ best / weights.sum()
+        return result
+
+
+_ENTRIES_AT_ONCE = 256
+"""Entries whose pieces are read at once at build (a large corpus's pieces are not all kept in memory)."""
+_VOCABULARY = 30522
+"""Word pieces in the model's vocabulary."""
 
 
 def whole_text(question: str, answer: str) -> str:

@@ -1,7 +1,8 @@
 """Corpus vectors kept in a SQLite file, so a restart or a reload does not encode the corpus again.
 
 The file holds vectors of corpus texts only (questions, alternates, answer passages, out-of-scope
-examples: what curators wrote), keyed by a hash of the model's digest and the text. It is a cache:
+examples: what curators wrote), keyed by a hash of the model's digest and the text, and the vectors
+of their word pieces in context (half precision, as `Vectors` keeps them). It is a cache:
 deleting it costs one slower start, never an answer.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.embedding.model_files import DIMENSIONS
+from knowledge.embedding.vectors import TokenVectors
 
 _CHUNK = 500  # keys per query: SQLite's default limit on bound parameters is far above it
 
@@ -27,6 +29,9 @@ class SqliteVectors:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as connection:
             connection.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, ids BLOB NOT NULL, vectors BLOB NOT NULL)"
+            )
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -44,6 +49,28 @@ class SqliteVectors:
         rows = [(key, np.asarray(vector, dtype="<f4").tobytes()) for key, vector in vectors.items()]
         with self._connect() as connection:
             connection.executemany("INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)", rows)
+
+    def get_tokens(self, keys: Sequence[str]) -> dict[str, TokenVectors]:
+        found: dict[str, TokenVectors] = {}
+        with self._connect() as connection:
+            for start in range(0, len(keys), _CHUNK):
+                chunk = list(keys[start : start + _CHUNK])
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT key, ids, vectors FROM tokens WHERE key IN ({marks})"  # noqa: S608 - only "?" marks
+                for key, ids_blob, vectors_blob in connection.execute(query, chunk):
+                    ids = np.frombuffer(ids_blob, dtype="<i4").astype(np.int64)
+                    vectors = np.frombuffer(vectors_blob, dtype="<f2")
+                    if vectors.size == len(ids) * DIMENSIONS:
+                        found[key] = TokenVectors(ids, vectors.reshape(len(ids), DIMENSIONS).astype(np.float32))
+        return found
+
+    def put_tokens(self, tokens: Mapping[str, TokenVectors]) -> None:
+        rows = [
+            (key, np.asarray(t.ids, dtype="<i4").tobytes(), np.asarray(t.vectors, dtype="<f2").tobytes())
+            for key, t in tokens.items()
+        ]
+        with self._connect() as connection:
+            connection.executemany("INSERT OR REPLACE INTO tokens (key, ids, vectors) VALUES (?, ?, ?)", rows)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

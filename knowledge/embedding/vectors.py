@@ -16,6 +16,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -23,11 +24,21 @@ import numpy as np
 from knowledge.embedding.model_files import DIMENSIONS
 
 
+@dataclass(frozen=True)
+class TokenVectors:
+    """A text's word pieces (vocabulary ids) and, row for row, their unit vectors in context."""
+
+    ids: np.ndarray
+    vectors: np.ndarray
+
+
 class TextEncoder(Protocol):
     digest: str
     """Identifies the weights: a vector is only reused with the weights that made it."""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenVectors]]: ...
 
 
 class VectorStore(Protocol):
@@ -37,12 +48,17 @@ class VectorStore(Protocol):
 
     def put_many(self, vectors: Mapping[str, np.ndarray]) -> None: ...
 
+    def get_tokens(self, keys: Sequence[str]) -> dict[str, TokenVectors]: ...
+
+    def put_tokens(self, tokens: Mapping[str, TokenVectors]) -> None: ...
+
 
 class MemoryVectors:
     """A VectorStore that lives as long as the process."""
 
     def __init__(self) -> None:
         self._vectors: dict[str, np.ndarray] = {}
+        self._tokens: dict[str, TokenVectors] = {}
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         return {key: self._vectors[key] for key in keys if key in self._vectors}
@@ -50,15 +66,26 @@ class MemoryVectors:
     def put_many(self, vectors: Mapping[str, np.ndarray]) -> None:
         self._vectors.update(vectors)
 
+    def get_tokens(self, keys: Sequence[str]) -> dict[str, TokenVectors]:
+        return {key: self._tokens[key] for key in keys if key in self._tokens}
+
+    def put_tokens(self, tokens: Mapping[str, TokenVectors]) -> None:
+        self._tokens.update(tokens)
+
 
 class Vectors:
     """Unit vectors for corpus texts (cached by content) and for questions (recent ones in memory)."""
 
-    def __init__(self, encoder: TextEncoder, store: VectorStore | None = None, *, recent: int = 1024) -> None:
+    def __init__(
+        self, encoder: TextEncoder, store: VectorStore | None = None, *, recent: int = 1024, token_rows: int = 200_000
+    ) -> None:
         self._encoder = encoder
         self._store = store or MemoryVectors()
         self._memory: dict[str, np.ndarray] = {}
-        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent: OrderedDict[str, tuple[np.ndarray, TokenVectors]] = OrderedDict()
+        self._tokens: OrderedDict[str, TokenVectors] = OrderedDict()
+        self._token_rows = 0
+        self._token_rows_kept = token_rows
         self._recent_size = recent
         self._lock = threading.Lock()  # questions are encoded in worker threads
 
@@ -82,20 +109,62 @@ class Vectors:
 
     def question(self, text: str) -> np.ndarray:
         """The vector of one staff question (kept in memory among the last `recent`, never stored)."""
+        return self.question_tokens(text)[0]
+
+    def question_tokens(self, text: str) -> tuple[np.ndarray, TokenVectors]:
+        """The vector of one staff question and its word pieces' vectors (one pass; kept like `question`)."""
         with self._lock:
-            vector = self._recent.get(text)
-            if vector is not None:
+            found = self._recent.get(text)
+            if found is not None:
                 self._recent.move_to_end(text)
-                return vector
-            known = self._memory.get(self._key(text))  # asked word for word as a corpus text
-            if known is not None:
-                return known
-        encoded: np.ndarray = self._encoder.encode([text])[0]
+                return found
+            key = self._key(text)  # asked word for word as a corpus text
+            if key in self._memory and key in self._tokens:
+                return self._memory[key], self._tokens[key]
+        pooled, tokens = self._encoder.encode_tokens([text])
+        encoded = (pooled[0], tokens[0])
         with self._lock:
             self._recent[text] = encoded
             if len(self._recent) > self._recent_size:
                 self._recent.popitem(last=False)
         return encoded
 
+    def corpus_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Per corpus text, in order, its word pieces' vectors; texts never seen with these weights are
+        encoded and stored. The most recently used are kept in memory up to `token_rows` pieces in all
+        (about 1.5 KB each): a corpus of thousands of entries is read from the store as needed."""
+        keys = [self._key(text) for text in texts]
+        with self._lock:
+            found = {key: self._tokens[key] for key in keys if key in self._tokens}
+            for key in found:
+                self._tokens.move_to_end(key)
+        missing = [key for key in dict.fromkeys(keys) if key not in found]
+        if missing:
+            found.update(self._store.get_tokens(missing))
+            new = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
+            if new:
+                _, encoded = self._encoder.encode_tokens(list(new.values()))
+                # Kept at the precision they are stored in, so a restart reads exactly what was computed.
+                rounded = {key: _half(t) for key, t in zip(new, encoded, strict=True)}
+                self._store.put_tokens(rounded)
+                found.update(rounded)
+            with self._lock:
+                for key in missing:
+                    self._keep_tokens(key, found[key])
+        return [found[key] for key in keys]
+
+    def _keep_tokens(self, key: str, tokens: TokenVectors) -> None:
+        if key in self._tokens:
+            return
+        self._tokens[key] = tokens
+        self._token_rows += len(tokens.ids)
+        while self._token_rows > self._token_rows_kept and len(self._tokens) > 1:
+            _, dropped = self._tokens.popitem(last=False)
+            self._token_rows -= len(dropped.ids)
+
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self._encoder.digest}\n{text}".encode()).hexdigest()
+
+
+def _half(tokens: TokenVectors) -> TokenVectors:
+    return TokenVectors(tokens.ids, tokens.vectors.astype(np.float16).astype(np.float32))

@@ -48,6 +48,21 @@ def test_a_batch_gives_each_text_the_vector_it_gets_alone(encoder: Encoder) -> N
         np.testing.assert_allclose(encoder.encode([text])[0], row, atol=1e-5)
 
 
+def test_word_pieces_come_with_the_sentence_vector_from_one_pass(encoder: Encoder) -> None:
+    texts = ["How do I report sickness?", "parking"]
+    pooled, pieces = encoder.encode_tokens(texts)
+
+    np.testing.assert_allclose(pooled, encoder.encode(texts), atol=1e-5)
+    report = pieces[0]
+    # [CLS] and [SEP] stand for the whole text and are left out; every word piece has a unit row.
+    assert report.ids.tolist() == encoder._tokenizer.encode(texts[0], add_special_tokens=False).ids  # noqa: SLF001
+    assert report.vectors.shape == (len(report.ids), DIMENSIONS) and report.vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(report.vectors, axis=1), 1.0, atol=1e-5)
+    # In context: "report" here is closer to "sickness" than "parking" is.
+    sickness = report.vectors[report.ids.tolist().index(encoder._tokenizer.token_to_id("sickness"))]  # noqa: SLF001
+    assert sickness @ report.vectors[3] > sickness @ pieces[1].vectors[0]
+
+
 def test_texts_that_mean_the_same_are_closer_than_texts_that_do_not(encoder: Encoder) -> None:
     ill, ring, mileage = encoder.encode(
         [

@@ -67,3 +67,18 @@ def test_a_large_corpus_compares_every_vector_only_for_the_shortlist_and_the_ent
     assert exact.whole[1] != pytest.approx(exact.phrasing[1], abs=1e-3)
     np.testing.assert_allclose(named.phrasing, exact.phrasing, atol=1e-6)
     np.testing.assert_allclose(named.answer, exact.answer, atol=1e-6)
+
+
+def test_alignment_is_how_much_of_the_question_an_entry_covers_word_piece_by_word_piece(vectors: Vectors) -> None:
+    index = SemanticIndex(CORPUS, vectors)
+
+    # "unwell" and "sick", "boss" and "manager": no word in common, pieces close in context.
+    sick, parking = index.alignment("can I text my boss to say I'm sick", [0, 1])
+    permit = index.alignment("how do I get a car park permit", [1, 0])
+
+    assert 0.0 < parking < sick <= 1.0
+    assert permit[0] > permit[1]
+    # Only the entries asked about, in the order asked; nothing to cover, nothing covered.
+    assert index.alignment("can I text my boss to say I'm sick", [1]).tolist() == [parking]
+    assert index.alignment("", [0, 1]).tolist() == [0.0, 0.0]
+    assert index.alignment("can I text my boss", []).shape == (0,)

@@ -10,7 +10,7 @@ import numpy as np
 
 from knowledge.embedding.model_files import DIMENSIONS
 from knowledge.embedding.store import SqliteVectors
-from knowledge.embedding.vectors import MemoryVectors, Vectors
+from knowledge.embedding.vectors import MemoryVectors, TokenVectors, Vectors
 
 
 class CountingEncoder:
@@ -25,6 +25,14 @@ class CountingEncoder:
         rows = [np.frombuffer(hashlib.sha512(t.encode()).digest() * 6, dtype=np.uint8)[:DIMENSIONS] for t in texts]
         vectors = np.array(rows, dtype=np.float32) - 127.5
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    def encode_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenVectors]]:
+        pooled = self.encode(texts)
+        pieces = [
+            TokenVectors(np.arange(len(text.split()), dtype=np.int64), np.tile(row, (len(text.split()), 1)))
+            for text, row in zip(texts, pooled, strict=True)
+        ]
+        return pooled, pieces
 
 
 def test_each_corpus_text_is_encoded_once_and_kept_in_the_store(tmp_path: Path) -> None:
@@ -64,9 +72,52 @@ def test_a_question_worded_as_a_corpus_text_reuses_its_vector() -> None:
     encoder = CountingEncoder()
     vectors = Vectors(encoder, MemoryVectors())
     (stored,) = vectors.corpus(["Can I claim mileage?"])
-    np.testing.assert_array_equal(vectors.question("Can I claim mileage?"), stored)
-    assert encoder.encoded == ["Can I claim mileage?"]
+    (pieces,) = vectors.corpus_tokens(["Can I claim mileage?"])
+    encoder.encoded.clear()
+
+    vector, its_pieces = vectors.question_tokens("Can I claim mileage?")
+
+    np.testing.assert_array_equal(vector, stored)
+    assert its_pieces is pieces
+    assert encoder.encoded == []
 
 
 def vectors_key(encoder: CountingEncoder, text: str) -> str:
     return hashlib.sha256(f"{encoder.digest}\n{text}".encode()).hexdigest()
+
+
+def test_word_pieces_of_corpus_texts_are_encoded_once_and_read_back_as_kept(tmp_path: Path) -> None:
+    path = tmp_path / "vectors.sqlite3"
+    encoder = CountingEncoder()
+    first = Vectors(encoder, SqliteVectors(path)).corpus_tokens(["phone your manager", "apply online"])
+    assert encoder.encoded == ["phone your manager", "apply online"]
+    assert first[0].ids.tolist() == [0, 1, 2] and first[0].vectors.shape == (3, DIMENSIONS)
+
+    again = Vectors(encoder, SqliteVectors(path)).corpus_tokens(["apply online", "phone your manager"])
+
+    assert encoder.encoded == ["phone your manager", "apply online"]  # a restart reads them from the file
+    np.testing.assert_array_equal(again[1].vectors, first[0].vectors)  # kept at the precision stored
+    np.testing.assert_array_equal(again[0].ids, first[1].ids)
+
+
+class ReadCountingStore(MemoryVectors):
+    def __init__(self) -> None:
+        super().__init__()
+        self.token_reads: list[int] = []
+
+    def get_tokens(self, keys: Sequence[str]) -> dict[str, TokenVectors]:
+        self.token_reads.append(len(keys))
+        return super().get_tokens(keys)
+
+
+def test_only_so_many_word_pieces_stay_in_memory() -> None:
+    encoder, store = CountingEncoder(), ReadCountingStore()
+    vectors = Vectors(encoder, store, token_rows=4)
+    vectors.corpus_tokens(["one two three", "four five"])  # five pieces in all: the first text is let go
+    vectors.corpus_tokens(["four five"])
+    assert store.token_reads == [2]  # the second text was still in memory
+
+    vectors.corpus_tokens(["one two three"])
+
+    assert store.token_reads == [2, 1]  # the first was read back from the store...
+    assert encoder.encoded == ["one two three", "four five"]  # ...not encoded again
