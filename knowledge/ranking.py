@@ -121,6 +121,8 @@ class Ranker:
             corpus,
             vectors,
             alternates=self._settings.meaning_alternates,
+            # Every alternate of an entry the uncurated weights still weigh (below `curated_phrasings`).
+            aligned_alternates=self._settings.curated_phrasings,
             exact_up_to=self._settings.exact_meaning_up_to,
             shortlist=self._settings.meaning_shortlist,
         )

@@ -14,14 +14,19 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from knowledge.embedding.model_files import DIMENSIONS
 from knowledge.embedding.vectors import TokenVectors, Vectors
 from knowledge.models import Corpus
 
+KEPT_PIECES = 100_000
+"""Word pieces of corpus texts `SemanticIndex.alignment` keeps in memory (about 150 MB at most)."""
 _PASSAGE_WORDS = 60
 """A paragraph longer than this is cut between sentences into passages of about this many words."""
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z(\"“'‘*-])")
@@ -57,24 +62,37 @@ class SemanticIndex:
     """
 
     def __init__(
-        self, corpus: Corpus, vectors: Vectors, *, alternates: int = 5, exact_up_to: int = 2000, shortlist: int = 200
+        self,
+        corpus: Corpus,
+        vectors: Vectors,
+        *,
+        alternates: int = 5,
+        aligned_alternates: int = 20,
+        kept_pieces: int = KEPT_PIECES,
+        exact_up_to: int = 2000,
+        shortlist: int = 200,
     ) -> None:
-        """Index `corpus`: each entry's question, its first `alternates` alternates, and its answer."""
+        """Index `corpus`: each entry's question, its first `alternates` alternates, and its answer;
+        for `alignment`, its first `aligned_alternates` alternates (see `_Aligned` for `kept_pieces`)."""
         self._vectors = vectors
         self._exact_up_to = exact_up_to
         self._shortlist = shortlist
         entries = len(corpus.entries)
         phrasings: list[tuple[int, str]] = []
         passages: list[tuple[int, str]] = []
+        worded: list[tuple[int, str]] = []
         for index, entry in enumerate(corpus.entries):
             phrasings += [(index, text) for text in dict.fromkeys((entry.question, *entry.alternates[:alternates]))]
             passages += [(index, text) for text in answer_passages(entry.answer)]
+            worded += [
+                (index, text) for text in dict.fromkeys((entry.question, *entry.alternates[:aligned_alternates]))
+            ]
         examples = [text for topic in corpus.out_of_scope for text in topic.examples]
         self._phrasings = _Grouped(entries, phrasings, vectors)
         self._passages = _Grouped(entries, passages, vectors)
         self._whole = vectors.corpus([whole_text(entry.question, entry.answer) for entry in corpus.entries])
         self._outside = vectors.corpus(examples)
-        self._aligned = _Aligned(entries, phrasings + passages, vectors)
+        self._aligned = _Aligned(entries, worded + passages, vectors, kept_pieces)
 
     def nothing(self) -> Closeness:
         """Closeness 0 to everything: the meaning signals of a question weighed on its words alone."""
@@ -161,43 +179,70 @@ class _Grouped:
 
 class _Aligned:
     """The texts of each entry whose word pieces `SemanticIndex.alignment` compares, and how much each
-    piece counts: the rarer among entries, the more (BM25's idf, from the pieces of every entry)."""
+    piece counts: the rarer among entries, the more (BM25's idf, from the pieces of every entry).
 
-    def __init__(self, entries: int, owned: list[tuple[int, str]], vectors: Vectors) -> None:
+    Each entry's pieces are kept as one matrix, the most recently used up to `kept_rows` pieces in
+    all (about 1.5 KB each); a corpus too large for that reads the rest from `vectors` when asked.
+    """
+
+    def __init__(self, entries: int, owned: list[tuple[int, str]], vectors: Vectors, kept_rows: int) -> None:
         self._vectors = vectors
+        self._kept_rows = kept_rows
+        self._kept: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._rows = 0
+        self._lock = threading.Lock()  # questions are ranked in worker threads
         self._texts: list[list[str]] = [[] for _ in range(entries)]
         for owner, text in owned:
             self._texts[owner].append(text)
         used = np.zeros(_VOCABULARY, dtype=np.float32)
         for start in range(0, entries, _ENTRIES_AT_ONCE):
-            chunk = self._texts[start : start + _ENTRIES_AT_ONCE]
-            found = iter(vectors.corpus_tokens([text for texts in chunk for text in texts]))
-            for texts in chunk:
-                pieces = [next(found).ids for _ in texts]
+            chunk = range(start, min(entries, start + _ENTRIES_AT_ONCE))
+            found = iter(vectors.corpus_tokens([text for entry in chunk for text in self._texts[entry]]))
+            for entry in chunk:
+                pieces = [next(found) for _ in self._texts[entry]]
                 if pieces:
-                    used[np.unique(np.concatenate(pieces))] += 1
+                    used[np.unique(np.concatenate([p.ids for p in pieces]))] += 1
+                    if self._rows < kept_rows:
+                        self._keep(entry, np.concatenate([p.vectors for p in pieces]))
         self._weights = (np.log((entries + 1) / (used + 1)) + 1).astype(np.float32)
 
     def recall(self, question: TokenVectors, entries: Sequence[int]) -> np.ndarray:
         result = np.zeros(len(entries), dtype=np.float32)
-        if not len(question.ids) or not len(entries):
+        if not len(question.ids):
             return result
-        found = iter(self._vectors.corpus_tokens([text for e in entries for text in self._texts[e]]))
-        matrices = [[next(found).vectors for _ in self._texts[e]] for e in entries]
-        lengths = np.array([sum(len(m) for m in mine) for mine in matrices], dtype=np.int64)
-        present = lengths > 0
-        if not present.any():
-            return result
-        offsets = (np.cumsum(lengths) - lengths)[present]
-        stacked = np.concatenate([m for mine in matrices for m in mine])
-        best = np.maximum.reduceat(question.vectors @ stacked.T, offsets, axis=1)
         weights = self._weights[question.ids]
-        result[present] = weights @ best / weights.sum()
+        weights = weights / weights.sum()
+        for position, entry in enumerate(entries):
+            pieces = self._pieces(entry)
+            if len(pieces):
+                result[position] = weights @ (question.vectors @ pieces.T).max(axis=1)
         return result
+
+    def _pieces(self, entry: int) -> np.ndarray:
+        with self._lock:
+            kept = self._kept.get(entry)
+            if kept is not None:
+                self._kept.move_to_end(entry)
+                return kept
+        found = self._vectors.corpus_tokens(self._texts[entry])
+        pieces = np.concatenate([t.vectors for t in found]) if found else np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self._keep(entry, pieces)
+        return pieces
+
+    def _keep(self, entry: int, pieces: np.ndarray) -> None:
+        with self._lock:
+            if entry in self._kept:
+                return
+            self._kept[entry] = pieces
+            self._rows += len(pieces)
+            while self._rows > self._kept_rows and len(self._kept) > 1:
+                _, dropped = self._kept.popitem(last=False)
+                self._rows -= len(dropped)
 
 
 _ENTRIES_AT_ONCE = 256
 """Entries whose pieces are read at once at build (a large corpus's pieces are not all kept in memory)."""
+
 _VOCABULARY = 30522
 """Word pieces in the model's vocabulary."""
 

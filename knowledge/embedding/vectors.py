@@ -77,7 +77,7 @@ class Vectors:
     """Unit vectors for corpus texts (cached by content) and for questions (recent ones in memory)."""
 
     def __init__(
-        self, encoder: TextEncoder, store: VectorStore | None = None, *, recent: int = 1024, token_rows: int = 200_000
+        self, encoder: TextEncoder, store: VectorStore | None = None, *, recent: int = 1024, token_rows: int = 20_000
     ) -> None:
         self._encoder = encoder
         self._store = store or MemoryVectors()
@@ -132,7 +132,7 @@ class Vectors:
     def corpus_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
         """Per corpus text, in order, its word pieces' vectors; texts never seen with these weights are
         encoded and stored. The most recently used are kept in memory up to `token_rows` pieces in all
-        (about 1.5 KB each): a corpus of thousands of entries is read from the store as needed."""
+        (about 1.5 KB each), for a reload; the index keeps what it compares (`SemanticIndex`)."""
         keys = [self._key(text) for text in texts]
         with self._lock:
             found = {key: self._tokens[key] for key in keys if key in self._tokens}

@@ -82,3 +82,14 @@ def test_alignment_is_how_much_of_the_question_an_entry_covers_word_piece_by_wor
     assert index.alignment("can I text my boss to say I'm sick", [1]).tolist() == [parking]
     assert index.alignment("", [0, 1]).tolist() == [0.0, 0.0]
     assert index.alignment("can I text my boss", []).shape == (0,)
+
+
+def test_an_index_keeping_few_word_pieces_reads_the_rest_and_aligns_the_same(vectors: Vectors) -> None:
+    question = "can I text my boss to say I'm sick"
+    roomy = SemanticIndex(CORPUS, vectors).alignment(question, [0, 1])
+
+    # Room for one entry's pieces at most: the other entry's are read again when a question needs them.
+    tight = SemanticIndex(CORPUS, vectors, kept_pieces=1)
+
+    np.testing.assert_allclose(tight.alignment(question, [0, 1]), roomy, atol=1e-6)
+    np.testing.assert_allclose(tight.alignment(question, [1, 0]), roomy[::-1], atol=1e-6)
