@@ -24,12 +24,12 @@ from knowledge.evaluation import load_labelled
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = list(evaluation_documents(ROOT / "eval" / "documents"))
 
-MIN_CORRECT = 0.30
+MIN_CORRECT = 0.35
 MAX_WRONG = 0.04
 MIN_ESCALATED = 0.93
 MIN_ANSWERED_OR_OFFERED = 0.82
 TOGETHER_MIN_CORRECT = 0.95  # the shipped corpus's held-out set, with every document beside it
-TOGETHER_MAX_LOSS = 0.08  # correct answers a document may lose beside all the others (measured: 0 to 7.2 points)
+TOGETHER_MAX_LOSS = 0.05  # correct answers a document may lose beside all the others (measured: at most 3.8 points)
 
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda d: d.name)
