@@ -212,22 +212,30 @@ class _Aligned:
             return result
         weights = self._weights[question.ids]
         weights = weights / weights.sum()
+        pieces = self._pieces(entries)
         for position, entry in enumerate(entries):
-            pieces = self._pieces(entry)
-            if len(pieces):
-                result[position] = weights @ (question.vectors @ pieces.T).max(axis=1)
+            mine = pieces[entry]
+            if len(mine):
+                result[position] = weights @ (question.vectors @ mine.T).max(axis=1)
         return result
 
-    def _pieces(self, entry: int) -> np.ndarray:
+    def _pieces(self, entries: Sequence[int]) -> dict[int, np.ndarray]:
+        """Each entry's pieces as one matrix; those not kept are read in one call."""
+        found: dict[int, np.ndarray] = {}
         with self._lock:
-            kept = self._kept.get(entry)
-            if kept is not None:
-                self._kept.move_to_end(entry)
-                return kept
-        found = self._vectors.corpus_tokens(self._texts[entry])
-        pieces = np.concatenate([t.vectors for t in found]) if found else np.zeros((0, DIMENSIONS), dtype=np.float32)
-        self._keep(entry, pieces)
-        return pieces
+            for entry in entries:
+                kept = self._kept.get(entry)
+                if kept is not None:
+                    self._kept.move_to_end(entry)
+                    found[entry] = kept
+        missing = [entry for entry in dict.fromkeys(entries) if entry not in found]
+        if missing:
+            read = iter(self._vectors.corpus_tokens([text for entry in missing for text in self._texts[entry]]))
+            for entry in missing:
+                mine = [next(read).vectors for _ in self._texts[entry]]
+                found[entry] = np.concatenate(mine) if mine else np.zeros((0, DIMENSIONS), dtype=np.float32)
+                self._keep(entry, found[entry])
+        return found
 
     def _keep(self, entry: int, pieces: np.ndarray) -> None:
         with self._lock:
