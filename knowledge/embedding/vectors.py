@@ -6,6 +6,9 @@ itself, keeps what it computed in memory and in a `VectorStore` (the bot's is a 
 database), and encodes only texts it has never seen: a live reload after one edited answer
 encodes that answer's passages and nothing else.
 
+The same holds for the vectors of a text's word pieces in context (`corpus_tokens`), stored at half
+precision: they say, piece by piece, how much of a question an entry covers.
+
 Staff questions are never written to a store (a vector says what was asked); the last few are kept
 in memory only, for the repeats that a busy hour brings.
 """
