@@ -242,7 +242,7 @@ class Ranker:
         shares_in_meaning = _softmax_array(nearest / settings.meaning_temperature)
         meaning_leads, whole_leads = _leads(nearest, labels), _leads(closeness.whole, labels)
         aligned = self._meaning.alignment(question, labels) if meaning else np.zeros(len(labels), dtype=np.float32)
-        aligned_leads = [float(a - np.delete(aligned, i).max(initial=0.0)) for i, a in enumerate(aligned)]
+        aligned_leads = _leads(aligned, list(range(len(aligned))))
         signals = tuple(
             EntrySignals(
                 confidence=c.confidence,

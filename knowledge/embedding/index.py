@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge.embedding.model_files import DIMENSIONS
 from knowledge.embedding.vectors import TokenVectors, Vectors
 from knowledge.models import Corpus
 
@@ -198,12 +197,11 @@ class _Aligned:
         for start in range(0, entries, _ENTRIES_AT_ONCE):
             chunk = range(start, min(entries, start + _ENTRIES_AT_ONCE))
             found = iter(vectors.corpus_tokens([text for entry in chunk for text in self._texts[entry]]))
-            for entry in chunk:
+            for entry in chunk:  # every entry has at least its question
                 pieces = [next(found) for _ in self._texts[entry]]
-                if pieces:
-                    used[np.unique(np.concatenate([p.ids for p in pieces]))] += 1
-                    if self._rows < kept_rows:
-                        self._keep(entry, np.concatenate([p.vectors for p in pieces]))
+                used[np.unique(np.concatenate([p.ids for p in pieces]))] += 1
+                if self._rows < kept_rows:
+                    self._keep(entry, _stacked(pieces))
         self._weights = (np.log((entries + 1) / (used + 1)) + 1).astype(np.float32)
 
     def recall(self, question: TokenVectors, entries: Sequence[int]) -> np.ndarray:
@@ -232,8 +230,7 @@ class _Aligned:
         if missing:
             read = iter(self._vectors.corpus_tokens([text for entry in missing for text in self._texts[entry]]))
             for entry in missing:
-                mine = [next(read).vectors for _ in self._texts[entry]]
-                found[entry] = np.concatenate(mine) if mine else np.zeros((0, DIMENSIONS), dtype=np.float32)
+                found[entry] = _stacked([next(read) for _ in self._texts[entry]])
                 self._keep(entry, found[entry])
         return found
 
@@ -246,6 +243,11 @@ class _Aligned:
             while self._rows > self._kept_rows and len(self._kept) > 1:
                 _, dropped = self._kept.popitem(last=False)
                 self._rows -= len(dropped)
+
+
+def _stacked(pieces: list[TokenVectors]) -> np.ndarray:
+    """One entry's pieces, text after text, as one matrix."""
+    return np.concatenate([p.vectors for p in pieces])
 
 
 _ENTRIES_AT_ONCE = 256
