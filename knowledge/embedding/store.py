@@ -2,7 +2,9 @@
 
 The file holds vectors of corpus texts only (questions, alternates, answer passages, out-of-scope
 examples: what curators wrote), keyed by a hash of the model's digest and the text, and the vectors
-of their word pieces in context (half precision, as `Vectors` keeps them). It is a cache:
+of their word pieces in context (one byte per dimension and a scale per piece, as `Vectors` keeps
+them: reading a question's candidates back is mostly turning bytes into floats, and bytes convert
+four times faster than half-precision floats). It is a cache:
 deleting it costs one slower start, never an answer.
 """
 
@@ -16,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.embedding.model_files import DIMENSIONS
-from knowledge.embedding.vectors import TokenVectors
+from knowledge.embedding.vectors import TokenVectors, dequantised, quantised
 
 _CHUNK = 500  # keys per query: SQLite's default limit on bound parameters is far above it
 
@@ -30,8 +32,10 @@ class SqliteVectors:
         with self._connect() as connection:
             connection.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
             connection.execute(
-                "CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, ids BLOB NOT NULL, vectors BLOB NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS pieces"
+                " (key TEXT PRIMARY KEY, ids BLOB NOT NULL, scales BLOB NOT NULL, codes BLOB NOT NULL)"
             )
+            connection.execute("DROP TABLE IF EXISTS tokens")  # pieces as half-precision floats, read slowly
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -56,21 +60,25 @@ class SqliteVectors:
             for start in range(0, len(keys), _CHUNK):
                 chunk = list(keys[start : start + _CHUNK])
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT key, ids, vectors FROM tokens WHERE key IN ({marks})"  # noqa: S608 - only "?" marks
-                for key, ids_blob, vectors_blob in connection.execute(query, chunk):
+                query = f"SELECT key, ids, scales, codes FROM pieces WHERE key IN ({marks})"  # noqa: S608 - only "?" marks
+                for key, ids_blob, scales_blob, codes_blob in connection.execute(query, chunk):
                     ids = np.frombuffer(ids_blob, dtype="<i4").astype(np.int64)
-                    vectors = np.frombuffer(vectors_blob, dtype="<f2")
-                    if vectors.size == len(ids) * DIMENSIONS:
-                        found[key] = TokenVectors(ids, vectors.reshape(len(ids), DIMENSIONS).astype(np.float32))
+                    scales = np.frombuffer(scales_blob, dtype="<f4")
+                    codes = np.frombuffer(codes_blob, dtype=np.int8)
+                    if len(scales) == len(ids) and codes.size == len(ids) * DIMENSIONS:
+                        vectors = dequantised(codes.reshape(len(ids), DIMENSIONS), scales)
+                        found[key] = TokenVectors(ids, vectors)
         return found
 
     def put_tokens(self, tokens: Mapping[str, TokenVectors]) -> None:
-        rows = [
-            (key, np.asarray(t.ids, dtype="<i4").tobytes(), np.asarray(t.vectors, dtype="<f2").tobytes())
-            for key, t in tokens.items()
-        ]
+        rows = []
+        for key, t in tokens.items():
+            codes, scales = quantised(np.asarray(t.vectors, dtype=np.float32))
+            rows.append(
+                (key, np.asarray(t.ids, dtype="<i4").tobytes(), scales.astype("<f4").tobytes(), codes.tobytes())
+            )
         with self._connect() as connection:
-            connection.executemany("INSERT OR REPLACE INTO tokens (key, ids, vectors) VALUES (?, ?, ?)", rows)
+            connection.executemany("INSERT OR REPLACE INTO pieces (key, ids, scales, codes) VALUES (?, ?, ?, ?)", rows)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

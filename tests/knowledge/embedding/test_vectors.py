@@ -10,7 +10,7 @@ import numpy as np
 
 from knowledge.embedding.model_files import DIMENSIONS
 from knowledge.embedding.store import SqliteVectors
-from knowledge.embedding.vectors import MemoryVectors, TokenVectors, Vectors
+from knowledge.embedding.vectors import MemoryVectors, TokenVectors, Vectors, dequantised, quantised
 
 
 class CountingEncoder:
@@ -80,6 +80,22 @@ def test_a_question_worded_as_a_corpus_text_reuses_its_vector() -> None:
     np.testing.assert_array_equal(vector, stored)
     assert its_pieces is pieces
     assert encoder.encoded == []
+
+
+def test_word_pieces_are_stored_one_byte_a_dimension_and_cosines_barely_move() -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((50, DIMENSIONS)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = np.vstack([vectors, np.zeros((1, DIMENSIONS), dtype=np.float32)])
+
+    codes, scales = quantised(vectors)
+    back = dequantised(codes, scales)
+
+    assert codes.dtype == np.int8 and codes.shape == vectors.shape and back.dtype == np.float32
+    largest = np.abs(vectors).max(axis=1, keepdims=True)
+    assert (np.abs(back - vectors) <= largest / 254 + 1e-7).all()
+    assert np.abs(back[:50] @ vectors[:50].T - vectors[:50] @ vectors[:50].T).max() < 0.005
+    assert not back[50].any()  # a row of zeros stays zeros
 
 
 def vectors_key(encoder: CountingEncoder, text: str) -> str:
