@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -124,6 +125,21 @@ class ReadCountingStore(MemoryVectors):
     def get_tokens(self, keys: Sequence[str]) -> dict[str, TokenVectors]:
         self.token_reads.append(len(keys))
         return super().get_tokens(keys)
+
+
+def test_a_cache_file_of_half_precision_pieces_is_encoded_again_and_its_old_table_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "vectors.sqlite3"
+    with sqlite3.connect(path) as connection:  # the layout before pieces were stored as bytes
+        connection.execute("CREATE TABLE tokens (key TEXT PRIMARY KEY, ids BLOB NOT NULL, vectors BLOB NOT NULL)")
+        connection.execute("INSERT INTO tokens VALUES (?, ?, ?)", ("stale", b"\0" * 4, b"\0" * 2 * DIMENSIONS))
+    encoder = CountingEncoder()
+
+    Vectors(encoder, SqliteVectors(path)).corpus_tokens(["apply online"])
+
+    assert encoder.encoded == ["apply online"]
+    with sqlite3.connect(path) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "tokens" not in tables and "pieces" in tables
 
 
 def test_only_so_many_word_pieces_stay_in_memory() -> None:
