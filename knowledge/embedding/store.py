@@ -61,13 +61,7 @@ class SqliteVectors:
                 chunk = list(keys[start : start + _CHUNK])
                 marks = ",".join("?" * len(chunk))
                 query = f"SELECT key, ids, scales, codes FROM pieces WHERE key IN ({marks})"  # noqa: S608 - only "?" marks
-                for key, ids_blob, scales_blob, codes_blob in connection.execute(query, chunk):
-                    ids = np.frombuffer(ids_blob, dtype="<i4").astype(np.int64)
-                    scales = np.frombuffer(scales_blob, dtype="<f4")
-                    codes = np.frombuffer(codes_blob, dtype=np.int8)
-                    if len(scales) == len(ids) and codes.size == len(ids) * DIMENSIONS:
-                        vectors = dequantised(codes.reshape(len(ids), DIMENSIONS), scales)
-                        found[key] = TokenVectors(ids, vectors)
+                found.update(_decoded(connection.execute(query, chunk).fetchall()))
         return found
 
     def put_tokens(self, tokens: Mapping[str, TokenVectors]) -> None:
@@ -88,3 +82,23 @@ class SqliteVectors:
                 yield connection
         finally:
             connection.close()
+
+
+def _decoded(rows: list[tuple[str, bytes, bytes, bytes]]) -> dict[str, TokenVectors]:
+    """Rows of the pieces table as word pieces; a row whose blobs disagree in length is left out
+    (encoded again). All rows are turned into floats in one pass: a question's ten candidates are a
+    few hundred texts, and converting them one by one cost more than reading them."""
+    # 4 bytes an id and a scale, 1 a code
+    whole = [row for row in rows if len(row[1]) == len(row[2]) and len(row[2]) // 4 * DIMENSIONS == len(row[3])]
+    if not whole:
+        return {}
+    ids = np.frombuffer(b"".join(row[1] for row in whole), dtype="<i4").astype(np.int64)
+    scales = np.frombuffer(b"".join(row[2] for row in whole), dtype="<f4")
+    codes = np.frombuffer(b"".join(row[3] for row in whole), dtype=np.int8).reshape(len(ids), DIMENSIONS)
+    vectors = dequantised(codes, scales)
+    ends = np.cumsum([len(row[1]) // 4 for row in whole]).tolist()
+    # Copies, so that a text kept in memory does not hold every other text of its read alive.
+    return {
+        row[0]: TokenVectors(ids[start:end].copy(), vectors[start:end].copy())
+        for row, start, end in zip(whole, [0, *ends[:-1]], ends, strict=True)
+    }

@@ -142,6 +142,23 @@ def test_a_cache_file_of_half_precision_pieces_is_encoded_again_and_its_old_tabl
     assert "tokens" not in tables and "pieces" in tables
 
 
+def test_word_pieces_cut_short_in_the_file_are_encoded_again(tmp_path: Path) -> None:
+    path = tmp_path / "vectors.sqlite3"
+    encoder = CountingEncoder()
+    first = Vectors(encoder, SqliteVectors(path)).corpus_tokens(["phone your manager", "apply online"])
+    with sqlite3.connect(path) as connection:  # one text's codes lose their last byte
+        connection.execute(
+            "UPDATE pieces SET codes = substr(codes, 1, length(codes) - 1) WHERE key = ?",
+            (vectors_key(encoder, "apply online"),),
+        )
+
+    again = Vectors(encoder, SqliteVectors(path)).corpus_tokens(["phone your manager", "apply online"])
+
+    assert encoder.encoded == ["phone your manager", "apply online", "apply online"]
+    np.testing.assert_array_equal(again[0].vectors, first[0].vectors)
+    np.testing.assert_array_equal(again[1].vectors, first[1].vectors)
+
+
 def test_only_so_many_word_pieces_stay_in_memory() -> None:
     encoder, store = CountingEncoder(), ReadCountingStore()
     vectors = Vectors(encoder, store, token_rows=4)
