@@ -86,8 +86,8 @@ class SqliteVectors:
 
 def _decoded(rows: list[tuple[str, bytes, bytes, bytes]]) -> dict[str, TokenVectors]:
     """Rows of the pieces table as word pieces; a row whose blobs disagree in length is left out
-    (encoded again). All rows are turned into floats in one pass: a question's ten candidates are a
-    few hundred texts, and converting them one by one cost more than reading them."""
+    (encoded again). All rows are turned into floats in one pass: a question's ten candidates can be
+    over a hundred texts, and converting them one by one cost more than reading them."""
     # 4 bytes an id and a scale, 1 a code
     whole = [row for row in rows if len(row[1]) == len(row[2]) and len(row[2]) // 4 * DIMENSIONS == len(row[3])]
     if not whole:
