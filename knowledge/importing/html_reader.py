@@ -1,8 +1,10 @@
 """HTML pages (an intranet FAQ saved from a browser) into blocks, located by source line.
 
 Headings, paragraphs, list items, table rows, `<details>`/`<summary>` accordions (the summary
-is the question), links and bold text are kept; scripts, styles, navigation and the page
-header are not text, and the page footer is page furniture (it may name the owner).
+is the question), links and bold text are kept; scripts, styles, navigation, the page header and
+anything the browser does not show (`hidden`, `display:none`, `aria-hidden`: a saved page keeps
+its dismissed cookie banner) are not text, and the page footer is page furniture (it may name the
+owner).
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ class _Reader(HTMLParser):
         self.links: list[Link] = []
         self.start_line = 0
         self.skipping = 0
+        self.hidden = 0
+        """Open elements inside one the browser does not show (its own start tag counted)."""
         self.bold = 0
         self.footer = 0
         self.lists: list[str] = []
@@ -65,10 +69,16 @@ class _Reader(HTMLParser):
         self.cell: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.hidden:
+            self.hidden += tag not in _VOID
+            return
         if tag in _SKIPPED:
             self.skipping += 1
             return
         if self.skipping:
+            return
+        if tag not in _VOID and _unseen(dict(attrs)):
+            self.hidden = 1
             return
         if tag == "footer":
             self.footer += 1
@@ -91,6 +101,9 @@ class _Reader(HTMLParser):
             self.link = (dict(attrs).get("href") or "", [])
 
     def handle_endtag(self, tag: str) -> None:
+        if self.hidden:
+            self.hidden -= tag not in _VOID
+            return
         if tag in _SKIPPED:
             self.skipping = max(0, self.skipping - 1)
             return
@@ -121,7 +134,7 @@ class _Reader(HTMLParser):
             self.footer = max(0, self.footer - 1)
 
     def handle_data(self, data: str) -> None:
-        if self.skipping:
+        if self.skipping or self.hidden:
             return
         if self.link is not None:
             self.link[1].append(data)
@@ -159,6 +172,17 @@ class _Reader(HTMLParser):
                 Block(kind, text, self.start_line, bold=bold, links=tuple(self.links), level=level, ordered=ordered)
             )
         self.parts, self.weights, self.links = [], [], []
+
+
+def _unseen(attrs: dict[str, str | None]) -> bool:
+    """An element the browser does not show, whatever its stylesheet says."""
+    style = (attrs.get("style") or "").replace(" ", "").lower()
+    return (
+        "hidden" in attrs
+        or (attrs.get("aria-hidden") or "").lower() == "true"
+        or "display:none" in style
+        or "visibility:hidden" in style
+    )
 
 
 def _clean(text: str) -> str:

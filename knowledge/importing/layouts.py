@@ -164,8 +164,8 @@ class _Walker:
         }[layout]
 
     def walk(self) -> LayoutReading:
-        title_at = 0 if self.blocks and self.starter(0, self.blocks[0]) is None else None
-        title = self.blocks[0].text.strip() if title_at == 0 else ""
+        title_at = self._title_at()
+        title = self.blocks[title_at].text.strip() if title_at is not None else ""
         pending: FoundQuestion | None = None  # 'Question 1' with the question on the next line
         for index, block in enumerate(self.blocks):
             if index == title_at:
@@ -205,6 +205,20 @@ class _Walker:
         return LayoutReading(
             self.layout, title, tuple(self._answered()), tuple(self.problems), tuple(self.notes), tuple(self.unplaced)
         )
+
+    def _title_at(self) -> int | None:
+        """Where the document's title is: its top heading (a Word title, `#`, `<h1>`) before the
+        first question, else its first line; None when the document starts with a question. A
+        saved intranet page starts with a breadcrumb trail, not with its title."""
+        before = []
+        for index, block in enumerate(self.blocks):
+            if self.starter(index, block) is not None:
+                break
+            before.append(index)
+        if not before:
+            return None
+        top = [i for i in before if self.blocks[i].kind == "heading" and self.blocks[i].level <= 1]
+        return top[0] if top else 0
 
     def _open(self, start: _Start, block: Block) -> None:
         if self.layout == "numbered" and start.number is not None:

@@ -194,3 +194,31 @@ def test_slugs_are_readable_ascii_from_any_unicode() -> None:
 def test_unreadable_files_are_a_clear_error(name: str, data: bytes, message: str) -> None:
     with pytest.raises(DocumentError, match=message):
         import_file(name, data)
+
+
+SAVED_PAGE = """<!DOCTYPE html><html><head><title>Parking FAQ | Intranet</title></head><body>
+<div id="cookie-banner" style="display: none">This intranet uses cookies. <a href="/cookies">Find out more</a></div>
+<div hidden><p>Your session is about to expire.</p></div>
+<div class="breadcrumb"><a href="https://intranet.example-trust.nhs.uk/">Home</a> &gt; Parking FAQ</div>
+<main><h1>Staff Parking: Questions and Answers</h1>
+<p>Owner: Estates Team | Last reviewed: May 2025</p>
+<h3>Q1. How do I apply for a parking permit?</h3>
+<p>Apply on the Estates pages of the intranet.<span aria-hidden="true"> (icon)</span></p>
+<h3>Q2. How much does a permit cost?</h3>
+<p>The cost depends on your band; see the Staff Parking Policy EST004 section 3.</p>
+</main></body></html>"""
+
+
+def test_a_saved_intranet_page_is_titled_by_its_heading_and_what_the_browser_hides_is_not_read() -> None:
+    document = import_file("parking-faq.html", SAVED_PAGE.encode("utf-8"))
+    assert document.title == "Staff Parking: Questions and Answers"
+    assert [q.question for q in document.questions] == [
+        "How do I apply for a parking permit?",
+        "How much does a permit cost?",
+    ]
+    assert document.questions[0].answer == "Apply on the Estates pages of the intranet."
+    everything = " ".join(
+        [document.title, *(q.answer for q in document.questions), *(u.message for u in document.unplaced)]
+    )
+    assert "cookies" not in everything and "expire" not in everything and "(icon)" not in everything
+    assert document.unplaced[0].message.startswith("'[Home]")
