@@ -230,8 +230,10 @@ class Matcher:
         for spelling in sorted(self._spellings):
             self._vocabulary[len(spelling)].append(spelling)
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
-        # The ranking reads a question twice when meaning adds candidates: the second read reuses this.
+        # The ranking reads a question twice when meaning adds candidates: the second read reuses
+        # both the analysis and the choice of the best entries, and scores only the added ones.
         self._analyse = lru_cache(maxsize=_ANALYSES_KEPT)(self._analyse_uncached)
+        self._choose = lru_cache(maxsize=_ANALYSES_KEPT)(self._choose_uncached)
 
     @property
     def corpus(self) -> Corpus:
@@ -254,31 +256,11 @@ class Matcher:
         query = analysis.query
         if not query or (limit < 1 and not include):
             return Reading((), outside_similarity=0.0, outside_neighbours=0.0, unknown_share=1.0, words=len(query))
-        settings = self._settings
-        share = settings.phrase_share
-        outside = analysis.outside
-        floor = settings.outside_margin + outside
-        ceiling = settings.vague_ceiling if self._vague(query) else 1.0
-        cutoff = settings.score_cutoff
-        known, phrases = analysis.known, analysis.phrases
+        outside, known, phrases = analysis.outside, analysis.known, analysis.phrases
         similarity = phrases.best
-        # Entries in falling similarity. Coverage is at most the share of the question the corpus
-        # knows at all, so once even that could not lift the next entry into the best `limit` (or
-        # over the cutoff), none after it can: the result is exactly that of scoring every candidate.
-        most_covered = (1 - share) * sum(known.value.values()) / known.total + _ROUNDING
-        best: list[tuple[float, int, float]] = []
-        ranked = sorted(similarity.items(), key=lambda item: item[1], reverse=True) if limit > 0 else []
-        for index, phrase_similarity in ranked:
-            bound = (share * phrase_similarity + most_covered) * ceiling
-            if bound < cutoff or (len(best) == limit and bound < best[0][0]):
-                break
-            confidence, curated = self._confidence(index, phrase_similarity, known, floor)
-            scored = (confidence * ceiling, index, curated)
-            if len(best) < limit:
-                heapq.heappush(best, scored)
-            elif scored > best[0]:
-                heapq.heapreplace(best, scored)
-        chosen = [scored for scored in sorted(best, reverse=True) if scored[0] >= cutoff]
+        floor = self._settings.outside_margin + outside
+        ceiling = self._ceiling(query)
+        chosen = list(self._choose(question, limit))
         found = {index for _, index, _ in chosen}
         for index in dict.fromkeys(include):
             if index not in found:
@@ -309,6 +291,37 @@ class Matcher:
     def entry(self, entry_id: str) -> Entry | None:
         """The corpus entry with `entry_id`, or None."""
         return self._corpus.entry(entry_id)
+
+    def _choose_uncached(self, question: str, limit: int) -> tuple[tuple[float, int, float], ...]:
+        """The best `limit` entries reaching the cutoff, best first, as (confidence, position,
+        curated coverage)."""
+        analysis = self._analyse(question)
+        known, similarity = analysis.known, analysis.phrases.best
+        if not analysis.query or limit < 1:
+            return ()
+        share, cutoff = self._settings.phrase_share, self._settings.score_cutoff
+        floor = self._settings.outside_margin + analysis.outside
+        ceiling = self._ceiling(analysis.query)
+        # Entries in falling similarity. Coverage is at most the share of the question the corpus
+        # knows at all, so once even that could not lift the next entry into the best `limit` (or
+        # over the cutoff), none after it can: the result is exactly that of scoring every candidate.
+        most_covered = (1 - share) * sum(known.value.values()) / known.total + _ROUNDING
+        best: list[tuple[float, int, float]] = []
+        for index, phrase_similarity in sorted(similarity.items(), key=lambda item: item[1], reverse=True):
+            bound = (share * phrase_similarity + most_covered) * ceiling
+            if bound < cutoff or (len(best) == limit and bound < best[0][0]):
+                break
+            confidence, curated = self._confidence(index, phrase_similarity, known, floor)
+            scored = (confidence * ceiling, index, curated)
+            if len(best) < limit:
+                heapq.heappush(best, scored)
+            elif scored > best[0]:
+                heapq.heapreplace(best, scored)
+        return tuple(scored for scored in sorted(best, reverse=True) if scored[0] >= cutoff)
+
+    def _ceiling(self, query: dict[str, float]) -> float:
+        """What any confidence is held to: below the answer band for a vague question."""
+        return self._settings.vague_ceiling if self._vague(query) else 1.0
 
     def _analyse_uncached(self, question: str) -> _Analysis:
         query = self._query(question)
