@@ -20,14 +20,15 @@ _QUESTION_ON = re.compile(r"Question\s+(\d+(?:\.\d+)+)\s+on\s+the\s+\[((?:\\.|[^
 # "see the Attendance Policy FAQ 7.8", "Question 3.1 of the Attendance Policy FAQs".
 _PLAIN_FAQ = re.compile(r"\bFAQ(?:'s|s)?\s+(\d+(?:\.\d+)+)")
 _PLAIN_QUESTION_OF = re.compile(r"\bQuestion\s+(\d+(?:\.\d+)+)\s+(?:on|of|in)\s+the\s+(.*?\bFAQ(?:'s|s)?)\b")
-# "Family Leave Policy HR048", "Travel and Expenses Policy FIN012 section 6.4", "Uniform Policy".
+# "Family Leave Policy HR048", "Travel and Expenses Policy FIN012 section 6.4", "Uniform Policy",
+# "Dignity at Work Policy", "Raising Concerns (Freedom to Speak Up) Policy HR-042, section 2.1".
 _NAMED = re.compile(
-    r"\b((?:[A-Z][\w&'’-]*,?\s+(?:(?:and|of|for|on|&)\s+)?){1,6}"
+    r"\b((?:(?:[A-Z][\w&'’-]*|\([A-Z][^()]{0,40}\)),?\s+(?:(?:and|of|for|on|at|to|&)\s+)?){1,6}"
     r"(?:Policy|Procedure|Guidance|Guidelines|Handbook|Scheme|Standard))"
-    r"(?!\s+FAQ)(?:\s+\(?([A-Z]{2,5}\s?\d{2,4})\)?)?"
+    r"(?!\s+FAQ)(?:\s+\(?([A-Z]{2,5}[\s-]?\d{2,4})\)?)?"
     r"(?:,?\s+(?:section|para(?:graph)?)\s+(\d+(?:\.\d+)*))?"
 )
-_CODED = re.compile(r"\b([A-Z]{2,5}\d{2,4})\b")
+_CODED = re.compile(r"\b([A-Z]{2,5}-?\d{2,4})\b")
 _SECTION = re.compile(r"\b[Ss]ection\s+(\d+(?:\.\d+)*)")
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w&'’-]*|&|POL\d+)$")
 _NOT_A_NAME = frozenset({"See", "Please", "Refer", "The", "This", "Under", "In", "Our", "Your", "As", "Per", "Read"})

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from knowledge.importing import ImportedDocument, import_document
 
 DOCUMENTS = Path(__file__).resolve().parents[1] / "data" / "import"
@@ -107,3 +109,28 @@ def test_text_without_questions_is_a_problem() -> None:
     document = import_document("Just a memo.\n\nNothing numbered here.\n")
     assert document.questions == ()
     assert any("no questions found" in str(p) for p in document.problems)
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        (
+            "Raise it early.\n\nPolicy reference: Raising Concerns (Freedom to Speak Up) Policy HR-042, section 2.1",
+            ["Raising Concerns (Freedom to Speak Up) Policy HR-042 2.1"],
+        ),
+        (
+            "Use the Grievance Policy or the Dignity at Work Policy.",
+            ["Grievance Policy", "Dignity at Work Policy"],
+        ),
+        (
+            "See the Right to Work Checks Procedure HR-019 and the Temporary Staffing Policy TS-07, section 4.",
+            ["Right to Work Checks Procedure HR-019", "Temporary Staffing Policy TS-07 4"],
+        ),
+    ],
+    ids=["bracketed words and a hyphenated code", "'at' inside a name", "'to' inside a name"],
+)
+def test_policy_names_keep_their_bracketed_words_small_words_and_hyphenated_codes(
+    answer: str, expected: list[str]
+) -> None:
+    document = import_document(f"Staff FAQ\n\n1. What now?\n\n{answer}\n")
+    assert labels(document, "Q1") == [*expected, "Staff FAQ Q1"]
