@@ -30,7 +30,9 @@ _LABELLED = re.compile(
 _SUB = re.compile(r"^\((?P<a>[a-z])\)\s+(?P<text>\S.*)$", re.DOTALL)
 _QA_QUESTION = re.compile(r"^Q\s*[:.]\s*(?P<text>\S.*)$", re.DOTALL)
 _ANSWER_LABEL = re.compile(r"^(?:A\d{0,3}|Answer(?:\s+\d{1,3})?)\s*[:.]\s*", re.IGNORECASE)
-_CITED = re.compile(r"^(?:Sources?|See(?:\s+also)?|References?|Ref)\s*:\s*(?P<text>\S.*)$", re.IGNORECASE | re.DOTALL)
+_CITED = re.compile(
+    r"^(?:Sources?|See(?:\s+also)?|(?:Policy\s+)?References?|Ref)\s*:\s*(?P<text>\S.*)$", re.IGNORECASE | re.DOTALL
+)
 _BACK_TO_TOP = re.compile(r"^\W*(?:back\s+to\s+(?:the\s+)?top|top\s+of\s+page)\W*$", re.IGNORECASE)
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]*)\)")
 _TABLE_HEADER = frozenset({"question", "questions", "q", "answer", "no", "no.", "#"})

@@ -134,3 +134,13 @@ def test_policy_names_keep_their_bracketed_words_small_words_and_hyphenated_code
 ) -> None:
     document = import_document(f"Staff FAQ\n\n1. What now?\n\n{answer}\n")
     assert labels(document, "Q1") == [*expected, "Staff FAQ Q1"]
+
+
+def test_a_policy_reference_line_is_a_reference_not_answer_text() -> None:
+    document = import_document(
+        "Staff FAQ\n\n1. What now?\n\nRaise it early.\n\n"
+        "Policy reference: Grievance Policy HR-015, section 1.4; Temporary Staffing Pay Rates Schedule\n"
+    )
+    (question,) = document.questions
+    assert question.answer == "Raise it early."
+    assert labels(document, "Q1") == ["Grievance Policy HR-015 1.4", "Staff FAQ Q1"]
