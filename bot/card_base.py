@@ -70,9 +70,12 @@ def entry_choices(entries: tuple[Entry, ...], question_id: str | None = None) ->
 
     An entry without one (a new document not yet curated) is offered as its full question in a
     wrapped, clickable line instead: Teams clips a button title to one line, and long questions that
-    start with the same words could not be told apart.
+    start with the same words could not be told apart. When the entries come from more than one
+    policy document, each row names its document underneath, so staff can tell "sickness during
+    probation" in the attendance policy from the probation policy's entry.
     """
     rows: list[Card] = []
+    named = from_several_documents(entries)
     for entry in entries:
         action = show_entry_action(entry, question_id)
         if entry.short_title:
@@ -86,4 +89,12 @@ def entry_choices(entries: tuple[Entry, ...], question_id: str | None = None) ->
                     "items": [text_block(f"› {entry.question}", color="Accent")],
                 }
             )
+        if named:
+            rows.append(text_block(entry.document, spacing="None", size="Small", isSubtle=True))
     return rows
+
+
+def from_several_documents(entries: tuple[Entry, ...]) -> bool:
+    """True when `entries` come from more than one policy document (each has its title)."""
+    documents = {entry.document for entry in entries}
+    return len(documents) > 1 and "" not in documents

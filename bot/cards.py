@@ -14,6 +14,7 @@ from bot.card_base import (
     Outbound,
     adaptive_card,
     entry_choices,
+    from_several_documents,
     show_entry_action,
     text_block,
 )
@@ -127,7 +128,8 @@ def _clarify(reply: Clarify, settings: CardSettings, question_id: str | None) ->
         text_block(none_of_these, spacing="Medium"),
         *_escalation_note(settings),
     ]
-    options = "\n".join(f"- {e.question}" for e in reply.candidates)
+    named = from_several_documents(reply.candidates)
+    options = "\n".join(f"- {e.question} ({e.document})" if named else f"- {e.question}" for e in reply.candidates)
     fallback = f"{heading}\n{options}\n\n{none_of_these}"
     actions = _escalation_actions(settings, reply.asked, question_id)
     return Outbound(summary=heading, card=adaptive_card(body, actions, fallback))

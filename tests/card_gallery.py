@@ -37,6 +37,7 @@ DOCS = (
     "answer-voted-down",
     "did-you-mean",
     "did-you-mean-untitled",
+    "did-you-mean-documents",
     "ambiguous",
     "escalation",
     "escalation-no-route",
@@ -65,6 +66,8 @@ def gallery(corpus: Corpus) -> list[dict[str, Any]]:
         ("did-you-mean", Clarify(corpus.entries[:3]), HR_DIRECT),
         # A document nobody has curated yet: no short titles, so whole questions, wrapped.
         ("did-you-mean-untitled", Clarify(tuple(_untitled(e) for e in corpus.entries[:3])), HR_DIRECT),
+        # Two documents in one bot: each choice names its document.
+        ("did-you-mean-documents", Clarify(_from_two_documents()), HR_DIRECT),
         ("ambiguous", Clarify(corpus.entries[:2], ambiguous=True), NO_ROUTE),
         ("escalation", NoAnswer(), HR_DIRECT),
         ("escalation-no-route", NoAnswer(), NO_ROUTE),
@@ -76,6 +79,17 @@ def gallery(corpus: Corpus) -> list[dict[str, Any]]:
         assert card is not None, name
         cards.append({"name": name, "card": card})
     return cards + _hr_direct_cards(first)
+
+
+def _from_two_documents() -> tuple[Entry, ...]:
+    """Sickness during probation in the attendance document, and the probation document's entries
+    on it, as imported (no short titles yet)."""
+    documents = ROOT / "eval" / "documents"
+    attendance = load_corpus(documents / "attendance").entry("sickness-during-probation")
+    probation = load_corpus(documents / "probation")
+    chosen = (attendance, probation.entry("extending-probation"), probation.entry("failing-probation-final-hearing"))
+    assert all(chosen), "the evaluation documents' entries"
+    return tuple(_untitled(e) for e in chosen if e is not None)
 
 
 def _untitled(entry: Entry) -> Entry:

@@ -172,3 +172,25 @@ def test_answers_written_by_hr_carry_no_ai_label(corpus: Corpus) -> None:
     card = render(Answer(entry(corpus, "sar-how-far-back"), 1.0, feedback=Vote.UP), HR).card
     text = json.dumps(card).lower()
     assert "ai-generated" not in text and "ai generated" not in text and "feedbackloop" not in text
+
+
+def test_choices_from_several_documents_each_name_their_document_under_them(corpus: Corpus) -> None:
+    ours = entry(corpus, "sar-how-far-back")
+    assert ours.document
+    other = entry(corpus, "liking-posts").model_copy(
+        update={"document": "Attendance and Sickness Absence: Questions and Answers"}
+    )
+    message = render(Clarify((ours, other)), HR)
+    assert message.card is not None
+    body = message.card["body"]
+    rows = [
+        block["actions"][0]["data"]["entry"] if block["type"] == "ActionSet" else block.get("text")
+        for block in body
+        if block["type"] == "ActionSet" or block.get("isSubtle")
+    ]
+    assert rows == [ours.id, ours.document, other.id, other.document]
+    assert f"- {other.question} ({other.document})" in message.card["fallbackText"]
+
+    one_document = render(Clarify((ours, entry(corpus, "liking-posts"))), HR).card
+    assert one_document is not None
+    assert ours.document not in card_text(one_document)
