@@ -16,6 +16,8 @@ from docx.text.paragraph import Paragraph
 from knowledge.importing.blocks import Block, BlockDocument, DocumentError, Link, markdown_link
 
 _HEADING_STYLE = re.compile(r"^Heading\s+(\d)$")
+_TITLE_SIZE = 1.5  # times the body text's size
+_WORD_DEFAULT_SIZE = 11.0  # points, when the Normal style does not say
 
 
 def read_docx(data: bytes) -> BlockDocument:
@@ -25,22 +27,23 @@ def read_docx(data: bytes) -> BlockDocument:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise DocumentError(f"not a Word document (.docx): {exc}") from None
     blocks: list[Block] = []
+    normal = _normal_size(document)
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             for row in item.rows:
                 cells = tuple(dict.fromkeys(row.cells))  # a merged cell appears once per grid column
-                texts = tuple("\n\n".join(t for t in (_text(p)[0] for p in cell.paragraphs) if t) for cell in cells)
+                texts = tuple("\n\n".join(t for t in (_cell_text(p) for p in cell.paragraphs) if t) for cell in cells)
                 if any(texts):
                     blocks.append(Block("table_row", " | ".join(texts), len(blocks) + 1, cells=texts))
         else:
-            block = _paragraph(item, len(blocks) + 1)
+            block = _paragraph(item, len(blocks) + 1, normal)
             if block is not None:
                 blocks.append(block)
     blocks.extend(_furniture(document, len(blocks)))
     return BlockDocument(tuple(blocks), "paragraph")
 
 
-def _paragraph(paragraph: Paragraph, location: int) -> Block | None:
+def _paragraph(paragraph: Paragraph, location: int, normal: float) -> Block | None:
     text, links, bold = _text(paragraph)
     if not text:
         return None
@@ -50,10 +53,35 @@ def _paragraph(paragraph: Paragraph, location: int) -> Block | None:
         return Block("heading", text, location, links=links, level=0)
     if heading:
         return Block("heading", text, location, links=links, level=int(heading.group(1)))
-    numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None  # noqa: SLF001 - no public API
-    if numbered or style.startswith("List"):
+    if _is_list(paragraph):
         return Block("list_item", text, location, bold=bold, links=links, ordered="Number" in style)
+    # A title typed in large letters rather than given the Title style.
+    if _size(paragraph) >= _TITLE_SIZE * normal:
+        return Block("heading", text, location, links=links, level=1)
     return Block("paragraph", text, location, bold=bold, links=links)
+
+
+def _is_list(paragraph: Paragraph) -> bool:
+    style = paragraph.style.name if paragraph.style is not None else ""
+    numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None  # noqa: SLF001 - no public API
+    return numbered or style.startswith("List")
+
+
+def _cell_text(paragraph: Paragraph) -> str:
+    """A paragraph of a table cell, a list item marked '- ' as the other formats mark it."""
+    text = _text(paragraph)[0]
+    return f"- {text}" if text and _is_list(paragraph) else text
+
+
+def _size(paragraph: Paragraph) -> float:
+    """The smallest point size its runs set (0 when one of them leaves it to the style)."""
+    sizes = [run.font.size.pt if run.font.size is not None else 0.0 for run in paragraph.runs if run.text.strip()]
+    return min(sizes, default=0.0)
+
+
+def _normal_size(document: Document) -> float:
+    size = document.styles["Normal"].font.size
+    return size.pt if size is not None else _WORD_DEFAULT_SIZE
 
 
 def _text(paragraph: Paragraph) -> tuple[str, tuple[Link, ...], bool]:

@@ -30,9 +30,13 @@ _LABELLED = re.compile(
 _SUB = re.compile(r"^\((?P<a>[a-z])\)\s+(?P<text>\S.*)$", re.DOTALL)
 _QA_QUESTION = re.compile(r"^Q\s*[:.]\s*(?P<text>\S.*)$", re.DOTALL)
 _ANSWER_LABEL = re.compile(r"^(?:A\d{0,3}|Answer(?:\s+\d{1,3})?)\s*[:.]\s*", re.IGNORECASE)
+# 'Source: …', 'See also: …', 'Policy reference: …', and a paragraph that is only '(see …)'.
 _CITED = re.compile(
-    r"^(?:Sources?|See(?:\s+also)?|(?:Policy\s+)?References?|Ref)\s*:\s*(?P<text>\S.*)$", re.IGNORECASE | re.DOTALL
+    r"^(?:(?:Sources?|See(?:\s+also)?|(?:Policy\s+)?References?|Ref)\s*:\s*(?P<text>\S.*)"
+    r"|\(\s*see(?:\s+also)?\s+(?P<bracketed>[^()]+)\)\.?)$",
+    re.IGNORECASE | re.DOTALL,
 )
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 _BACK_TO_TOP = re.compile(r"^\W*(?:back\s+to\s+(?:the\s+)?top|top\s+of\s+page)\W*$", re.IGNORECASE)
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]*)\)")
 _TABLE_HEADER = frozenset({"question", "questions", "q", "answer", "no", "no.", "#"})
@@ -157,6 +161,9 @@ class _Walker:
         self.unplaced: list[Block] = []
         self.number: str | None = None
         self.headings = _question_headings(blocks) if layout == "headings" else set()
+        # A document that labels its questions ('Q4.', 'Question 4') numbers its steps plainly
+        # ('1. Open the link'): then only labelled numbers start questions.
+        self.labelled_only = sum(1 for b in blocks if b.kind != "table_row" and _LABELLED.match(b.text)) >= 2
         self.starter: Callable[[int, Block], _Start | None] = {
             "numbered": self._numbered,
             "Q: A:": self._qa,
@@ -198,8 +205,8 @@ class _Walker:
                 and not _ANSWER_LABEL.match(block.text)
             ):
                 current.question = f"{current.question} {block.text.strip()}"
-            elif _CITED.match(block.text):
-                current.cited.append(_CITED.match(block.text).group("text"))  # type: ignore[union-attr]
+            elif block.kind != "list_item" and (cited := _cited(block.text)):
+                current.cited.append(cited)
             elif self._is_section(index, block):
                 continue
             else:
@@ -209,18 +216,8 @@ class _Walker:
         )
 
     def _title_at(self) -> int | None:
-        """Where the document's title is: its top heading (a Word title, `#`, `<h1>`) before the
-        first question, else its first line; None when the document starts with a question. A
-        saved intranet page starts with a breadcrumb trail, not with its title."""
-        before = []
-        for index, block in enumerate(self.blocks):
-            if self.starter(index, block) is not None:
-                break
-            before.append(index)
-        if not before:
-            return None
-        top = [i for i in before if self.blocks[i].kind == "heading" and self.blocks[i].level <= 1]
-        return top[0] if top else 0
+        first = next((i for i, b in enumerate(self.blocks) if self.starter(i, b) is not None), len(self.blocks))
+        return _title_before(self.blocks, first)
 
     def _open(self, start: _Start, block: Block) -> None:
         if self.layout == "numbered" and start.number is not None:
@@ -297,7 +294,9 @@ class _Walker:
         return False
 
     def _numbered(self, index: int, block: Block) -> _Start | None:
-        return numbered_start(block.text) if block.kind != "table_row" and not block.continues else None
+        if block.kind == "table_row" or block.continues or (self.labelled_only and not _LABELLED.match(block.text)):
+            return None
+        return numbered_start(block.text)
 
     def _qa(self, index: int, block: Block) -> _Start | None:
         match = _QA_QUESTION.match(block.text)
@@ -321,14 +320,34 @@ class _Walker:
         return _Start(None, None, (qa.group("text") if qa else text).strip())
 
 
+def _cited(text: str) -> str | None:
+    """What a citation paragraph cites ('Source: …', '(see …)'); None for any other paragraph,
+    such as 'References: one from your manager is enough. We also ask…' (a citation is one phrase)."""
+    match = _CITED.match(text.strip())
+    if not match or _SENTENCE_BREAK.search(text.strip()):
+        return None
+    return (match.group("text") or match.group("bracketed")).strip()
+
+
+def _title_before(blocks: Sequence[Block], first_question: int) -> int | None:
+    """Where the document's title is: its top heading (a Word title, `#`, `<h1>`, a PDF's largest
+    type) before the first question, else its first line; None when it starts with a question. A
+    saved intranet page starts with a breadcrumb trail and a PDF with the organisation's name, not
+    with the title."""
+    before = range(min(first_question, len(blocks)))
+    top = [i for i in before if blocks[i].kind == "heading" and blocks[i].level <= 1]
+    return top[0] if top else (0 if before else None)
+
+
 def _tables(blocks: Sequence[Block], unit: Unit) -> LayoutReading:
     rows = {id(b) for b in _table_questions(blocks)}
-    title = blocks[0].text.strip() if blocks and blocks[0].kind != "table_row" else ""
+    title_at = _title_before(blocks, next((i for i, b in enumerate(blocks) if b.kind == "table_row"), len(blocks)))
+    title = blocks[title_at].text.strip() if title_at is not None else ""
     questions: list[FoundQuestion] = []
     unplaced: list[Block] = []
     for index, block in enumerate(blocks):
         if id(block) not in rows:
-            if index > 0 and block.kind != "table_row":
+            if index != title_at and block.kind != "table_row":
                 unplaced.append(block)
             continue
         question_cell, answer_cell = block.cells[-2].strip(), block.cells[-1]
@@ -340,9 +359,9 @@ def _tables(blocks: Sequence[Block], unit: Unit) -> LayoutReading:
             number, letter = (lead if lead.isdigit() else str(len(questions) + 1)), None
         found = FoundQuestion(f"Q{number}({letter})" if letter else f"Q{number}", question_cell, block.location)
         for paragraph in (p.strip() for p in answer_cell.split("\n\n")):
-            cited = _CITED.match(paragraph)
+            cited = _cited(paragraph)
             if cited:
-                found.cited.append(cited.group("text"))
+                found.cited.append(cited)
             elif paragraph:
                 found.answer.append(Block("paragraph", paragraph, block.location))
         questions.append(found)

@@ -1,4 +1,5 @@
-"""A document's owner and review date, from a sign-off, 'Owner:'/'Reviewed:' lines or a footer."""
+"""A document's owner and review date, from a sign-off, 'Owner:'/'Reviewed:' lines, a document-control
+table or a footer."""
 
 from __future__ import annotations
 
@@ -61,7 +62,9 @@ def read_metadata(blocks: Sequence[Block]) -> Metadata:
     reviewed: dt.date | None = None
     used: set[int] = set()
     for position, block in enumerate(blocks):
-        for part in block.text.split("|"):
+        # A document-control table row ('Owner | Workforce Team') says what an 'Owner:' line says.
+        parts = [f"{block.cells[0]}: {block.cells[1]}"] if len(block.cells) == 2 else block.text.split("|")
+        for part in parts:
             part = part.strip()
             owner_line, reviewed_line = _OWNER.match(part), _REVIEWED.match(part)
             if owner_line:

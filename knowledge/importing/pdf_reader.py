@@ -21,11 +21,21 @@ from pypdf.errors import PdfReadError
 from knowledge.importing.blocks import Block, BlockDocument, DocumentError
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
-_BULLET = re.compile(r"^(?:[-•▪◦*]|\d{1,2}\))\s+")
+# A bullet glyph may touch its text ('•new starters'): Word exports the gap as a move, not a space.
+_BULLET = re.compile(r"^(?:[•▪◦\uf0b7\uf0a7]\s*|[-*]\s+|\d{1,2}\)\s+)(?=\S)")
 _SENTENCE_END = (".", "?", "!", ":", ")", '"', "”")
 _EDGE_LINES = 2  # lines at the top and the bottom of a page that may be furniture
 _PARAGRAPH_GAP = 1.3  # times the usual line spacing
 _CELL_GAP = 2.0  # times the font size between two pieces of one line: a table's next cell
+_MARKER = 3  # characters: at most this long, a line's first piece is a list marker ('1.', 'a)', '•')
+_SHORT_LINE = 0.6  # a line ending before this share of the widest one ends its paragraph
+_HEADING_GAP = 1.5  # times a heading's size between its wrapped lines
+_ALIGNED = 3.0  # points: a piece starting this close to a column's left edge is in that column
+_NARROW = 0.5  # a character's width in a proportional font, times its size (an estimate on the narrow side)
+_ROW_GAP = 1.25  # times the usual line spacing between a question cell's last line and the next row's
+_CELL_BULLET = re.compile(r"^[•▪◦\uf0b7\uf0a7–*-]\s*")
+_NUMBERED_CELL = re.compile(r"^(?:Q\s?)?\d{1,3}[.):]\s")
+_HEADER_WORDS = frozenset({"question", "questions", "answer", "answers", "q", "a", "no", "no.", "#"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,10 @@ class _Line:
     size: float
     bold: bool
     cells: tuple[str, ...]
+    starts: tuple[float, ...] = ()
+    """Where each cell (or the whole line) starts, left to right."""
+    pieces: tuple[tuple[float, str], ...] = ()
+    """The text as the PDF places it: where each piece starts, and its text."""
 
 
 def read_pdf(data: bytes) -> BlockDocument:
@@ -51,6 +65,7 @@ def read_pdf(data: bytes) -> BlockDocument:
     furniture = _furniture(pages)
     blocks: list[Block] = []
     seen_furniture: set[str] = set()
+    table = _Table()
     for number, lines in enumerate(pages, start=1):
         body = []
         for position, line in enumerate(lines):
@@ -63,7 +78,17 @@ def read_pdf(data: bytes) -> BlockDocument:
                     blocks.append(Block("furniture", line.text, number))
                 continue
             body.append(line)
-        _paragraphs(body, number, blocks)
+        spacing = _usual_spacing(body)
+        size = statistics.median(line.size for line in body) if body else 0.0
+        first = True
+        for run, columns in _runs(body, table.columns):
+            if columns is not None and (table.continues(columns) or _wrapped(run, columns)):
+                table.read(run, columns, number, spacing, blocks)
+            else:
+                table.close(blocks)
+                _paragraphs(run, number, blocks, spacing, size, first_on_page=first)
+            first = False
+    table.close(blocks)
     return BlockDocument(tuple(blocks), "page")
 
 
@@ -81,21 +106,49 @@ def _lines(page: pypdf.PageObject) -> list[_Line]:
     for y in sorted({piece[0] for piece in pieces}, reverse=True):
         row = sorted((p for p in pieces if p[0] == y), key=lambda p: p[1])
         cells: list[str] = []
+        starts: list[float] = []
         last_x: float | None = None
         for _, x, text, size, _ in row:
             if last_x is not None and x - last_x > _CELL_GAP * size + _width(cells[-1], size):
                 cells.append(text.strip())
+                starts.append(x)
             elif cells:
-                cells[-1] = f"{cells[-1]}{text}"
+                # A list marker ('1.', '•', 'a)') followed by a move, not a space, before its text.
+                moved = last_x is not None and x - last_x > _width(cells[-1], size) * 0.9
+                marker = len(cells[-1].strip()) <= _MARKER and moved
+                cells[-1] = f"{cells[-1]} {text}" if marker and not cells[-1].endswith(" ") else f"{cells[-1]}{text}"
             else:
                 cells.append(text)
+                starts.append(x)
             last_x = x
         cells = [" ".join(c.split()) for c in cells]
         text = " | ".join(cells) if len(cells) > 1 else cells[0]
         lines.append(
-            _Line(text, y, max(p[3] for p in row), all(p[4] for p in row), tuple(cells) if len(cells) > 1 else ())
+            _Line(
+                text,
+                y,
+                max(p[3] for p in row),
+                all(p[4] for p in row),
+                tuple(cells) if len(cells) > 1 else (),
+                tuple(starts),
+                tuple((x, text) for _, x, text, _, _ in row),
+            )
         )
     return lines
+
+
+def _item_text_x(line: _Line) -> float:
+    """Where a list item's text starts: after its bullet when the PDF places the two apart."""
+    first = line.pieces[0]
+    return line.pieces[1][0] if len(line.pieces) > 1 and len(first[1].strip()) <= _MARKER else first[0]
+
+
+def _right(line: _Line) -> float:
+    """Where the line's text ends, estimated."""
+    if not line.pieces:
+        return 0.0
+    x, text = line.pieces[-1]
+    return x + len(text.rstrip()) * line.size * _NARROW
 
 
 def _width(text: str, size: float) -> float:
@@ -117,15 +170,29 @@ def _furniture(pages: Sequence[Sequence[_Line]]) -> set[str]:
     return {shape for shape, count in counts.items() if count >= needed}
 
 
-def _paragraphs(lines: Sequence[_Line], page: int, blocks: list[Block]) -> None:
+def _usual_spacing(lines: Sequence[_Line]) -> float:
+    """The usual line spacing of a page: the tightest one between lines of body text."""
+    if not lines:
+        return 0.0
+    body_size = statistics.median(line.size for line in lines)
+    gaps = [a.y - b.y for a, b in itertools.pairwise(lines) if a.y - b.y >= 0.9 * body_size]
+    return min(gaps, default=0.0)
+
+
+def _paragraphs(
+    lines: Sequence[_Line],
+    page: int,
+    blocks: list[Block],
+    usual: float,
+    body_size: float,
+    *,
+    first_on_page: bool = True,
+) -> None:
+    """Blocks of running text; `usual` is the page's line spacing and `body_size` its text's size."""
     if not lines:
         return
-    body_size = statistics.median(line.size for line in lines)
-    # The usual line spacing is the tightest one between lines of body text.
-    gaps = [a.y - b.y for a, b in itertools.pairwise(lines) if a.y - b.y >= 0.9 * body_size]
-    usual = min(gaps, default=0.0)
+    full = max((_right(line) for line in lines if abs(line.size - body_size) < 0.5), default=0.0)
     current: list[_Line] = []
-    first_on_page = True
 
     def flush() -> None:
         nonlocal first_on_page
@@ -156,11 +223,32 @@ def _paragraphs(lines: Sequence[_Line], page: int, blocks: list[Block]) -> None:
 
     for index, line in enumerate(lines):
         gap = lines[index - 1].y - line.y if index else 0.0
-        starts = index and (
-            gap > _PARAGRAPH_GAP * usual
-            or bool(line.cells) != bool(current and current[-1].cells)
-            or _BULLET.match(line.text)
-            or line.cells
+        # A heading's lines are spaced for its own size: a title wrapped onto two lines is one.
+        heading_goes_on = (
+            index
+            and line.size >= 1.2 * body_size
+            and abs(line.size - lines[index - 1].size) < 0.5
+            and gap <= _HEADING_GAP * line.size
+        )
+        # A line that stops well short of the margin ends its paragraph ('Owner: Payroll Services'
+        # above 'Last reviewed: February 2025', with no space between paragraphs).
+        after_short = index and _right(lines[index - 1]) < _SHORT_LINE * full and line.text[:1].isupper()
+        # A line left of a list item's text is not that item's next line ('(see …)' under a list).
+        dedented = (
+            bool(current) and _BULLET.match(current[0].text) and line.pieces[0][0] < _item_text_x(current[0]) - _ALIGNED
+        )
+        starts = (
+            index
+            and not heading_goes_on
+            and (
+                gap > _PARAGRAPH_GAP * usual
+                or line.bold != lines[index - 1].bold  # a bold question above its answer
+                or bool(line.cells) != bool(current and current[-1].cells)
+                or _BULLET.match(line.text)
+                or line.cells
+                or after_short
+                or dedented
+            )
         )
         if starts:
             flush()
@@ -181,3 +269,179 @@ def _join_text(first: str, second: str) -> str:
     last = first.rsplit(" ", 1)[-1]
     cut_address = "://" in last and not last.endswith(_SENTENCE_END) and not second[:1].isupper()
     return f"{first}{second}" if first.endswith("-") or cut_address else f"{first} {second}"
+
+
+def _runs(
+    lines: Sequence[_Line], columns: tuple[float, ...] | None = None
+) -> list[tuple[list[_Line], tuple[float, ...] | None]]:
+    """A page's lines split into runs of running text (columns None) and of tables: a table starts
+    at a line of several cells, whose left edges are its columns (or goes on from the previous page
+    with `columns`, its header row taken for page furniture), and goes on while every piece of a
+    line starts in a column and a line in the first column alone stays inside it (a short line
+    across the table is a section row)."""
+    runs: list[tuple[list[_Line], tuple[float, ...] | None]] = []
+    for line in lines:
+        if columns is not None and _cells_in(line, columns) is None:
+            columns = None
+        if columns is None and len(line.starts) >= 2:
+            columns = line.starts
+        if not runs or runs[-1][1] != columns:
+            runs.append(([], columns))
+        runs[-1][0].append(line)
+    return runs
+
+
+def _column(x: float, columns: Sequence[float]) -> int | None:
+    inside = [index for index, left in enumerate(columns) if x >= left - _ALIGNED]
+    return inside[-1] if inside else None
+
+
+def _cells_in(line: _Line, columns: Sequence[float]) -> list[tuple[int, float, str]] | None:
+    """The line's text by the table's columns, as (column, where it starts, text); None when the
+    line is not part of the table."""
+    cells: list[tuple[int, float, str]] = []
+    for x, text in line.pieces:
+        column = _column(x, columns)
+        if column is None:
+            return None
+        if cells and cells[-1][0] == column:
+            cells[-1] = (column, cells[-1][1], cells[-1][2] + text)
+        else:
+            cells.append((column, x, text))
+    cells = [(column, x, " ".join(text.split())) for column, x, text in cells if text.strip()]
+    if len(cells) == 1 and len(columns) > 1 and cells[0][0] == 0:
+        # One piece in the first column: the cell's own text, unless it reaches into the next column.
+        reach = cells[0][1] + len(cells[0][2]) * line.size * _NARROW
+        if reach > columns[1] + _ALIGNED and not _section_row(line):
+            return None
+    return cells
+
+
+def _section_row(line: _Line) -> bool:
+    """A short line across the table's columns ('Section 2: Your payslip'), not running text."""
+    text = line.text.strip()
+    return len(line.starts) == 1 and len(text) <= 80 and not text.endswith((".", ",", ";"))
+
+
+def _wrapped(run: Sequence[_Line], columns: Sequence[float]) -> bool:
+    """Whether a table's cells wrap onto lines that leave its first column empty: then a row is
+    rebuilt from all its lines, not read line by line."""
+    return any((cells := _cells_in(line, columns)) and cells[0][0] != 0 for line in run)
+
+
+def _column_spacing(run: Sequence[_Line], columns: Sequence[float]) -> float:
+    """The usual spacing between a column's lines (the columns' lines interleave on the page)."""
+    size = statistics.median(line.size for line in run)
+    last: dict[int, float] = {}
+    gaps = []
+    for line in run:
+        for column, _, _ in _cells_in(line, columns) or []:
+            if column in last and last[column] - line.y >= 0.9 * size:
+                gaps.append(last[column] - line.y)
+            last[column] = line.y
+    return min(gaps, default=0.0)
+
+
+class _Table:
+    """A table whose cells wrap, read across its lines (and pages) into one row per question."""
+
+    def __init__(self) -> None:
+        self.columns: tuple[float, ...] | None = None
+        self.header_seen = False
+        self.header: tuple[str, ...] | None = None
+        self.cells: list[list[str]] = []
+        self.last_y: list[float | None] = []
+        self.page = 0
+        self.row_page = 0
+        self.spacing = 0.0
+
+    def continues(self, columns: Sequence[float]) -> bool:
+        """Whether a table starting with these columns goes on from the one open (a page break)."""
+        return (
+            self.columns is not None
+            and len(columns) == len(self.columns)
+            and all(abs(a - b) <= _ALIGNED for a, b in zip(columns, self.columns, strict=True))
+        )
+
+    def read(
+        self, run: Sequence[_Line], columns: tuple[float, ...], page: int, spacing: float, blocks: list[Block]
+    ) -> None:
+        """Add the run's lines to the table's rows; a finished row is written to `blocks`."""
+        if not self.continues(columns):
+            self.close(blocks)
+            self.columns = columns
+        assert self.columns is not None
+        if page != self.page or not self.last_y:
+            self.last_y = [None] * len(self.columns)  # gaps are not measured across a page break
+            self.page = page
+        self.spacing = _column_spacing(run, self.columns) or spacing
+        for line in run:
+            cells = _cells_in(line, self.columns) or []
+            texts = [text for _, _, text in cells]
+            if len(texts) > 1 and ({t.casefold() for t in texts} <= _HEADER_WORDS or tuple(texts) == self.header):
+                if not self.header_seen:  # repeated at the top of each page
+                    self.header_seen = True
+                    blocks.append(Block("table_row", " | ".join(texts), page, cells=tuple(texts)))
+                continue
+            if self.header is None and not self.cells and len(texts) == len(self.columns) and not self.header_seen:
+                self.header = tuple(texts)  # the first row, one line in every column: a header a page break repeats
+                self.header_seen = True
+            if len(cells) == 1 and cells[0][0] == 0 and _section_row(line) and not self._in_question(line.y):
+                self._flush(blocks)
+                blocks.append(Block("paragraph", texts[0], page, bold=line.bold))
+                continue
+            for column, x, text in cells:
+                self._add(column, x, text, line.y, page, blocks)
+
+    def _in_question(self, y: float) -> bool:
+        """Whether a line at `y` goes on with the open row's question cell."""
+        last = self.last_y[0] if self.last_y else None
+        return bool(self.cells) and last is not None and last - y <= _ROW_GAP * self.spacing
+
+    def _add(self, column: int, x: float, text: str, y: float, page: int, blocks: list[Block]) -> None:
+        assert self.columns is not None
+        last = self.last_y[column]
+        gap = last - y if last is not None else None
+        wraps = gap is not None and gap <= _ROW_GAP * self.spacing
+        # After a page break, the first column goes on with a row whose cell was cut mid-sentence: in
+        # a table of numbered questions, a line without a number; in any table, a line in lower case.
+        open_cell = self.cells[0][-1] if self.cells and self.cells[0] else ""
+        numbered = bool(_NUMBERED_CELL.match(self.cells[0][0])) if open_cell else False
+        cut = (
+            gap is None
+            and bool(open_cell)
+            and not open_cell.endswith(_SENTENCE_END)
+            and (text[:1].islower() or (numbered and not _NUMBERED_CELL.match(text)))
+        )
+        if column == 0 and not wraps and not cut:
+            self._flush(blocks)  # the first column starts again: a new row
+        if not self.cells:
+            self.cells = [[] for _ in self.columns]
+            self.row_page = page
+        parts = self.cells[column]
+        bullet = _CELL_BULLET.match(text)
+        in_item = bool(parts) and parts[-1].startswith("- ") and x > self.columns[column] + _ALIGNED
+        if bullet and len(text) > bullet.end():
+            parts.append(f"- {text[bullet.end() :]}")
+        elif parts and (wraps and (in_item or not parts[-1].startswith("- "))):
+            parts[-1] = _join_text(parts[-1], text)
+        elif parts and gap is None and not parts[-1].endswith(_SENTENCE_END) and (text[:1].islower() or column == 0):
+            parts[-1] = _join_text(parts[-1], text)  # a sentence cut by the page break
+        else:
+            parts.append(text)
+        self.last_y[column] = y
+
+    def _flush(self, blocks: list[Block]) -> None:
+        if any(self.cells):
+            cells = tuple("\n\n".join(parts) for parts in self.cells)
+            text = " | ".join(" ".join(cell.split()) for cell in cells)
+            blocks.append(Block("table_row", text, self.row_page, cells=cells))
+        self.cells = []
+
+    def close(self, blocks: list[Block]) -> None:
+        """Write the last row and forget the table."""
+        self._flush(blocks)
+        self.columns = None
+        self.header_seen = False
+        self.header = None
+        self.last_y = []
