@@ -63,6 +63,13 @@ def run_import(
     except (OSError, DocumentError) as exc:
         print(f"faqbot import: cannot read {document}: {exc}", file=out)
         return 1
+    except Exception as exc:  # noqa: BLE001 - a layout the readers do not expect must not end in a traceback
+        print(
+            f"faqbot import: cannot read {document}: the importer failed on its layout ({type(exc).__name__}); "
+            "nothing was written. Please report it with the document, or save it in another format (.docx, .txt).",
+            file=out,
+        )
+        return 1
     defaults = defaults or DocumentDefaults()
     imported = dataclasses.replace(
         imported,

@@ -209,6 +209,20 @@ def test_a_corrupt_document_is_a_clear_error(tmp_path: Path) -> None:
     assert "cannot read" in report and "not a Word document" in report
 
 
+def test_a_layout_the_importer_fails_on_is_a_clear_error_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(name: str, data: bytes) -> None:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr("adapters.cli.import_command.import_file", failing)
+    code, report = run(DOCUMENTS / "mentions.txt", tmp_path)
+    assert code == 1
+    assert report.startswith(f"faqbot import: cannot read {DOCUMENTS / 'mentions.txt'}: the importer failed")
+    assert "IndexError" in report and "nothing was written" in report and "Traceback" not in report
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_output_option_chooses_the_file(tmp_path: Path) -> None:
     target = tmp_path / "elsewhere.faq.yaml"
     code, _ = run(DOCUMENTS / "mentions.txt", tmp_path / "corpus", output=target)
