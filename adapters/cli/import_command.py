@@ -58,8 +58,9 @@ def run_import(
     With `meaning` (a factory of the bot's ranker), the corpus's out-of-scope examples that the
     imported entries now answer at `answer_at` are listed, for a curator to remove or narrow.
     """
+    defaults = defaults or DocumentDefaults()
     try:
-        imported = import_file(document.name, document.read_bytes())
+        imported = import_file(document.name, document.read_bytes(), title=defaults.title or "")
     except (OSError, DocumentError) as exc:
         print(f"faqbot import: cannot read {document}: {exc}", file=out)
         return 1
@@ -70,7 +71,6 @@ def run_import(
             file=out,
         )
         return 1
-    defaults = defaults or DocumentDefaults()
     imported = dataclasses.replace(
         imported,
         title=imported.title or defaults.title or "",

@@ -39,9 +39,10 @@ def import_document(text: str) -> ImportedDocument:
     return import_blocks(read_text(text))
 
 
-def import_file(name: str, data: bytes) -> ImportedDocument:
-    """Read the document `data`, in the format its file `name` says; DocumentError when it cannot be read."""
-    return import_blocks(read_blocks(name, data))
+def import_file(name: str, data: bytes, *, title: str = "") -> ImportedDocument:
+    """Read the document `data`, in the format its file `name` says; DocumentError when it cannot be read.
+    A document with no title of its own is called `title`, else after its file."""
+    return import_blocks(read_blocks(name, data), untitled=title or PurePath(name).stem)
 
 
 def read_blocks(name: str, data: bytes) -> BlockDocument:

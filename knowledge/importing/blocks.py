@@ -31,7 +31,8 @@ class Block:
     of the same paragraph as the block before it (plain text without a blank line between).
     `furniture` is page furniture (headers, footers): never answer text, but it may hold metadata.
     `level` orders headings (1 is the top); `cells` are a table row's cells; `ordered` marks an
-    item of a numbered list.
+    item of a numbered list. `detached` text stands apart from the question before it (a contact
+    box after the last accordion of a page), so it is no part of that answer.
     """
 
     kind: BlockKind
@@ -43,6 +44,7 @@ class Block:
     level: int = 0
     continues: bool = False
     ordered: bool = False
+    detached: bool = False
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,9 @@ class _Reader(HTMLParser):
         self.start_line = 0
         self.skipping = 0
         self.hidden = 0
+        self.details = 0
+        """Open `<details>` accordions: a page that asks in them answers inside them."""
+        self.after_details = False
         """Open elements inside one the browser does not show (its own start tag counted)."""
         self.bold = 0
         self.footer = 0
@@ -82,6 +85,8 @@ class _Reader(HTMLParser):
             return
         if tag == "footer":
             self.footer += 1
+        if tag == "details":
+            self.details += 1
         if tag in {"ul", "ol"}:
             self.lists.append(tag)
         if tag == "tr":
@@ -132,6 +137,9 @@ class _Reader(HTMLParser):
             self.lists.pop()
         if tag == "footer":
             self.footer = max(0, self.footer - 1)
+        if tag == "details" and self.details:
+            self.details -= 1
+            self.after_details = self.details == 0
 
     def handle_data(self, data: str) -> None:
         if self.skipping or self.hidden:
@@ -168,8 +176,20 @@ class _Reader(HTMLParser):
                 kind = "list_item"
             bold = bool(self.weights) and all(self.weights) and kind == "paragraph"
             ordered = kind == "list_item" and bool(self.lists) and self.lists[-1] == "ol"
+            if kind == "heading":
+                self.after_details = False
+            detached = self.after_details and not self.details and kind != "heading"
             self.blocks.append(
-                Block(kind, text, self.start_line, bold=bold, links=tuple(self.links), level=level, ordered=ordered)
+                Block(
+                    kind,
+                    text,
+                    self.start_line,
+                    bold=bold,
+                    links=tuple(self.links),
+                    level=level,
+                    ordered=ordered,
+                    detached=detached,
+                )
             )
         self.parts, self.weights, self.links = [], [], []
 

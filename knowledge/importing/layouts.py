@@ -30,9 +30,11 @@ _LABELLED = re.compile(
 _SUB = re.compile(r"^\((?P<a>[a-z])\)\s+(?P<text>\S.*)$", re.DOTALL)
 _QA_QUESTION = re.compile(r"^Q\s*[:.]\s*(?P<text>\S.*)$", re.DOTALL)
 _ANSWER_LABEL = re.compile(r"^(?:A\d{0,3}|Answer(?:\s+\d{1,3})?)\s*[:.]\s*", re.IGNORECASE)
-# 'Source: …', 'See also: …', 'Policy reference: …', and a paragraph that is only '(see …)'.
+# 'Source: …', 'See also: …', 'Policy reference: …', 'Related policy: …', 'Further information: …',
+# and a paragraph that is only '(see …)'.
 _CITED = re.compile(
-    r"^(?:(?:Sources?|See(?:\s+also)?|(?:Policy\s+)?References?|Ref)\s*:\s*(?P<text>\S.*)"
+    r"^(?:(?:Sources?|See(?:\s+also)?|(?:Policy\s+)?References?|Ref|Related\s+polic(?:y|ies)"
+    r"|(?:Further|More)\s+information)\s*:\s*(?P<text>\S.*)"
     r"|\(\s*see(?:\s+also)?\s+(?P<bracketed>[^()]+)\)\.?)$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -196,7 +198,7 @@ class _Walker:
                 )
             elif sub and not block.continues:
                 self.problems.append(self._at(block, f"sub-question ({sub.group('a')}) before any numbered question"))
-            elif current is None:
+            elif current is None or block.detached:
                 self.unplaced.append(block)
             elif (
                 block.continues

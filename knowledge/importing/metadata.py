@@ -25,8 +25,13 @@ _MONTHS = [
     "december",
 ]
 _MONTH_YEAR = re.compile(rf"^({'|'.join(_MONTHS)})\s+(\d{{4}})$", re.IGNORECASE)
-_OWNER = re.compile(r"^(?:document\s+|policy\s+)?owner\s*:\s*(\S.*)$", re.IGNORECASE)
-_REVIEWED = re.compile(r"^(?:last\s+)?(?:reviewed|review\s+date|date\s+reviewed)\s*:\s*(\S.*)$", re.IGNORECASE)
+_OWNER = re.compile(r"^(?:document\s+|policy\s+|page\s+)?owner\s*:\s*(\S.*)$", re.IGNORECASE)
+_REVIEWED = re.compile(
+    r"^(?:last\s+)?(?:reviewed|review\s+date|date\s+reviewed|date\s+of\s+last\s+review|updated)\s*:\s*(\S.*)$",
+    re.IGNORECASE,
+)
+# 'Owner: … | Last reviewed: …' and 'Page owner: … · Last updated: …' on one line.
+_SEPARATOR = re.compile(r"\s*[|·•]\s*")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 # A sign-off is the date and the owning team at the very end: at most this many blocks after the date.
 _SIGN_OFF_TAIL = 2
@@ -63,7 +68,7 @@ def read_metadata(blocks: Sequence[Block]) -> Metadata:
     used: set[int] = set()
     for position, block in enumerate(blocks):
         # A document-control table row ('Owner | Workforce Team') says what an 'Owner:' line says.
-        parts = [f"{block.cells[0]}: {block.cells[1]}"] if len(block.cells) == 2 else block.text.split("|")
+        parts = [f"{block.cells[0]}: {block.cells[1]}"] if len(block.cells) == 2 else _SEPARATOR.split(block.text)
         for part in parts:
             part = part.strip()
             owner_line, reviewed_line = _OWNER.match(part), _REVIEWED.match(part)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 import re
 import statistics
 from collections.abc import Sequence
@@ -98,8 +99,12 @@ def _lines(page: pypdf.PageObject) -> list[_Line]:
     def visit(text: str, cm: Sequence[float], tm: Sequence[float], font: object, size: float) -> None:
         if text.strip():
             name = str(font.get("/BaseFont", "")) if isinstance(font, dict) else ""
-            scale = abs(tm[0]) or 1.0
-            pieces.append((round(tm[5], 1), tm[4], text, size * scale, "Bold" in name))
+            # Where the text lands on the page: its text matrix through the page's current matrix
+            # (a browser's "print to PDF" draws with the page flipped, y growing downwards).
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]) or 1.0
+            pieces.append((round(y, 1), x, text, size * scale, "Bold" in name))
 
     page.extract_text(visitor_text=visit)
     lines: list[_Line] = []

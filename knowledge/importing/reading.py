@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from knowledge.importing.answers import render_answer
 from knowledge.importing.blocks import BlockDocument
 from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding
@@ -12,13 +14,17 @@ from knowledge.importing.references import find_references
 _PREVIEW = 70
 
 
-def import_blocks(document: BlockDocument) -> ImportedDocument:
-    """Read `document`; problems, notes and unplaced text (with their line or page) are reported, never raised."""
+def import_blocks(document: BlockDocument, *, untitled: str = "Untitled document") -> ImportedDocument:
+    """Read `document`; problems, notes and unplaced text (with their line or page) are reported, never raised.
+    A document with no title before its first question is called `untitled` (its entries cite it)."""
     unit = document.unit
     metadata = read_metadata(document.blocks)
     body = [block for position, block in enumerate(document.blocks) if position not in metadata.used]
     layout = parse_layout(body, unit=unit)
     notes = list(layout.notes)
+    if not layout.title.strip():
+        notes.append(ImportFinding(None, f"the document has no title before its first question: called '{untitled}'"))
+        layout = dataclasses.replace(layout, title=untitled)
     questions = []
     for found in layout.questions:
         answer = render_answer(found.answer)

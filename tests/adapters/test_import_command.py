@@ -212,7 +212,7 @@ def test_a_corrupt_document_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_layout_the_importer_fails_on_is_a_clear_error_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def failing(name: str, data: bytes) -> None:
+    def failing(name: str, data: bytes, **_: object) -> None:
         raise IndexError("list index out of range")
 
     monkeypatch.setattr("adapters.cli.import_command.import_file", failing)

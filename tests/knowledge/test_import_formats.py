@@ -222,3 +222,28 @@ def test_a_saved_intranet_page_is_titled_by_its_heading_and_what_the_browser_hid
     )
     assert "cookies" not in everything and "expire" not in everything and "(icon)" not in everything
     assert document.unplaced[0].message.startswith("'[Home]")
+
+
+ACCORDION_PAGE = """<html><body><main><h1>Parking: Questions and Answers</h1>
+<h2>Permits</h2>
+<details open><summary>Who can apply for a permit?</summary><p>Anyone with a contract.</p></details>
+<details open><summary>How much is a permit?</summary><p>It depends on your band.</p>
+<p>Related policy: Car Parking Policy EF-12</p></details>
+<div class="contact-box"><strong>Still have a question?</strong> Call extension 4321.</div>
+</main></body></html>"""
+
+
+def test_text_after_a_pages_last_accordion_is_no_part_of_its_answer() -> None:
+    document = import_file("parking.html", ACCORDION_PAGE.encode("utf-8"))
+    assert [q.answer for q in document.questions] == ["Anyone with a contract.", "It depends on your band."]
+    assert [r.label for r in document.questions[1].references][0] == "Car Parking Policy EF-12"
+    assert any("Still have a question?" in u.message for u in document.unplaced)
+
+
+def test_a_document_with_no_title_is_called_after_its_file_and_says_so() -> None:
+    document = import_file("parking-faq.txt", b"1. Who can apply for a permit?\n\nAnyone with a contract.\n")
+    assert document.title == "parking-faq"
+    assert document.questions[0].references[-1].label == "parking-faq Q1"
+    assert "the document has no title before its first question: called 'parking-faq'" in [
+        str(n) for n in document.notes
+    ]
