@@ -22,6 +22,8 @@ from knowledge.importing.document import ImportFinding
 _PLAIN = re.compile(
     r"^(?P<n>\d{1,3})(?:\s*\((?P<a>[a-z])\)[.:)]?|[.:])(?:\s+\((?P<b>[a-z])\))?(?:\s+(?P<text>\S.*))?$", re.DOTALL
 )
+# '2.1 How do I make a formal complaint?': questions numbered within numbered sections.
+_DOTTED = re.compile(r"^(?P<n>\d{1,2}\.\d{1,2})\.?\s+(?P<text>\S.*)$", re.DOTALL)
 _LABELLED = re.compile(
     r"^(?:Q|[Qq]uestion|QUESTION)\s?(?P<n>\d{1,3})(?:\s*\((?P<a>[a-z])\))?\s*[.:)\-–]?"
     r"(?:\s+\((?P<b>[a-z])\))?(?:\s+(?P<text>\S.*))?$",
@@ -125,8 +127,14 @@ def _table_questions(blocks: Sequence[Block]) -> list[Block]:
     ]
 
 
+def _dotted_count(blocks: Sequence[Block]) -> int:
+    return sum(1 for b in blocks if b.kind != "table_row" and not b.continues and _DOTTED.match(b.text))
+
+
 def _choose(blocks: Sequence[Block]) -> str:
     body = blocks[1:]
+    if _dotted_count(body) >= 2:
+        return "numbered"
     qa = sum(1 for b in body if _QA_QUESTION.match(b.text))
     if qa >= 2 and any(_ANSWER_LABEL.match(b.text) for b in body):
         return "Q: A:"
@@ -166,6 +174,9 @@ class _Walker:
         # A document that labels its questions ('Q4.', 'Question 4') numbers its steps plainly
         # ('1. Open the link'): then only labelled numbers start questions.
         self.labelled_only = sum(1 for b in blocks if b.kind != "table_row" and _LABELLED.match(b.text)) >= 2
+        # A policy appendix numbers its questions within sections ('2.1 …'): the sections' own
+        # numbers ('2. Mediation') head groups of questions.
+        self.dotted = _dotted_count(blocks) >= 2
         self.starter: Callable[[int, Block], _Start | None] = {
             "numbered": self._numbered,
             "Q: A:": self._qa,
@@ -192,11 +203,11 @@ class _Walker:
                 self._open(start, block)
                 if not start.text:
                     pending = self.questions[-1]
-            elif sub and self.number is not None and (not block.continues or (current and not current.answer)):
+            elif sub and self.number is not None and self._asks(sub.group("text"), block, current):
                 self.questions.append(
                     FoundQuestion(f"Q{self.number}({sub.group('a')})", sub.group("text").strip(), block.location)
                 )
-            elif sub and not block.continues:
+            elif sub and not block.continues and self.number is None:
                 self.problems.append(self._at(block, f"sub-question ({sub.group('a')}) before any numbered question"))
             elif current is None or block.detached:
                 self.unplaced.append(block)
@@ -216,6 +227,14 @@ class _Walker:
         return LayoutReading(
             self.layout, title, tuple(self._answered()), tuple(self.problems), tuple(self.notes), tuple(self.unplaced)
         )
+
+    @staticmethod
+    def _asks(text: str, block: Block, current: FoundQuestion | None) -> bool:
+        """Whether a lettered paragraph ('(b) …') is a sub-question: under a question that is only a
+        heading for its parts, or itself a question; '(a) Complete the form' in an answer is a step."""
+        if current is None or not current.answer:
+            return True
+        return not block.continues and text.rstrip().endswith("?")
 
     def _title_at(self) -> int | None:
         first = next((i for i, b in enumerate(self.blocks) if self.starter(i, b) is not None), len(self.blocks))
@@ -257,15 +276,22 @@ class _Walker:
         return kept
 
     def _check_numbering(self, current: str, block: Block) -> None:
-        expected = int(self.number) + 1 if self.number else 1
-        if int(current) != expected:
+        expected = self._next_numbers()
+        if current not in expected:
             self.problems.append(
                 self._at(
                     block,
                     f"question {current} follows {self.number or 'the introduction'}; "
-                    f"expected {expected} (a question may be missing or mis-numbered)",
+                    f"expected {' or '.join(expected)} (a question may be missing or mis-numbered)",
                 )
             )
+
+    def _next_numbers(self) -> list[str]:
+        """The numbers the next question may have: the next one, or in a new section its first."""
+        if self.dotted:
+            section, item = (int(part) for part in self.number.split(".")) if self.number else (0, 0)
+            return [f"{section}.{item + 1}", f"{section + 1}.1"]
+        return [str(int(self.number) + 1 if self.number else 1)]
 
     def _at(self, block: Block, message: str) -> ImportFinding:
         return ImportFinding(block.location, message, self.unit)
@@ -296,7 +322,12 @@ class _Walker:
         return False
 
     def _numbered(self, index: int, block: Block) -> _Start | None:
-        if block.kind == "table_row" or block.continues or (self.labelled_only and not _LABELLED.match(block.text)):
+        if block.kind == "table_row" or block.continues:
+            return None
+        if self.dotted:
+            dotted = _DOTTED.match(block.text)
+            return _Start(dotted.group("n"), None, dotted.group("text").strip()) if dotted else None
+        if self.labelled_only and not _LABELLED.match(block.text):
             return None
         return numbered_start(block.text)
 
