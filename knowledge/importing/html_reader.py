@@ -1,10 +1,11 @@
 """HTML pages (an intranet FAQ saved from a browser) into blocks, located by source line.
 
 Headings, paragraphs, list items, table rows, `<details>`/`<summary>` accordions (the summary
-is the question), links and bold text are kept; scripts, styles, navigation, the page header and
-anything the browser does not show (`hidden`, `display:none`, `aria-hidden`: a saved page keeps
-its dismissed cookie banner) are not text, and the page footer is page furniture (it may name the
-owner).
+is the question), links and bold text are kept; scripts, styles, navigation and the page header
+are not text, nor is what the browser does not show (`hidden`, `display:none`) outside the page's
+main content (a saved page keeps its dismissed cookie banner; inside `<main>`, a collapsed
+accordion's answer is hidden too, and is read); the page footer is page furniture (it may name
+the owner).
 """
 
 from __future__ import annotations
@@ -46,12 +47,14 @@ _BLOCKS = frozenset(
     }
 )
 _BOLD = frozenset({"strong", "b"})
+_MAIN = frozenset({"main", "article"})
+_MAIN_TAG = re.compile(r"<(?:main|article)[\s>]", re.IGNORECASE)
 _SUMMARY_LEVEL = 7  # deeper than any heading: an accordion's summary is the question under the headings
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "base", "col", "embed"})
 
 
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, *, has_main: bool) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
         self.parts: list[str] = []
@@ -60,6 +63,8 @@ class _Reader(HTMLParser):
         self.start_line = 0
         self.skipping = 0
         self.hidden = 0
+        self.main = 0
+        self.has_main = has_main
         self.details = 0
         """Open `<details>` accordions: a page that asks in them answers inside them."""
         self.after_details = False
@@ -80,7 +85,9 @@ class _Reader(HTMLParser):
             return
         if self.skipping:
             return
-        if tag not in _VOID and _unseen(dict(attrs)):
+        if tag in _MAIN:
+            self.main += 1
+        elif tag not in _VOID and self.has_main and not self.main and _unseen(dict(attrs)):
             self.hidden = 1
             return
         if tag == "footer":
@@ -114,6 +121,8 @@ class _Reader(HTMLParser):
             return
         if self.skipping:
             return
+        if tag in _MAIN:
+            self.main = max(0, self.main - 1)
         if tag in _BOLD:
             self.bold = max(0, self.bold - 1)
         elif tag == "a" and self.link is not None:
@@ -197,12 +206,7 @@ class _Reader(HTMLParser):
 def _unseen(attrs: dict[str, str | None]) -> bool:
     """An element the browser does not show, whatever its stylesheet says."""
     style = (attrs.get("style") or "").replace(" ", "").lower()
-    return (
-        "hidden" in attrs
-        or (attrs.get("aria-hidden") or "").lower() == "true"
-        or "display:none" in style
-        or "visibility:hidden" in style
-    )
+    return "hidden" in attrs or "display:none" in style or "visibility:hidden" in style
 
 
 def _clean(text: str) -> str:
@@ -219,7 +223,7 @@ def read_html(data: bytes) -> BlockDocument:
         text = data.decode(encoding, errors="replace")
     except LookupError:
         text = data.decode("utf-8", errors="replace")
-    reader = _Reader()
+    reader = _Reader(has_main=bool(_MAIN_TAG.search(text)))
     reader.feed(text)
     reader.close()
     reader.flush()
