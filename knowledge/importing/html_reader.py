@@ -1,8 +1,9 @@
 """HTML pages (an intranet FAQ saved from a browser) into blocks, located by source line.
 
 Headings, paragraphs, list items, table rows, `<details>`/`<summary>` accordions (the summary
-is the question), links and bold text are kept; scripts, styles, navigation and the page header
-are not text, nor is what the browser does not show (`hidden`, `display:none`) outside the page's
+is the question) and script-driven ones (a heading's `<button aria-expanded>` is the question,
+the panel it controls the answer), links and bold text are kept; scripts, styles, navigation and
+the page header are not text, nor is what the browser does not show (`hidden`, `display:none`) outside the page's
 main content (a saved page keeps its dismissed cookie banner; inside `<main>`, a collapsed
 accordion's answer is hidden too, and is read); the page footer is page furniture (it may name
 the owner).
@@ -63,6 +64,12 @@ class _Reader(HTMLParser):
         self.start_line = 0
         self.skipping = 0
         self.hidden = 0
+        self.controlled: set[str] = set()
+        """Ids of the panels accordion buttons open."""
+        self.panel = 0
+        """Open elements inside an accordion's answer panel (its own start tag counted)."""
+        self.skipped: list[str] = []
+        """The skipped elements open, innermost last (an accordion's button is read, not skipped)."""
         self.main = 0
         self.has_main = has_main
         self.details = 0
@@ -80,8 +87,9 @@ class _Reader(HTMLParser):
         if self.hidden:
             self.hidden += tag not in _VOID
             return
-        if tag in _SKIPPED:
+        if tag in _SKIPPED and not (tag == "button" and _toggles(dict(attrs))):
             self.skipping += 1
+            self.skipped.append(tag)
             return
         if self.skipping:
             return
@@ -94,6 +102,13 @@ class _Reader(HTMLParser):
             self.footer += 1
         if tag == "details":
             self.details += 1
+        found = dict(attrs)
+        if self.panel:
+            self.panel += tag not in _VOID
+        elif found.get("id") and found.get("id") in self.controlled and tag not in _VOID:
+            self.panel, self.details = 1, self.details + 1
+        if tag == "button" and found.get("aria-controls"):
+            self.controlled.update((found.get("aria-controls") or "").split())
         if tag in {"ul", "ol"}:
             self.lists.append(tag)
         if tag == "tr":
@@ -116,7 +131,8 @@ class _Reader(HTMLParser):
         if self.hidden:
             self.hidden -= tag not in _VOID
             return
-        if tag in _SKIPPED:
+        if tag in _SKIPPED and self.skipped and self.skipped[-1] == tag:
+            self.skipped.pop()
             self.skipping = max(0, self.skipping - 1)
             return
         if self.skipping:
@@ -149,6 +165,11 @@ class _Reader(HTMLParser):
         if tag == "details" and self.details:
             self.details -= 1
             self.after_details = self.details == 0
+        if self.panel:
+            self.panel -= tag not in _VOID
+            if not self.panel:  # an accordion's answer panel ends as a <details> does
+                self.details = max(0, self.details - 1)
+                self.after_details = self.details == 0
 
     def handle_data(self, data: str) -> None:
         if self.skipping or self.hidden:
@@ -201,6 +222,11 @@ class _Reader(HTMLParser):
                 )
             )
         self.parts, self.weights, self.links = [], [], []
+
+
+def _toggles(attrs: dict[str, str | None]) -> bool:
+    """A button that opens a panel (an accordion's question), not a control such as 'Search'."""
+    return "aria-expanded" in attrs or "aria-controls" in attrs
 
 
 def _unseen(attrs: dict[str, str | None]) -> bool:

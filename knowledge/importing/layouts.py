@@ -36,7 +36,7 @@ _ANSWER_LABEL = re.compile(r"^(?:A\d{0,3}|Answer(?:\s+\d{1,3})?)\s*[:.]\s*", re.
 # and a paragraph that is only '(see …)'.
 _CITED = re.compile(
     r"^(?:(?:Sources?|See(?:\s+also)?|(?:Policy\s+)?References?|Ref|(?:Related\s+)?Polic(?:y|ies)"
-    r"|(?:Further|More)\s+information)\s*:\s*(?P<text>\S.*)"
+    r"|(?:Further|More)\s+information|Find\s+out\s+more)\s*:\s*(?P<text>\S.*)"
     r"|\(\s*see(?:\s+also)?\s+(?P<bracketed>[^()]+)\)\.?)$",
     re.IGNORECASE | re.DOTALL,
 )
