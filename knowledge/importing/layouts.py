@@ -32,14 +32,18 @@ _LABELLED = re.compile(
 _SUB = re.compile(r"^\((?P<a>[a-z])\)\s+(?P<text>\S.*)$", re.DOTALL)
 _QA_QUESTION = re.compile(r"^Q\s*[:.]\s*(?P<text>\S.*)$", re.DOTALL)
 _ANSWER_LABEL = re.compile(r"^(?:A\d{0,3}|Answer(?:\s+\d{1,3})?)\s*[:.]\s*", re.IGNORECASE)
-# 'Source: …', 'See also: …', 'Policy reference: …', 'Related policy: …', 'Further information: …',
-# and a paragraph that is only '(see …)'.
+# 'Source: …', 'See also: …', 'Policy reference: …', 'Related policy: …', 'Related guidance: …',
+# 'Further information: …', and a paragraph that is only '(see …)'.
 _CITED = re.compile(
-    r"^(?:(?:Sources?|See(?:\s+also)?|(?:Policy\s+)?References?|Ref|(?:Related\s+)?Polic(?:y|ies)"
+    r"^(?:(?:Sources?|See(?:\s+also)?|(?:Policy\s+)?References?|Ref|(?:Related\s+)?(?:Polic(?:y|ies)|guidance)"
     r"|(?:Further|More)\s+information|Find\s+out\s+more)\s*:\s*(?P<text>\S.*)"
     r"|\(\s*see(?:\s+also)?\s+(?P<bracketed>[^()]+)\)\.?)$",
     re.IGNORECASE | re.DOTALL,
 )
+# 'Can I be suspended?.......5' or 'Can I be suspended?<tab>5': a line of a table of contents.
+_CONTENTS_LINE = re.compile(r"^\S.*?(?:\.{4,}|…{2,}|\t)\s*\d{1,4}$", re.DOTALL)
+_CONTENTS_LINES = 3
+_EMPHASIS = re.compile(r"^(?:\*\*?|__?)(.+?)(?:\*\*?|__?)$", re.DOTALL)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 _BACK_TO_TOP = re.compile(r"^\W*(?:back\s+to\s+(?:the\s+)?top|top\s+of\s+page)\W*$", re.IGNORECASE)
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]*)\)")
@@ -80,6 +84,11 @@ class _Start:
 def parse_layout(blocks: Sequence[Block], *, unit: Unit) -> LayoutReading:
     """Questions in `blocks` (page furniture and metadata already removed)."""
     blocks = [b for b in blocks if b.kind != "furniture" and not _BACK_TO_TOP.match(_LINK.sub(r"\1", b.text))]
+    # A table of contents lists every question with its page: those lines are not the questions.
+    contents = [b for b in blocks if b.kind != "table_row" and _CONTENTS_LINE.match(b.text)]
+    if len(contents) >= _CONTENTS_LINES:
+        listed = {id(b) for b in contents}
+        blocks = [b for b in blocks if id(b) not in listed]
     layout = _choose(blocks)
     if layout == "table":
         return _tables(blocks, unit)
@@ -148,7 +157,11 @@ def _choose(blocks: Sequence[Block]) -> str:
         for b in body
         if b.bold and b.kind == "paragraph" and b.text.rstrip().endswith("?") and not numbered_start(b.text)
     )
-    if len(starts) >= 2 and not (restarts >= 2 and asked_in_bold >= 2):
+    # The same for a document that asks in headings ('### How do I log in?') over numbered steps.
+    asked_in_headings = sum(
+        1 for b in body if b.kind == "heading" and b.text.rstrip().endswith("?") and not numbered_start(b.text)
+    )
+    if len(starts) >= 2 and not (restarts >= 2 and max(asked_in_bold, asked_in_headings) >= 2):
         return "numbered"
     counts = {
         "table": len(_table_questions(blocks)),
@@ -329,7 +342,21 @@ class _Walker:
             return _Start(dotted.group("n"), None, dotted.group("text").strip()) if dotted else None
         if self.labelled_only and not _LABELLED.match(block.text):
             return None
-        return numbered_start(block.text)
+        start = numbered_start(block.text)
+        if start is not None and start.number is not None and self._steps_back(start, block):
+            return None
+        return start
+
+    def _steps_back(self, start: _Start, block: Block) -> bool:
+        """Whether a plainly numbered line under an answered question is a step of that answer: its
+        number goes back ('1. You are told in writing' under question 5), where questions count up."""
+        current = self.questions[-1] if self.questions else None
+        if current is None or not current.answer or self.number is None or _LABELLED.match(block.text):
+            return False
+        if int(start.number or 0) > int(self.number):
+            return False
+        self.notes.append(self._at(block, f"'{start.number}. …' read as a step of {current.source}'s answer"))
+        return True
 
     def _qa(self, index: int, block: Block) -> _Start | None:
         match = _QA_QUESTION.match(block.text)
@@ -356,8 +383,9 @@ class _Walker:
 def _cited(text: str) -> str | None:
     """What a citation paragraph cites ('Source: …', '(see …)'); None for any other paragraph,
     such as 'References: one from your manager is enough. We also ask…' (a citation is one phrase)."""
-    match = _CITED.match(text.strip())
-    if not match or _SENTENCE_BREAK.search(text.strip()):
+    text = _EMPHASIS.sub(r"\1", text.strip())  # '*Related guidance: …*', in italics
+    match = _CITED.match(text)
+    if not match or _SENTENCE_BREAK.search(text):
         return None
     return (match.group("text") or match.group("bracketed")).strip()
 

@@ -32,6 +32,7 @@ _REVIEWED = re.compile(
     re.IGNORECASE,
 )
 # 'Owner: … | Last reviewed: …' and 'Page owner: … · Last updated: …' on one line.
+_MARKUP = re.compile(r"^\s*>\s*|[*_`]+")
 _SEPARATOR = re.compile(r"\s*[|·•]\s*")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 # A sign-off is the date and the owning team at the very end: at most this many blocks after the date.
@@ -71,7 +72,7 @@ def read_metadata(blocks: Sequence[Block]) -> Metadata:
         # A document-control table row ('Owner | Workforce Team') says what an 'Owner:' line says.
         parts = [f"{block.cells[0]}: {block.cells[1]}"] if len(block.cells) == 2 else _SEPARATOR.split(block.text)
         for part in parts:
-            part = part.strip()
+            part = _MARKUP.sub("", part).strip()  # '> **Owner:** HR Systems Team', as a wiki exports it
             owner_line, reviewed_line = _OWNER.match(part), _REVIEWED.match(part)
             if owner_line:
                 owner = owner or owner_line.group(1).strip()
