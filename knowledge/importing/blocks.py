@@ -49,10 +49,12 @@ class Block:
 
 @dataclass(frozen=True)
 class BlockDocument:
-    """A document read into blocks; `unit` says what a block's location counts."""
+    """A document read into blocks; `unit` says what a block's location counts. `revised` are the
+    locations of blocks with changes still tracked in the file (read as if accepted)."""
 
     blocks: tuple[Block, ...]
     unit: Unit
+    revised: tuple[int, ...] = ()
 
 
 class DocumentError(FaqbotError):

@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 
 import docx
 from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from knowledge.importing.blocks import Block, BlockDocument, DocumentError, Link, markdown_link
 
@@ -27,6 +30,7 @@ def read_docx(data: bytes) -> BlockDocument:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise DocumentError(f"not a Word document (.docx): {exc}") from None
     blocks: list[Block] = []
+    revised: list[int] = []
     normal = _normal_size(document)
     for item in document.iter_inner_content():
         if isinstance(item, Table):
@@ -35,12 +39,21 @@ def read_docx(data: bytes) -> BlockDocument:
                 texts = tuple("\n\n".join(t for t in (_cell_text(p) for p in cell.paragraphs) if t) for cell in cells)
                 if any(texts):
                     blocks.append(Block("table_row", " | ".join(texts), len(blocks) + 1, cells=texts))
+                    if any(_tracked(p) for cell in cells for p in cell.paragraphs):
+                        revised.append(len(blocks))
         else:
             block = _paragraph(item, len(blocks) + 1, normal)
             if block is not None:
                 blocks.append(block)
+                if _tracked(item):
+                    revised.append(len(blocks))
     blocks.extend(_furniture(document, len(blocks)))
-    return BlockDocument(tuple(blocks), "paragraph")
+    return BlockDocument(tuple(blocks), "paragraph", tuple(revised))
+
+
+def _tracked(paragraph: Paragraph) -> bool:
+    """Whether the paragraph holds changes Word is still tracking (an insertion or a deletion)."""
+    return bool(paragraph._p.xpath("./w:ins | ./w:del | ./w:moveFrom | ./w:moveTo"))  # noqa: SLF001
 
 
 def _paragraph(paragraph: Paragraph, location: int, normal: float) -> Block | None:
@@ -90,7 +103,7 @@ def _text(paragraph: Paragraph) -> tuple[str, tuple[Link, ...], bool]:
     links: list[Link] = []
     weights: list[bool] = []
     style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)
-    for item in paragraph.iter_inner_content():
+    for item in _content(paragraph):
         if isinstance(item, Hyperlink):
             url = item.url or (f"#{item.fragment}" if item.fragment else "")
             if item.text.strip():
@@ -102,6 +115,22 @@ def _text(paragraph: Paragraph) -> tuple[str, tuple[Link, ...], bool]:
             if item.text.strip():
                 weights.append(item.bold if item.bold is not None else style_bold)
     return "".join(parts).strip(), tuple(links), bool(weights) and all(weights)
+
+
+def _content(paragraph: Paragraph) -> Iterator[Run | Hyperlink]:
+    """The paragraph's runs and hyperlinks in order, tracked insertions and moves included as if
+    accepted (python-docx's own iteration skips them) and tracked deletions left out."""
+    for child in paragraph._p.iterchildren():  # noqa: SLF001 - no public API for tracked changes
+        if child.tag == qn("w:r"):
+            yield Run(child, paragraph)
+        elif child.tag == qn("w:hyperlink"):
+            yield Hyperlink(child, paragraph)
+        elif child.tag in {qn("w:ins"), qn("w:moveTo")}:
+            for inner in child.iterchildren():
+                if inner.tag == qn("w:r"):
+                    yield Run(inner, paragraph)
+                elif inner.tag == qn("w:hyperlink"):
+                    yield Hyperlink(inner, paragraph)
 
 
 def _furniture(document: Document, count: int) -> list[Block]:

@@ -35,6 +35,14 @@ def import_blocks(document: BlockDocument, *, untitled: str = "Untitled document
             ImportedQuestion(found.source, found.question, answer.text, citations.references, found.location)
         )
     problems = list(layout.problems)
+    problems.extend(
+        ImportFinding(
+            at,
+            "changes are still tracked here: read as if accepted; accept or reject them in Word, then import again",
+            unit,
+        )
+        for at in document.revised
+    )
     if not questions:
         problems.append(
             ImportFinding(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
+import docx
 import pytest
+from docx.oxml import parse_xml
 
 from knowledge.import_plan import plan_import
 from knowledge.importing import DocumentError, ImportedDocument, import_document, import_file, slug
@@ -248,4 +251,30 @@ def test_a_document_with_no_title_is_called_after_its_file_and_says_so() -> None
     assert document.questions[0].references[-1].label == "parking-faq Q1"
     assert "the document has no title before its first question: called 'parking-faq'" in [
         str(n) for n in document.notes
+    ]
+
+
+def test_changes_still_tracked_in_word_are_read_as_if_accepted_and_are_a_problem() -> None:
+    word = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = docx.Document()
+    document.add_paragraph("Mileage Questions and Answers")
+    document.add_paragraph("1. How much can I claim a mile?")
+    answer = document.add_paragraph("Staff may claim ")
+    answer._p.append(
+        parse_xml(
+            f'<w:ins xmlns:w="{word}" w:id="1" w:author="HR"><w:r><w:t xml:space="preserve">up to </w:t></w:r></w:ins>'
+        )
+    )  # noqa: SLF001
+    answer.add_run("45p a mile")
+    answer._p.append(
+        parse_xml(f'<w:del xmlns:w="{word}" w:id="2" w:author="HR"><w:r><w:delText> or more</w:delText></w:r></w:del>')
+    )  # noqa: SLF001
+    answer.add_run(".")
+    saved = io.BytesIO()
+    document.save(saved)
+    imported = import_file("mileage.docx", saved.getvalue())
+    assert imported.questions[0].answer == "Staff may claim up to 45p a mile."
+    assert [str(p) for p in imported.problems] == [
+        "paragraph 3: changes are still tracked here: read as if accepted; "
+        "accept or reject them in Word, then import again"
     ]
