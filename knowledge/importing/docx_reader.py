@@ -19,6 +19,11 @@ from docx.text.run import Run
 from knowledge.importing.blocks import Block, BlockDocument, DocumentError, Link, markdown_link
 
 _HEADING_STYLE = re.compile(r"^Heading\s+(\d)$")
+# What wraps runs inside a paragraph: a tracked insertion or move, a content control, a smart tag,
+# custom XML, a simple field.
+_WRAPPERS = frozenset(
+    qn(tag) for tag in ("w:ins", "w:moveTo", "w:sdt", "w:sdtContent", "w:smartTag", "w:customXml", "w:fldSimple")
+)
 _TITLE_SIZE = 1.5  # times the body text's size
 _WORD_DEFAULT_SIZE = 11.0  # points, when the Normal style does not say
 
@@ -117,20 +122,18 @@ def _text(paragraph: Paragraph) -> tuple[str, tuple[Link, ...], bool]:
     return "".join(parts).strip(), tuple(links), bool(weights) and all(weights)
 
 
-def _content(paragraph: Paragraph) -> Iterator[Run | Hyperlink]:
-    """The paragraph's runs and hyperlinks in order, tracked insertions and moves included as if
-    accepted (python-docx's own iteration skips them) and tracked deletions left out."""
-    for child in paragraph._p.iterchildren():  # noqa: SLF001 - no public API for tracked changes
+def _content(paragraph: Paragraph, element: object | None = None) -> Iterator[Run | Hyperlink]:
+    """The paragraph's runs and hyperlinks in order, as Word shows them: tracked insertions and
+    moves included as if accepted, text in content controls, smart tags and simple fields too
+    (python-docx's own iteration skips all of these), tracked deletions left out."""
+    parent = paragraph._p if element is None else element  # noqa: SLF001 - no public API for these
+    for child in parent.iterchildren():  # type: ignore[attr-defined]
         if child.tag == qn("w:r"):
             yield Run(child, paragraph)
         elif child.tag == qn("w:hyperlink"):
             yield Hyperlink(child, paragraph)
-        elif child.tag in {qn("w:ins"), qn("w:moveTo")}:
-            for inner in child.iterchildren():
-                if inner.tag == qn("w:r"):
-                    yield Run(inner, paragraph)
-                elif inner.tag == qn("w:hyperlink"):
-                    yield Hyperlink(inner, paragraph)
+        elif child.tag in _WRAPPERS:
+            yield from _content(paragraph, child)
 
 
 def _furniture(document: Document, count: int) -> list[Block]:

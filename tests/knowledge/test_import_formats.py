@@ -254,10 +254,14 @@ def test_a_document_with_no_title_is_called_after_its_file_and_says_so() -> None
     ]
 
 
-def test_changes_still_tracked_in_word_are_read_as_if_accepted_and_are_a_problem() -> None:
+def test_word_tracked_changes_are_read_as_if_accepted_and_are_a_problem_and_content_controls_are_read() -> None:
     word = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     document = docx.Document()
     document.add_paragraph("Mileage Questions and Answers")
+    owner = document.add_paragraph("Owner: ")  # the team typed into a template's content control
+    owner._p.append(  # noqa: SLF001
+        parse_xml(f'<w:sdt xmlns:w="{word}"><w:sdtContent><w:r><w:t>Finance Team</w:t></w:r></w:sdtContent></w:sdt>')
+    )
     document.add_paragraph("1. How much can I claim a mile?")
     answer = document.add_paragraph("Staff may claim ")
     answer._p.append(
@@ -274,7 +278,8 @@ def test_changes_still_tracked_in_word_are_read_as_if_accepted_and_are_a_problem
     document.save(saved)
     imported = import_file("mileage.docx", saved.getvalue())
     assert imported.questions[0].answer == "Staff may claim up to 45p a mile."
+    assert imported.owner == "Finance Team"
     assert [str(p) for p in imported.problems] == [
-        "paragraph 3: changes are still tracked here: read as if accepted; "
+        "paragraph 4: changes are still tracked here: read as if accepted; "
         "accept or reject them in Word, then import again"
     ]
