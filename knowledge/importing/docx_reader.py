@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 
 import docx
 from docx.document import Document
@@ -37,7 +38,7 @@ def read_docx(data: bytes) -> BlockDocument:
     blocks: list[Block] = []
     revised: list[int] = []
     normal = _normal_size(document)
-    for item in document.iter_inner_content():
+    for item in _body(document, document.element.body):
         if isinstance(item, Table):
             for row in item.rows:
                 cells = tuple(dict.fromkeys(row.cells))  # a merged cell appears once per grid column
@@ -54,6 +55,18 @@ def read_docx(data: bytes) -> BlockDocument:
                     revised.append(len(blocks))
     blocks.extend(_furniture(document, len(blocks)))
     return BlockDocument(tuple(blocks), "paragraph", tuple(revised))
+
+
+def _body(document: Document, element: Any) -> Iterator[Paragraph | Table]:
+    """The body's paragraphs and tables in order, those inside block content controls too (a
+    template's rich-text box; python-docx's own iteration skips them)."""
+    for child in element.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, document)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, document)
+        elif child.tag in {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")}:
+            yield from _body(document, child)
 
 
 def _tracked(paragraph: Paragraph) -> bool:
@@ -122,12 +135,12 @@ def _text(paragraph: Paragraph) -> tuple[str, tuple[Link, ...], bool]:
     return "".join(parts).strip(), tuple(links), bool(weights) and all(weights)
 
 
-def _content(paragraph: Paragraph, element: object | None = None) -> Iterator[Run | Hyperlink]:
+def _content(paragraph: Paragraph, element: Any = None) -> Iterator[Run | Hyperlink]:
     """The paragraph's runs and hyperlinks in order, as Word shows them: tracked insertions and
     moves included as if accepted, text in content controls, smart tags and simple fields too
     (python-docx's own iteration skips all of these), tracked deletions left out."""
     parent = paragraph._p if element is None else element  # noqa: SLF001 - no public API for these
-    for child in parent.iterchildren():  # type: ignore[attr-defined]
+    for child in parent.iterchildren():
         if child.tag == qn("w:r"):
             yield Run(child, paragraph)
         elif child.tag == qn("w:hyperlink"):

@@ -274,10 +274,21 @@ def test_word_tracked_changes_are_read_as_if_accepted_and_are_a_problem_and_cont
         parse_xml(f'<w:del xmlns:w="{word}" w:id="2" w:author="HR"><w:r><w:delText> or more</w:delText></w:r></w:del>')
     )  # noqa: SLF001
     answer.add_run(".")
+    body = document.element.body
+    body.insert(  # a second question inside a template's rich-text box, before the section settings
+        len(body) - 1,
+        parse_xml(
+            f'<w:sdt xmlns:w="{word}"><w:sdtContent><w:p><w:r><w:t>2. Who approves it?</w:t></w:r></w:p>'
+            "<w:p><w:r><w:t>Your line manager.</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+        ),
+    )
     saved = io.BytesIO()
     document.save(saved)
     imported = import_file("mileage.docx", saved.getvalue())
-    assert imported.questions[0].answer == "Staff may claim up to 45p a mile."
+    assert [(q.question, q.answer) for q in imported.questions] == [
+        ("How much can I claim a mile?", "Staff may claim up to 45p a mile."),
+        ("Who approves it?", "Your line manager."),
+    ]
     assert imported.owner == "Finance Team"
     assert [str(p) for p in imported.problems] == [
         "paragraph 4: changes are still tracked here: read as if accepted; "
