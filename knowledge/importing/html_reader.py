@@ -49,13 +49,17 @@ _BLOCKS = frozenset(
 )
 _BOLD = frozenset({"strong", "b"})
 _MAIN = frozenset({"main", "article"})
+_GRID = frozenset({"tr", "td", "th"})
+# Elements that hold a page's questions and answers: text after the last of them is no answer.
+_ANSWER_GROUPS = frozenset({"details", "dl"})
+_STRUCTURE = frozenset({"table", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "details"})
 _MAIN_TAG = re.compile(r"<(?:main|article)[\s>]", re.IGNORECASE)
 _SUMMARY_LEVEL = 7  # deeper than any heading: an accordion's summary is the question under the headings
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "base", "col", "embed"})
 
 
 class _Reader(HTMLParser):
-    def __init__(self, *, has_main: bool) -> None:
+    def __init__(self, *, has_main: bool, layout_tables: list[bool]) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
         self.parts: list[str] = []
@@ -64,6 +68,10 @@ class _Reader(HTMLParser):
         self.start_line = 0
         self.skipping = 0
         self.hidden = 0
+        self.layout_tables = list(layout_tables)
+        """For each `<table>` of the page in order, whether it lays the page out (see `_layout_tables`)."""
+        self.tables: list[bool] = []
+        """The tables open, innermost last: True for a layout table."""
         self.controlled: set[str] = set()
         """Ids of the panels accordion buttons open."""
         self.panel = 0
@@ -100,7 +108,7 @@ class _Reader(HTMLParser):
             return
         if tag == "footer":
             self.footer += 1
-        if tag == "details":
+        if tag in _ANSWER_GROUPS:
             self.details += 1
         found = dict(attrs)
         if self.panel:
@@ -111,7 +119,11 @@ class _Reader(HTMLParser):
             self.controlled.update((found.get("aria-controls") or "").split())
         if tag in {"ul", "ol"}:
             self.lists.append(tag)
-        if tag == "tr":
+        if tag == "table":
+            self.tables.append(bool(self.layout_tables) and self.layout_tables.pop(0))
+        if tag in _GRID and self.tables and self.tables[-1]:
+            self.flush()  # a layout table's cells are page regions, not a table's cells
+        elif tag == "tr":
             self.flush()
             self.row = []
         elif tag in {"td", "th"} and self.row is not None:
@@ -148,6 +160,8 @@ class _Reader(HTMLParser):
             if text:
                 self.links.append(Link(text, url))
                 self._text(markdown_link(text, url) if url and not url.startswith("javascript:") else text)
+        elif tag in _GRID and self.tables and self.tables[-1]:
+            self.flush()
         elif tag in {"td", "th"} and self.row is not None and self.cell is not None:
             self.row.append("\n\n".join(_clean(p) for p in "".join(self.cell).split("\n\n") if _clean(p)))
             self.cell = None
@@ -162,7 +176,9 @@ class _Reader(HTMLParser):
             self.lists.pop()
         if tag == "footer":
             self.footer = max(0, self.footer - 1)
-        if tag == "details" and self.details:
+        if tag == "table" and self.tables:
+            self.tables.pop()
+        if tag in _ANSWER_GROUPS and self.details:
             self.details -= 1
             self.after_details = self.details == 0
         if self.panel:
@@ -224,6 +240,34 @@ class _Reader(HTMLParser):
         self.parts, self.weights, self.links = [], [], []
 
 
+class _TableKinds(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.layout: list[bool] = []
+        self.open: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _STRUCTURE and self.open:
+            self.layout[self.open[-1]] = True
+        if tag == "table":
+            self.layout.append(False)
+            self.open.append(len(self.layout) - 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self.open:
+            self.open.pop()
+
+
+def _layout_tables(text: str) -> list[bool]:
+    """For each `<table>` in order, whether it lays the page out rather than holding data: an old
+    intranet page frames its menu and its content in table cells, with headings, definition lists
+    and other tables inside them, which a table of data never holds."""
+    kinds = _TableKinds()
+    kinds.feed(text)
+    kinds.close()
+    return kinds.layout
+
+
 def _toggles(attrs: dict[str, str | None]) -> bool:
     """A button that opens a panel (an accordion's question), not a control such as 'Search'."""
     return "aria-expanded" in attrs or "aria-controls" in attrs
@@ -249,7 +293,7 @@ def read_html(data: bytes) -> BlockDocument:
         text = data.decode(encoding, errors="replace")
     except LookupError:
         text = data.decode("utf-8", errors="replace")
-    reader = _Reader(has_main=bool(_MAIN_TAG.search(text)))
+    reader = _Reader(has_main=bool(_MAIN_TAG.search(text)), layout_tables=_layout_tables(text))
     reader.feed(text)
     reader.close()
     reader.flush()

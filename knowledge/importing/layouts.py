@@ -31,6 +31,7 @@ _LABELLED = re.compile(
 )
 _SUB = re.compile(r"^\((?P<a>[a-z])\)\s+(?P<text>\S.*)$", re.DOTALL)
 _QA_QUESTION = re.compile(r"^Q\s*[:.]\s*(?P<text>\S.*)$", re.DOTALL)
+_INLINE_ANSWER = re.compile(r"(?<=\?)\s+A\s*[:.]\s+")
 _ANSWER_LABEL = re.compile(r"^(?:A\d{0,3}|Answer(?:\s+\d{1,3})?)\s*[:.]\s*", re.IGNORECASE)
 # 'Source: …', 'See also: …', 'Policy reference: …', 'Related policy: …', 'Related guidance: …',
 # 'Further information: …', and a paragraph that is only '(see …)'.
@@ -145,7 +146,7 @@ def _choose(blocks: Sequence[Block]) -> str:
     if _dotted_count(body) >= 2:
         return "numbered"
     qa = sum(1 for b in body if _QA_QUESTION.match(b.text))
-    if qa >= 2 and any(_ANSWER_LABEL.match(b.text) for b in body):
+    if qa >= 2 and any(_ANSWER_LABEL.match(b.text) or _INLINE_ANSWER.search(b.text) for b in body):
         return "Q: A:"
     starts = [start for b in body if b.kind != "table_row" and (start := numbered_start(b.text))]
     # Numbered steps inside the answers of a document that asks its questions in bold are not
@@ -213,7 +214,11 @@ class _Walker:
             sub = _SUB.match(block.text) if self.layout == "numbered" and start is None else None
             current = self.questions[-1] if self.questions else None
             if start is not None:
-                self._open(start, block)
+                inline = _INLINE_ANSWER.search(start.text) if self.layout == "Q: A:" else None
+                asked = replace(start, text=start.text[: inline.start()].strip()) if inline else start
+                self._open(asked, block)
+                if inline:  # 'Q: What happens …? A: Your manager …' in one paragraph
+                    self._answer(self.questions[-1], replace(block, text=start.text[inline.end() :].strip()))
                 if not start.text:
                     pending = self.questions[-1]
             elif sub and self.number is not None and self._asks(sub.group("text"), block, current):
@@ -397,7 +402,13 @@ def _title_before(blocks: Sequence[Block], first_question: int) -> int | None:
     with the title."""
     before = range(min(first_question, len(blocks)))
     top = [i for i in before if blocks[i].kind == "heading" and blocks[i].level <= 1]
-    return top[0] if top else (0 if before else None)
+    if top:
+        return top[0]
+    # A page framed by a banner table and titled in an <h2>: the banner is not the title.
+    if before and blocks[0].kind == "table_row":
+        headings = [i for i in before if blocks[i].kind == "heading"]
+        return min(headings, key=lambda i: (blocks[i].level, i)) if headings else 0
+    return 0 if before else None
 
 
 def _tables(blocks: Sequence[Block], unit: Unit) -> LayoutReading:

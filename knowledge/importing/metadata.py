@@ -32,11 +32,15 @@ _REVIEWED = re.compile(
     re.IGNORECASE,
 )
 # 'Owner: … | Last reviewed: …' and 'Page owner: … · Last updated: …' on one line.
+# 'Page maintained by Facilities and Estates. Last reviewed March 2012.': a sign-off in a sentence.
+_MAINTAINED = re.compile(r"\bmaintained\s+by\s+(?:the\s+)?(?P<owner>[A-Z][^.|]+?)\s*[.|]", re.IGNORECASE)
+_REVIEWED_IN = re.compile(r"\blast\s+(?:reviewed|updated)\s*:?\s+(?P<date>[A-Za-z]+\s+\d{4})\b", re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*>\s*|[*_`]+")
 _SEPARATOR = re.compile(r"\s*[|·•]\s*")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 # A sign-off is the date and the owning team at the very end: at most this many blocks after the date.
 _SIGN_OFF_TAIL = 2
+_SIGN_OFF_LENGTH = 200  # characters: a closing sentence longer than this is answer text
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,15 @@ def read_metadata(blocks: Sequence[Block]) -> Metadata:
                 reviewed = reviewed or parse_month(reviewed_line.group(1))
                 used.add(position)
     body = [position for position, block in enumerate(blocks) if block.kind != "furniture" and position not in used]
+    for position in body[-_SIGN_OFF_TAIL - 1 :]:
+        # A closing sentence: 'Page maintained by Facilities and Estates. Last reviewed March 2012.'
+        text = blocks[position].text
+        maintained, reviewed_in = _MAINTAINED.search(text), _REVIEWED_IN.search(text)
+        if len(text) <= _SIGN_OFF_LENGTH and maintained and (owner is None or reviewed is None):
+            owner = owner or maintained.group("owner").strip()
+            reviewed = reviewed or (parse_month(reviewed_in.group("date")) if reviewed_in else None)
+            used.add(position)
+    body = [position for position in body if position not in used]
     for rank, position in enumerate(body):
         date = parse_month(blocks[position].text)
         if date is None or len(body) - rank - 1 > _SIGN_OFF_TAIL or rank == 0:
