@@ -39,7 +39,16 @@ def read_docx(data: bytes) -> BlockDocument:
     revised: list[int] = []
     normal = _normal_size(document)
     for item in _body(document, document.element.body):
-        if isinstance(item, Table):
+        if isinstance(item, Table) and _one_column(item):
+            # A one-column table boxes paragraphs (a shaded question row, its answer below): read them.
+            for cell in dict.fromkeys(c for row in item.rows for c in row.cells):
+                for paragraph in cell.paragraphs:
+                    block = _paragraph(paragraph, len(blocks) + 1, normal)
+                    if block is not None:
+                        blocks.append(block)
+                        if _tracked(paragraph):
+                            revised.append(len(blocks))
+        elif isinstance(item, Table):
             for row in item.rows:
                 cells = tuple(dict.fromkeys(row.cells))  # a merged cell appears once per grid column
                 texts = tuple("\n\n".join(t for t in (_cell_text(p) for p in cell.paragraphs) if t) for cell in cells)
@@ -67,6 +76,10 @@ def _body(document: Document, element: Any) -> Iterator[Paragraph | Table]:
             yield Table(child, document)
         elif child.tag in {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")}:
             yield from _body(document, child)
+
+
+def _one_column(table: Table) -> bool:
+    return all(len(dict.fromkeys(row.cells)) == 1 for row in table.rows)
 
 
 def _tracked(paragraph: Paragraph) -> bool:

@@ -32,7 +32,8 @@ _LABELLED = re.compile(
 _SUB = re.compile(r"^\((?P<a>[a-z])\)\s+(?P<text>\S.*)$", re.DOTALL)
 _QA_QUESTION = re.compile(r"^Q\s*[:.]\s*(?P<text>\S.*)$", re.DOTALL)
 _INLINE_ANSWER = re.compile(r"(?<=\?)\s+A\s*[:.]\s+")
-_ANSWER_LABEL = re.compile(r"^(?:A\d{0,3}|Answer(?:\s+\d{1,3})?)\s*[:.]\s*", re.IGNORECASE)
+# 'A: …', 'Answer 3. …', and '**A:** …' as Markdown exports write it.
+_ANSWER_LABEL = re.compile(r"^(?:\*\*|__)?(?:A\d{0,3}|Answer(?:\s+\d{1,3})?)\s*[:.]\s*(?:\*\*|__)?\s*", re.IGNORECASE)
 # 'Source: …', 'See also: …', 'Policy reference: …', 'Related policy: …', 'Related guidance: …',
 # 'Further information: …', and a paragraph that is only '(see …)'.
 _CITED = re.compile(

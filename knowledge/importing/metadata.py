@@ -27,7 +27,7 @@ _MONTHS = [
 _MONTH_YEAR = re.compile(rf"^({'|'.join(_MONTHS)})\s+(\d{{4}})$", re.IGNORECASE)
 _OWNER = re.compile(r"^(?:(?:document\s+|policy\s+|page\s+)?owner|author)\s*:\s*(\S.*)$", re.IGNORECASE)
 _REVIEWED = re.compile(
-    r"^(?:last\s+)?(?:reviewed|review\s+date|date\s+reviewed|date\s+of\s+last\s+review|updated|approved|date\s+approved)"
+    r"^(?:last\s+)?(?:reviewed|review\s+date|date\s+reviewed|date\s+of\s+last\s+review|updated|edited|approved|date\s+approved)"
     r"\s*:\s*(\S.*)$",
     re.IGNORECASE,
 )
