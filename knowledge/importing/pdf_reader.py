@@ -23,7 +23,7 @@ from knowledge.importing.blocks import Block, BlockDocument, DocumentError
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 # A bullet glyph may touch its text ('•new starters'): Word exports the gap as a move, not a space.
-_BULLET = re.compile(r"^(?:[•▪◦\uf0b7\uf0a7]\s*|[-*]\s+|\d{1,2}\)\s+)(?=\S)")
+_BULLET = re.compile(r"^(?:[•▪◦●○■□◆➢\uf0b7\uf0a7]\s*|[-*]\s+|\d{1,2}\)\s+)(?=\S)")
 _SENTENCE_END = (".", "?", "!", ":", ")", '"', "”")
 _EDGE_LINES = 2  # lines at the top and the bottom of a page that may be furniture
 _PARAGRAPH_GAP = 1.3  # times the usual line spacing
@@ -34,7 +34,7 @@ _HEADING_GAP = 1.5  # times a heading's size between its wrapped lines
 _ALIGNED = 3.0  # points: a piece starting this close to a column's left edge is in that column
 _NARROW = 0.5  # a character's width in a proportional font, times its size (an estimate on the narrow side)
 _ROW_GAP = 1.25  # times the usual line spacing between a question cell's last line and the next row's
-_CELL_BULLET = re.compile(r"^[•▪◦\uf0b7\uf0a7–*-]\s*")
+_CELL_BULLET = re.compile(r"^[•▪◦●○■□◆➢\uf0b7\uf0a7–*-]\s*")
 _NUMBERED_CELL = re.compile(r"^(?:Q\s?)?\d{1,3}[.):]\s")
 _HEADER_WORDS = frozenset({"question", "questions", "answer", "answers", "q", "a", "no", "no.", "#"})
 

@@ -16,7 +16,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]*)\)")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*-)?$", re.IGNORECASE)
-_GLYPH_ITEM = re.compile(r"^[•▪◦]\s*(?P<text>\S.*)$")
+_GLYPH_ITEM = re.compile(r"^[•▪◦●○■□◆➢]\s*(?P<text>\S.*)$")
 _RUNNING_HEADER = 3  # times a short line must repeat, word for word, to be a page's running header
 _HEADER_LENGTH = 100
 

@@ -144,3 +144,16 @@ def test_a_policy_reference_line_is_a_reference_not_answer_text() -> None:
     (question,) = document.questions
     assert question.answer == "Raise it early."
     assert labels(document, "Q1") == ["Grievance Policy HR-015 1.4", "Staff FAQ Q1"]
+
+
+def test_text_pasted_from_a_pdf_viewer_loses_its_page_furniture_and_keeps_its_bullets() -> None:
+    header = "Brookfield NHS Trust - Parking FAQ v1.2"
+    document = import_document(
+        f"Parking FAQ\n\n{header}\n\n1. Who can apply for a permit?\n\nStaff who work\n"
+        f"Page 1 of 2\n{header}\nnights can apply, and so can:\n\n● porters\n• cleaners\n\n"
+        f"2. How much is it?\n\nIt depends on your band.\n\nPage 2 of 2\n{header}\n"
+    )
+    assert [q.answer for q in document.questions] == [
+        "Staff who work\nnights can apply, and so can:\n\n- porters\n- cleaners",
+        "It depends on your band.",
+    ]
