@@ -25,6 +25,7 @@ _HEADING_STYLE = re.compile(r"^Heading\s+(\d)$")
 _WRAPPERS = frozenset(
     qn(tag) for tag in ("w:ins", "w:moveTo", "w:sdt", "w:sdtContent", "w:smartTag", "w:customXml", "w:fldSimple")
 )
+_LEVEL_FIELD = re.compile(r"%(\d)")
 _TITLE_SIZE = 1.5  # times the body text's size
 _WORD_DEFAULT_SIZE = 11.0  # points, when the Normal style does not say
 
@@ -38,6 +39,7 @@ def read_docx(data: bytes) -> BlockDocument:
     blocks: list[Block] = []
     revised: list[int] = []
     normal = _normal_size(document)
+    numbering = _Numbering(document)
     for item in _body(document, document.element.body):
         if isinstance(item, Table) and _one_column(item):
             # A one-column table boxes paragraphs (a shaded question row, its answer below): read them.
@@ -57,7 +59,7 @@ def read_docx(data: bytes) -> BlockDocument:
                     if any(_tracked(p) for cell in cells for p in cell.paragraphs):
                         revised.append(len(blocks))
         else:
-            block = _paragraph(item, len(blocks) + 1, normal)
+            block = _paragraph(item, len(blocks) + 1, normal, numbering.label(item))
             if block is not None:
                 blocks.append(block)
                 if _tracked(item):
@@ -78,6 +80,73 @@ def _body(document: Document, element: Any) -> Iterator[Paragraph | Table]:
             yield from _body(document, child)
 
 
+class _Numbering:
+    """The numbers Word gives numbered paragraphs itself (a heading numbered '2.1' through its
+    style): the text holds no number, so it is counted here as Word counts it."""
+
+    def __init__(self, document: Document) -> None:
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
+        self.counters: dict[str, list[int | None]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return
+        abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
+        for definition in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for level in definition.findall(qn("w:lvl")):
+                start, kind, shown = (level.find(qn(tag)) for tag in ("w:start", "w:numFmt", "w:lvlText"))
+                levels[int(level.get(qn("w:ilvl"), "0"))] = (
+                    int(start.get(qn("w:val"), "1")) if start is not None else 1,
+                    kind.get(qn("w:val"), "decimal") if kind is not None else "decimal",
+                    shown.get(qn("w:val"), "") if shown is not None else "",
+                )
+            abstract[definition.get(qn("w:abstractNumId"), "")] = levels
+        for instance in root.findall(qn("w:num")):
+            ref = instance.find(qn("w:abstractNumId"))
+            if ref is not None:
+                self.levels[instance.get(qn("w:numId"), "")] = abstract.get(ref.get(qn("w:val"), ""), {})
+
+    def label(self, paragraph: Paragraph) -> str | None:
+        """The number Word shows before `paragraph` ('2.1'), counting it; None when it has none or
+        a bullet. Call it for every paragraph, in order."""
+        found = _numbered_as(paragraph)
+        if found is None or found[0] not in self.levels or found[1] not in self.levels[found[0]]:
+            return None
+        num_id, depth = found
+        levels, counters = self.levels[num_id], self.counters.setdefault(num_id, [])
+        counters.extend([None] * (depth + 1 - len(counters)))
+        current = counters[depth]
+        counters[depth] = levels[depth][0] if current is None else current + 1
+        del counters[depth + 1 :]
+        start, kind, shown = levels[depth]
+        if kind != "decimal" or not shown:
+            return None
+
+        def value(match: re.Match[str]) -> str:
+            at = int(match.group(1)) - 1
+            count = counters[at] if at < len(counters) else None
+            return str(count if count is not None else levels.get(at, (1, "", ""))[0])
+
+        return _LEVEL_FIELD.sub(value, shown).strip() or None
+
+
+def _numbered_as(paragraph: Paragraph) -> tuple[str, int] | None:
+    """The numbering (numId, level) the paragraph has itself or through its style."""
+    candidates: list[Any] = [paragraph._p.pPr]  # noqa: SLF001 - no public API for numbering
+    style = paragraph.style
+    while style is not None:
+        candidates.append(style.element.pPr)
+        style = style.base_style
+    for properties in candidates:
+        numbering = properties.numPr if properties is not None else None
+        if numbering is not None and numbering.numId is not None:
+            num_id = str(numbering.numId.val)
+            depth = int(numbering.ilvl.val) if numbering.ilvl is not None else 0
+            return None if num_id == "0" else (num_id, depth)
+    return None
+
+
 def _one_column(table: Table) -> bool:
     return all(len(dict.fromkeys(row.cells)) == 1 for row in table.rows)
 
@@ -87,7 +156,9 @@ def _tracked(paragraph: Paragraph) -> bool:
     return bool(paragraph._p.xpath("./w:ins | ./w:del | ./w:moveFrom | ./w:moveTo"))  # noqa: SLF001
 
 
-def _paragraph(paragraph: Paragraph, location: int, normal: float) -> Block | None:
+def _paragraph(paragraph: Paragraph, location: int, normal: float, number: str | None = None) -> Block | None:
+    """The paragraph as a block; `number` is what Word numbers it automatically ('2.1'), shown
+    before a heading's text as Word shows it."""
     text, links, bold = _text(paragraph)
     if not text:
         return None
@@ -96,7 +167,8 @@ def _paragraph(paragraph: Paragraph, location: int, normal: float) -> Block | No
     if style == "Title":
         return Block("heading", text, location, links=links, level=0)
     if heading:
-        return Block("heading", text, location, links=links, level=int(heading.group(1)))
+        shown = f"{number} {text}" if number else text
+        return Block("heading", shown, location, links=links, level=int(heading.group(1)))
     if _is_list(paragraph):
         return Block("list_item", text, location, bold=bold, links=links, ordered="Number" in style)
     # A title typed in large letters rather than given the Title style.

@@ -26,7 +26,7 @@ from knowledge.importing import import_file
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = sorted(p for p in (ROOT / "eval" / "documents").iterdir() if p.is_dir())
 HAND_MADE = [p for p in DOCUMENTS if not (p / "written.json").exists()]
-# Thirteen more documents written only to be imported: pre-employment checks (numbered questions, a
+# Fourteen more documents written only to be imported: pre-employment checks (numbered questions, a
 # document-control table, bullets, a three-column table across a page break) and pay (the whole Q&A
 # a two-column table whose cells wrap and break across pages), each as its writer saved it from
 # Word and as the PDF Word's export made of it; incident reporting, in Word with its questions in
@@ -41,7 +41,8 @@ HAND_MADE = [p for p in DOCUMENTS if not (p / "written.json").exists()]
 # contents list of links, italic 'Related guidance' lines); an old intranet page framed by layout
 # tables, its questions in a definition list; a Word document asking 'Q: …? A: …' in one paragraph;
 # a Word document boxing its Q&A in a one-column table (a shaded bold question row, its answer row
-# below); a Notion-style Markdown export ('**Q: …**' then '**A:** …', <aside> callouts).
+# below); a Notion-style Markdown export ('**Q: …**' then '**A:** …', <aside> callouts); a Word
+# document whose headings Word numbers itself ('1.1', '2.3': the numbers are not in the text).
 LISTED = [p for p in DOCUMENTS if (p / "written.json").exists()] + sorted(
     (ROOT / "tests" / "data" / "import" / "written").iterdir()
 )
