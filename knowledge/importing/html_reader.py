@@ -80,9 +80,10 @@ class _Reader(HTMLParser):
         """The skipped elements open, innermost last (an accordion's button is read, not skipped)."""
         self.main = 0
         self.has_main = has_main
-        self.details = 0
-        """Open `<details>` accordions: a page that asks in them answers inside them."""
-        self.after_details = False
+        self.groups = 0
+        """Open answer groups (`<details>`, `<dl>`, an accordion's panel): a page that asks in them
+        answers inside them."""
+        self.after_group = False
         """Open elements inside one the browser does not show (its own start tag counted)."""
         self.bold = 0
         self.footer = 0
@@ -109,12 +110,12 @@ class _Reader(HTMLParser):
         if tag == "footer":
             self.footer += 1
         if tag in _ANSWER_GROUPS:
-            self.details += 1
+            self.groups += 1
         found = dict(attrs)
         if self.panel:
             self.panel += tag not in _VOID
         elif found.get("id") and found.get("id") in self.controlled and tag not in _VOID:
-            self.panel, self.details = 1, self.details + 1
+            self.panel, self.groups = 1, self.groups + 1
         if tag == "button" and found.get("aria-controls"):
             self.controlled.update((found.get("aria-controls") or "").split())
         if tag in {"ul", "ol"}:
@@ -178,14 +179,14 @@ class _Reader(HTMLParser):
             self.footer = max(0, self.footer - 1)
         if tag == "table" and self.tables:
             self.tables.pop()
-        if tag in _ANSWER_GROUPS and self.details:
-            self.details -= 1
-            self.after_details = self.details == 0
+        if tag in _ANSWER_GROUPS and self.groups:
+            self.groups -= 1
+            self.after_group = self.groups == 0
         if self.panel:
             self.panel -= tag not in _VOID
             if not self.panel:  # an accordion's answer panel ends as a <details> does
-                self.details = max(0, self.details - 1)
-                self.after_details = self.details == 0
+                self.groups = max(0, self.groups - 1)
+                self.after_group = self.groups == 0
 
     def handle_data(self, data: str) -> None:
         if self.skipping or self.hidden:
@@ -223,8 +224,8 @@ class _Reader(HTMLParser):
             bold = bool(self.weights) and all(self.weights) and kind == "paragraph"
             ordered = kind == "list_item" and bool(self.lists) and self.lists[-1] == "ol"
             if kind == "heading":
-                self.after_details = False
-            detached = self.after_details and not self.details and kind != "heading"
+                self.after_group = False
+            detached = self.after_group and not self.groups and kind != "heading"
             self.blocks.append(
                 Block(
                     kind,
