@@ -180,7 +180,8 @@ def _paragraph(paragraph: Paragraph, location: int, normal: float, number: str |
 def _is_list(paragraph: Paragraph) -> bool:
     style = paragraph.style.name if paragraph.style is not None else ""
     numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None  # noqa: SLF001 - no public API
-    return numbered or style.startswith("List")
+    # 'List Continue' indents a paragraph under a list item, with no bullet or number of its own.
+    return numbered or (style.startswith("List") and not style.startswith("List Continue"))
 
 
 def _cell_text(paragraph: Paragraph) -> str:

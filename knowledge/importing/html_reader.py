@@ -6,7 +6,10 @@ the panel it controls the answer), links and bold text are kept; scripts, styles
 the page header are not text, nor is what the browser does not show (`hidden`, `display:none`) outside the page's
 main content (a saved page keeps its dismissed cookie banner; inside `<main>`, a collapsed
 accordion's answer is hidden too, and is read); the page footer is page furniture (it may name
-the owner).
+the owner). ARIA roles count as the elements they stand for, as a SharePoint page marks itself up
+with them: role="main", "heading" (with its aria-level), "button" (an accordion's question),
+"contentinfo" (the footer); "banner", "navigation" and "search" are not text, nor are readers'
+comments under the page or an icon font's glyphs.
 """
 
 from __future__ import annotations
@@ -53,9 +56,30 @@ _GRID = frozenset({"tr", "td", "th"})
 # Elements that hold a page's questions and answers: text after the last of them is no answer.
 _ANSWER_GROUPS = frozenset({"details", "dl"})
 _STRUCTURE = frozenset({"table", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "details"})
-_MAIN_TAG = re.compile(r"<(?:main|article)[\s>]", re.IGNORECASE)
+_MAIN_TAG = re.compile(r"<(?:main|article)[\s>]|\srole\s*=\s*[\"']?main\b", re.IGNORECASE)
+# Landmarks that are page furniture however they are marked up: a SharePoint page's suite bar and
+# site header are <div role="banner">, its menus <div role="navigation">.
+_FURNITURE_ROLES = frozenset({"banner", "navigation", "search"})
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# An icon font's glyph (a chevron, a menu icon) is drawn from the Private Use Area: no text.
+_ICON_GLYPHS = re.compile("[\ue000-\uf8ff]")
 _SUMMARY_LEVEL = 7  # deeper than any heading: an accordion's summary is the question under the headings
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "base", "col", "embed"})
+
+
+class _Depth:
+    """Open elements inside one element (its own start tag counted); 0 outside it."""
+
+    def __init__(self) -> None:
+        self.open = 0
+
+    def start(self, tag: str) -> None:
+        if self.open and tag not in _VOID:
+            self.open += 1
+
+    def end(self, tag: str) -> None:
+        if self.open and tag not in _VOID:
+            self.open -= 1
 
 
 class _Reader(HTMLParser):
@@ -79,7 +103,14 @@ class _Reader(HTMLParser):
         self.skipped: list[str] = []
         """The skipped elements open, innermost last (an accordion's button is read, not skipped)."""
         self.main = 0
+        self.role_main = _Depth()
+        """Inside an element marked role="main" (a SharePoint page's content)."""
         self.has_main = has_main
+        self.heading = _Depth()
+        """Inside an element marked role="heading" (its text is one heading, of `heading_level`)."""
+        self.heading_level = 0
+        self.page_info = _Depth()
+        """Inside an element marked role="contentinfo": a footer by another name."""
         self.groups = 0
         """Open answer groups (`<details>`, `<dl>`, an accordion's panel): a page that asks in them
         answers inside them."""
@@ -102,21 +133,34 @@ class _Reader(HTMLParser):
             return
         if self.skipping:
             return
+        found = dict(attrs)
+        role = (found.get("role") or "").strip().lower()
+        if tag not in _VOID and (role in _FURNITURE_ROLES or _comments(found)):
+            self.hidden = 1
+            return
+        for depth in (self.role_main, self.heading, self.page_info):
+            depth.start(tag)
+        if role == "main" and not self.role_main.open and tag not in _VOID:
+            self.role_main.open = 1
         if tag in _MAIN:
             self.main += 1
-        elif tag not in _VOID and self.has_main and not self.main and _unseen(dict(attrs)):
+        elif tag not in _VOID and self.has_main and not self._in_main() and _unseen(found):
             self.hidden = 1
             return
         if tag == "footer":
             self.footer += 1
+        if role == "contentinfo" and not self.page_info.open and tag not in _VOID:
+            self.page_info.open = 1
+        if role == "heading" and not self.heading.open and tag not in _VOID:
+            self.flush()
+            self.heading.open, self.heading_level = 1, _level(found.get("aria-level"))
         if tag in _ANSWER_GROUPS:
             self.groups += 1
-        found = dict(attrs)
         if self.panel:
             self.panel += tag not in _VOID
         elif found.get("id") and found.get("id") in self.controlled and tag not in _VOID:
             self.panel, self.groups = 1, self.groups + 1
-        if tag == "button" and found.get("aria-controls"):
+        if (tag == "button" or role == "button") and found.get("aria-controls"):
             self.controlled.update((found.get("aria-controls") or "").split())
         if tag in {"ul", "ol"}:
             self.lists.append(tag)
@@ -129,7 +173,7 @@ class _Reader(HTMLParser):
             self.row = []
         elif tag in {"td", "th"} and self.row is not None:
             self.cell = []
-        elif tag in _BLOCKS and self.cell is None:
+        elif tag in _BLOCKS and self.cell is None and not self.heading.open:
             self.flush()
         elif tag in _BLOCKS and self.cell is not None:
             self.cell.append("\n\n- " if tag == "li" else "\n\n")
@@ -152,6 +196,8 @@ class _Reader(HTMLParser):
             return
         if tag in _MAIN:
             self.main = max(0, self.main - 1)
+        if self.heading.open == 1 and tag not in _VOID:
+            self.flush(f"h{self.heading_level}")
         if tag in _BOLD:
             self.bold = max(0, self.bold - 1)
         elif tag == "a" and self.link is not None:
@@ -171,8 +217,10 @@ class _Reader(HTMLParser):
             self.row = None
             if any(cells):
                 self.blocks.append(Block("table_row", " | ".join(cells), self.getpos()[0], cells=cells))
-        elif tag in _BLOCKS and self.cell is None:
+        elif tag in _BLOCKS and self.cell is None and not self.heading.open:
             self.flush(tag)
+        for depth in (self.role_main, self.heading, self.page_info):
+            depth.end(tag)
         if tag in {"ul", "ol"} and self.lists:
             self.lists.pop()
         if tag == "footer":
@@ -198,6 +246,9 @@ class _Reader(HTMLParser):
             return
         self._text(data)
 
+    def _in_main(self) -> bool:
+        return bool(self.main or self.role_main.open)
+
     def _text(self, data: str) -> None:
         if self.cell is not None:
             self.cell.append(data)
@@ -213,7 +264,7 @@ class _Reader(HTMLParser):
         if text:
             kind: BlockKind = "paragraph"
             level = 0
-            if self.footer:
+            if self.footer or self.page_info.open:
                 kind = "furniture"
             elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
                 kind, level = "heading", int(tag[1])
@@ -280,9 +331,21 @@ def _unseen(attrs: dict[str, str | None]) -> bool:
     return "hidden" in attrs or "display:none" in style or "visibility:hidden" in style
 
 
+def _comments(attrs: dict[str, str | None]) -> bool:
+    """Readers' comments under the page (SharePoint's `sp-comments`, WordPress's `comments-area`):
+    an element whose id, class or label names comments. What staff wrote there is not HR's answer."""
+    names = " ".join(attrs.get(name) or "" for name in ("id", "class", "aria-label"))
+    return any(word.lower() in {"comment", "comments"} for word in _WORDS.findall(names))
+
+
+def _level(value: str | None) -> int:
+    """An `aria-level` as a heading level (1 to 6; 2 when it says none)."""
+    return min(6, max(1, int(value))) if value and value.strip().isdigit() else 2
+
+
 def _clean(text: str) -> str:
-    """Collapse HTML whitespace; a `<br>` stays a line break."""
-    lines = (" ".join(line.split()) for line in html.unescape(text).split("\n"))
+    """Collapse HTML whitespace; a `<br>` stays a line break; icon glyphs go."""
+    lines = (" ".join(line.split()) for line in html.unescape(_ICON_GLYPHS.sub("", text)).split("\n"))
     return "\n".join(line for line in lines if line)
 
 

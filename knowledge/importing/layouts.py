@@ -113,18 +113,19 @@ def _is_question_line(block: Block) -> bool:
 
 
 def _question_headings(blocks: Sequence[Block]) -> set[int]:
-    """Headings that ask: those ending in '?', and those of the deepest level that have text under them."""
-    levels = [
-        b.level
+    """Headings that ask: those ending in '?', and those of the deepest level that have text under
+    them. A heading with none is a section's title even at that level (a page whose sections and
+    questions are both level 2), and so is one that comes before the first heading that asks with
+    a '?' (a page's 'Useful links' box beside its introduction)."""
+    under = [
+        i
         for i, b in enumerate(blocks)
         if b.kind == "heading" and i + 1 < len(blocks) and blocks[i + 1].kind != "heading"
     ]
-    deepest = max(levels, default=None)
-    return {
-        i
-        for i, b in enumerate(blocks)
-        if i > 0 and b.kind == "heading" and (b.text.rstrip().endswith("?") or b.level == deepest)
-    }
+    deepest = max((blocks[i].level for i in under), default=None)
+    asking = [i for i, b in enumerate(blocks) if i > 0 and b.kind == "heading" and b.text.rstrip().endswith("?")]
+    first = asking[0] if len(asking) >= 2 else 0
+    return {*asking, *(i for i in under if i > 0 and blocks[i].level == deepest and i >= first)}
 
 
 def _table_questions(blocks: Sequence[Block]) -> list[Block]:

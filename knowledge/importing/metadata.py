@@ -24,16 +24,33 @@ _MONTHS = [
     "november",
     "december",
 ]
-_MONTH_YEAR = re.compile(rf"^({'|'.join(_MONTHS)})\s+(\d{{4}})$", re.IGNORECASE)
-_OWNER = re.compile(r"^(?:(?:document\s+|policy\s+|page\s+)?owner|author)\s*:\s*(\S.*)$", re.IGNORECASE)
-_REVIEWED = re.compile(
-    r"^(?:last\s+)?(?:reviewed|review\s+date|date\s+reviewed|date\s+of\s+last\s+review|updated|edited|approved|date\s+approved)"
-    r"\s*:\s*(\S.*)$",
+_ABBREVIATIONS = [month[:3] for month in _MONTHS]
+# 'March 2025', '12 March 2025', '12th Mar 2025'.
+_MONTH_YEAR = re.compile(
+    r"^(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+)?"
+    rf"(?P<month>{'|'.join(_MONTHS)}|{'|'.join(_ABBREVIATIONS)}|sept)\.?,?\s+(?P<year>\d{{4}})$",
     re.IGNORECASE,
 )
+# '12/03/2025': day first, as the UK writes it.
+_UK_DATE = re.compile(r"^(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})$")
+_OWNER = re.compile(r"^(?:(?:document\s+|policy\s+|page\s+)?owner|author)\s*:\s*(\S.*)$", re.IGNORECASE)
+_REVIEWED = re.compile(
+    r"^(?P<label>(?:last\s+)?(?:reviewed|review\s+date|date\s+reviewed|date\s+of\s+last\s+review|updated|edited|approved|date\s+approved))"
+    r"\s*:\s*(?P<date>\S.*)$",
+    re.IGNORECASE,
+)
+# Which labelled date is the last review, when a document gives several: a review, then a change,
+# then the approval; a bare 'Review date' last, since it often means the next review.
+_LABEL_RANKS = (("review date", 3), ("review", 0), ("updated", 1), ("edited", 1), ("modified", 1), ("approved", 2))
 # 'Owner: … | Last reviewed: …' and 'Page owner: … · Last updated: …' on one line.
 # 'Page maintained by Facilities and Estates. Last reviewed March 2012.': a sign-off in a sentence.
 _MAINTAINED = re.compile(r"\bmaintained\s+by\s+(?:the\s+)?(?P<owner>[A-Z][^.|]+?)\s*[.|]", re.IGNORECASE)
+# 'Last modified by Daniel Asante on 12 June 2025.': what a SharePoint page says of itself.
+_CHANGED_BY = re.compile(
+    r"^(?:page\s+)?(?P<label>last\s+(?:modified|updated|edited|reviewed))\s+by\s+[^.]+?\s+on\s+"
+    r"(?P<date>(?:\d{1,2}\s+)?[A-Za-z]+\.?\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})(?!\w)",
+    re.IGNORECASE,
+)
 _REVIEWED_IN = re.compile(r"\blast\s+(?:reviewed|updated)\s*:?\s+(?P<date>[A-Za-z]+\s+\d{4})\b", re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*>\s*|[*_`]+")
 _SEPARATOR = re.compile(r"\s*[|·•]\s*")
@@ -53,37 +70,57 @@ class Metadata:
 
 
 def parse_month(text: str) -> dt.date | None:
-    """'March 2025' or '2025-03' (or '2025-03-14') as a date; None when it is neither."""
+    """'March 2025', '12 March 2025', '12/03/2025' (day first) or '2025-03' (or '2025-03-14') as a
+    date (the first of the month when no day is given); None when it is none of these or no such day."""
     text = text.strip().rstrip(".")
-    month_year = _MONTH_YEAR.match(text)
-    if month_year:
-        return dt.date(int(month_year.group(2)), _MONTHS.index(month_year.group(1).lower()) + 1, 1)
-    iso = _ISO_MONTH.match(text)
-    if iso:
-        try:
-            return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3) or 1))
-        except ValueError:
-            return None
-    return None
+    if written := _MONTH_YEAR.match(text):
+        year, month, day = (
+            written.group("year"),
+            _ABBREVIATIONS.index(written.group("month").lower()[:3]) + 1,
+            written.group("day"),
+        )
+    elif uk := _UK_DATE.match(text):
+        year, month, day = uk.group("year"), int(uk.group("month")), uk.group("day")
+    elif iso := _ISO_MONTH.match(text):
+        year, month, day = iso.group(1), int(iso.group(2)), iso.group(3)
+    else:
+        return None
+    try:
+        return dt.date(int(year), month, int(day or 1))
+    except ValueError:
+        return None
+
+
+def _rank(label: str) -> int:
+    label = " ".join(label.lower().split())
+    return next(rank for word, rank in (*_LABEL_RANKS, ("", len(_LABEL_RANKS))) if word in label)
 
 
 def read_metadata(blocks: Sequence[Block]) -> Metadata:
     """Owner and review date from labelled lines (body or page furniture), else from a closing sign-off."""
     owner: str | None = None
-    reviewed: dt.date | None = None
+    dates: list[tuple[int, dt.date]] = []  # (rank of the label, date), in the document's order
     used: set[int] = set()
     for position, block in enumerate(blocks):
-        # A document-control table row ('Owner | Workforce Team') says what an 'Owner:' line says.
-        parts = [f"{block.cells[0]}: {block.cells[1]}"] if len(block.cells) == 2 else _SEPARATOR.split(block.text)
+        # A document-control table row ('Owner | Workforce Team', or two such pairs side by side:
+        # 'Owner | Workforce Team | Approved by | Policy Group') says what an 'Owner:' line says.
+        cells = block.cells
+        paired = len(cells) in {2, 4, 6}
+        parts = (
+            [f"{label}: {value}" for label, value in zip(cells[::2], cells[1::2], strict=True)]
+            if paired
+            else _SEPARATOR.split(block.text)
+        )
         for part in parts:
             part = _MARKUP.sub("", part).strip()  # '> **Owner:** HR Systems Team', as a wiki exports it
-            owner_line, reviewed_line = _OWNER.match(part), _REVIEWED.match(part)
+            owner_line, reviewed_line = _OWNER.match(part), _REVIEWED.match(part) or _CHANGED_BY.match(part)
             if owner_line:
                 owner = owner or owner_line.group(1).strip()
                 used.add(position)
-            elif reviewed_line and parse_month(reviewed_line.group(1)):
-                reviewed = reviewed or parse_month(reviewed_line.group(1))
+            elif reviewed_line and (date := parse_month(reviewed_line.group("date"))):
+                dates.append((_rank(reviewed_line.group("label")), date))
                 used.add(position)
+    reviewed = min(dates, key=lambda found: found[0])[1] if dates else None
     body = [position for position, block in enumerate(blocks) if block.kind != "furniture" and position not in used]
     for position in body[-_SIGN_OFF_TAIL - 1 :]:
         # A closing sentence: 'Page maintained by Facilities and Estates. Last reviewed March 2012.'

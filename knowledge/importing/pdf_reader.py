@@ -37,6 +37,7 @@ _ROW_GAP = 1.25  # times the usual line spacing between a question cell's last l
 _CELL_BULLET = re.compile(r"^[•▪◦●○■□◆➢\uf0b7\uf0a7–*-]\s*")
 _NUMBERED_CELL = re.compile(r"^(?:Q\s?)?\d{1,3}[.):]\s")
 _HEADER_WORDS = frozenset({"question", "questions", "answer", "answers", "q", "a", "no", "no.", "#"})
+_RULE = 2.0  # points: a filled rectangle at most this wide is a drawn line (Word draws cell borders so)
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,35 @@ def read_pdf(data: bytes) -> BlockDocument:
     return BlockDocument(tuple(blocks), "page")
 
 
+@dataclass(frozen=True)
+class _Rule:
+    """A vertical line drawn on the page (a table's cell border), in page coordinates."""
+
+    x: float
+    low: float
+    high: float
+
+
 def _lines(page: pypdf.PageObject) -> list[_Line]:
     pieces: list[tuple[float, float, str, float, bool]] = []
+    rules: list[_Rule] = []
+    moved_to: list[tuple[float, float]] = []
+
+    def draw(operator: bytes, operands: Sequence[object], cm: Sequence[float], tm: Sequence[float]) -> None:
+        def at(x: float, y: float) -> tuple[float, float]:
+            return x * cm[0] + y * cm[2] + cm[4], x * cm[1] + y * cm[3] + cm[5]
+
+        numbers = [float(value) for value in operands if isinstance(value, (int, float))]
+        if operator == b"re" and len(numbers) == 4 and abs(numbers[2] * cm[0]) <= _RULE and numbers[3]:
+            (x, low), (_, high) = at(numbers[0] + numbers[2] / 2, numbers[1]), at(numbers[0], numbers[1] + numbers[3])
+            rules.append(_Rule(x, min(low, high), max(low, high)))
+        elif operator == b"m" and len(numbers) == 2:
+            moved_to[:] = [at(*numbers)]
+        elif operator == b"l" and len(numbers) == 2 and moved_to:
+            (x0, y0), (x1, y1) = moved_to[0], at(*numbers)
+            if abs(x1 - x0) < 0.5 and abs(y1 - y0) > 1.0:
+                rules.append(_Rule(x0, min(y0, y1), max(y0, y1)))
+            moved_to[:] = [(x1, y1)]
 
     def visit(text: str, cm: Sequence[float], tm: Sequence[float], font: object, size: float) -> None:
         if text.strip():
@@ -106,15 +134,18 @@ def _lines(page: pypdf.PageObject) -> list[_Line]:
             scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]) or 1.0
             pieces.append((round(y, 1), x, text, size * scale, "Bold" in name))
 
-    page.extract_text(visitor_text=visit)
+    page.extract_text(visitor_text=visit, visitor_operand_before=draw)
     lines: list[_Line] = []
     for y in sorted({piece[0] for piece in pieces}, reverse=True):
         row = sorted((p for p in pieces if p[0] == y), key=lambda p: p[1])
+        # A cell border drawn between two pieces divides them, however close they are.
+        borders = [rule.x for rule in rules if rule.low <= y <= rule.high]
         cells: list[str] = []
         starts: list[float] = []
         last_x: float | None = None
         for _, x, text, size, _ in row:
-            if last_x is not None and x - last_x > _CELL_GAP * size + _width(cells[-1], size):
+            bordered = last_x is not None and any(last_x < border < x for border in borders)
+            if last_x is not None and (bordered or x - last_x > _CELL_GAP * size + _width(cells[-1], size)):
                 cells.append(text.strip())
                 starts.append(x)
             elif cells:

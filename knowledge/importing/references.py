@@ -21,11 +21,13 @@ _QUESTION_ON = re.compile(r"Question\s+(\d+(?:\.\d+)+)\s+on\s+the\s+\[((?:\\.|[^
 _PLAIN_FAQ = re.compile(r"\bFAQ(?:'s|s)?\s+(\d+(?:\.\d+)+)")
 _PLAIN_QUESTION_OF = re.compile(r"\bQuestion\s+(\d+(?:\.\d+)+)\s+(?:on|of|in)\s+the\s+(.*?\bFAQ(?:'s|s)?)\b")
 # "Family Leave Policy HR048", "Travel and Expenses Policy FIN012 section 6.4", "Uniform Policy",
+# "Time off in Lieu Procedure (HR-09)", "Reasonable Adjustments Guidance for Staff (HR-30)", "… (WF-11a)",
 # "Dignity at Work Policy", "Raising Concerns (Freedom to Speak Up) Policy HR-042, section 2.1".
 _NAMED = re.compile(
-    r"\b((?:(?:[A-Z][\w&'’-]*|\([A-Z][^()]{0,40}\)),?\s+(?:(?:and|of|for|on|at|to|&)\s+)?){1,6}"
-    r"(?:Policy|Procedure|Guidance|Guidelines|Handbook|Scheme|Standard))"
-    r"(?!\s+FAQ)(?:\s+\(?([A-Z]{2,5}[\s-]?\d{2,4})\)?)?"
+    r"\b((?:(?:[A-Z][\w&'’-]*|\([A-Z][^()]{0,40}\)),?\s+(?:(?:and|of|for|on|at|to|in|off|with|&)\s+){0,2}){1,6}"
+    r"(?:Policy|Procedure|Guidance|Guidelines|Handbook|Scheme|Standard)"
+    r"(?:\s+for\s+[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,2}(?=\s+\(?[A-Z]{2,5}[\s-]?\d))?)"
+    r"(?!\s+FAQ)(?:\s+\(?([A-Z]{2,5}[\s-]?\d{2,4}[a-z]?)\)?)?"
     r"(?:,?\s+(?:section|para(?:graph)?)\s+(\d+(?:\.\d+)*))?"
 )
 _CODED = re.compile(r"\b([A-Z]{2,5}-?\d{2,4})\b")

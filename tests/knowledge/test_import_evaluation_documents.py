@@ -26,7 +26,7 @@ from knowledge.importing import import_file
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = sorted(p for p in (ROOT / "eval" / "documents").iterdir() if p.is_dir())
 HAND_MADE = [p for p in DOCUMENTS if not (p / "written.json").exists()]
-# Fourteen more documents written only to be imported: pre-employment checks (numbered questions, a
+# Seventeen more documents written only to be imported: pre-employment checks (numbered questions, a
 # document-control table, bullets, a three-column table across a page break) and pay (the whole Q&A
 # a two-column table whose cells wrap and break across pages), each as its writer saved it from
 # Word and as the PDF Word's export made of it; incident reporting, in Word with its questions in
@@ -42,7 +42,13 @@ HAND_MADE = [p for p in DOCUMENTS if not (p / "written.json").exists()]
 # tables, its questions in a definition list; a Word document asking 'Q: …? A: …' in one paragraph;
 # a Word document boxing its Q&A in a one-column table (a shaded bold question row, its answer row
 # below); a Notion-style Markdown export ('**Q: …**' then '**A:** …', <aside> callouts); a Word
-# document whose headings Word numbers itself ('1.1', '2.3': the numbers are not in the text).
+# document whose headings Word numbers itself ('1.1', '2.3': the numbers are not in the text); a PDF
+# made by a reporting tool (reportlab: a bordered document-control grid of two label/value pairs a
+# row, a shaded table whose cells nearly touch, bold numbered questions); a SharePoint page saved
+# from the browser (suite bar and site header as role="banner", each question a collapsible
+# section: a role="button" over a role="heading", most answers hidden, icon-font chevrons, readers'
+# comments asking questions of their own under the page); a Word guide asking in Word's own
+# numbered list, its answers in 'List Continue' paragraphs.
 LISTED = [p for p in DOCUMENTS if (p / "written.json").exists()] + sorted(
     (ROOT / "tests" / "data" / "import" / "written").iterdir()
 )
@@ -104,3 +110,36 @@ def test_title_owner_and_review_date_come_from_the_document(name: str, title: st
     (source,) = (ROOT / "tests" / "data" / "import" / "written" / name).glob(f"*{suffix}")
     imported = import_file(source.name, source.read_bytes())
     assert (imported.title, imported.owner, imported.last_reviewed) == (title, owner, dt.date(2025, 2, 1))
+
+
+@pytest.mark.parametrize(
+    "name, title, owner, reviewed",
+    [
+        (
+            "training",
+            "Mandatory and Statutory Training: Frequently Asked Questions",
+            "Head of Learning and Development",
+            dt.date(2026, 11, 18),  # approved; its 'Review date' (2028) is the next review
+        ),
+        (
+            "carscheme",
+            "Salary sacrifice car scheme: your questions answered",
+            "Pay and Reward Team",
+            dt.date(2025, 6, 12),
+        ),
+        (
+            "recruit",
+            "Recruiting to your team: questions from recruiting managers",
+            "Head of Resourcing, Workforce Directorate",
+            dt.date(2025, 3, 12),
+        ),
+    ],
+)
+def test_title_owner_and_date_come_from_pages_and_reports_as_published(
+    name: str, title: str, owner: str, reviewed: dt.date
+) -> None:
+    (source,) = [
+        p for p in (ROOT / "tests" / "data" / "import" / "written" / name).iterdir() if p.name != "written.json"
+    ]
+    imported = import_file(source.name, source.read_bytes())
+    assert (imported.title, imported.owner, imported.last_reviewed) == (title, owner, reviewed)

@@ -245,6 +245,34 @@ def test_text_after_a_pages_last_accordion_is_no_part_of_its_answer() -> None:
     assert any("Still have a question?" in u.message for u in document.unplaced)
 
 
+SHAREPOINT_PAGE = """<html><body>
+<div role="banner"><a href="/sites/PeopleHub">People Hub</a><div><span>Pay and benefits</span></div></div>
+<div role="main"><div role="heading" aria-level="1">Car scheme: questions answered</div>
+<div role="heading" aria-level="2">Joining</div>
+<div role="button" aria-expanded="true" aria-controls="c1"><div role="heading" aria-level="2">Who can join?</div>
+<i aria-hidden="true">\ue70e</i></div>
+<div id="c1" aria-hidden="false"><p>Anyone on a permanent contract.</p></div>
+<div role="button" aria-expanded="false" aria-controls="c2"><div role="heading" aria-level="2">Can I leave early?</div>
+<i aria-hidden="true">\ue70d</i></div>
+<div id="c2" aria-hidden="true" style="display: none;"><p>Only if you leave the trust.</p></div>
+<p>Page owner: Pay Team</p>
+<div class="commentsWrapper" role="region" aria-label="Comments">
+<p>Is there a scheme for bikes?</p><p>Yes, ask HR.</p></div>
+</div><div role="contentinfo">Eastmere NHS Trust</div></body></html>"""
+
+
+def test_a_sharepoint_page_is_read_by_its_roles_without_its_site_header_icons_or_readers_comments() -> None:
+    document = import_file("car-scheme.html", SHAREPOINT_PAGE.encode("utf-8"))
+    assert document.title == "Car scheme: questions answered"
+    assert [(q.question, q.answer) for q in document.questions] == [
+        ("Who can join?", "Anyone on a permanent contract."),
+        ("Can I leave early?", "Only if you leave the trust."),
+    ]
+    assert document.owner == "Pay Team"
+    everything = " ".join(u.message for u in document.unplaced)
+    assert "People Hub" not in everything and "bikes" not in everything
+
+
 def test_a_document_with_no_title_is_called_after_its_file_and_says_so() -> None:
     document = import_file("parking-faq.txt", b"1. Who can apply for a permit?\n\nAnyone with a contract.\n")
     assert document.title == "parking-faq"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.importing import ImportedDocument, import_document
+from knowledge.importing import ImportedDocument, import_document, parse_month
 
 DOCUMENTS = Path(__file__).resolve().parents[1] / "data" / "import"
 
@@ -126,8 +126,22 @@ def test_text_without_questions_is_a_problem() -> None:
             "See the Right to Work Checks Procedure HR-019 and the Temporary Staffing Policy TS-07, section 4.",
             ["Right to Work Checks Procedure HR-019", "Temporary Staffing Policy TS-07 4"],
         ),
+        (
+            "Agree it first (Additional Hours and Time off in Lieu Procedure (HR-09)).",
+            ["Additional Hours and Time off in Lieu Procedure HR-09"],
+        ),
+        (
+            "See the Reasonable Adjustments Guidance for Staff (HR-30) and the Checks Procedure (WF-11a).",
+            ["Reasonable Adjustments Guidance for Staff HR-30", "Checks Procedure WF-11a"],
+        ),
     ],
-    ids=["bracketed words and a hyphenated code", "'at' inside a name", "'to' inside a name"],
+    ids=[
+        "bracketed words and a hyphenated code",
+        "'at' inside a name",
+        "'to' inside a name",
+        "'off in' inside a name",
+        "'for Staff' after the name, a lettered code",
+    ],
 )
 def test_policy_names_keep_their_bracketed_words_small_words_and_hyphenated_codes(
     answer: str, expected: list[str]
@@ -157,3 +171,39 @@ def test_text_pasted_from_a_pdf_viewer_loses_its_page_furniture_and_keeps_its_bu
         "Staff who work\nnights can apply, and so can:\n\n- porters\n- cleaners",
         "It depends on your band.",
     ]
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("March 2025", dt.date(2025, 3, 1)),
+        ("12 March 2025", dt.date(2025, 3, 12)),
+        ("3rd Sept 2024", dt.date(2024, 9, 3)),
+        ("12/03/2025", dt.date(2025, 3, 12)),
+        ("2025-03-14", dt.date(2025, 3, 14)),
+        ("31 February 2025", None),
+        ("Marching 2025", None),
+    ],
+)
+def test_dates_are_read_as_uk_documents_write_them(written: str, expected: dt.date | None) -> None:
+    assert parse_month(written) == expected
+
+
+def test_a_review_outranks_an_approval_and_a_bare_review_date_which_is_often_the_next_review() -> None:
+    document = import_document(
+        "Staff FAQ\n\nDate approved: 18 November 2024\n\nReview date: 30 November 2026\n\n"
+        "Last reviewed: March 2025\n\n1. What now?\n\nRaise it early.\n"
+    )
+    assert document.last_reviewed == dt.date(2025, 3, 1)
+    approved = import_document(
+        "Staff FAQ\n\nReview date: 30 November 2026\n\nDate approved: 18 November 2024\n\n1. What now?\n\nRaise it.\n"
+    )
+    assert approved.last_reviewed == dt.date(2024, 11, 18)
+
+
+def test_a_page_that_says_who_last_changed_it_and_when_gives_the_date() -> None:
+    document = import_document(
+        "Staff FAQ\n\n1. What now?\n\nRaise it early.\n\n"
+        "Last modified by Daniel Asante on 12 June 2025. This page does not replace the policy.\n"
+    )
+    assert document.last_reviewed == dt.date(2025, 6, 12)
