@@ -170,7 +170,9 @@ def _paragraph(paragraph: Paragraph, location: int, normal: float, number: str |
         shown = f"{number} {text}" if number else text
         return Block("heading", shown, location, links=links, level=int(heading.group(1)))
     if _is_list(paragraph):
-        return Block("list_item", text, location, bold=bold, links=links, ordered="Number" in style)
+        # Numbered by its style ('List Number') or by a numbering of its own (as Google Docs exports lists).
+        ordered = "Number" in style or number is not None
+        return Block("list_item", text, location, bold=bold, links=links, ordered=ordered)
     # A title typed in large letters rather than given the Title style.
     if _size(paragraph) >= _TITLE_SIZE * normal:
         return Block("heading", text, location, links=links, level=1)

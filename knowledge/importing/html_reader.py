@@ -9,7 +9,8 @@ accordion's answer is hidden too, and is read); the page footer is page furnitur
 the owner). ARIA roles count as the elements they stand for, as a SharePoint page marks itself up
 with them: role="main", "heading" (with its aria-level), "button" (an accordion's question),
 "contentinfo" (the footer); "banner", "navigation" and "search" are not text, nor are readers'
-comments under the page or an icon font's glyphs.
+comments under the page or an icon font's glyphs. A Confluence page's Expand macro is an accordion:
+its control's text the question, its content the answer.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ _MAIN_TAG = re.compile(r"<(?:main|article)[\s>]|\srole\s*=\s*[\"']?main\b", re.I
 # Landmarks that are page furniture however they are marked up: a SharePoint page's suite bar and
 # site header are <div role="banner">, its menus <div role="navigation">.
 _FURNITURE_ROLES = frozenset({"banner", "navigation", "search"})
+# Confluence's Expand macro: its control's text is the question, its content the answer.
+_SUMMARY_CLASSES = frozenset({"expand-control-text"})
+_PANEL_CLASSES = frozenset({"expand-content"})
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 # An icon font's glyph (a chevron, a menu icon) is drawn from the Private Use Area: no text.
 _ICON_GLYPHS = re.compile("[\ue000-\uf8ff]")
@@ -107,8 +111,9 @@ class _Reader(HTMLParser):
         """Inside an element marked role="main" (a SharePoint page's content)."""
         self.has_main = has_main
         self.heading = _Depth()
-        """Inside an element marked role="heading" (its text is one heading, of `heading_level`)."""
-        self.heading_level = 0
+        """Inside an element marked role="heading" or an expand control (its text is one heading)."""
+        self.heading_tag = ""
+        """What the heading counts as when it ends: 'h2' for aria-level 2, 'summary' for an expand control."""
         self.page_info = _Depth()
         """Inside an element marked role="contentinfo": a footer by another name."""
         self.groups = 0
@@ -151,14 +156,16 @@ class _Reader(HTMLParser):
             self.footer += 1
         if role == "contentinfo" and not self.page_info.open and tag not in _VOID:
             self.page_info.open = 1
-        if role == "heading" and not self.heading.open and tag not in _VOID:
+        classes = set((found.get("class") or "").split())
+        if (role == "heading" or classes & _SUMMARY_CLASSES) and not self.heading.open and tag not in _VOID:
             self.flush()
-            self.heading.open, self.heading_level = 1, _level(found.get("aria-level"))
+            self.heading.open = 1
+            self.heading_tag = "summary" if classes & _SUMMARY_CLASSES else f"h{_level(found.get('aria-level'))}"
         if tag in _ANSWER_GROUPS:
             self.groups += 1
         if self.panel:
             self.panel += tag not in _VOID
-        elif found.get("id") and found.get("id") in self.controlled and tag not in _VOID:
+        elif tag not in _VOID and (found.get("id") in self.controlled or classes & _PANEL_CLASSES):
             self.panel, self.groups = 1, self.groups + 1
         if (tag == "button" or role == "button") and found.get("aria-controls"):
             self.controlled.update((found.get("aria-controls") or "").split())
@@ -197,7 +204,7 @@ class _Reader(HTMLParser):
         if tag in _MAIN:
             self.main = max(0, self.main - 1)
         if self.heading.open == 1 and tag not in _VOID:
-            self.flush(f"h{self.heading_level}")
+            self.flush(self.heading_tag)
         if tag in _BOLD:
             self.bold = max(0, self.bold - 1)
         elif tag == "a" and self.link is not None:

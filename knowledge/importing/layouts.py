@@ -23,6 +23,7 @@ _PLAIN = re.compile(
     r"^(?P<n>\d{1,3})(?:\s*\((?P<a>[a-z])\)[.:)]?|[.:])(?:\s+\((?P<b>[a-z])\))?(?:\s+(?P<text>\S.*))?$", re.DOTALL
 )
 # '2.1 How do I make a formal complaint?': questions numbered within numbered sections.
+_LINKED = re.compile(r"\[((?:\\.|[^\]\\])+)\]\([^)\s]*\)")
 _DOTTED = re.compile(r"^(?P<n>\d{1,2}\.\d{1,2})\.?\s+(?P<text>\S.*)$", re.DOTALL)
 _LABELLED = re.compile(
     r"^(?:Q|[Qq]uestion|QUESTION)\s?(?P<n>\d{1,3})(?:\s*\((?P<a>[a-z])\))?\s*[.:)\-–]?"
@@ -164,7 +165,10 @@ def _choose(blocks: Sequence[Block]) -> str:
     asked_in_headings = sum(
         1 for b in body if b.kind == "heading" and b.text.rstrip().endswith("?") and not numbered_start(b.text)
     )
-    if len(starts) >= 2 and not (restarts >= 2 and max(asked_in_bold, asked_in_headings) >= 2):
+    # So are a few numbered lists, none of whose items asks, under questions asked that way.
+    numbered_questions = sum(1 for start in starts if start.text.rstrip().endswith("?"))
+    steps_only = restarts >= 2 or numbered_questions < 2
+    if len(starts) >= 2 and not (steps_only and max(asked_in_bold, asked_in_headings) >= 2):
         return "numbered"
     counts = {
         "table": len(_table_questions(blocks)),
@@ -203,7 +207,8 @@ class _Walker:
 
     def walk(self) -> LayoutReading:
         title_at = self._title_at()
-        title = self.blocks[title_at].text.strip() if title_at is not None else ""
+        # A title that links to its own page ('[Parking FAQ](/pages/123)') is called by its text.
+        title = _LINKED.sub(r"\1", self.blocks[title_at].text).strip() if title_at is not None else ""
         pending: FoundQuestion | None = None  # 'Question 1' with the question on the next line
         for index, block in enumerate(self.blocks):
             if index == title_at:
@@ -370,7 +375,10 @@ class _Walker:
         return _Start(None, None, match.group("text").strip()) if match else None
 
     def _heading(self, index: int, block: Block) -> _Start | None:
-        return self._labelled(block.text) if index in self.headings else None
+        # A question typed as a bold paragraph among questions given a heading style (it happens
+        # in documents drafted by hand) asks as they do.
+        typed = block.kind == "paragraph" and block.bold and block.text.rstrip().endswith("?") and not block.detached
+        return self._labelled(block.text) if index in self.headings or typed else None
 
     def _bold(self, index: int, block: Block) -> _Start | None:
         return self._labelled(block.text) if block.bold and block.kind in {"paragraph", "list_item"} else None

@@ -26,7 +26,10 @@ _PLAIN_QUESTION_OF = re.compile(r"\bQuestion\s+(\d+(?:\.\d+)+)\s+(?:on|of|in)\s+
 _NAMED = re.compile(
     r"\b((?:(?:[A-Z][\w&'’-]*|\([A-Z][^()]{0,40}\)),?\s+(?:(?:and|of|for|on|at|to|in|off|with|&)\s+){0,2}){1,6}"
     r"(?:Policy|Procedure|Guidance|Guidelines|Handbook|Scheme|Standard)"
-    r"(?:\s+for\s+[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,2}(?=\s+\(?[A-Z]{2,5}[\s-]?\d))?)"
+    # Words after the policy word are the name's too when its code follows: 'Guidance for Staff
+    # (HR-30)', 'NHS Pension Scheme Guide for Members (PEN-02)'.
+    r"(?:(?:\s+[A-Z][\w&'’-]*){0,2}(?:\s+(?:for|to)\s+[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,2})?"
+    r"(?=\s+\(?[A-Z]{2,5}[\s-]?\d))?)"
     r"(?!\s+FAQ)(?:\s+\(?([A-Z]{2,5}[\s-]?\d{2,4}[a-z]?)\)?)?"
     r"(?:,?\s+(?:section|para(?:graph)?)\s+(\d+(?:\.\d+)*))?"
 )

@@ -26,7 +26,7 @@ from knowledge.importing import import_file
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = sorted(p for p in (ROOT / "eval" / "documents").iterdir() if p.is_dir())
 HAND_MADE = [p for p in DOCUMENTS if not (p / "written.json").exists()]
-# Seventeen more documents written only to be imported: pre-employment checks (numbered questions, a
+# Twenty more documents written only to be imported: pre-employment checks (numbered questions, a
 # document-control table, bullets, a three-column table across a page break) and pay (the whole Q&A
 # a two-column table whose cells wrap and break across pages), each as its writer saved it from
 # Word and as the PDF Word's export made of it; incident reporting, in Word with its questions in
@@ -48,7 +48,11 @@ HAND_MADE = [p for p in DOCUMENTS if not (p / "written.json").exists()]
 # from the browser (suite bar and site header as role="banner", each question a collapsible
 # section: a role="button" over a role="heading", most answers hidden, icon-font chevrons, readers'
 # comments asking questions of their own under the page); a Word guide asking in Word's own
-# numbered list, its answers in 'List Continue' paragraphs.
+# numbered list, its answers in 'List Continue' paragraphs; a Confluence page (each question an
+# Expand macro, info and note panels, a table of contents, comments); MkDocs Markdown (front
+# matter, each question a collapsible admonition with its answer indented, tip and warning
+# callouts, a closing contact section); a Google Docs export (most questions Heading 3, a few
+# typed as bold paragraphs, lists numbered by numbering definitions, empty paragraphs as spacing).
 LISTED = [p for p in DOCUMENTS if (p / "written.json").exists()] + sorted(
     (ROOT / "tests" / "data" / "import" / "written").iterdir()
 )
@@ -65,10 +69,12 @@ def folded(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    """`text` without the markup either side may use: links as their text, emphasis, table bars, a
-    line that is only an address (the writers listed those as references)."""
+    """`text` without the markup either side may use: links as their text, emphasis, table bars and
+    a Markdown table's divider row, a line that is only an address (the writers listed those as
+    references)."""
     text = re.sub(r"\[((?:\\.|[^\]\\])+)\]\([^)\s]*\)", r"\1", text).replace("\\", "")
     text = re.sub(r"(?m)^\s*https?://\S+\s*$", "", text)
+    text = re.sub(r"(?m)^[\s|:-]*-{3,}[\s|:-]*$", "", text)
     return folded(re.sub(r"[*_|]", " ", text))
 
 
@@ -132,6 +138,19 @@ def test_title_owner_and_review_date_come_from_the_document(name: str, title: st
             "Recruiting to your team: questions from recruiting managers",
             "Head of Resourcing, Workforce Directorate",
             dt.date(2025, 3, 12),
+        ),
+        (
+            "ohreferral",
+            "Occupational health referrals: questions from managers and staff",
+            "Occupational Health Service",
+            dt.date(2025, 3, 1),
+        ),
+        ("pension", "Your NHS Pension: common questions", "Pensions Team, Workforce Directorate", dt.date(2025, 5, 19)),
+        (
+            "badges",
+            "ID badges and smartcards: your questions answered",
+            "Security and Access Team",
+            dt.date(2025, 5, 12),
         ),
     ],
 )

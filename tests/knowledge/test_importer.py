@@ -207,3 +207,18 @@ def test_a_page_that_says_who_last_changed_it_and_when_gives_the_date() -> None:
         "Last modified by Daniel Asante on 12 June 2025. This page does not replace the policy.\n"
     )
     assert document.last_reviewed == dt.date(2025, 6, 12)
+
+
+def test_rules_and_table_dividers_are_no_text_and_a_policy_line_under_every_answer_stays_a_reference() -> None:
+    entry = (
+        "{n}. {q}\n\n{a}\n\n| Band | Rate |\n|------|------|\n| 5 | 45p |\n\nPolicy: Travel Policy FIN-12\n\n---\n\n"
+    )
+    text = "Staff FAQ\n\n" + "".join(
+        entry.format(n=n, q=q, a=a)
+        for n, q, a in ((1, "What now?", "Claim."), (2, "Then?", "Wait."), (3, "After?", "Go."))
+    )
+    document = import_document(text)
+    assert [q.answer for q in document.questions] == [
+        f"{a}\n\n| Band | Rate |\n| 5 | 45p |" for a in ("Claim.", "Wait.", "Go.")
+    ]
+    assert all(labels(document, f"Q{n}")[0] == "Travel Policy FIN-12" for n in (1, 2, 3))
