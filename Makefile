@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 # The import tests print PDFs with a Unicode font (curly quotes, accents).
 FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
-.PHONY: run test lint chat playground eval bench bench-load clean audit audit-refresh tools package link cards report-example train-ranking cold-start learning-loop
+.PHONY: run test lint chat playground eval bench bench-encoder bench-load clean audit audit-refresh tools package link cards report-example train-ranking cold-start learning-loop
 
 $(STAMP): pyproject.toml requirements-encoder.txt
 	$(PYTHON) -m venv $(VENV)
@@ -115,6 +115,10 @@ learning-loop: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_matching
+
+# The sentence encoder (ONNX Runtime) against the same pass in numpy, alternately, in one process.
+bench-encoder: $(STAMP)
+	$(BIN)/python -m benchmarks.encoder_speed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis tools/node_modules build

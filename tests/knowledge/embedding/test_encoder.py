@@ -1,4 +1,5 @@
-"""The numpy forward pass gives all-MiniLM-L6-v2's vectors, and a damaged model is refused by name."""
+"""The encoder gives all-MiniLM-L6-v2's vectors (batched or alone, with its word pieces), and a
+damaged model is refused by name."""
 
 from __future__ import annotations
 
