@@ -49,10 +49,7 @@ def read_blocks(name: str, data: bytes) -> BlockDocument:
     """The blocks of `data` read by the reader for `name`'s suffix; DocumentError for anything else."""
     suffix = PurePath(name).suffix.lower()
     if suffix in {".txt", ".md"}:
-        try:
-            return read_text(data.decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise DocumentError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        return read_text(_decoded(data))
     if suffix == ".docx":
         from knowledge.importing.docx_reader import read_docx
 
@@ -66,3 +63,21 @@ def read_blocks(name: str, data: bytes) -> BlockDocument:
 
         return read_html(data)
     raise DocumentError(f"unsupported format '{suffix or name}' (supported: {', '.join(FORMATS)})")
+
+
+def _decoded(data: bytes) -> str:
+    """Text as Windows saves it: UTF-8 (with or without its mark), UTF-16 with its mark (Notepad's
+    "Unicode"), else Windows-1252 (Notepad's "ANSI", where ’ and £ are single bytes)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(f"not UTF-16 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"neither UTF-8 nor Windows-1252 text ({exc.reason} at byte {exc.start})") from None

@@ -191,7 +191,8 @@ def test_slugs_are_readable_ascii_from_any_unicode() -> None:
         ("broken.docx", b"not a zip", "not a Word document"),
         ("broken.pdf", b"%PDF-1.4 nonsense", "not a readable PDF"),
         ("notes.odt", b"", "unsupported format"),
-        ("latin.txt", "café".encode("latin-1"), "not UTF-8"),
+        ("binary.txt", b"\x81\x8d\x90 not text", "neither UTF-8 nor Windows-1252"),
+        ("cut.txt", b"\xff\xfeQ\x00\x00", "not UTF-16"),
     ],
 )
 def test_unreadable_files_are_a_clear_error(name: str, data: bytes, message: str) -> None:
@@ -321,4 +322,13 @@ def test_word_tracked_changes_are_read_as_if_accepted_and_are_a_problem_and_cont
     assert [str(p) for p in imported.problems] == [
         "paragraph 4: changes are still tracked here: read as if accepted; "
         "accept or reject them in Word, then import again"
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+def test_text_saved_by_windows_notepad_in_any_of_its_encodings_reads_the_same(encoding: str) -> None:
+    text = "Expenses Q&A\n\n1. Can I claim £10 for parking?\n\nYes: it’s paid with your salary.\n"
+    document = import_file("expenses.txt", text.encode(encoding))
+    assert [(q.question, q.answer) for q in document.questions] == [
+        ("Can I claim £10 for parking?", "Yes: it’s paid with your salary.")
     ]
