@@ -65,14 +65,18 @@ class Encoder:
         """`encode(texts)`, and per text its word pieces (special tokens left out) with their
         vectors in context as unit rows: one pass gives both."""
         pooled = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
-        found: list[TokenVectors] = []
-        for row, encoding in enumerate(self._tokenizer.encode_batch(list(texts))):
-            hidden, _ = self._hidden([encoding.ids])
-            pooled[row] = _unit(hidden[0].mean(axis=0))
-            ids = np.asarray(encoding.ids, dtype=np.int64)
-            kept = ~np.isin(ids, _SPECIAL)
-            found.append(TokenVectors(ids[kept], _unit(hidden[0][kept])))
-        return pooled, found
+        found: list[TokenVectors | None] = [None] * len(texts)
+        ids = [encoding.ids for encoding in self._tokenizer.encode_batch(list(texts))]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for start in range(0, len(order), _BATCH):
+            chosen = order[start : start + _BATCH]
+            hidden, _ = self._hidden([ids[i] for i in chosen])
+            for row, index in enumerate(chosen):
+                vectors = hidden[row, : len(ids[index])]  # the text's own tokens, not the batch's padding
+                pooled[index] = _unit(vectors.mean(axis=0))
+                kept = ~np.isin(np.asarray(ids[index], dtype=np.int64), _SPECIAL)
+                found[index] = TokenVectors(np.asarray(ids[index], dtype=np.int64)[kept], _unit(vectors[kept]))
+        return pooled, [pieces for pieces in found if pieces is not None]
 
     def _encode_batch(self, batch: list[list[int]]) -> np.ndarray:
         x, mask = self._hidden(batch)
