@@ -64,6 +64,11 @@ _FURNITURE_ROLES = frozenset({"banner", "navigation", "search"})
 # Confluence's Expand macro: its control's text is the question, its content the answer.
 _SUMMARY_CLASSES = frozenset({"expand-control-text"})
 _PANEL_CLASSES = frozenset({"expand-content"})
+# A page Word saved ("Web Page, Filtered") marks its title and list paragraphs by class, the list's
+# bullet or number typed before the text ('·', 'o', '§' in symbol fonts; '1.', 'a)').
+_WORD_TITLE = "MsoTitle"
+_WORD_LIST = re.compile(r"^MsoListParagraph")
+_WORD_MARKER = re.compile(r"^(?:(?P<bullet>[·o§▪•◦\-–])|(?P<number>\d{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)]))\s+(?=\S)")
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 # An icon font's glyph (a chevron, a menu icon) is drawn from the Private Use Area: no text.
 _ICON_GLYPHS = re.compile("[\ue000-\uf8ff]")
@@ -124,6 +129,8 @@ class _Reader(HTMLParser):
         self.bold = 0
         self.footer = 0
         self.lists: list[str] = []
+        self.word_class = ""
+        """The class Word gave the paragraph being read ('MsoTitle', 'MsoListParagraphCxSpFirst')."""
         self.link: tuple[str, list[str]] | None = None
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
@@ -190,6 +197,8 @@ class _Reader(HTMLParser):
             self._text("\n")
         elif tag == "a":
             self.link = (dict(attrs).get("href") or "", [])
+        if tag == "p":  # after the flush that ended the block before it
+            self.word_class = found.get("class") or ""
 
     def handle_endtag(self, tag: str) -> None:
         if self.hidden:
@@ -246,6 +255,9 @@ class _Reader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.skipping or self.hidden:
             return
+        # A line break in the page's source is a space (Word wraps its HTML at 76 columns); only
+        # <br> breaks a line.
+        data = data.replace("\r", " ").replace("\n", " ")
         if self.link is not None:
             self.link[1].append(data)
             if data.strip():
@@ -279,8 +291,13 @@ class _Reader(HTMLParser):
                 kind, level = "heading", _SUMMARY_LEVEL
             elif tag == "li":
                 kind = "list_item"
+            elif tag == "p" and self.word_class == _WORD_TITLE:
+                kind = "heading"
             bold = bool(self.weights) and all(self.weights) and kind == "paragraph"
             ordered = kind == "list_item" and bool(self.lists) and self.lists[-1] == "ol"
+            marker = _WORD_MARKER.match(text) if tag == "p" and _WORD_LIST.match(self.word_class) else None
+            if marker:
+                kind, ordered, text, bold = "list_item", bool(marker.group("number")), text[marker.end() :], False
             if kind == "heading":
                 self.after_group = False
             detached = self.after_group and not self.groups and kind != "heading"
@@ -297,6 +314,7 @@ class _Reader(HTMLParser):
                 )
             )
         self.parts, self.weights, self.links = [], [], []
+        self.word_class = ""
 
 
 class _TableKinds(HTMLParser):

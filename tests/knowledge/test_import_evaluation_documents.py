@@ -26,7 +26,7 @@ from knowledge.importing import import_file
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = sorted(p for p in (ROOT / "eval" / "documents").iterdir() if p.is_dir())
 HAND_MADE = [p for p in DOCUMENTS if not (p / "written.json").exists()]
-# Twenty more documents written only to be imported: pre-employment checks (numbered questions, a
+# Twenty-one more documents written only to be imported: pre-employment checks (numbered questions, a
 # document-control table, bullets, a three-column table across a page break) and pay (the whole Q&A
 # a two-column table whose cells wrap and break across pages), each as its writer saved it from
 # Word and as the PDF Word's export made of it; incident reporting, in Word with its questions in
@@ -52,7 +52,9 @@ HAND_MADE = [p for p in DOCUMENTS if not (p / "written.json").exists()]
 # Expand macro, info and note panels, a table of contents, comments); MkDocs Markdown (front
 # matter, each question a collapsible admonition with its answer indented, tip and warning
 # callouts, a closing contact section); a Google Docs export (most questions Heading 3, a few
-# typed as bold paragraphs, lists numbered by numbering definitions, empty paragraphs as spacing).
+# typed as bold paragraphs, lists numbered by numbering definitions, empty paragraphs as spacing);
+# a Word document saved as "Web Page, Filtered" (Windows-1252, wrapped at 76 columns, lists as
+# paragraphs with Symbol-font bullets typed in, a title paragraph, an owner table).
 LISTED = [p for p in DOCUMENTS if (p / "written.json").exists()] + sorted(
     (ROOT / "tests" / "data" / "import" / "written").iterdir()
 )
@@ -60,7 +62,7 @@ SOURCES = [
     (folder, source)
     for folder in LISTED
     for source in sorted(folder.iterdir())
-    if source.suffix in {".docx", ".html", ".pdf", ".txt", ".md"}
+    if source.suffix in {".docx", ".html", ".htm", ".pdf", ".txt", ".md"}
 ]
 
 
@@ -146,6 +148,12 @@ def test_title_owner_and_review_date_come_from_the_document(name: str, title: st
             dt.date(2025, 3, 1),
         ),
         ("pension", "Your NHS Pension: common questions", "Pensions Team, Workforce Directorate", dt.date(2025, 5, 19)),
+        (
+            "wordhtml",
+            "Professional indemnity, DBS rechecks and right to work: questions from staff",
+            "Workforce Compliance Team",
+            dt.date(2025, 2, 3),
+        ),
         (
             "badges",
             "ID badges and smartcards: your questions answered",
