@@ -15,6 +15,11 @@ BlockKind = Literal["paragraph", "heading", "list_item", "table_row", "furniture
 Unit = Literal["line", "page", "paragraph"]
 
 
+ACCORDION_LEVEL = 7
+"""The heading level of a question asked in an accordion (`<summary>`, an expand control, a
+collapsible admonition): deeper than any heading, as it sits under the page's headings."""
+
+
 @dataclass(frozen=True)
 class Link:
     """A hyperlink as written in the document: its visible text and where it leads."""

@@ -17,9 +17,18 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
-from knowledge.importing.blocks import Block, BlockDocument, BlockKind, DocumentError, Link, markdown_link
+from knowledge.importing.blocks import (
+    ACCORDION_LEVEL,
+    Block,
+    BlockDocument,
+    BlockKind,
+    DocumentError,
+    Link,
+    markdown_link,
+)
 
 _SKIPPED = frozenset(
     {"head", "title", "script", "style", "nav", "header", "noscript", "template", "svg", "button", "form"}
@@ -62,17 +71,20 @@ _MAIN_TAG = re.compile(r"<(?:main|article)[\s>]|\srole\s*=\s*[\"']?main\b", re.I
 # site header are <div role="banner">, its menus <div role="navigation">.
 _FURNITURE_ROLES = frozenset({"banner", "navigation", "search"})
 # Confluence's Expand macro: its control's text is the question, its content the answer.
-_SUMMARY_CLASSES = frozenset({"expand-control-text"})
-_PANEL_CLASSES = frozenset({"expand-content"})
+# So is WordPress's Yoast FAQ block: each section a question (in bold) over its answer.
+_SUMMARY_CLASSES = frozenset({"expand-control-text", "schema-faq-question"})
+_PANEL_CLASSES = frozenset({"expand-content", "schema-faq-section"})
 # A page Word saved ("Web Page, Filtered") marks its title and list paragraphs by class, the list's
 # bullet or number typed before the text ('·', 'o', '§' in symbol fonts; '1.', 'a)').
 _WORD_TITLE = "MsoTitle"
 _WORD_LIST = re.compile(r"^MsoListParagraph")
 _WORD_MARKER = re.compile(r"^(?:(?P<bullet>[·o§▪•◦\-–])|(?P<number>\d{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)]))\s+(?=\S)")
+_COMMENT_STATES = frozenset({"no", "has", "with", "show", "hide", "enable", "disable", "allow", "open", "closed"})
+_COMMENT_REGIONS = frozenset({"area", "wrapper", "section", "list", "container", "region", "block", "form", "thread"})
+_BR_BULLET = re.compile(r"^[•●▪◦·–-]\s+(?=\S)")
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 # An icon font's glyph (a chevron, a menu icon) is drawn from the Private Use Area: no text.
 _ICON_GLYPHS = re.compile("[\ue000-\uf8ff]")
-_SUMMARY_LEVEL = 7  # deeper than any heading: an accordion's summary is the question under the headings
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "base", "col", "embed"})
 
 
@@ -124,8 +136,12 @@ class _Reader(HTMLParser):
         self.groups = 0
         """Open answer groups (`<details>`, `<dl>`, an accordion's panel): a page that asks in them
         answers inside them."""
+        self.last_group_end: int | None = None
+        """Blocks read when the page's last answer group closed: what follows it answers nothing,
+        under whatever heading ('Still have a question?' over a contact box)."""
         self.after_group = False
-        """Open elements inside one the browser does not show (its own start tag counted)."""
+        """An answer group has closed and none is open: what is read now answers nothing (until a
+        heading: a page's next section may ask in groups again)."""
         self.bold = 0
         self.footer = 0
         self.lists: list[str] = []
@@ -139,7 +155,9 @@ class _Reader(HTMLParser):
         if self.hidden:
             self.hidden += tag not in _VOID
             return
-        if tag in _SKIPPED and not (tag == "button" and _toggles(dict(attrs))):
+        # An <article>'s or <main>'s own <header> holds its title (WordPress's entry header).
+        kept = (tag == "button" and _toggles(dict(attrs))) or (tag == "header" and self._in_main())
+        if tag in _SKIPPED and not kept:
             self.skipping += 1
             self.skipped.append(tag)
             return
@@ -147,7 +165,7 @@ class _Reader(HTMLParser):
             return
         found = dict(attrs)
         role = (found.get("role") or "").strip().lower()
-        if tag not in _VOID and (role in _FURNITURE_ROLES or _comments(found)):
+        if tag not in _VOID and (role in _FURNITURE_ROLES or _comments(found) or _icon(found)):
             self.hidden = 1
             return
         for depth in (self.role_main, self.heading, self.page_info):
@@ -204,7 +222,7 @@ class _Reader(HTMLParser):
         if self.hidden:
             self.hidden -= tag not in _VOID
             return
-        if tag in _SKIPPED and self.skipped and self.skipped[-1] == tag:
+        if tag in _SKIPPED and self.skipped and self.skipped[-1] == tag and self.skipping:
             self.skipped.pop()
             self.skipping = max(0, self.skipping - 1)
             return
@@ -246,11 +264,13 @@ class _Reader(HTMLParser):
         if tag in _ANSWER_GROUPS and self.groups:
             self.groups -= 1
             self.after_group = self.groups == 0
+            self.last_group_end = len(self.blocks) if self.after_group else self.last_group_end
         if self.panel:
             self.panel -= tag not in _VOID
             if not self.panel:  # an accordion's answer panel ends as a <details> does
                 self.groups = max(0, self.groups - 1)
                 self.after_group = self.groups == 0
+                self.last_group_end = len(self.blocks) if self.after_group else self.last_group_end
 
     def handle_data(self, data: str) -> None:
         if self.skipping or self.hidden:
@@ -279,7 +299,21 @@ class _Reader(HTMLParser):
             self.weights.append(self.bold > 0)
 
     def flush(self, tag: str = "") -> None:
-        text = _clean("".join(self.parts))
+        raw = "".join(self.parts)
+        pieces = (
+            _broken(raw) if tag in {"p", "div", ""} and "\n" in raw and not (self.footer or self.page_info.open) else []
+        )
+        if len(pieces) > 1:
+            # A CMS answer is often one paragraph whose lines <br> breaks: '<br><br>' between its
+            # paragraphs, '• ' before its list items.
+            detached = self.after_group and not self.groups
+            for piece_kind, piece in pieces:
+                links = tuple(link for link in self.links if link.text in piece)
+                self.blocks.append(Block(piece_kind, piece, self.start_line, links=links, detached=detached))
+            self.parts, self.weights, self.links = [], [], []
+            self.word_class = ""
+            return
+        text = _clean(raw)
         if text:
             kind: BlockKind = "paragraph"
             level = 0
@@ -288,7 +322,7 @@ class _Reader(HTMLParser):
             elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
                 kind, level = "heading", int(tag[1])
             elif tag == "summary":
-                kind, level = "heading", _SUMMARY_LEVEL
+                kind, level = "heading", ACCORDION_LEVEL
             elif tag == "li":
                 kind = "list_item"
             elif tag == "p" and self.word_class == _WORD_TITLE:
@@ -358,14 +392,47 @@ def _unseen(attrs: dict[str, str | None]) -> bool:
 
 def _comments(attrs: dict[str, str | None]) -> bool:
     """Readers' comments under the page (SharePoint's `sp-comments`, WordPress's `comments-area`):
-    an element whose id, class or label names comments. What staff wrote there is not HR's answer."""
-    names = " ".join(attrs.get(name) or "" for name in ("id", "class", "aria-label"))
-    return any(word.lower() in {"comment", "comments"} for word in _WORDS.findall(names))
+    an element whose id, class or label names them. What staff wrote there is not HR's answer; a
+    class that only says whether there are comments ('no-comments', 'has-comments') names none."""
+    names = [*(attrs.get("class") or "").split(), attrs.get("id") or "", attrs.get("aria-label") or ""]
+    for name in names:
+        words = [word.lower() for word in _WORDS.findall(name)]
+        for at, word in enumerate(words):
+            if word not in {"comment", "comments"} or any(w in _COMMENT_STATES for w in words[:at]):
+                continue
+            if at + 1 == len(words) or words[at + 1] in _COMMENT_REGIONS:
+                return True
+    return False
+
+
+def _icon(attrs: dict[str, str | None]) -> bool:
+    """An icon (Notion's page and callout emoji, a person's initial as their avatar): no text."""
+    return any(name == "icon" or name.endswith("-icon") for name in (attrs.get("class") or "").split())
 
 
 def _level(value: str | None) -> int:
     """An `aria-level` as a heading level (1 to 6; 2 when it says none)."""
     return min(6, max(1, int(value))) if value and value.strip().isdigit() else 2
+
+
+def _broken(raw: str) -> list[tuple[BlockKind, str]]:
+    """A paragraph with line breaks as the blocks it shows: each run of lines between blank lines
+    a paragraph, each line starting with a bullet a list item."""
+    found: list[tuple[BlockKind, str]] = []
+    for chunk in re.split(r"\n[^\S\n]*\n", raw):
+        lines: list[str] = []
+        for line in _clean(chunk).split("\n") if _clean(chunk) else []:
+            bullet = _BR_BULLET.match(line)
+            if bullet:
+                if lines:
+                    found.append(("paragraph", "\n".join(lines)))
+                    lines = []
+                found.append(("list_item", line[bullet.end() :]))
+            else:
+                lines.append(line)
+        if lines:
+            found.append(("paragraph", "\n".join(lines)))
+    return found
 
 
 def _clean(text: str) -> str:
@@ -386,6 +453,9 @@ def read_html(data: bytes) -> BlockDocument:
     reader.feed(text)
     reader.close()
     reader.flush()
+    if reader.last_group_end is not None:
+        end = reader.last_group_end
+        reader.blocks[end:] = [b if b.kind == "heading" else replace(b, detached=True) for b in reader.blocks[end:]]
     if not reader.blocks:
         raise DocumentError("the page has no text")
     return BlockDocument(tuple(reader.blocks), "line")

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from knowledge.importing.blocks import Block, Unit
+from knowledge.importing.blocks import ACCORDION_LEVEL, Block, Unit
 from knowledge.importing.document import ImportFinding
 
 _PLAIN = re.compile(
@@ -126,7 +126,11 @@ def _question_headings(blocks: Sequence[Block]) -> set[int]:
     deepest = max((blocks[i].level for i in under), default=None)
     asking = [i for i, b in enumerate(blocks) if i > 0 and b.kind == "heading" and b.text.rstrip().endswith("?")]
     first = asking[0] if len(asking) >= 2 else 0
-    return {*asking, *(i for i in under if i > 0 and blocks[i].level == deepest and i >= first)}
+    found = {*asking, *(i for i in under if i > 0 and blocks[i].level == deepest and i >= first)}
+    # A page that asks in accordions ('<summary>', an expand control) asks nowhere else: its
+    # 'Still have a question?' heading heads a contact section.
+    accordions = {i for i in found if blocks[i].level >= ACCORDION_LEVEL}
+    return accordions if len(accordions) >= 2 else found
 
 
 def _table_questions(blocks: Sequence[Block]) -> list[Block]:

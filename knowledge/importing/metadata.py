@@ -31,11 +31,18 @@ _MONTH_YEAR = re.compile(
     rf"(?P<month>{'|'.join(_MONTHS)}|{'|'.join(_ABBREVIATIONS)}|sept)\.?,?\s+(?P<year>\d{{4}})$",
     re.IGNORECASE,
 )
+# 'February 11, 2025' and '@February 11, 2025 10:42 AM', as American tools (Notion) write it.
+_MONTH_DAY_YEAR = re.compile(
+    rf"^@?(?P<month>{'|'.join(_MONTHS)}|{'|'.join(_ABBREVIATIONS)}|sept)\.?\s+(?P<day>\d{{1,2}}),\s+(?P<year>\d{{4}})"
+    r"(?:\s+\d{1,2}:\d{2}(?:\s*[AP]M)?)?$",
+    re.IGNORECASE,
+)
 # '12/03/2025': day first, as the UK writes it.
 _UK_DATE = re.compile(r"^(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})$")
 _OWNER = re.compile(r"^(?:(?:document\s+|policy\s+|page\s+)?owner|author)\s*:\s*(\S.*)$", re.IGNORECASE)
 _REVIEWED = re.compile(
-    r"^(?P<label>(?:last\s+)?(?:reviewed|review\s+date|date\s+reviewed|date\s+of\s+last\s+review|updated|edited|approved|date\s+approved))"
+    r"^(?P<label>(?:last\s+)?(?:reviewed|review\s+date|date\s+reviewed|date\s+of\s+last\s+review|updated|edited|approved|date\s+approved)"
+    r"(?:\s+(?:time|date|on))?)"
     r"\s*:\s*(?P<date>\S.*)$",
     re.IGNORECASE,
 )
@@ -73,7 +80,7 @@ def parse_month(text: str) -> dt.date | None:
     """'March 2025', '12 March 2025', '12/03/2025' (day first) or '2025-03' (or '2025-03-14') as a
     date (the first of the month when no day is given); None when it is none of these or no such day."""
     text = text.strip().rstrip(".")
-    if written := _MONTH_YEAR.match(text):
+    if written := _MONTH_YEAR.match(text) or _MONTH_DAY_YEAR.match(text):
         year, month, day = (
             written.group("year"),
             _ABBREVIATIONS.index(written.group("month").lower()[:3]) + 1,

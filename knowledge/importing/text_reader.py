@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from knowledge.importing.blocks import Block, BlockDocument, Link
+from knowledge.importing.blocks import ACCORDION_LEVEL, Block, BlockDocument, Link
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")
@@ -27,7 +27,6 @@ _RULE = re.compile(r"^(?:[-*_](?:\s*[-*_]){2,}|\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-{3
 _GLYPH_ITEM = re.compile(r"^[•▪◦●○■□◆➢]\s*(?P<text>\S.*)$")
 _ADMONITION = re.compile(r"^(?P<marker>\?\?\?\+?|!!!)\s+(?P<kind>[\w-]+)(?:\s+\"(?P<title>[^\"]*)\")?\s*$")
 _ASKING_KINDS = frozenset({"question", "faq", "help"})  # Material for MkDocs' question admonitions
-_SUMMARY_LEVEL = 7  # as an HTML accordion's summary: the question under the page's headings
 _FRONT_MATTER_KEYS = {
     "owner": "Owner",
     "author": "Owner",
@@ -62,7 +61,7 @@ def read_text(text: str) -> BlockDocument:
             if admonition.group("marker").startswith("???") and (
                 admonition.group("kind").lower() in _ASKING_KINDS or title.endswith("?")
             ):
-                blocks.append(Block("heading", title, number, level=_SUMMARY_LEVEL))
+                blocks.append(Block("heading", title, number, level=ACCORDION_LEVEL))
                 asked = indent
             else:
                 callout = indent if indent == 0 else callout

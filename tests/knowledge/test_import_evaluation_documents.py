@@ -26,7 +26,7 @@ from knowledge.importing import import_file
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = sorted(p for p in (ROOT / "eval" / "documents").iterdir() if p.is_dir())
 HAND_MADE = [p for p in DOCUMENTS if not (p / "written.json").exists()]
-# Twenty-one more documents written only to be imported: pre-employment checks (numbered questions, a
+# Twenty-three more documents written only to be imported: pre-employment checks (numbered questions, a
 # document-control table, bullets, a three-column table across a page break) and pay (the whole Q&A
 # a two-column table whose cells wrap and break across pages), each as its writer saved it from
 # Word and as the PDF Word's export made of it; incident reporting, in Word with its questions in
@@ -54,7 +54,10 @@ HAND_MADE = [p for p in DOCUMENTS if not (p / "written.json").exists()]
 # callouts, a closing contact section); a Google Docs export (most questions Heading 3, a few
 # typed as bold paragraphs, lists numbered by numbering definitions, empty paragraphs as spacing);
 # a Word document saved as "Web Page, Filtered" (Windows-1252, wrapped at 76 columns, lists as
-# paragraphs with Symbol-font bullets typed in, a title paragraph, an owner table).
+# paragraphs with Symbol-font bullets typed in, a title paragraph, an owner table); a WordPress page
+# (Yoast FAQ blocks whose answers are one paragraph broken by <br>, '• ' lines, the title in the
+# article's own <header>, a 'Still have a question?' section, comments); a Notion HTML export
+# (toggle blocks, emoji icons, a properties table with a person's avatar initial and an American date).
 LISTED = [p for p in DOCUMENTS if (p / "written.json").exists()] + sorted(
     (ROOT / "tests" / "data" / "import" / "written").iterdir()
 )
@@ -153,6 +156,18 @@ def test_title_owner_and_review_date_come_from_the_document(name: str, title: st
             "Professional indemnity, DBS rechecks and right to work: questions from staff",
             "Workforce Compliance Team",
             dt.date(2025, 2, 3),
+        ),
+        (
+            "wpfaq",
+            "Staff rest areas, meal breaks and on-site catering: your questions",
+            "Estates and Facilities",
+            dt.date(2025, 3, 12),
+        ),
+        (
+            "notion",
+            "Secondary employment and declaring other jobs: questions and answers",
+            "HR Advisory Team",
+            dt.date(2025, 2, 11),
         ),
         (
             "badges",
