@@ -9,7 +9,7 @@ slower, and questions are already encoded in parallel by the dialogue's worker t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import onnxruntime
@@ -50,15 +50,9 @@ class Encoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit row per text, in order; shape (len(texts), DIMENSIONS)."""
-        if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        ids = [encoding.ids for encoding in self._tokenizer.encode_batch(list(texts))]
-        vectors = np.empty((len(ids), DIMENSIONS), dtype=np.float32)
-        # Similar lengths batched together, so little of each batch is padding.
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for start in range(0, len(order), _BATCH):
-            chosen = order[start : start + _BATCH]
-            vectors[chosen] = self._encode_batch([ids[i] for i in chosen])
+        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for positions, _, hidden, mask in self._passes(texts):
+            vectors[positions] = _unit((hidden * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True))
         return vectors
 
     def encode_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenVectors]]:
@@ -66,21 +60,25 @@ class Encoder:
         vectors in context as unit rows: one pass gives both."""
         pooled = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         found: list[TokenVectors | None] = [None] * len(texts)
+        for positions, ids, hidden, _ in self._passes(texts):
+            for row, (index, text_ids) in enumerate(zip(positions, ids, strict=True)):
+                vectors = hidden[row, : len(text_ids)]  # the text's own tokens, not the batch's padding
+                pooled[index] = _unit(vectors.mean(axis=0))
+                pieces = np.asarray(text_ids, dtype=np.int64)
+                kept = ~np.isin(pieces, _SPECIAL)
+                found[index] = TokenVectors(pieces[kept], _unit(vectors[kept]))
+        return pooled, [pieces for pieces in found if pieces is not None]
+
+    def _passes(self, texts: Sequence[str]) -> Iterator[tuple[list[int], list[list[int]], np.ndarray, np.ndarray]]:
+        """The texts in passes of up to `_BATCH` of similar length (little of a pass is padding):
+        per pass, the texts' positions, their token ids, the last layer's vectors and the mask."""
         ids = [encoding.ids for encoding in self._tokenizer.encode_batch(list(texts))]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         for start in range(0, len(order), _BATCH):
-            chosen = order[start : start + _BATCH]
-            hidden, _ = self._hidden([ids[i] for i in chosen])
-            for row, index in enumerate(chosen):
-                vectors = hidden[row, : len(ids[index])]  # the text's own tokens, not the batch's padding
-                pooled[index] = _unit(vectors.mean(axis=0))
-                kept = ~np.isin(np.asarray(ids[index], dtype=np.int64), _SPECIAL)
-                found[index] = TokenVectors(np.asarray(ids[index], dtype=np.int64)[kept], _unit(vectors[kept]))
-        return pooled, [pieces for pieces in found if pieces is not None]
-
-    def _encode_batch(self, batch: list[list[int]]) -> np.ndarray:
-        x, mask = self._hidden(batch)
-        return _unit((x * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True))
+            positions = order[start : start + _BATCH]
+            batch = [ids[i] for i in positions]
+            hidden, mask = self._hidden(batch)
+            yield positions, batch, hidden, mask
 
     def _hidden(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         """The last layer's token vectors of each text (padded to the longest) and the padding mask."""

@@ -23,7 +23,6 @@ _PLAIN = re.compile(
     r"^(?P<n>\d{1,3})(?:\s*\((?P<a>[a-z])\)[.:)]?|[.:])(?:\s+\((?P<b>[a-z])\))?(?:\s+(?P<text>\S.*))?$", re.DOTALL
 )
 # '2.1 How do I make a formal complaint?': questions numbered within numbered sections.
-_LINKED = re.compile(r"\[((?:\\.|[^\]\\])+)\]\([^)\s]*\)")
 _DOTTED = re.compile(r"^(?P<n>\d{1,2}\.\d{1,2})\.?\s+(?P<text>\S.*)$", re.DOTALL)
 _LABELLED = re.compile(
     r"^(?:Q|[Qq]uestion|QUESTION)\s?(?P<n>\d{1,3})(?:\s*\((?P<a>[a-z])\))?\s*[.:)\-–]?"
@@ -212,7 +211,7 @@ class _Walker:
     def walk(self) -> LayoutReading:
         title_at = self._title_at()
         # A title that links to its own page ('[Parking FAQ](/pages/123)') is called by its text.
-        title = _LINKED.sub(r"\1", self.blocks[title_at].text).strip() if title_at is not None else ""
+        title = _LINK.sub(r"\1", self.blocks[title_at].text).strip() if title_at is not None else ""
         pending: FoundQuestion | None = None  # 'Question 1' with the question on the next line
         for index, block in enumerate(self.blocks):
             if index == title_at:
