@@ -6,7 +6,8 @@ topic, alternates, related entries and keywords. So a re-import updates the form
 latter, and says what it changed; it never drops an entry a curator kept.
 
 Questions new to the corpus become drafts: a generated id, a proposed short title
-(`knowledge.short_titles`), no alternates and the topic
+(`knowledge.short_titles`), the alternates the document itself gives (a spreadsheet's, or a
+question answering export's; usually none) and the topic
 `DRAFT_TOPIC`, which the vocabulary does not declare, so the bot refuses to serve the corpus
 (and lint names each draft) until a curator has filed the entry under a real topic. A document
 naming no owner or review date (and no curated file to take them from) still imports; its
@@ -133,6 +134,7 @@ def _draft(
         short_title=propose_short_title(question.question, question.source, titles),
         answer=question.answer,
         references=question.references,
+        alternates=question.alternates,
         owner=owner,
         last_reviewed=reviewed,
     )

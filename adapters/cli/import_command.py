@@ -53,7 +53,7 @@ def run_import(
     meaning: Callable[[Corpus], MeaningRanker] | None = None,
     answer_at: float = 0.8,
 ) -> int:
-    """Import `document` (.txt, .md, .docx, .pdf, .html); print the report to `out`; 0 when everything was read.
+    """Import `document` (a format of `knowledge.importing.FORMATS`); print the report to `out`; 0 when all was read.
 
     With `meaning` (a factory of the bot's ranker), the corpus's out-of-scope examples that the
     imported entries now answer at `answer_at` are listed, for a curator to remove or narrow.

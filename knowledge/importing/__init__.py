@@ -1,7 +1,9 @@
-"""Reading policy Q&A documents (plain text, markdown, Word, PDF, HTML) into imported questions.
+"""Reading policy Q&A documents (plain text, markdown, Word, PDF, HTML, spreadsheets) into imported questions.
 
-Each format's reader turns the file into blocks (`blocks.py`); one layout parser, one reference
-finder and one metadata reader then work on blocks, whatever the format.
+Each document format's reader turns the file into blocks (`blocks.py`); one layout parser, one
+reference finder and one metadata reader then work on blocks, whatever the format. A spreadsheet
+names its columns, so it is read row by row instead (`sheets.py`), with the same reference finder
+and metadata reader.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from knowledge.importing.blocks import Block, BlockDocument, DocumentError, Link
 from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding
 from knowledge.importing.metadata import parse_month
 from knowledge.importing.reading import import_blocks
+from knowledge.importing.sheets import SHEET_FORMATS, import_sheets, read_sheets
 from knowledge.importing.slugs import slug
-from knowledge.importing.text_reader import read_text
+from knowledge.importing.text_reader import decode_text, read_text
 
-FORMATS = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+FORMATS = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", *SHEET_FORMATS)
 
 __all__ = [
     "FORMATS",
@@ -42,14 +45,18 @@ def import_document(text: str) -> ImportedDocument:
 def import_file(name: str, data: bytes, *, title: str = "") -> ImportedDocument:
     """Read the document `data`, in the format its file `name` says; DocumentError when it cannot be read.
     A document with no title of its own is called `title`, else after its file."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix in SHEET_FORMATS:
+        return import_sheets(read_sheets(suffix, data), untitled=title or PurePath(name).stem)
     return import_blocks(read_blocks(name, data), untitled=title or PurePath(name).stem)
 
 
 def read_blocks(name: str, data: bytes) -> BlockDocument:
-    """The blocks of `data` read by the reader for `name`'s suffix; DocumentError for anything else."""
+    """The blocks of `data` read by the reader for `name`'s suffix; DocumentError for anything else
+    (a spreadsheet included: it is read by `import_file`, row by row)."""
     suffix = PurePath(name).suffix.lower()
     if suffix in {".txt", ".md"}:
-        return read_text(_decoded(data))
+        return read_text(decode_text(data))
     if suffix == ".docx":
         from knowledge.importing.docx_reader import read_docx
 
@@ -63,21 +70,3 @@ def read_blocks(name: str, data: bytes) -> BlockDocument:
 
         return read_html(data)
     raise DocumentError(f"unsupported format '{suffix or name}' (supported: {', '.join(FORMATS)})")
-
-
-def _decoded(data: bytes) -> str:
-    """Text as Windows saves it: UTF-8 (with or without its mark), UTF-16 with its mark (Notepad's
-    "Unicode"), else Windows-1252 (Notepad's "ANSI", where ’ and £ are single bytes)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise DocumentError(f"not UTF-16 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(f"neither UTF-8 nor Windows-1252 text ({exc.reason} at byte {exc.start})") from None

@@ -12,7 +12,7 @@ from typing import Literal
 from knowledge.errors import FaqbotError
 
 BlockKind = Literal["paragraph", "heading", "list_item", "table_row", "furniture"]
-Unit = Literal["line", "page", "paragraph"]
+Unit = Literal["line", "page", "paragraph", "row"]
 
 
 ACCORDION_LEVEL = 7

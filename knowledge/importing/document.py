@@ -23,9 +23,12 @@ class ImportFinding:
 
 @dataclass(frozen=True)
 class ImportedQuestion:
-    """One question as found in the document, before curation (no id, topic or alternates).
+    """One question as found in the document, before curation (no id or topic).
 
-    `line` is where the question starts, counted in the document's unit (line, page or paragraph).
+    `line` is where the question starts, counted in the document's unit (line, page, paragraph or
+    row). `alternates` are other wordings the document itself gives (a spreadsheet's alternate
+    questions column, a question answering export's questions of one answer); a document's own
+    question has none.
     """
 
     source: str
@@ -33,6 +36,7 @@ class ImportedQuestion:
     answer: str
     references: tuple[PolicyReference, ...]
     line: int
+    alternates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,3 +56,12 @@ class ImportedDocument:
     unplaced: tuple[ImportFinding, ...] = field(default=())
     layout: str = ""
     unit: Unit = "line"
+
+
+def preview(text: str) -> str:
+    """`text` as a finding quotes it: on one line, cut at 70 characters."""
+    flat = " ".join(text.split())
+    return f"'{flat[:_PREVIEW]}…'" if len(flat) > _PREVIEW else f"'{flat}'"
+
+
+_PREVIEW = 70

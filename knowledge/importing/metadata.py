@@ -58,6 +58,11 @@ _CHANGED_BY = re.compile(
     r"(?P<date>(?:\d{1,2}\s+)?[A-Za-z]+\.?\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})(?!\w)",
     re.IGNORECASE,
 )
+# 'Owner: Estates & Facilities – reviewed 14/01/2025': the review date said after the owner.
+_OWNER_THEN_DATE = re.compile(
+    r"^(?P<owner>.+?)\s*[–—,;(-]\s*(?P<label>(?:last\s+)?(?:reviewed|updated))(?:\s+on)?\s*:?\s*(?P<date>[^()]+?)\)?$",
+    re.IGNORECASE,
+)
 _REVIEWED_IN = re.compile(r"\blast\s+(?:reviewed|updated)\s*:?\s+(?P<date>[A-Za-z]+\s+\d{4})\b", re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*>\s*|[*_`]+")
 _SEPARATOR = re.compile(r"\s*[|·•]\s*")
@@ -122,7 +127,11 @@ def read_metadata(blocks: Sequence[Block]) -> Metadata:
             part = _MARKUP.sub("", part).strip()  # '> **Owner:** HR Systems Team', as a wiki exports it
             owner_line, reviewed_line = _OWNER.match(part), _REVIEWED.match(part) or _CHANGED_BY.match(part)
             if owner_line:
-                owner = owner or owner_line.group(1).strip()
+                value = owner_line.group(1).strip()
+                if (dated := _OWNER_THEN_DATE.match(value)) and (date := parse_month(dated.group("date"))):
+                    value = dated.group("owner").strip()
+                    dates.append((_rank(dated.group("label")), date))
+                owner = owner or value
                 used.add(position)
             elif reviewed_line and (date := parse_month(reviewed_line.group("date"))):
                 dates.append((_rank(reviewed_line.group("label")), date))

@@ -6,12 +6,10 @@ import dataclasses
 
 from knowledge.importing.answers import render_answer
 from knowledge.importing.blocks import BlockDocument
-from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding
+from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding, preview
 from knowledge.importing.layouts import parse_layout
 from knowledge.importing.metadata import read_metadata
 from knowledge.importing.references import find_references
-
-_PREVIEW = 70
 
 
 def import_blocks(document: BlockDocument, *, untitled: str = "Untitled document") -> ImportedDocument:
@@ -64,7 +62,7 @@ def import_blocks(document: BlockDocument, *, untitled: str = "Untitled document
                 "the team, or 'Owner:'/'Reviewed:' lines)",
             )
         )
-    unplaced = tuple(ImportFinding(block.location, _preview(block.text), unit) for block in layout.unplaced)
+    unplaced = tuple(ImportFinding(block.location, preview(block.text), unit) for block in layout.unplaced)
     return ImportedDocument(
         layout.title,
         metadata.owner,
@@ -76,8 +74,3 @@ def import_blocks(document: BlockDocument, *, untitled: str = "Untitled document
         layout.layout,
         unit,
     )
-
-
-def _preview(text: str) -> str:
-    flat = " ".join(text.split())
-    return f"'{flat[:_PREVIEW]}…'" if len(flat) > _PREVIEW else f"'{flat}'"

@@ -22,7 +22,8 @@ _PLAIN_FAQ = re.compile(r"\bFAQ(?:'s|s)?\s+(\d+(?:\.\d+)+)")
 _PLAIN_QUESTION_OF = re.compile(r"\bQuestion\s+(\d+(?:\.\d+)+)\s+(?:on|of|in)\s+the\s+(.*?\bFAQ(?:'s|s)?)\b")
 # "Family Leave Policy HR048", "Travel and Expenses Policy FIN012 section 6.4", "Uniform Policy",
 # "Time off in Lieu Procedure (HR-09)", "Reasonable Adjustments Guidance for Staff (HR-30)", "… (WF-11a)",
-# "Dignity at Work Policy", "Raising Concerns (Freedom to Speak Up) Policy HR-042, section 2.1".
+# "Dignity at Work Policy", "Raising Concerns (Freedom to Speak Up) Policy HR-042, section 2.1",
+# "Staff Car Parking Policy EF-012, Appendix B".
 _NAMED = re.compile(
     r"\b((?:(?:[A-Z][\w&'’-]*|\([A-Z][^()]{0,40}\)),?\s+(?:(?:and|of|for|on|at|to|in|off|with|&)\s+){0,2}){1,6}"
     r"(?:Policy|Procedure|Guidance|Guidelines|Handbook|Scheme|Standard)"
@@ -31,7 +32,7 @@ _NAMED = re.compile(
     r"(?:(?:\s+[A-Z][\w&'’-]*){0,2}(?:\s+(?:for|to)\s+[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,2})?"
     r"(?=\s+\(?[A-Z]{2,5}[\s-]?\d))?)"
     r"(?!\s+FAQ)(?:\s+\(?([A-Z]{2,5}[\s-]?\d{2,4}[a-z]?)\)?)?"
-    r"(?:,?\s+(?:section|para(?:graph)?)\s+(\d+(?:\.\d+)*))?"
+    r"(?:,?\s+(?:(?:section|para(?:graph)?)\s+(\d+(?:\.\d+)*)|(Appendix\s+[A-Z0-9]{1,2})\b))?"
 )
 _CODED = re.compile(r"\b([A-Z]{2,5}-?\d{2,4})\b")
 _SECTION = re.compile(r"\b[Ss]ection\s+(\d+(?:\.\d+)*)")
@@ -63,6 +64,13 @@ def find_references(answer: str, *, title: str, source: str, cited: Sequence[str
         if key in unique and unique[key].url is None and reference.url:
             unique[key] = unique[key].model_copy(update={"url": reference.url})
         unique.setdefault(key, reference)
+    # 'the Resolution Policy' in the text and 'Resolution Policy HR-09' in the citation are one policy.
+    coded = {ref.name.casefold().rsplit(" ", 1)[0] for ref in unique.values() if _CODED.search(ref.name.split()[-1])}
+    unique = {
+        key: ref
+        for key, ref in unique.items()
+        if ref.url or ref.section or ref.name.casefold() not in coded or _CODED.search(ref.name.split()[-1])
+    }
     if len(unique) == 1:
         remarks.append(f"{source} names no policy; referenced to the document only")
     for reference in unique.values():
@@ -124,7 +132,7 @@ def _plain_mentions(text: str, remarks: list[str]) -> list[tuple[int, PolicyRefe
         if not name or name.split()[0] in {"Policy", "Procedure"}:
             continue
         full = f"{name} {match.group(2).replace(' ', '')}" if match.group(2) else name
-        found.append((match.start(), PolicyReference(name=full, section=match.group(3))))
+        found.append((match.start(), PolicyReference(name=full, section=match.group(3) or match.group(4))))
         named.append((match.start(), match.end(), full))
         taken.append(match.span())
     for match in _CODED.finditer(text):
@@ -149,8 +157,8 @@ def _plain_mentions(text: str, remarks: list[str]) -> list[tuple[int, PolicyRefe
 
 
 def _trim(words: list[str]) -> list[str]:
-    """Drop leading words that begin a sentence rather than a name ('See the …')."""
-    while words and (words[0] in _NOT_A_NAME or not words[0][:1].isupper()):
+    """Drop leading words that begin a sentence rather than a name ('See the …', 'the Trust’s …')."""
+    while words and (words[0] in _NOT_A_NAME or not words[0][:1].isupper() or words[0].endswith(("'s", "’s"))):
         words = words[1:]
     return words
 

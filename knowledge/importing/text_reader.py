@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from knowledge.importing.blocks import ACCORDION_LEVEL, Block, BlockDocument, Link
+from knowledge.importing.blocks import ACCORDION_LEVEL, Block, BlockDocument, DocumentError, Link
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")
@@ -119,3 +119,21 @@ def _block(line: str, number: int, *, continues: bool) -> Block:
     if bold and "**" not in bold.group(1):
         return Block("paragraph", bold.group(1), number, bold=True, links=links, continues=continues)
     return Block("paragraph", line, number, links=links, continues=continues)
+
+
+def decode_text(data: bytes) -> str:
+    """Text as Windows saves it: UTF-8 (with or without its mark), UTF-16 with its mark (Notepad's
+    "Unicode"), else Windows-1252 (Notepad's "ANSI", where ’ and £ are single bytes)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(f"not UTF-16 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"neither UTF-8 nor Windows-1252 text ({exc.reason} at byte {exc.start})") from None

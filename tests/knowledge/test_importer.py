@@ -222,3 +222,26 @@ def test_rules_and_table_dividers_are_no_text_and_a_policy_line_under_every_answ
         f"{a}\n\n| Band | Rate |\n| 5 | 45p |" for a in ("Claim.", "Wait.", "Go.")
     ]
     assert all(labels(document, f"Q{n}")[0] == "Travel Policy FIN-12" for n in (1, 2, 3))
+
+
+def test_a_policy_named_bare_and_again_with_its_code_is_one_reference_and_an_appendix_is_kept() -> None:
+    text = (
+        "Parking Questions\n\n"
+        "1. Can I appeal a fine?\n\n"
+        "Yes. Under the Trust's Disciplinary Policy repeated fines are a conduct matter "
+        "(see Disciplinary Policy HR-010). Charges are in the Staff Car Parking Policy EF-012, Appendix B.\n\n"
+        "Estates, March 2025\n"
+    )
+    (question,) = import_document(text).questions
+    assert [ref.label for ref in question.references] == [
+        "Disciplinary Policy HR-010",
+        "Staff Car Parking Policy EF-012 Appendix B",
+        "Parking Questions Q1",
+    ]
+
+
+def test_an_owner_line_that_ends_with_its_review_date_gives_both() -> None:
+    document = import_document(
+        "Parking Questions\nOwner: Estates & Facilities – reviewed 14/01/2025\n\n1. Can I park?\n\nYes.\n"
+    )
+    assert (document.owner, document.last_reviewed) == ("Estates & Facilities", dt.date(2025, 1, 14))

@@ -1,0 +1,355 @@
+"""Spreadsheets of questions and answers (.xlsx, .csv, .tsv): a row a question, columns named in a header row.
+
+A spreadsheet says what each column holds in its header row, so columns are found by their names
+(`Question`, `Answer`, `Policy reference`, `Ref`, `Alternate questions`) wherever they stand, and
+a row is read across: no layout to guess. Rows above the header, and sheets with no header (a
+cover sheet), are lines of text that give the title, owner and review date. A sheet whose name
+says it is not current ("Withdrawn", "Change log") and a hidden sheet are left out, as the report
+says.
+
+An export of Azure custom question answering (QnA Maker, as FAQ Plus used it) writes one row per
+question, the answer repeated beside each alternate question with the same `QnaId`: those rows
+are one entry, its first question the question and the others its alternates. Its chit-chat
+(greetings the service adds) answers no policy question and is left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from knowledge.importing.blocks import Block, DocumentError
+from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding, preview
+from knowledge.importing.metadata import read_metadata
+from knowledge.importing.references import find_references
+from knowledge.importing.text_reader import decode_text
+
+SHEET_FORMATS = (".xlsx", ".csv", ".tsv")
+
+Column = Literal["question", "answer", "alternates", "reference", "topic", "label", "group", "source"]
+
+_HEADER_SEARCH = 15
+"""Rows at the top of a sheet searched for its header row (a title and a few metadata lines above it)."""
+_WORD = re.compile(r"[a-z0-9]+")
+_NOT_CURRENT = re.compile(
+    r"\b(withdrawn|archived?|retired|superseded|old|deleted|obsolete|change\s*log|history)\b", re.I
+)
+_BULLET = re.compile(r"^(?:[-*•▪◦●○■–]\s*)(?P<text>\S.*)$")
+_NONE = re.compile(r"^(?:n/?a|none|nil|-+|–|—|tbc|not applicable)\.?$", re.IGNORECASE)
+_LABEL_NUMBER = re.compile(r"^(?:Q\s*)?(\d+(?:\.\d+)*)\.?$", re.IGNORECASE)
+_LABELLED = re.compile(r"^[A-Za-z][\w ]{0,30}:\s*\S")
+_CHITCHAT = re.compile(r"chit-?chat", re.IGNORECASE)
+_ESCAPED_BREAK = re.compile(r"\\n")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet's rows of cell texts ('' for an empty cell), as the file holds them."""
+
+    name: str
+    rows: tuple[tuple[str, ...], ...]
+    hidden: bool = False
+
+
+def read_sheets(suffix: str, data: bytes) -> tuple[Sheet, ...]:
+    """The sheets of a workbook (.xlsx) or the one sheet of a .csv or .tsv file; DocumentError when unreadable."""
+    if suffix == ".xlsx":
+        return _workbook(data)
+    text = decode_text(data)
+    delimiter = "\t" if suffix == ".tsv" else _delimiter(text)
+    try:
+        rows = tuple(tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise DocumentError(f"not a {suffix} file that can be read: {exc}") from None
+    return (Sheet("", rows),)
+
+
+def import_sheets(sheets: Sequence[Sheet], *, untitled: str) -> ImportedDocument:
+    """The questions of every current sheet with a header row naming a question and an answer column."""
+    notes: list[ImportFinding] = []
+    problems: list[ImportFinding] = []
+    unplaced: list[ImportFinding] = []
+    lines: list[Block] = []  # rows that are not questions: the title, owner and review date are among them
+    found: list[_Row] = []
+    for sheet in sheets:
+        header_at, columns = _header(sheet.rows)
+        if sheet.hidden or (sheet.name and _NOT_CURRENT.search(sheet.name)):
+            if columns:
+                why = "it is hidden" if sheet.hidden else "its name says it is not current"
+                notes.append(ImportFinding(None, f"sheet '{sheet.name}' left out: {why}"))
+            continue
+        if not columns:
+            lines.extend(_lines(sheet.rows, 0, len(sheet.rows)))
+            continue
+        lines.extend(_lines(sheet.rows, 0, header_at))
+        found.extend(_rows(sheet, header_at, columns, problems, notes))
+    metadata = read_metadata(lines)
+    rest = [block for position, block in enumerate(lines) if position not in metadata.used]
+    title = next(
+        (
+            b.text
+            for b in rest
+            if b.kind == "paragraph" and len(b.text.split()) <= _TITLE_WORDS and not _ORGANISATION.search(b.text)
+        ),
+        "",
+    )
+    unplaced.extend(ImportFinding(None, preview(b.text)) for b in rest if b.text != title)
+    if not title:
+        notes.append(ImportFinding(None, f"the document has no title before its first question: called '{untitled}'"))
+        title = untitled
+    questions = _questions(_grouped(found, problems), title, notes)
+    if not questions:
+        problems.append(
+            ImportFinding(
+                None, "no questions found (expected a header row naming a question column and an answer column)"
+            )
+        )
+    if metadata.owner is None or metadata.last_reviewed is None:
+        missing = " and ".join(
+            name
+            for name, value in (("owner", metadata.owner), ("review date", metadata.last_reviewed))
+            if value is None
+        )
+        notes.append(ImportFinding(None, f"the spreadsheet gives no {missing} (an 'Owner:' or 'Last reviewed:' line)"))
+    return ImportedDocument(
+        title,
+        metadata.owner,
+        metadata.last_reviewed,
+        tuple(questions),
+        tuple(problems),
+        tuple(notes),
+        tuple(unplaced),
+        "spreadsheet",
+        "row",
+    )
+
+
+_TITLE_WORDS = 20
+_ORGANISATION = re.compile(r"\b(?:NHS|Trust|Board|Council|Hospitals?|Health)$")
+"""A line that is only the organisation's name ('Harbourside NHS Foundation Trust') above the title."""
+
+
+@dataclass
+class _Row:
+    """One question row, read across by its header."""
+
+    sheet: str
+    at: int
+    question: str
+    answer: str
+    alternates: list[str] = field(default_factory=list)
+    reference: str = ""
+    label: str = ""
+    group: str = ""
+
+
+def _header(rows: Sequence[Sequence[str]]) -> tuple[int, dict[Column, int]]:
+    """The position of the header row and the column each known heading stands for; no columns when none."""
+    for position, row in enumerate(rows[:_HEADER_SEARCH]):
+        columns: dict[Column, int] = {}
+        for index, cell in enumerate(row):
+            kind = _column(cell)
+            if kind and kind not in columns:
+                columns[kind] = index
+        if "question" in columns and "answer" in columns:
+            return position, columns
+    return 0, {}
+
+
+def _column(heading: str) -> Column | None:
+    """What a header cell's column holds, by its words ('Policy reference', 'QnaId', 'Alternate questions')."""
+    words = _WORD.findall(heading.casefold())
+    if not words or len(words) > 4:
+        return None
+    joined = " ".join(words)
+    if joined in {"qnaid", "qna id", "id"}:
+        return "group"
+    if joined in {"no", "number", "ref", "faq no", "faq number", "faq ref", "item", "q no"} or heading.strip() == "#":
+        return "label"
+    if {"question", "questions"} & set(words):
+        if {"alternate", "alternative", "alternatives", "other", "similar", "also", "variations", "ways"} & set(words):
+            return "alternates"
+        if {"suggested", "follow", "prompts", "related", "no", "number", "ref", "id"} & set(words):
+            return None
+        return "question"
+    if {"answer", "answers", "response"} & set(words):
+        return "answer"
+    if {"policy", "policies", "reference", "references"} & set(words):
+        return "reference"
+    if {"category", "topic", "theme", "subject", "metadata"} & set(words):
+        return "topic"
+    if joined == "source":
+        return "source"
+    return None
+
+
+def _rows(
+    sheet: Sheet, header_at: int, columns: dict[Column, int], problems: list[ImportFinding], notes: list[ImportFinding]
+) -> Iterable[_Row]:
+    def cell(row: Sequence[str], kind: Column) -> str:
+        index = columns.get(kind)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    exported = "group" in columns  # a question answering export escapes its line breaks
+    chitchat = 0
+    for position, row in enumerate(sheet.rows[header_at + 1 :], start=header_at + 2):
+        question, answer = cell(row, "question"), cell(row, "answer")
+        if _CHITCHAT.search(cell(row, "source")) or _CHITCHAT.search(cell(row, "topic")):
+            chitchat += 1
+            continue
+        if exported:
+            answer = _ESCAPED_BREAK.sub("\n", answer)
+        if not question and not answer:
+            continue  # a spacer, or a category row
+        where = f"sheet '{sheet.name}': " if sheet.name else ""
+        if not answer:
+            problems.append(ImportFinding(position, f"{where}a question with no answer, not imported", "row"))
+            continue
+        if not question:
+            problems.append(ImportFinding(position, f"{where}an answer with no question, not imported", "row"))
+            continue
+        alternates = [line.strip() for line in cell(row, "alternates").splitlines() if line.strip()]
+        yield _Row(
+            sheet.name,
+            position,
+            " ".join(question.split()),
+            answer,
+            alternates,
+            cell(row, "reference"),
+            cell(row, "label"),
+            cell(row, "group"),
+        )
+    if chitchat:
+        notes.append(ImportFinding(None, f"{chitchat} chit-chat rows (greetings the service adds) left out"))
+
+
+def _grouped(rows: Sequence[_Row], problems: list[ImportFinding]) -> list[_Row]:
+    """Rows sharing an export's QnaId as one entry: the first row's question, the others' as its alternates."""
+    entries: list[_Row] = []
+    by_group: dict[tuple[str, str], _Row] = {}
+    for row in rows:
+        first = by_group.get((row.sheet, row.group)) if row.group else None
+        if first is None:
+            entries.append(row)
+            if row.group:
+                by_group[(row.sheet, row.group)] = row
+            continue
+        if " ".join(row.answer.split()) != " ".join(first.answer.split()):
+            problems.append(
+                ImportFinding(
+                    row.at,
+                    f"QnaId {row.group} has a different answer here than on its first row: the first kept",
+                    "row",
+                )
+            )
+        first.alternates.extend(q for q in (row.question, *row.alternates) if q not in first.alternates)
+    return entries
+
+
+def _questions(rows: Sequence[_Row], title: str, notes: list[ImportFinding]) -> list[ImportedQuestion]:
+    # An export's QnaId stays with its answer from one export to the next, as a re-import needs.
+    labels = [_label(row.label or row.group) for row in rows]
+    given = [label for label in labels if label]
+    if len(set(given)) < len(given):
+        labels = [""] * len(rows)  # the rows' own labels do not tell them apart
+    # A row with no label of its own (added since the sheet was numbered) is named by its place.
+    labels = [
+        label or (f"Q{ordinal}" if f"Q{ordinal}" not in given else f"row {row.at}")
+        for ordinal, (row, label) in enumerate(zip(rows, labels, strict=True), start=1)
+    ]
+    questions = []
+    for row, label in zip(rows, labels, strict=True):
+        answer = _cell_answer(row.answer)
+        cited = [row.reference] if row.reference and not _NONE.match(row.reference) else []
+        citations = find_references(answer, title=title, source=label, cited=cited)
+        notes.extend(ImportFinding(row.at, remark, "row") for remark in citations.remarks)
+        alternates = tuple(dict.fromkeys(a for a in row.alternates if a.casefold() != row.question.casefold()))
+        questions.append(ImportedQuestion(label, row.question, answer, citations.references, row.at, alternates))
+    return questions
+
+
+def _label(text: str) -> str:
+    """A row's own label as an entry's source: '7' and 'Q7' are 'Q7'; a code such as 'JE-07' stays."""
+    if number := _LABEL_NUMBER.match(text):
+        return f"Q{number.group(1)}"
+    return text if text and len(text) <= _LABEL_LENGTH and " " not in text else ""
+
+
+_LABEL_LENGTH = 12
+
+
+def _cell_answer(text: str) -> str:
+    """A cell's text as the answer, line for line as typed: a bullet glyph ('•', '–') written as
+    '- ', blank lines between paragraphs kept (one), trailing spaces dropped."""
+    lines: list[str] = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "").split("\n"):
+        line = line.strip()
+        if bullet := _BULLET.match(line):
+            line = f"- {bullet.group('text')}"
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    return "\n".join(lines).strip()
+
+
+def _lines(rows: Sequence[Sequence[str]], start: int, end: int) -> list[Block]:
+    """Rows that ask nothing, as the metadata reader reads a document: a row of one cell a
+    paragraph ('Owner: HR'), a row of several a table row ('Owner | HR'), unless each of its cells
+    is labelled on its own."""
+    blocks: list[Block] = []
+    for position in range(start, end):
+        cells = tuple(c.strip() for c in rows[position] if c.strip())
+        if len(cells) == 1 or all(_LABELLED.match(c) for c in cells):  # 'Owner: HR' beside 'Reviewed: May 2025'
+            blocks.extend(Block("paragraph", c, position + 1) for c in cells)
+        elif cells:
+            blocks.append(Block("table_row", " | ".join(cells), position + 1, cells=cells))
+    return blocks
+
+
+def _delimiter(text: str) -> str:
+    """What a .csv file's fields are separated by: commas, or semicolons where Excel's list
+    separator is the comma's decimal role (much of Europe), or tabs."""
+    try:
+        return csv.Sniffer().sniff(text[:_SNIFF], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+_SNIFF = 8192
+
+
+def _workbook(data: bytes) -> tuple[Sheet, ...]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DocumentError(f"not an Excel workbook (.xlsx): {exc}") from None
+    try:
+        return tuple(
+            Sheet(
+                sheet.title,
+                tuple(tuple(_cell_text(value) for value in row) for row in sheet.iter_rows(values_only=True)),
+                hidden=getattr(sheet, "sheet_state", "visible") != "visible",
+            )
+            for sheet in workbook.worksheets
+        )
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    """A cell's value as the sheet shows it: a date as '12 March 2025', a whole number without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value.day} {value:%B %Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,180 @@
+"""Spreadsheets of questions and answers (.xlsx, .csv, .tsv) import row by row, columns found by their headers.
+
+Three of them were written by people who never saw the importer (`tests/data/import/sheets/`), each
+with the entries its writer listed (`written.json`):
+
+- `xlsx`: an HR team's Excel workbook: a "Read me" cover sheet (the trust's name above the title,
+  owner and review date as label/value rows, a real Excel date), an FAQ sheet with a title above
+  its frozen header (`Ref | Question | Answer | Policy reference | Last updated | Contact | Status |
+  Internal notes`, the last hidden), section rows merged across, answers with line breaks typed
+  in the cell and "•" bullets, a new row with no Ref yet, a reference cell saying "n/a", a footer
+  note, a "Withdrawn" sheet and a "Change log" sheet;
+- `csv`: a sheet saved from Excel as "CSV (Comma delimited)" (Windows-1252, CRLF rows, bare line
+  feeds inside quoted cells, doubled quotes, "•" and "–" bullets, two title lines and a blank row
+  above the header, an owner line with its review date, rows of different widths);
+- `cqa`: a knowledge base exported from Azure custom question answering (QnA Maker, as FAQ Plus
+  used it): one row per question with the answer repeated and the same QnaId, answers in markdown
+  with line breaks written as `\\n`, `key:value|…` metadata, chit-chat pairs, follow-up prompts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from knowledge.import_plan import plan_import
+from knowledge.importing import DocumentError, import_file
+
+SHEETS = Path(__file__).resolve().parents[1] / "data" / "import" / "sheets"
+
+
+def written(name: str) -> tuple[Path, list[dict[str, object]]]:
+    folder = SHEETS / name
+    (source,) = [p for p in folder.iterdir() if p.name != "written.json"]
+    return source, json.loads((folder / "written.json").read_text(encoding="utf-8"))
+
+
+_CITED = re.compile(r"\b[A-Z]{2,5}-?\d{2,4}\b|\b\d+(?:\.\d+)+\b|(?<=section )\d+\b|\bAppendix [A-Z]\b")
+
+
+@pytest.mark.parametrize("name", ["xlsx", "csv", "cqa"])
+def test_every_entry_the_writer_listed_is_found_word_for_word(name: str) -> None:
+    source, listed = written(name)
+    imported = import_file(source.name, source.read_bytes())
+    assert imported.problems == ()
+    assert [(q.question, q.answer) for q in imported.questions] == [(i["question"], i["answer"]) for i in listed]
+    assert [list(q.alternates) for q in imported.questions] == [i.get("alternates", []) for i in listed]
+    for found, item in zip(imported.questions, listed, strict=True):
+        labels = " ".join(f"{r.name}, section {r.section}" if r.section else r.name for r in found.references)
+        # The policy codes, sections and appendices the writer gave are all cited.
+        assert set(_CITED.findall(str(item["reference"] or ""))) <= set(_CITED.findall(labels)), found.source
+        if item["reference"] is None:
+            assert len(found.references) == 1 or name == "cqa", found.source  # the document itself only
+
+
+@pytest.mark.parametrize(
+    "name, title, owner, reviewed",
+    [
+        (
+            "xlsx",
+            "Job Evaluation and Agenda for Change Banding – Staff FAQ",  # not the trust's name above it
+            "Workforce Policy & Reward Team (People Directorate)",
+            dt.date(2024, 10, 3),  # 'Last reviewed', not 'Next review due'
+        ),
+        ("csv", "Staff Car Parking FAQ", "Estates & Facilities", dt.date(2025, 1, 14)),
+        ("cqa", "staff-accommodation-kb", None, None),  # an export has none: named after its file, as noted
+    ],
+)
+def test_title_owner_and_review_date(name: str, title: str, owner: str | None, reviewed: dt.date | None) -> None:
+    source, _ = written(name)
+    imported = import_file(source.name, source.read_bytes())
+    assert (imported.title, imported.owner, imported.last_reviewed) == (title, owner, reviewed)
+
+
+def test_rows_keep_their_own_labels_and_a_row_without_one_is_named_by_its_place() -> None:
+    source, listed = written("xlsx")
+    imported = import_file(source.name, source.read_bytes())
+    assert [q.source for q in imported.questions] == [
+        str(i["number"]) if i["number"] else f"Q{position}" for position, i in enumerate(listed, start=1)
+    ]
+    assert "sheet 'Withdrawn' left out: its name says it is not current" in [str(n) for n in imported.notes]
+
+
+def test_an_export_keeps_its_qna_ids_and_leaves_chit_chat_out() -> None:
+    source, listed = written("cqa")
+    imported = import_file(source.name, source.read_bytes())
+    assert [q.source for q in imported.questions] == [f"Q{i['number']}" for i in listed]
+    assert any("chit-chat" in str(note) for note in imported.notes)
+    assert not any(q.question.casefold().startswith(("hello", "hi", "thank")) for q in imported.questions)
+
+
+def workbook(*sheets: tuple[str, list[list[object]]], hidden: str = "") -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if title == hidden:
+            sheet.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_columns_are_found_by_their_headers_in_any_order() -> None:
+    data = workbook(
+        (
+            "FAQ",
+            [
+                ["Uniform questions"],
+                ["Owner: Facilities", None, "Last reviewed: March 2025"],
+                [],
+                ["Related policy", "Answer", "Staff question", "No."],
+                ["Uniform Policy HR-07", "Two sets.\n\nMore on request:\n• tunics\n• trousers", "How many sets?", 4],
+            ],
+        )
+    )
+    imported = import_file("uniform.xlsx", data)
+    (question,) = imported.questions
+    assert (imported.title, imported.owner, imported.last_reviewed) == (
+        "Uniform questions",
+        "Facilities",
+        dt.date(2025, 3, 1),
+    )
+    assert (question.source, question.question) == ("Q4", "How many sets?")
+    assert question.answer == "Two sets.\n\nMore on request:\n- tunics\n- trousers"
+    assert question.references[0].label == "Uniform Policy HR-07"
+    assert (question.line, imported.unit) == (5, "row")
+
+
+def test_a_hidden_sheet_is_left_out_and_said_so() -> None:
+    header = ["Question", "Answer"]
+    data = workbook(
+        ("FAQ", [header, ["Can I?", "Yes."]]), ("Drafts", [header, ["Secret?", "Not yet."]]), hidden="Drafts"
+    )
+    imported = import_file("faq.xlsx", data)
+    assert [q.question for q in imported.questions] == ["Can I?"]
+    assert "sheet 'Drafts' left out: it is hidden" in [str(n) for n in imported.notes]
+
+
+def test_a_row_missing_its_question_or_answer_is_a_problem_not_a_silent_loss() -> None:
+    text = "Question,Answer\nCan I park?,Yes.\nWho do I ask?,\n,An answer on its own.\n"
+    imported = import_file("parking.csv", text.encode())
+    assert [q.question for q in imported.questions] == ["Can I park?"]
+    assert [str(p) for p in imported.problems] == [
+        "row 3: a question with no answer, not imported",
+        "row 4: an answer with no question, not imported",
+    ]
+
+
+def test_a_semicolon_separated_csv_is_read_as_excel_saves_it_where_the_comma_is_the_decimal_mark() -> None:
+    text = 'Frage;Question;Answer\n1;Is there a charge?;"Yes; £8,50 a month."\n'
+    (question,) = import_file("charges.csv", text.encode("cp1252")).questions
+    assert (question.question, question.answer) == ("Is there a charge?", "Yes; £8,50 a month.")
+
+
+def test_a_sheet_with_no_question_and_answer_header_says_what_it_expected() -> None:
+    imported = import_file("notes.csv", b"Name,Phone\nHR Direct,0100\n")
+    assert imported.questions == ()
+    assert "header row naming a question column and an answer column" in str(imported.problems[-1])
+
+
+@pytest.mark.parametrize("name", ["broken.xlsx", "empty.xlsx"])
+def test_a_file_that_is_not_a_workbook_is_a_document_error(name: str) -> None:
+    data = b"PK\x03\x04 not really a zip" if name == "broken.xlsx" else b""
+    with pytest.raises(DocumentError, match="not an Excel workbook"):
+        import_file(name, data)
+
+
+def test_alternates_in_the_sheet_become_the_drafts_alternates() -> None:
+    source, listed = written("cqa")
+    imported = import_file(source.name, source.read_bytes())
+    plan = plan_import(imported, source_file=source.name, existing=None)
+    assert [list(e.alternates) for e in plan.document.entries] == [i["alternates"] for i in listed]
