@@ -228,10 +228,11 @@ class _Aligned:
                     found[entry] = kept
         missing = [entry for entry in dict.fromkeys(entries) if entry not in found]
         if missing:
-            read = iter(self._vectors.corpus_tokens([text for entry in missing for text in self._texts[entry]]))
-            for entry in missing:
-                found[entry] = _stacked([next(read) for _ in self._texts[entry]])
-                self._keep(entry, found[entry])
+            for entry, pieces in zip(
+                missing, self._vectors.stacked_tokens([self._texts[entry] for entry in missing]), strict=True
+            ):
+                found[entry] = pieces
+                self._keep(entry, pieces)
         return found
 
     def _keep(self, entry: int, pieces: np.ndarray) -> None:

@@ -10,7 +10,9 @@ deleting it costs one slower start, never an answer.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +30,14 @@ class SqliteVectors:
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._reader: sqlite3.Connection | None = None
+        self._reader_file = 0  # the inode the reader has open: a deleted cache is opened anew
+        self._read_lock = threading.Lock()
+        self._create()
+
+    def _create(self) -> None:
+        """The file, its folder and its tables, where missing."""
+        self._path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as connection:
             connection.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
             connection.execute(
@@ -39,7 +48,7 @@ class SqliteVectors:
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
-        with self._connect() as connection:
+        with self._reading() as connection:
             for start in range(0, len(keys), _CHUNK):
                 chunk = list(keys[start : start + _CHUNK])
                 marks = ",".join("?" * len(chunk))
@@ -56,13 +65,37 @@ class SqliteVectors:
 
     def get_tokens(self, keys: Sequence[str]) -> dict[str, TokenVectors]:
         found: dict[str, TokenVectors] = {}
-        with self._connect() as connection:
+        with self._reading() as connection:
             for start in range(0, len(keys), _CHUNK):
                 chunk = list(keys[start : start + _CHUNK])
                 marks = ",".join("?" * len(chunk))
                 query = f"SELECT key, ids, scales, codes FROM pieces WHERE key IN ({marks})"  # noqa: S608 - only "?" marks
                 found.update(_decoded(connection.execute(query, chunk).fetchall()))
         return found
+
+    def get_stacked(self, groups: Sequence[Sequence[str]]) -> list[np.ndarray | None]:
+        """Per group of keys, the vectors of its texts' word pieces one text after another, as one
+        matrix; None for a group the file does not hold whole. One read, and no array per text: a
+        question's ten candidates are about two hundred texts."""
+        keys = list(dict.fromkeys(key for group in groups for key in group))
+        rows: dict[str, tuple[bytes, bytes]] = {}
+        with self._reading() as connection:
+            for start in range(0, len(keys), _CHUNK):
+                chunk = keys[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT key, length(ids), scales, codes FROM pieces WHERE key IN ({marks})"  # noqa: S608 - only "?" marks
+                for key, ids_length, scales, codes in connection.execute(query, chunk):
+                    if ids_length == len(scales) and len(scales) // 4 * DIMENSIONS == len(codes):
+                        rows[key] = (scales, codes)
+        stacked: list[np.ndarray | None] = []
+        for group in groups:
+            if not all(key in rows for key in group):
+                stacked.append(None)
+                continue
+            scales = np.frombuffer(b"".join(rows[key][0] for key in group), dtype="<f4")
+            codes = np.frombuffer(b"".join(rows[key][1] for key in group), dtype=np.int8)
+            stacked.append(dequantised(codes.reshape(len(scales), DIMENSIONS), scales))
+        return stacked
 
     def put_tokens(self, tokens: Mapping[str, TokenVectors]) -> None:
         rows = []
@@ -73,6 +106,25 @@ class SqliteVectors:
             )
         with self._connect() as connection:
             connection.executemany("INSERT OR REPLACE INTO pieces (key, ids, scales, codes) VALUES (?, ?, ?, ?)", rows)
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """One connection kept for reads (opening one costs as much as a question's reads), used by
+        one thread at a time; opened again when the file was deleted and made anew."""
+        with self._read_lock:
+            try:
+                current = os.stat(self._path).st_ino
+            except FileNotFoundError:
+                current = 0
+            if self._reader is not None and current != self._reader_file:
+                self._reader.close()
+                self._reader = None
+            if self._reader is None:
+                if not current:
+                    self._create()
+                self._reader = sqlite3.connect(self._path, timeout=30, check_same_thread=False)
+                self._reader_file = os.stat(self._path).st_ino
+            yield self._reader
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

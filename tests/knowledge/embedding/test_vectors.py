@@ -170,3 +170,43 @@ def test_only_so_many_word_pieces_stay_in_memory() -> None:
 
     assert store.token_reads == [2, 1]  # the first was read back from the store...
     assert encoder.encoded == ["one two three", "four five"]  # ...not encoded again
+
+
+def test_an_entrys_texts_read_back_stacked_are_its_pieces_one_text_after_another(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    groups = [["phone your manager", "apply online"], ["apply online"], ["not seen yet", "phone your manager"]]
+    Vectors(encoder, SqliteVectors(tmp_path / "v.sqlite3")).corpus_tokens(["phone your manager", "apply online"])
+    for store in (SqliteVectors(tmp_path / "v.sqlite3"), MemoryVectors()):
+        vectors = Vectors(encoder, store)
+        expected = [np.concatenate([t.vectors for t in vectors.corpus_tokens(group)]) for group in groups]
+        encoder.encoded.clear()
+
+        stacked = Vectors(encoder, store).stacked_tokens(groups)
+
+        assert encoder.encoded == []  # read, as `corpus_tokens` stored them
+        for got, want in zip(stacked, expected, strict=True):
+            np.testing.assert_array_equal(got, want)
+
+
+def test_a_group_with_a_text_never_seen_is_encoded_and_the_others_read(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    vectors = Vectors(encoder, SqliteVectors(tmp_path / "v.sqlite3"))
+    vectors.corpus_tokens(["apply online"])
+
+    stacked = vectors.stacked_tokens([["apply online"], ["apply online", "ring hr"]])
+
+    assert encoder.encoded == ["apply online", "ring hr"]
+    assert [len(s) for s in stacked] == [2, 4]
+
+
+def test_a_cache_file_deleted_while_running_is_made_anew_and_read(tmp_path: Path) -> None:
+    path = tmp_path / "v.sqlite3"
+    encoder = CountingEncoder()
+    vectors = Vectors(encoder, SqliteVectors(path))
+    vectors.stacked_tokens([["apply online"]])
+    path.unlink()
+
+    vectors.stacked_tokens([["ring hr"]])
+    vectors.stacked_tokens([["ring hr"]])
+
+    assert encoder.encoded == ["apply online", "ring hr"]  # the second read found what the first wrote
