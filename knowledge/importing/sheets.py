@@ -64,7 +64,7 @@ def read_sheets(suffix: str, data: bytes) -> tuple[Sheet, ...]:
     text = decode_text(data)
     delimiter = "\t" if suffix == ".tsv" else _delimiter(text)
     try:
-        rows = tuple(tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = _limited("", csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise DocumentError(f"not a {suffix} file that can be read: {exc}") from None
     return (Sheet("", rows),)
@@ -335,13 +335,33 @@ def _workbook(data: bytes) -> tuple[Sheet, ...]:
         return tuple(
             Sheet(
                 sheet.title,
-                tuple(tuple(_cell_text(value) for value in row) for row in sheet.iter_rows(values_only=True)),
+                _limited(
+                    sheet.title, ([_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True))
+                ),
                 hidden=getattr(sheet, "sheet_state", "visible") != "visible",
             )
             for sheet in workbook.worksheets
         )
     finally:
         workbook.close()
+
+
+def _limited(name: str, rows: Iterable[list[str]]) -> tuple[tuple[str, ...], ...]:
+    """The rows, each without its empty cells at the end (a sheet formatted to its last column
+    reports thousands); DocumentError past `MAX_ROWS`, rather than a Q&A cut short."""
+    kept: list[tuple[str, ...]] = []
+    for row in rows:
+        if len(kept) == MAX_ROWS:
+            where = f"sheet '{name}'" if name else "the file"
+            raise DocumentError(f"{where} has more than {MAX_ROWS:,} rows: is it a Q&A sheet? Save the Q&A on its own")
+        while row and not row[-1].strip():
+            row.pop()
+        kept.append(tuple(row))
+    return tuple(kept)
+
+
+MAX_ROWS = 20_000
+"""Rows a sheet may have: ten times the largest policy Q&A seen, far fewer than a data export."""
 
 
 def _cell_text(value: object) -> str:

@@ -178,3 +178,12 @@ def test_alternates_in_the_sheet_become_the_drafts_alternates() -> None:
     imported = import_file(source.name, source.read_bytes())
     plan = plan_import(imported, source_file=source.name, existing=None)
     assert [list(e.alternates) for e in plan.document.entries] == [i["alternates"] for i in listed]
+
+
+def test_a_sheet_too_long_to_be_a_q_and_a_is_refused_with_the_reason_not_cut_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("knowledge.importing.sheets.MAX_ROWS", 3)
+    text = "Question,Answer\n" + "".join(f"Q{n}?,A{n}.\n" for n in range(3))
+    with pytest.raises(DocumentError, match="the file has more than 3 rows: is it a Q&A sheet"):
+        import_file("export.csv", text.encode())
