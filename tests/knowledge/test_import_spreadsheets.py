@@ -1,7 +1,7 @@
 """Spreadsheets of questions and answers (.xlsx, .csv, .tsv) import row by row, columns found by their headers.
 
-Three of them were written by people who never saw the importer (`tests/data/import/sheets/`), each
-with the entries its writer listed (`written.json`):
+Three of them were written by people who never saw the importer (`tests/data/import/sheets/`, and
+`eval/documents/accommodation/`), each with the entries its writer listed (`written.json`):
 
 - `xlsx`: an HR team's Excel workbook: a "Read me" cover sheet (the trust's name above the title,
   owner and review date as label/value rows, a real Excel date), an FAQ sheet with a title above
@@ -31,12 +31,17 @@ from openpyxl import Workbook
 from knowledge.import_plan import plan_import
 from knowledge.importing import DocumentError, import_file
 
-SHEETS = Path(__file__).resolve().parents[1] / "data" / "import" / "sheets"
+ROOT = Path(__file__).resolve().parents[2]
+FOLDERS = {
+    "xlsx": ROOT / "tests" / "data" / "import" / "sheets" / "xlsx",
+    "csv": ROOT / "tests" / "data" / "import" / "sheets" / "csv",
+    "cqa": ROOT / "eval" / "documents" / "accommodation",  # also a held-out cold-start document
+}
 
 
 def written(name: str) -> tuple[Path, list[dict[str, object]]]:
-    folder = SHEETS / name
-    (source,) = [p for p in folder.iterdir() if p.name != "written.json"]
+    folder = FOLDERS[name]
+    (source,) = [p for p in folder.iterdir() if p.suffix in {".xlsx", ".csv", ".tsv"}]
     return source, json.loads((folder / "written.json").read_text(encoding="utf-8"))
 
 
