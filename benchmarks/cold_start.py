@@ -5,7 +5,8 @@ loaded as imported, with question, answer, references and topic only (`knowledge
 and asked questions written by people who saw only the document:
 
 - the shipped corpus cut bare, asked `eval/heldout.yaml`;
-- each document of `eval/documents/` alone;
+- each document of `eval/documents/` alone (and, for a document that came with alternate questions,
+  such as a question answering export, as imported with them);
 - all of them together beside the shipped corpus as curated (each document's own questions, and
   the shipped held-out set, so the effect of adding documents on the curated one shows).
 
@@ -162,6 +163,10 @@ def rows(vectors: Vectors, role: str | None) -> list[Row]:
     for document in documents:
         questions = load_labelled(document.questions, document.corpus)
         result.append(measure(f"{document.name} ({document.role}), alone", bare(document.corpus), questions, vectors))
+        if any(entry.alternates for entry in document.corpus.entries):
+            # A document that brings its own wordings (a question answering export): as imported too.
+            case = f"{document.name} ({document.role}), alone, with the alternates it came with"
+            result.append(measure(case, document.corpus, questions, vectors))
     together = merged([shipped, *(bare(d.corpus) for d in documents)])
     result.append(measure("shipped corpus, curated, alone (held-out)", shipped, held_out, vectors))
     result.append(
