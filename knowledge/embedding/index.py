@@ -193,6 +193,7 @@ class _Aligned:
         self._texts: list[list[str]] = [[] for _ in range(entries)]
         for owner, text in owned:
             self._texts[owner].append(text)
+        self._keys = [vectors.keys(texts) for texts in self._texts]
         used = np.zeros(_VOCABULARY, dtype=np.float32)
         for start in range(0, entries, _ENTRIES_AT_ONCE):
             chunk = range(start, min(entries, start + _ENTRIES_AT_ONCE))
@@ -228,9 +229,10 @@ class _Aligned:
                     found[entry] = kept
         missing = [entry for entry in dict.fromkeys(entries) if entry not in found]
         if missing:
-            for entry, pieces in zip(
-                missing, self._vectors.stacked_tokens([self._texts[entry] for entry in missing]), strict=True
-            ):
+            read = self._vectors.stacked_tokens(
+                [self._texts[entry] for entry in missing], keys=[self._keys[entry] for entry in missing]
+            )
+            for entry, pieces in zip(missing, read, strict=True):
                 found[entry] = pieces
                 self._keep(entry, pieces)
         return found
