@@ -98,7 +98,7 @@ def test_entries_without_owner_or_review_date_stop_the_bot_before_it_serves(tmp_
     result = subprocess.run(
         [sys.executable, "app.py", "run"],
         cwd=ROOT,
-        env=environment(FAQBOT_CORPUS_DIR=str(tmp_path)),
+        env=environment(FAQBOT_CORPUS_DIR=str(tmp_path), PORT=str(free_port())),  # 3978 may be in use
         capture_output=True,
         text=True,
         timeout=60,
@@ -113,7 +113,7 @@ def test_bad_corpus_stops_the_bot_before_it_serves(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "app.py", "run"],
         cwd=ROOT,
-        env=environment(FAQBOT_CORPUS_DIR=str(tmp_path)),
+        env=environment(FAQBOT_CORPUS_DIR=str(tmp_path), PORT=str(free_port())),  # 3978 may be in use
         capture_output=True,
         text=True,
         timeout=60,
