@@ -85,7 +85,7 @@ class SqliteVectors:
                 marks = ",".join("?" * len(chunk))
                 query = f"SELECT key, length(ids), scales, codes FROM pieces WHERE key IN ({marks})"  # noqa: S608 - only "?" marks
                 for key, ids_length, scales, codes in connection.execute(query, chunk):
-                    if ids_length == len(scales) and len(scales) // 4 * DIMENSIONS == len(codes):
+                    if _intact(ids_length, len(scales), len(codes)):
                         rows[key] = (scales, codes)
         stacked: list[np.ndarray | None] = []
         for group in groups:
@@ -136,12 +136,16 @@ class SqliteVectors:
             connection.close()
 
 
+def _intact(ids: int, scales: int, codes: int) -> bool:
+    """Whether a pieces row's blobs (their lengths in bytes) agree: 4 bytes an id and a scale, 1 a code."""
+    return ids == scales and scales // 4 * DIMENSIONS == codes
+
+
 def _decoded(rows: list[tuple[str, bytes, bytes, bytes]]) -> dict[str, TokenVectors]:
     """Rows of the pieces table as word pieces; a row whose blobs disagree in length is left out
     (encoded again). All rows are turned into floats in one pass: a question's ten candidates can be
     over a hundred texts, and converting them one by one cost more than reading them."""
-    # 4 bytes an id and a scale, 1 a code
-    whole = [row for row in rows if len(row[1]) == len(row[2]) and len(row[2]) // 4 * DIMENSIONS == len(row[3])]
+    whole = [row for row in rows if _intact(len(row[1]), len(row[2]), len(row[3]))]
     if not whole:
         return {}
     ids = np.frombuffer(b"".join(row[1] for row in whole), dtype="<i4").astype(np.int64)

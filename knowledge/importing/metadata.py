@@ -81,6 +81,13 @@ class Metadata:
     used: frozenset[int]
 
 
+def missing(metadata: Metadata) -> str:
+    """What `metadata` lacks, as a report says it ('owner', 'review date', 'owner and review date'; '' for nothing)."""
+    return " and ".join(
+        name for name, value in (("owner", metadata.owner), ("review date", metadata.last_reviewed)) if value is None
+    )
+
+
 def parse_month(text: str) -> dt.date | None:
     """'March 2025', '12 March 2025', '12/03/2025' (day first) or '2025-03' (or '2025-03-14') as a
     date (the first of the month when no day is given); None when it is none of these or no such day."""

@@ -8,7 +8,7 @@ from knowledge.importing.answers import render_answer
 from knowledge.importing.blocks import BlockDocument
 from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding, preview
 from knowledge.importing.layouts import parse_layout
-from knowledge.importing.metadata import read_metadata
+from knowledge.importing.metadata import missing, read_metadata
 from knowledge.importing.references import find_references
 
 
@@ -49,16 +49,11 @@ def import_blocks(document: BlockDocument, *, untitled: str = "Untitled document
                 "or 'Q1.', question headings, bold questions or a Q&A table)",
             )
         )
-    if metadata.owner is None or metadata.last_reviewed is None:
-        missing = " and ".join(
-            name
-            for name, value in (("owner", metadata.owner), ("review date", metadata.last_reviewed))
-            if value is None
-        )
+    if lacking := missing(metadata):
         notes.append(
             ImportFinding(
                 None,
-                f"the document gives no {missing} (a sign-off such as 'June 2024' and "
+                f"the document gives no {lacking} (a sign-off such as 'June 2024' and "
                 "the team, or 'Owner:'/'Reviewed:' lines)",
             )
         )

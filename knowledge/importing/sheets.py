@@ -26,7 +26,7 @@ from typing import Literal
 
 from knowledge.importing.blocks import Block, DocumentError
 from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding, preview
-from knowledge.importing.metadata import read_metadata
+from knowledge.importing.metadata import missing, read_metadata
 from knowledge.importing.references import find_references
 from knowledge.importing.text_reader import decode_text
 
@@ -110,13 +110,8 @@ def import_sheets(sheets: Sequence[Sheet], *, untitled: str) -> ImportedDocument
                 None, "no questions found (expected a header row naming a question column and an answer column)"
             )
         )
-    if metadata.owner is None or metadata.last_reviewed is None:
-        missing = " and ".join(
-            name
-            for name, value in (("owner", metadata.owner), ("review date", metadata.last_reviewed))
-            if value is None
-        )
-        notes.append(ImportFinding(None, f"the spreadsheet gives no {missing} (an 'Owner:' or 'Last reviewed:' line)"))
+    if lacking := missing(metadata):
+        notes.append(ImportFinding(None, f"the spreadsheet gives no {lacking} (an 'Owner:' or 'Last reviewed:' line)"))
     return ImportedDocument(
         title,
         metadata.owner,
