@@ -152,6 +152,18 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+async def _settled(write: Awaitable[None]) -> None:
+    """Await `write` to the end even if the courier is cancelled meanwhile, then let the
+    cancellation through. A shutdown that cut an attempt's record short would leave the message
+    leased, and a restarted bot would wait out the lease before sending it."""
+    task = asyncio.ensure_future(write)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await task
+        raise
+
+
 class TicketCourier:
     """Drains the outbox: posts ticket cards to the HR helpdesk, updates them, notifies staff."""
 
@@ -243,18 +255,18 @@ class TicketCourier:
             await self._deliver(message)
         except NotYet as exc:
             due = self._clock() + dt.timedelta(seconds=self._policy.base_seconds)
-            await self._store.retry_at(message.id, due, error=f"waiting:{exc}")
+            await _settled(self._store.retry_at(message.id, due, error=f"waiting:{exc}"))
             return False
         except GiveUp as exc:
             log.error("outbox gave up on %s for ticket %s: %s", message.kind.value, message.ticket_number, exc)
-            await self._store.give_up(message.id, now=self._clock(), error=str(exc))
+            await _settled(self._store.give_up(message.id, now=self._clock(), error=str(exc)))
             return False
         except ConnectorRefused as exc:
             if exc.status not in RETRYABLE and message.kind is not OutboxKind.POST_TICKET:
                 log.error(
                     "outbox gave up on %s for ticket %s: HTTP %s", message.kind.value, message.ticket_number, exc.status
                 )
-                await self._store.give_up(message.id, now=self._clock(), error=f"http:{exc.status}")
+                await _settled(self._store.give_up(message.id, now=self._clock(), error=f"http:{exc.status}"))
                 return False
             wait = retry_after({"Retry-After": exc.retry_after} if exc.retry_after else None, self._clock())
             await self._reschedule(message, f"http:{exc.status}", wait, refused=exc.status not in RETRYABLE)
@@ -262,7 +274,7 @@ class TicketCourier:
         except ConnectorUnreachable as exc:
             await self._reschedule(message, str(exc) or type(exc).__name__, None)
             return False
-        await self._store.delivered(message.id, now=self._clock())
+        await _settled(self._store.delivered(message.id, now=self._clock()))
         log.info("outbox delivered %s for ticket %s", message.kind.value, message.ticket_number)
         return True
 
@@ -282,7 +294,7 @@ class TicketCourier:
             delay,
             error,
         )
-        await self._store.retry_at(message.id, self._clock() + dt.timedelta(seconds=delay), error=error)
+        await _settled(self._store.retry_at(message.id, self._clock() + dt.timedelta(seconds=delay), error=error))
         failing = refused or message.attempts >= self._policy.failing_after_attempts
         if (
             message.kind is OutboxKind.POST_TICKET

@@ -8,8 +8,10 @@ import re
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from adapters.store import create_engine
+from adapters.store.tables import ticket_outbox
 from adapters.store.tickets import SqlTicketStore
 from adapters.teams.ticket_courier import OutboxBackoff
 from tests import activities
@@ -161,11 +163,21 @@ async def test_undelivered_ticket_is_delivered_after_a_restart(
     async with serve(store_url, sdk, OutboxBackoff(base_seconds=0.5, jitter=0.0, poll_seconds=0.1)) as client:
         await register(client, connector)
         await file_ticket(client, connector)
-        await until(lambda: creates(connector))
+        await until(lambda: refusal_recorded(store_url))
     assert len(creates(connector)) == 1  # refused, and the bot stopped before retrying
     async with serve(store_url, sdk):
         await until(lambda: len(creates(connector)) == 2)
         assert "HRD-000001" in card_text(hr_card(creates(connector)[-1]))
+
+
+async def refusal_recorded(database_url: str) -> bool:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            errors = (await connection.execute(sa.select(ticket_outbox.c.last_error))).scalars().all()
+    finally:
+        await engine.dispose()
+    return "http:503" in errors
 
 
 async def test_forged_and_stale_hr_actions_change_nothing(store_url: str, sdk: str, connector: FakeConnector) -> None:
