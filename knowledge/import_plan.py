@@ -7,7 +7,8 @@ latter, and says what it changed; it never drops an entry a curator kept.
 
 Questions new to the corpus become drafts: a generated id, a proposed short title
 (`knowledge.short_titles`), the alternates the document itself gives (a spreadsheet's, or a
-question answering export's; usually none) and the topic
+question answering export's; usually none) and a topic: the declared topic the document's own
+category for the question names (a spreadsheet's category column or section row), else
 `DRAFT_TOPIC`, which the vocabulary does not declare, so the bot refuses to serve the corpus
 (and lint names each draft) until a curator has filed the entry under a real topic. A document
 naming no owner or review date (and no curated file to take them from) still imports; its
@@ -19,6 +20,7 @@ Pure: no files are read or written here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -26,7 +28,7 @@ from typing import Literal
 from knowledge.corpus import CorpusDocument
 from knowledge.errors import FaqbotError
 from knowledge.importing import ImportedDocument, ImportedQuestion, slug
-from knowledge.models import Entry, PolicyReference
+from knowledge.models import Entry, PolicyReference, Topic
 from knowledge.short_titles import propose_short_title
 
 DRAFT_TOPIC = "unsorted"
@@ -39,13 +41,15 @@ ChangeKind = Literal["new", "updated", "unchanged", "not-in-document"]
 
 @dataclass(frozen=True)
 class EntryChange:
-    """What the import does to one entry; `fields` are the document fields that change."""
+    """What the import does to one entry; `fields` are the document fields that change;
+    `category` is the document's own category for a new entry's question."""
 
     kind: ChangeKind
     entry_id: str
     source: str
     fields: tuple[str, ...] = ()
     line: int | None = None
+    category: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,10 +80,12 @@ def plan_import(
     source_file: str,
     existing: CorpusDocument | None,
     taken_ids: Collection[str] = (),
+    topics: Sequence[Topic] = (),
 ) -> ImportPlan:
     """Merge `imported` into `existing` (the curated file of the same document, if any).
 
-    `taken_ids` are ids used elsewhere in the corpus, so generated ids stay unique.
+    `taken_ids` are ids used elsewhere in the corpus, so generated ids stay unique; `topics` are the
+    declared ones a new entry can be filed under by its category.
     """
     owner = imported.owner or (existing.owner if existing else None)
     reviewed = imported.last_reviewed or (existing.last_reviewed if existing else None)
@@ -93,10 +99,13 @@ def plan_import(
     for question in imported.questions:
         before = curated.get(question.source)
         if before is None:
-            entry = _draft(question, owner=owner, reviewed=reviewed, used=used, titles=titles)
+            topic = filed_under(question.category, topics) or DRAFT_TOPIC
+            entry = _draft(question, topic, owner=owner, reviewed=reviewed, used=used, titles=titles)
             used.add(entry.id)
             titles.add(entry.short_title or "")
-            changes.append(EntryChange("new", entry.id, question.source, DOCUMENT_FIELDS, question.line))
+            changes.append(
+                EntryChange("new", entry.id, question.source, DOCUMENT_FIELDS, question.line, question.category)
+            )
         else:
             entry = _updated(before, question, owner=owner, reviewed=reviewed)
             fields = tuple(name for name in DOCUMENT_FIELDS if getattr(entry, name) != getattr(before, name))
@@ -118,8 +127,21 @@ def plan_import(
     return ImportPlan(document, tuple(changes))
 
 
+def filed_under(category: str, topics: Sequence[Topic]) -> str | None:
+    """The id of the topic whose id or title is `category`, ignoring case and punctuation; None when none is."""
+    wanted = _words(category)
+    if not wanted:
+        return None
+    return next((topic.id for topic in topics if wanted in {_words(topic.id), _words(topic.title)}), None)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z0-9]+", text.casefold()))
+
+
 def _draft(
     question: ImportedQuestion,
+    topic: str,
     *,
     owner: str | None,
     reviewed: dt.date | None,
@@ -129,7 +151,7 @@ def _draft(
     return Entry(
         id=slug(question.question, used),
         source=question.source,
-        topic=DRAFT_TOPIC,
+        topic=topic,
         question=question.question,
         short_title=propose_short_title(question.question, question.source, titles),
         answer=question.answer,

@@ -8,6 +8,7 @@ document (or `--output`). Imported questions are merged into it by question numb
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import itertools
@@ -87,7 +88,8 @@ def run_import(
     own_ids = {entry.id for entry in existing.entries} if existing else set()
     taken = {entry_id for entry_id in (reading.files if reading else {}) if entry_id not in own_ids}
     try:
-        plan = plan_import(imported, source_file=document.name, existing=existing, taken_ids=taken)
+        topics = reading.corpus.topics if reading and reading.corpus else ()
+        plan = plan_import(imported, source_file=document.name, existing=existing, taken_ids=taken, topics=topics)
     except ImportBlocked as exc:
         _print_findings(imported, out)
         print(f"\nNothing written: {exc}.", file=out)
@@ -188,9 +190,10 @@ def _print_plan(plan: ImportPlan, target: Path, existing: CorpusDocument | None,
     for change in plan.changes:
         entry = entries[change.entry_id]
         line = f"{unit} {change.line}" if change.line else ""
-        print(f"  {_KIND_LABEL[change.kind]:<10} {change.source:<7} {line:<9} {change.entry_id}", file=out)
+        label = "NEW" if change.kind == "new" and entry.topic != DRAFT_TOPIC else _KIND_LABEL[change.kind]
+        print(f"  {label:<10} {change.source:<7} {line:<9} {change.entry_id}", file=out)
         print(f"  {'':<10} references: {'; '.join(entry.reference_labels)}", file=out)
-        for remark in _remarks(change):
+        for remark in _remarks(change, entry.topic):
             print(f"  {'':<10} {remark}", file=out)
     kept = [c for c in plan.changes if c.kind in {"updated", "unchanged"}]
     if kept:
@@ -200,17 +203,35 @@ def _print_plan(plan: ImportPlan, target: Path, existing: CorpusDocument | None,
             "entries were kept as they are.",
             file=out,
         )
-    drafts = plan.of_kind("new")
+    new = plan.of_kind("new")
+    drafts = [change for change in new if entries[change.entry_id].topic == DRAFT_TOPIC]
+    if len(drafts) < len(new):
+        print(
+            f"  {len(new) - len(drafts)} new entries are filed under a topic by the document's own category: "
+            "check each generated id and proposed short title.",
+            file=out,
+        )
     if drafts:
         print(
-            f"  {len(drafts)} new entries are DRAFTS (topic '{DRAFT_TOPIC}', generated id, proposed short "
-            "title, no alternates): "
+            f"  {len(drafts)} new entries are DRAFTS (topic '{DRAFT_TOPIC}'): "
             "the bot will not serve the corpus until a curator files them (`faqbot lint` lists them).",
+            file=out,
+        )
+    undeclared = collections.Counter(change.category for change in drafts if change.category)
+    if undeclared:
+        listed = ", ".join(f"'{category}' ({count})" for category, count in undeclared.items())
+        print(
+            f"  The document's categories that are not topics in vocabulary.yaml: {listed}. Declare them "
+            "there (an id and a title) and import again to file their entries, or file each entry yourself.",
             file=out,
         )
 
 
-def _remarks(change: EntryChange) -> list[str]:
+def _remarks(change: EntryChange, topic: str) -> list[str]:
+    if change.kind == "new" and change.category:
+        if topic != DRAFT_TOPIC:
+            return [f"filed under topic '{topic}' by the document's category '{change.category}'"]
+        return [f"the document's category: '{change.category}'"]
     if change.kind == "updated":
         remarks = [f"changed from the document: {', '.join(change.fields)}"]
         if "question" in change.fields:

@@ -28,7 +28,8 @@ class ImportedQuestion:
     `line` is where the question starts, counted in the document's unit (line, page, paragraph or
     row). `alternates` are other wordings the document itself gives (a spreadsheet's alternate
     questions column, a question answering export's questions of one answer); a document's own
-    question has none.
+    question has none. `category` is the document's own grouping of the question (a spreadsheet's
+    category column or section row, an export's `category:` metadata), or "".
     """
 
     source: str
@@ -37,6 +38,7 @@ class ImportedQuestion:
     references: tuple[PolicyReference, ...]
     line: int
     alternates: tuple[str, ...] = ()
+    category: str = ""
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,7 @@ class _Row:
     reference: str = ""
     label: str = ""
     group: str = ""
+    category: str = ""
 
 
 def _header(rows: Sequence[Sequence[str]]) -> tuple[int, dict[Column, int]]:
@@ -193,6 +194,7 @@ def _rows(
 
     exported = "group" in columns  # a question answering export escapes its line breaks
     chitchat = 0
+    section = ""  # the last section row's text: the category of the rows under it
     for position, row in enumerate(sheet.rows[header_at + 1 :], start=header_at + 2):
         question, answer = cell(row, "question"), cell(row, "answer")
         if _CHITCHAT.search(cell(row, "source")) or _CHITCHAT.search(cell(row, "topic")):
@@ -201,7 +203,8 @@ def _rows(
         if exported:
             answer = _ESCAPED_BREAK.sub("\n", answer)
         if not question and not answer:
-            continue  # a spacer, or a category row
+            section = _section(row) or section
+            continue  # a spacer, or a section row
         where = f"sheet '{sheet.name}': " if sheet.name else ""
         if not answer:
             problems.append(ImportFinding(position, f"{where}a question with no answer, not imported", "row"))
@@ -219,6 +222,7 @@ def _rows(
             cell(row, "reference"),
             cell(row, "label"),
             cell(row, "group"),
+            _category(cell(row, "topic")) or section,
         )
     if chitchat:
         notes.append(ImportFinding(None, f"{chitchat} chit-chat rows (greetings the service adds) left out"))
@@ -265,8 +269,30 @@ def _questions(rows: Sequence[_Row], title: str, notes: list[ImportFinding]) -> 
         citations = find_references(answer, title=title, source=label, cited=cited)
         notes.extend(ImportFinding(row.at, remark, "row") for remark in citations.remarks)
         alternates = tuple(dict.fromkeys(a for a in row.alternates if a.casefold() != row.question.casefold()))
-        questions.append(ImportedQuestion(label, row.question, answer, citations.references, row.at, alternates))
+        questions.append(
+            ImportedQuestion(label, row.question, answer, citations.references, row.at, alternates, row.category)
+        )
     return questions
+
+
+def _section(row: Sequence[str]) -> str:
+    """The text of a row that heads a section (one short cell and nothing else), or ""."""
+    cells = [text.strip() for text in row if text.strip()]
+    if len(cells) != 1 or len(cells[0].split()) > _SECTION_WORDS or cells[0].endswith("?"):
+        return ""
+    return cells[0].rstrip(":")
+
+
+_SECTION_WORDS = 8
+
+
+def _category(text: str) -> str:
+    """A category cell's category: the text itself, or from an export's metadata
+    ('category:deposit|policy:hr-61') the `category` value; "" when there is none."""
+    if ":" not in text:
+        return " ".join(text.split())
+    pairs = dict(part.partition(":")[::2] for part in text.split("|"))
+    return " ".join(pairs.get("category", "").split())
 
 
 def _label(text: str) -> str:

@@ -102,6 +102,22 @@ def test_a_new_document_becomes_a_new_file_of_drafts(tmp_path: Path) -> None:
     assert written.read_text(encoding="utf-8").startswith("# Imported from lettered.txt")
 
 
+def test_a_sheet_category_that_is_a_declared_topic_files_the_new_entry(corpus_copy: Path) -> None:
+    vocabulary = corpus_copy / "vocabulary.yaml"
+    declared = yaml.safe_load(vocabulary.read_text(encoding="utf-8"))
+    declared["topics"].append({"id": "parking-permits", "title": "Permits"})
+    vocabulary.write_text(yaml.safe_dump(declared), encoding="utf-8")
+    code, report = run(DOCUMENTS / "sheets" / "csv" / "car-parking-faq.csv", corpus_copy, dry_run=True)
+    assert code == 0, report
+    assert re.search(
+        r"NEW +Q1 .*\n.*\n +filed under topic 'parking-permits' by the document's category 'Permits'", report
+    )
+    assert re.search(r"NEW DRAFT +Q4 .*\n.*\n +the document's category: 'Costs and salary deductions'", report)
+    assert "3 new entries are filed under a topic by the document's own category" in report
+    assert "19 new entries are DRAFTS" in report
+    assert "categories that are not topics in vocabulary.yaml: 'Costs and salary deductions' (3), 'Night" in report
+
+
 def test_problems_are_shown_with_line_numbers_and_fail_the_command(tmp_path: Path) -> None:
     code, report = run(DOCUMENTS / "unanswered.txt", tmp_path / "corpus")
     assert code == 1

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from knowledge.corpus import CorpusDocument, read_document
-from knowledge.import_plan import DRAFT_TOPIC, ImportBlocked, plan_import
+from knowledge.import_plan import DRAFT_TOPIC, ImportBlocked, filed_under, plan_import
 from knowledge.importing import import_document, slug
+from knowledge.models import Topic
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = (ROOT / "knowledge" / "data" / "social-media-qa-2024-06.txt").read_text(encoding="utf-8")
@@ -81,6 +82,18 @@ def test_new_questions_are_drafts_with_unique_generated_ids(curated: CorpusDocum
     assert draft.owner == "Employment Policy & Social Media Team"
     # The question fits a button, but a curated entry of the document already has it as its title.
     assert draft.short_title == "What counts as a social media… (Q19)"
+
+
+@pytest.mark.parametrize(
+    ("category", "topic"),
+    [("Pay and expenses", "pay"), ("pay", "pay"), ("PAY-AND-EXPENSES", "pay"), ("Pay", "pay"), ("Parking", None)],
+)
+def test_a_category_files_a_new_entry_under_the_topic_of_that_id_or_title(category: str, topic: str | None) -> None:
+    assert filed_under(category, (Topic(id="pay", title="Pay and expenses"),)) == topic
+
+
+def test_no_category_files_nothing() -> None:
+    assert filed_under("", (Topic(id="pay", title="Pay and expenses"),)) is None
 
 
 def test_every_new_entry_gets_a_short_title_that_fits_and_is_unique_in_its_document() -> None:

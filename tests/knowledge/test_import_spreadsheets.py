@@ -28,8 +28,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from knowledge.import_plan import plan_import
+from knowledge.import_plan import DRAFT_TOPIC, plan_import
 from knowledge.importing import DocumentError, import_file
+from knowledge.models import Topic
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = {
@@ -61,6 +62,14 @@ def test_every_entry_the_writer_listed_is_found_word_for_word(name: str) -> None
         assert set(_CITED.findall(str(item["reference"] or ""))) <= set(_CITED.findall(labels)), found.source
         if item["reference"] is None:
             assert len(found.references) == 1 or name == "cqa", found.source  # the document itself only
+
+
+@pytest.mark.parametrize("name", ["xlsx", "csv", "cqa"])
+def test_each_question_keeps_the_category_its_writer_filed_it_under(name: str) -> None:
+    # A section row (xlsx), a topic column (csv), an export's "category:" metadata (cqa).
+    source, listed = written(name)
+    imported = import_file(source.name, source.read_bytes())
+    assert [q.category for q in imported.questions] == [i["topic"] or "" for i in listed]
 
 
 @pytest.mark.parametrize(
@@ -176,6 +185,16 @@ def test_a_file_that_is_not_a_workbook_is_a_document_error(name: str) -> None:
     data = b"PK\x03\x04 not really a zip" if name == "broken.xlsx" else b""
     with pytest.raises(DocumentError, match="not an Excel workbook"):
         import_file(name, data)
+
+
+def test_drafts_are_filed_under_the_declared_topic_their_category_names() -> None:
+    source, listed = written("csv")
+    topics = (Topic(id="permits", title="Parking permits"), Topic(id="fines", title="Fines and appeals"))
+    plan = plan_import(
+        import_file(source.name, source.read_bytes()), source_file=source.name, existing=None, topics=topics
+    )
+    expected = {"Permits": "permits", "Fines and appeals": "fines"}
+    assert [e.topic for e in plan.document.entries] == [expected.get(str(i["topic"]), DRAFT_TOPIC) for i in listed]
 
 
 def test_alternates_in_the_sheet_become_the_drafts_alternates() -> None:
