@@ -14,10 +14,24 @@ from adapters.store import create_engine, migrate
 from adapters.store.tickets import SqlTicketStore
 from adapters.teams.ticket_courier import ChannelPost, ConnectorRefused, OutboxBackoff, Posted, TicketCourier
 from bot import Organisation, Outbound
-from bot.tickets import HrChannel, OutboxKind, OutboxRequest
-from tests.adapters.store.test_tickets import NOW, submission
+from bot.tickets import BestGuess, HrChannel, NewTicket, OutboxKind, OutboxRequest, Requester
 
 LEASE = 60.0
+NOW = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
+TICKET = NewTicket(
+    idempotency_key="k" * 64,
+    token="secret-token",
+    requester=Requester("29:staff", "aad-staff", "Ada Staff", False),
+    question="Can I swap shifts?",
+    details="Nights",
+    best_guess=BestGuess("swap-shifts", "How do I swap a shift?", 0.42),
+    requester_reference={
+        "serviceUrl": "https://smba.example/",
+        "conversation": {"id": "a:staff"},
+        "bot": {"id": "28:bot"},
+    },
+    created_at=NOW,
+)
 
 
 class RefusingPoster:
@@ -62,7 +76,7 @@ async def hr_channel() -> HrChannel:
 
 
 async def test_a_refusal_is_recorded_even_when_shutdown_comes_while_recording_it(store: SlowRetries) -> None:
-    await store.create(submission(), [OutboxRequest(OutboxKind.POST_TICKET, {})])
+    await store.create(TICKET, [OutboxRequest(OutboxKind.POST_TICKET, {})])
     clock = iter([NOW + dt.timedelta(seconds=n) for n in range(100)])
     courier = TicketCourier(
         RefusingPoster(),
