@@ -62,6 +62,8 @@ class FoundQuestion:
     location: int
     answer: list[Block] = field(default_factory=list)
     cited: list[str] = field(default_factory=list)
+    section: str = ""
+    """The title of the section the question is under, if the document groups its questions."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,7 @@ class _Walker:
         self.notes: list[ImportFinding] = []
         self.unplaced: list[Block] = []
         self.number: str | None = None
+        self.section = ""  # the last section heading read: the questions after it are under it
         self.headings = _question_headings(blocks) if layout == "headings" else set()
         # A document that labels its questions ('Q4.', 'Question 4') numbers its steps plainly
         # ('1. Open the link'): then only labelled numbers start questions.
@@ -233,11 +236,26 @@ class _Walker:
                     pending = self.questions[-1]
             elif sub and self.number is not None and self._asks(sub.group("text"), block, current):
                 self.questions.append(
-                    FoundQuestion(f"Q{self.number}({sub.group('a')})", sub.group("text").strip(), block.location)
+                    FoundQuestion(
+                        f"Q{self.number}({sub.group('a')})",
+                        sub.group("text").strip(),
+                        block.location,
+                        section=self.section,
+                    )
                 )
             elif sub and not block.continues and self.number is None:
                 self.problems.append(self._at(block, f"sub-question ({sub.group('a')}) before any numbered question"))
             elif current is None or block.detached:
+                # Before the first question only the line right above it heads it (not the
+                # trust's name or an introduction's heading).
+                following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
+                if (
+                    current is None
+                    and following is not None
+                    and self.starter(index + 1, following) is not None
+                    and self._is_section(index, block)
+                ):
+                    self.section = _section_title(block)
                 self.unplaced.append(block)
             elif (
                 block.continues
@@ -249,7 +267,11 @@ class _Walker:
             elif block.kind != "list_item" and (cited := _cited(block.text)):
                 current.cited.append(cited)
             elif self._is_section(index, block):
-                continue
+                self.section = _section_title(block)
+                if block.kind == "paragraph" and not block.text.isupper():
+                    self.notes.append(
+                        self._at(block, f"'{block.text.strip()}' read as a section heading, not answer text")
+                    )
             else:
                 self._answer(current, block)
         return LayoutReading(
@@ -275,7 +297,7 @@ class _Walker:
             self.number = start.number
         number = start.number or str(len({q.source.split("(")[0] for q in self.questions}) + 1)
         source = f"Q{number}({start.letter})" if start.letter else f"Q{number}"
-        self.questions.append(FoundQuestion(source, start.text, block.location))
+        self.questions.append(FoundQuestion(source, start.text, block.location, section=self.section))
 
     def _answer(self, current: FoundQuestion, block: Block) -> None:
         if not current.answer and _ANSWER_LABEL.match(block.text):
@@ -325,6 +347,8 @@ class _Walker:
         return ImportFinding(block.location, message, self.unit)
 
     def _is_section(self, index: int, block: Block) -> bool:
+        """Whether `block` heads a group of questions (and is no answer text): a heading, a line in
+        capitals, or a short title-like line right before the next question."""
         if block.kind == "heading":
             return True
         text = block.text.strip()
@@ -333,8 +357,8 @@ class _Walker:
             return False
         if all(c.isupper() for c in letters):
             return True
-        # A short title-like line right before the next question ('Types of flexible working') heads
-        # a group of questions; it is said in the preview, so a curator can put it back if it was not.
+        # 'Types of flexible working' before a question; said in the preview, so a curator can put
+        # it back if it was answer text.
         following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
         titled = (
             text[0].isupper()
@@ -344,10 +368,7 @@ class _Walker:
             and not any(c.isdigit() for c in text)
             and not block.continues
         )
-        if titled and following is not None and self.starter(index + 1, following) is not None:
-            self.notes.append(self._at(block, f"'{text}' read as a section heading, not answer text"))
-            return True
-        return False
+        return titled and following is not None and self.starter(index + 1, following) is not None
 
     def _numbered(self, index: int, block: Block) -> _Start | None:
         if block.kind == "table_row" or block.continues:
@@ -396,6 +417,17 @@ class _Walker:
             return numbered
         qa = _QA_QUESTION.match(text)
         return _Start(None, None, (qa.group("text") if qa else text).strip())
+
+
+def _section_title(block: Block) -> str:
+    """A section heading's title, or "" for one that names no subject ('Questions and answers')."""
+    title = _LINK.sub(r"\1", block.text).strip().rstrip(":").strip()
+    return "" if _NO_SUBJECT.match(title) else title
+
+
+_NO_SUBJECT = re.compile(
+    r"^(?:(?:frequently\s+asked\s+)?questions(?:\s+(?:and|&)\s+answers)?|q\s*&\s*a|faqs?|contents)$", re.IGNORECASE
+)
 
 
 def _cited(text: str) -> str | None:

@@ -30,7 +30,9 @@ def import_blocks(document: BlockDocument, *, untitled: str = "Untitled document
         citations = find_references(answer.text, title=layout.title, source=found.source, cited=found.cited)
         notes.extend(ImportFinding(found.location, remark, unit) for remark in citations.remarks)
         questions.append(
-            ImportedQuestion(found.source, found.question, answer.text, citations.references, found.location)
+            ImportedQuestion(
+                found.source, found.question, answer.text, citations.references, found.location, category=found.section
+            )
         )
     problems = list(layout.problems)
     problems.extend(

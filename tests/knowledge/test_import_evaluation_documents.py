@@ -94,6 +94,23 @@ def test_every_entry_the_writer_listed_is_found_with_its_question_and_answer(fol
         assert plain(found.answer) == plain(item["answer"]), found.source
 
 
+# For eleven of them a second reader, who saw only the document and its writer's list, wrote down the
+# section each question sits under (`sections.json`; null where the document has none).
+SECTIONED = [(folder, source) for folder, source in SOURCES if (folder / "sections.json").exists()]
+
+
+@pytest.mark.parametrize("folder, source", SECTIONED, ids=lambda p: p.name)
+def test_each_question_is_under_the_section_a_reader_sees_it_under(folder: Path, source: Path) -> None:
+    listed = json.loads((folder / "sections.json").read_text(encoding="utf-8"))
+    imported = import_file(source.name, source.read_bytes())
+    assert [q.category for q in imported.questions] == [item["section"] or "" for item in listed]
+
+
+def test_sections_were_listed_for_several_layouts() -> None:
+    assert {source.suffix for _, source in SECTIONED} >= {".html", ".md", ".txt", ".htm"}
+    assert len(SECTIONED) >= 10
+
+
 @pytest.mark.parametrize("folder", HAND_MADE, ids=lambda p: p.name)
 def test_every_entry_is_found_with_its_answer_word_for_word(folder: Path) -> None:
     (source,) = [p for p in folder.iterdir() if p.suffix in {".txt", ".md"}]
@@ -180,8 +197,6 @@ def test_title_owner_and_review_date_come_from_the_document(name: str, title: st
 def test_title_owner_and_date_come_from_pages_and_reports_as_published(
     name: str, title: str, owner: str, reviewed: dt.date
 ) -> None:
-    (source,) = [
-        p for p in (ROOT / "tests" / "data" / "import" / "written" / name).iterdir() if p.name != "written.json"
-    ]
+    (source,) = [p for p in (ROOT / "tests" / "data" / "import" / "written" / name).iterdir() if p.suffix != ".json"]
     imported = import_file(source.name, source.read_bytes())
     assert (imported.title, imported.owner, imported.last_reviewed) == (title, owner, reviewed)

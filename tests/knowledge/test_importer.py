@@ -245,3 +245,18 @@ def test_an_owner_line_that_ends_with_its_review_date_gives_both() -> None:
         "Parking Questions\nOwner: Estates & Facilities – reviewed 14/01/2025\n\n1. Can I park?\n\nYes.\n"
     )
     assert (document.owner, document.last_reviewed) == ("Estates & Facilities", dt.date(2025, 1, 14))
+
+
+def test_a_section_heading_groups_the_questions_under_it_and_an_introduction_does_not() -> None:
+    text = (
+        "Rotas: questions and answers\n\nINTRODUCTION\n\nThis guide answers common questions.\n\n"
+        "Questions and answers\n\n1. Who writes the rota?\n\nYour ward manager.\n\n"
+        "SHIFT SWAPS\n\n2. Can I swap a shift?\n\nYes, with your manager's agreement.\n\n"
+        "3. Who records the swap?\n\nThe rota coordinator.\n"
+    )
+    imported = import_document(text)
+    assert [(q.source, q.category) for q in imported.questions] == [
+        ("Q1", ""),  # 'Questions and answers' names no subject; 'INTRODUCTION' heads no question
+        ("Q2", "SHIFT SWAPS"),
+        ("Q3", "SHIFT SWAPS"),
+    ]
