@@ -256,6 +256,8 @@ class _Walker:
                     and self._is_section(index, block)
                 ):
                     self.section = _section_title(block)
+                    if self.section:
+                        continue  # placed: the first questions' category
                 self.unplaced.append(block)
             elif (
                 block.continues
