@@ -146,3 +146,24 @@ def test_an_out_of_scope_example_a_new_document_answers_no_longer_counts_against
     question = "how long am I on full pay when I'm off sick?"
     assert counted.rank(question)[0].entry.id == ranker.rank(question)[0].entry.id == "sick-pay-entitlement"
     assert ranker.rank(question)[0].confidence > counted.rank(question)[0].confidence + 0.05
+
+
+def test_entries_count_as_curated_only_once_examples_keep_their_near_misses_out(
+    corpus: Corpus, vectors: Vectors
+) -> None:
+    # The learning loop's middle weeks: every entry has its alternates, but curators have labelled
+    # few out-of-scope questions yet, so a near miss would be answered in the curated band.
+    per_entry = RankingSettings().outside_per_curated_entry
+    assert all(len(entry.alternates) >= RankingSettings().curated_phrasings for entry in corpus.entries)
+    assert sum(len(topic.examples) for topic in corpus.out_of_scope) >= per_entry * len(corpus.entries)
+    wanted = per_entry * len(corpus.entries)
+    few, kept = [], 0
+    for topic in corpus.out_of_scope:
+        examples = topic.examples[: max(0, wanted // 3 - kept)]
+        kept += len(examples)
+        if examples:
+            few.append(topic.model_copy(update={"examples": examples}))
+    lacking = corpus.model_copy(update={"out_of_scope": tuple(few)})
+    question = "is tiktok allowed on my work phone"
+    assert Ranker(corpus, vectors).rank(question)[0].curation == 1.0
+    assert Ranker(lacking, vectors).rank(question)[0].curation == pytest.approx(1 / 3, abs=0.01)
