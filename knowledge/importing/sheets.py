@@ -76,6 +76,7 @@ def import_sheets(sheets: Sequence[Sheet], *, untitled: str) -> ImportedDocument
     problems: list[ImportFinding] = []
     unplaced: list[ImportFinding] = []
     lines: list[Block] = []  # rows that are not questions: the title, owner and review date are among them
+    sheet_of: dict[int, str] = {}  # a line's sheet, by the line's id
     found: list[_Row] = []
     for sheet in sheets:
         header_at, columns = _header(sheet.rows)
@@ -84,10 +85,11 @@ def import_sheets(sheets: Sequence[Sheet], *, untitled: str) -> ImportedDocument
                 why = "it is hidden" if sheet.hidden else "its name says it is not current"
                 notes.append(ImportFinding(None, f"sheet '{sheet.name}' left out: {why}"))
             continue
+        read = _lines(sheet.rows, 0, len(sheet.rows) if not columns else header_at)
+        lines.extend(read)
+        sheet_of.update((id(block), sheet.name) for block in read)
         if not columns:
-            lines.extend(_lines(sheet.rows, 0, len(sheet.rows)))
             continue
-        lines.extend(_lines(sheet.rows, 0, header_at))
         found.extend(_rows(sheet, header_at, columns, problems, notes))
     metadata = read_metadata(lines)
     rest = [block for position, block in enumerate(lines) if position not in metadata.used]
@@ -99,7 +101,13 @@ def import_sheets(sheets: Sequence[Sheet], *, untitled: str) -> ImportedDocument
         ),
         "",
     )
-    unplaced.extend(ImportFinding(None, preview(b.text)) for b in rest if b.text != title)
+    unplaced.extend(
+        ImportFinding(
+            b.location, f"sheet '{sheet_of[id(b)]}': {preview(b.text)}" if sheet_of[id(b)] else preview(b.text), "row"
+        )
+        for b in rest
+        if b.text != title
+    )
     if not title:
         notes.append(ImportFinding(None, f"the document has no title before its first question: called '{untitled}'"))
         title = untitled

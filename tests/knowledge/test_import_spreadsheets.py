@@ -100,6 +100,13 @@ def test_rows_keep_their_own_labels_and_a_row_without_one_is_named_by_its_place(
     assert "sheet 'Withdrawn' left out: its name says it is not current" in [str(n) for n in imported.notes]
 
 
+def test_text_that_went_into_no_entry_is_named_by_its_sheet_and_row() -> None:
+    source, _ = written("xlsx")
+    unplaced = [str(finding) for finding in import_file(source.name, source.read_bytes()).unplaced]
+    assert "row 1: sheet 'Read me': 'Harbourside NHS Foundation Trust'" in unplaced
+    assert "row 6: sheet 'Read me': 'Version | 6.1'" in unplaced
+
+
 def test_an_export_keeps_its_qna_ids_and_leaves_chit_chat_out() -> None:
     source, listed = written("cqa")
     imported = import_file(source.name, source.read_bytes())
