@@ -37,7 +37,8 @@ class Block:
     `furniture` is page furniture (headers, footers): never answer text, but it may hold metadata.
     `level` orders headings (1 is the top); `cells` are a table row's cells; `ordered` marks an
     item of a numbered list. `detached` text stands apart from the question before it (a contact
-    box after the last accordion of a page), so it is no part of that answer.
+    box after the last accordion of a page), so it is no part of that answer. `numbered` is the
+    number a word processor shows before a heading (`text` starts with it) without it being typed.
     """
 
     kind: BlockKind
@@ -50,6 +51,7 @@ class Block:
     continues: bool = False
     ordered: bool = False
     detached: bool = False
+    numbered: str = ""
 
 
 @dataclass(frozen=True)

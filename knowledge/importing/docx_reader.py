@@ -168,7 +168,7 @@ def _paragraph(paragraph: Paragraph, location: int, normal: float, number: str |
         return Block("heading", text, location, links=links, level=0)
     if heading:
         shown = f"{number} {text}" if number else text
-        return Block("heading", shown, location, links=links, level=int(heading.group(1)))
+        return Block("heading", shown, location, links=links, level=int(heading.group(1)), numbered=number or "")
     if _is_list(paragraph):
         # Numbered by its style ('List Number') or by a numbering of its own (as Google Docs exports lists).
         ordered = "Number" in style or number is not None

@@ -421,9 +421,30 @@ class _Walker:
         return _Start(None, None, (qa.group("text") if qa else text).strip())
 
 
+def _table_section(block: Block) -> str:
+    """The title a row or line between a table's question rows gives the rows below it (a merged
+    row across the table, a short line between its parts on a PDF page), or ""."""
+    cells = (
+        {cell.strip() for cell in block.cells if cell.strip()} if block.kind == "table_row" else {block.text.strip()}
+    )
+    if block.kind == "furniture" or len(cells) != 1:
+        return ""
+    (text,) = cells
+    if len(text.split()) > _SECTION_WORDS or text[-1] in ".?!;," or "\n" in text:
+        return ""
+    return _LINK.sub(r"\1", text).rstrip(":").strip()
+
+
+_SECTION_WORDS = 12
+
+
 def _section_title(block: Block) -> str:
-    """A section heading's title, or "" for one that names no subject ('Questions and answers')."""
-    title = _LINK.sub(r"\1", block.text).strip().rstrip(":").strip()
+    """A section heading's title as typed (without a number Word shows before it), or "" for one that
+    names no subject ('Questions and answers')."""
+    text = block.text.strip()
+    if block.numbered and text.startswith(block.numbered):
+        text = text[len(block.numbered) :]  # Word's own numbering: not in the heading's text
+    title = _LINK.sub(r"\1", text).strip().rstrip(":").strip()
     return "" if _NO_SUBJECT.match(title) else title
 
 
@@ -464,11 +485,18 @@ def _tables(blocks: Sequence[Block], unit: Unit) -> LayoutReading:
     title = blocks[title_at].text.strip() if title_at is not None else ""
     questions: list[FoundQuestion] = []
     unplaced: list[Block] = []
+    section = ""
+    started = False  # in the table: a short line between its rows heads a section
     for index, block in enumerate(blocks):
         if id(block) not in rows:
+            if started and (heads := _table_section(block)):
+                section = "" if _NO_SUBJECT.match(heads) else heads
+                continue
+            started = started or block.kind == "table_row"
             if index != title_at and block.kind != "table_row":
                 unplaced.append(block)
             continue
+        started = True
         question_cell, answer_cell = block.cells[-2].strip(), block.cells[-1]
         numbered = numbered_start(question_cell)
         if numbered and numbered.text:
@@ -476,7 +504,9 @@ def _tables(blocks: Sequence[Block], unit: Unit) -> LayoutReading:
         else:
             lead = block.cells[0].strip() if len(block.cells) > 2 else ""
             number, letter = (lead if lead.isdigit() else str(len(questions) + 1)), None
-        found = FoundQuestion(f"Q{number}({letter})" if letter else f"Q{number}", question_cell, block.location)
+        found = FoundQuestion(
+            f"Q{number}({letter})" if letter else f"Q{number}", question_cell, block.location, section=section
+        )
         for paragraph in (p.strip() for p in answer_cell.split("\n\n")):
             cited = _cited(paragraph)
             if cited:
