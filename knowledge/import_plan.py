@@ -128,11 +128,17 @@ def plan_import(
 
 
 def filed_under(category: str, topics: Sequence[Topic]) -> str | None:
-    """The id of the topic whose id or title is `category`, ignoring case and punctuation; None when none is."""
-    wanted = _words(category)
+    """The id of the topic whose id or title is `category`, ignoring case, punctuation and a leading
+    section label ('Section 2:', '3.', 'Part B –'); None when none is."""
+    wanted = _words(_SECTION_LABEL.sub("", category))
     if not wanted:
         return None
     return next((topic.id for topic in topics if wanted in {_words(topic.id), _words(topic.title)}), None)
+
+
+_SECTION_LABEL = re.compile(
+    r"^\s*(?:(?:section|part)\s+[0-9a-z]{1,3}\s*[:.\-–—]?|\d{1,2}(?:\.\d{1,2})*\.?|[a-z][.)])\s+", re.I
+)
 
 
 def _words(text: str) -> tuple[str, ...]:

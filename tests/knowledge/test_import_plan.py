@@ -86,7 +86,18 @@ def test_new_questions_are_drafts_with_unique_generated_ids(curated: CorpusDocum
 
 @pytest.mark.parametrize(
     ("category", "topic"),
-    [("Pay and expenses", "pay"), ("pay", "pay"), ("PAY-AND-EXPENSES", "pay"), ("Pay", "pay"), ("Parking", None)],
+    [
+        ("Pay and expenses", "pay"),
+        ("pay", "pay"),
+        ("PAY-AND-EXPENSES", "pay"),
+        ("Pay", "pay"),
+        ("Section 4: Pay and expenses", "pay"),
+        ("2. Pay and expenses", "pay"),
+        ("Section B – Pay", "pay"),
+        ("Part 1 Pay", "pay"),
+        ("Parking", None),
+        ("Pay parking", None),
+    ],
 )
 def test_a_category_files_a_new_entry_under_the_topic_of_that_id_or_title(category: str, topic: str | None) -> None:
     assert filed_under(category, (Topic(id="pay", title="Pay and expenses"),)) == topic
