@@ -424,12 +424,18 @@ class _Walker:
 def _table_section(block: Block) -> str:
     """The title a row or line between a table's question rows gives the rows below it (a merged
     row across the table, a short line between its parts on a PDF page), or ""."""
-    cells = (
-        {cell.strip() for cell in block.cells if cell.strip()} if block.kind == "table_row" else {block.text.strip()}
-    )
-    if block.kind == "furniture" or len(cells) != 1:
+    if block.kind == "furniture":
         return ""
-    (text,) = cells
+    return section_row(block.cells if block.kind == "table_row" else (block.text,))
+
+
+def section_row(cells: Sequence[str]) -> str:
+    """The title of a table row that heads the rows below it: one short text however many cells it
+    spans (a merged row repeats it), no sentence; "" for any other row."""
+    texts = {cell.strip() for cell in cells if cell.strip()}
+    if len(texts) != 1:
+        return ""
+    (text,) = texts
     if len(text.split()) > _SECTION_WORDS or text[-1] in ".?!;," or "\n" in text:
         return ""
     return _LINK.sub(r"\1", text).rstrip(":").strip()

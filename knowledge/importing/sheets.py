@@ -26,6 +26,7 @@ from typing import Literal
 
 from knowledge.importing.blocks import Block, DocumentError
 from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding, preview
+from knowledge.importing.layouts import section_row
 from knowledge.importing.metadata import missing, read_metadata
 from knowledge.importing.references import find_references
 from knowledge.importing.text_reader import decode_text
@@ -211,7 +212,7 @@ def _rows(
         if exported:
             answer = _ESCAPED_BREAK.sub("\n", answer)
         if not question and not answer:
-            section = _section(row) or section
+            section = section_row(row) or section
             continue  # a spacer, or a section row
         where = f"sheet '{sheet.name}': " if sheet.name else ""
         if not answer:
@@ -281,17 +282,6 @@ def _questions(rows: Sequence[_Row], title: str, notes: list[ImportFinding]) -> 
             ImportedQuestion(label, row.question, answer, citations.references, row.at, alternates, row.category)
         )
     return questions
-
-
-def _section(row: Sequence[str]) -> str:
-    """The text of a row that heads a section (one short cell and nothing else), or ""."""
-    cells = [text.strip() for text in row if text.strip()]
-    if len(cells) != 1 or len(cells[0].split()) > _SECTION_WORDS or cells[0].endswith("?"):
-        return ""
-    return cells[0].rstrip(":")
-
-
-_SECTION_WORDS = 8
 
 
 def _category(text: str) -> str:
