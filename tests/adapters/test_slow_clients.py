@@ -102,9 +102,13 @@ async def _is(status: Awaitable[bytes], expected: bytes) -> bool:
 
 async def get_status(port: int, path: str = "/healthz") -> bytes:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-    answer = await asyncio.wait_for(reader.read(), timeout=5)
-    writer.close()
+    try:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        answer = await asyncio.wait_for(reader.read(), timeout=5)
+    finally:
+        # Also when a bot still starting resets or times out the connection: the caller retries,
+        # and a writer left open would be reported unclosed when collected, failing another test.
+        writer.close()
     return answer.split(b"\r\n", 1)[0]
 
 
