@@ -248,13 +248,7 @@ class _Walker:
             elif current is None or block.detached:
                 # Before the first question only the line right above it heads it (not the
                 # trust's name or an introduction's heading).
-                following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
-                if (
-                    current is None
-                    and following is not None
-                    and self.starter(index + 1, following) is not None
-                    and self._is_section(index, block)
-                ):
+                if current is None and self._before_question(index) and self._is_section(index, block):
                     self.section = _section_title(block)
                     if self.section:
                         continue  # placed: the first questions' category
@@ -361,7 +355,6 @@ class _Walker:
             return True
         # 'Types of flexible working' before a question; said in the preview, so a curator can put
         # it back if it was answer text.
-        following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
         titled = (
             text[0].isupper()
             and len(text.split()) <= 8
@@ -370,7 +363,12 @@ class _Walker:
             and not any(c.isdigit() for c in text)
             and not block.continues
         )
-        return titled and following is not None and self.starter(index + 1, following) is not None
+        return titled and self._before_question(index)
+
+    def _before_question(self, index: int) -> bool:
+        """Whether the block after the one at `index` starts a question."""
+        following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
+        return following is not None and self.starter(index + 1, following) is not None
 
     def _numbered(self, index: int, block: Block) -> _Start | None:
         if block.kind == "table_row" or block.continues:
