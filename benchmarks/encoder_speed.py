@@ -1,9 +1,9 @@
-"""The sentence encoder's speed: ONNX Runtime (what serves) against the same pass written in numpy.
+"""The sentence encoder's speed: ONNX Runtime, float and int8 (what serves), against the same pass in numpy.
 
 Run with `make bench-encoder` (or `python -m benchmarks.encoder_speed`). Pinned to one core where
-the OS allows, one BLAS and one runtime thread, as the bot runs. Both encoders are built in this
-process and timed alternately, question by question, on the held-out staff questions
-(`eval/heldout.yaml`), then on batches of corpus-length texts, so a noisy machine slows both
+the OS allows, one BLAS and one runtime thread, as the bot runs. The three encoders are built in this
+process and timed in turn, question by question, on the held-out staff questions
+(`eval/heldout.yaml`), then on batches of corpus-length texts, so a noisy machine slows all
 alike: the ratios are the result, the milliseconds only this machine's. The numpy pass is the
 baseline (the bot's encoder before ONNX Runtime); it lives here, not in the bot.
 """
@@ -125,22 +125,21 @@ def _layer(weights: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]
 
 
 def alternately(
-    first: Callable[[Sequence[str]], np.ndarray],
-    second: Callable[[Sequence[str]], np.ndarray],
-    batches: Sequence[Sequence[str]],
-) -> tuple[list[float], list[float], float]:
-    """Milliseconds each encoder took for each batch, timed in turn, and the largest difference
-    between their vectors."""
-    first_ms, second_ms, largest = [], [], 0.0
+    encoders: Sequence[Callable[[Sequence[str]], np.ndarray]], batches: Sequence[Sequence[str]]
+) -> tuple[list[list[float]], list[float]]:
+    """Milliseconds each encoder took for each batch, timed in turn, and each encoder's lowest cosine
+    to the first encoder's vectors."""
+    taken: list[list[float]] = [[] for _ in encoders]
+    lowest = [1.0] * len(encoders)
     for batch in batches:
-        started = time.perf_counter()
-        a = first(batch)
-        first_ms.append((time.perf_counter() - started) * 1000)
-        started = time.perf_counter()
-        b = second(batch)
-        second_ms.append((time.perf_counter() - started) * 1000)
-        largest = max(largest, float(np.abs(a - b).max()))
-    return first_ms, second_ms, largest
+        reference = None
+        for position, encode in enumerate(encoders):
+            started = time.perf_counter()
+            vectors = encode(batch)
+            taken[position].append((time.perf_counter() - started) * 1000)
+            reference = vectors if reference is None else reference
+            lowest[position] = min(lowest[position], float((vectors * reference).sum(axis=1).min()))
+    return taken, lowest
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -150,37 +149,33 @@ def main(argv: Sequence[str] | None = None) -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     files = locate()
-    baseline, served = NumpyEncoder(files), Encoder(files)
+    names = ("numpy pass (baseline)", "ONNX Runtime, float", "ONNX Runtime, int8 (served)")
+    encoders = [NumpyEncoder(files).encode, Encoder(files, quantized=False).encode, Encoder(files).encode]
     everything = [item["q"] for item in yaml.safe_load((ROOT / "eval" / "heldout.yaml").read_text(encoding="utf-8"))]
     questions = everything[: args.questions]
     with threadpool_limits(limits=1, user_api="blas"):
-        alternately(baseline.encode, served.encode, [[q] for q in questions[:20]])  # warm up both
-        numpy_ms, onnx_ms, largest = alternately(baseline.encode, served.encode, [[q] for q in questions])
+        alternately(encoders, [[q] for q in questions[:20]])  # warm up all three
+        one, one_lowest = alternately(encoders, [[q] for q in questions])
         # Corpus texts (answers' passages run to about 60 words) are encoded in batches at build.
         passages = [" ".join(everything[i : i + 4]) for i in range(0, len(everything), 4)]
         batches = [passages[i : i + 64] for i in range(0, len(passages) - 63, 64)] or [passages]
-        numpy_batch, onnx_batch, batch_largest = alternately(baseline.encode, served.encode, batches)
+        batched, batch_lowest = alternately(encoders, batches)
 
-    def line(name: str, ms: list[float]) -> str:
-        cuts = statistics.quantiles(ms, n=100)
-        return (
-            f"{name:<22} p50 {cuts[49]:7.2f} ms  p90 {cuts[89]:7.2f} ms  p99 {cuts[98]:7.2f} ms  "
-            f"mean {statistics.mean(ms):7.2f} ms"
-        )
-
-    ratio, batch_ratio = (
-        statistics.mean(onnx_ms) / statistics.mean(numpy_ms),
-        statistics.mean(onnx_batch) / statistics.mean(numpy_batch),
-    )
     print(f"one question at a time ({len(questions)} held-out questions):")
-    print(line("numpy pass (baseline)", numpy_ms))
-    print(line("ONNX Runtime (served)", onnx_ms))
-    print(f"  ratio of means x{ratio:.2f}; largest difference {largest:.1e}")
+    for name, ms, lowest in zip(names, one, one_lowest, strict=True):
+        cuts = statistics.quantiles(ms, n=100)
+        print(
+            f"  {name:<28} p50 {cuts[49]:6.2f} ms  p90 {cuts[89]:6.2f} ms  p99 {cuts[98]:6.2f} ms  "
+            f"mean {statistics.mean(ms):6.2f} ms  x{statistics.mean(ms) / statistics.mean(one[0]):.2f}  "
+            f"lowest cosine to the baseline {lowest:.5f}"
+        )
     print(f"batches of {len(batches[0])} passages of four questions ({len(batches)} batches):")
-    print(
-        f"  numpy {statistics.mean(numpy_batch):7.1f} ms, ONNX Runtime {statistics.mean(onnx_batch):7.1f} ms a batch: "
-        f"x{batch_ratio:.2f}; largest difference {batch_largest:.1e}"
-    )
+    for name, ms, lowest in zip(names, batched, batch_lowest, strict=True):
+        mean = statistics.mean(ms)
+        print(
+            f"  {name:<28} {mean:7.1f} ms a batch  x{mean / statistics.mean(batched[0]):.2f}  "
+            f"lowest cosine to the baseline {lowest:.5f}"
+        )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import onnxruntime
 from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
 
-from knowledge.embedding.graph import HIDDEN, INPUT_IDS, MASK, bert_graph
+from knowledge.embedding.graph import HIDDEN, INPUT_IDS, MASK, QUANTIZATION, bert_graph
 from knowledge.embedding.model_files import DIMENSIONS, ModelFiles, read_safetensors
 from knowledge.embedding.vectors import TokenVectors
 
@@ -29,10 +29,12 @@ _SPECIAL = np.array([101, 102], dtype=np.int64)
 
 
 class Encoder:
-    """Encodes texts as 384-dimensional unit vectors (float32)."""
+    """Encodes texts as 384-dimensional unit vectors (float32): `quantized` (what the bot runs), with
+    the linear layers' weights as 8-bit integers (`graph.QUANTIZATION`), else the float model."""
 
-    def __init__(self, files: ModelFiles) -> None:
-        self.digest = files.digest
+    def __init__(self, files: ModelFiles, *, quantized: bool = True) -> None:
+        # Quantized weights give other vectors: a cached vector says which model made it.
+        self.digest = f"{files.digest} {QUANTIZATION}" if quantized else files.digest
         self._tokenizer = Tokenizer.from_file(str(files.tokenizer))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
@@ -40,7 +42,7 @@ class Encoder:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # errors only: its notices are not ours to act on
-        graph = bert_graph(read_safetensors(files.weights))
+        graph = bert_graph(read_safetensors(files.weights), quantized=quantized)
         options.add_external_initializers(
             list(graph.weights), [onnxruntime.OrtValue.ortvalue_from_numpy(value) for value in graph.weights.values()]
         )

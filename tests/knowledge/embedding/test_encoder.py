@@ -1,5 +1,6 @@
-"""The encoder gives all-MiniLM-L6-v2's vectors (batched or alone, with its word pieces), and a
-damaged model is refused by name."""
+"""The encoder gives all-MiniLM-L6-v2's vectors (batched or alone, with its word pieces; the float
+model exactly, the quantized one that serves within a hair of it), and a damaged model is refused by
+name."""
 
 from __future__ import annotations
 
@@ -34,12 +35,37 @@ def encoder() -> Encoder:
     return Encoder(locate())
 
 
-def test_vectors_match_the_reference_implementation(encoder: Encoder) -> None:
-    vectors = encoder.encode(list(REFERENCE))
+@pytest.fixture(scope="module")
+def float_encoder() -> Encoder:
+    return Encoder(locate(), quantized=False)
+
+
+def test_the_float_model_matches_the_reference_implementation(float_encoder: Encoder) -> None:
+    vectors = float_encoder.encode(list(REFERENCE))
     assert vectors.dtype == np.float32 and vectors.shape == (2, DIMENSIONS)
     for row, expected in zip(vectors, REFERENCE.values(), strict=True):
         np.testing.assert_allclose(row[:8], expected, atol=2e-5)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_the_quantized_model_that_serves_stays_within_a_hair_of_the_float_one(
+    encoder: Encoder, float_encoder: Encoder
+) -> None:
+    texts = [
+        *REFERENCE,
+        "im on nights and feel rough, who do i ring before my shift",
+        "Can I claim mileage for driving to a training course in another city?",
+        "overtime",
+    ]
+    cosines = (encoder.encode(texts) * float_encoder.encode(texts)).sum(axis=1)
+    assert cosines.min() > 0.998
+    quantized_pieces = encoder.encode_tokens(texts)[1]
+    float_pieces = float_encoder.encode_tokens(texts)[1]
+    for ours, theirs in zip(quantized_pieces, float_pieces, strict=True):
+        assert ours.ids.tolist() == theirs.ids.tolist()
+        assert (ours.vectors * theirs.vectors).sum(axis=1).min() > 0.99
+    # They are different models to the vector cache: neither's vectors are taken for the other's.
+    assert encoder.digest != float_encoder.digest
 
 
 def test_a_batch_gives_each_text_the_vector_it_gets_alone(encoder: Encoder) -> None:
