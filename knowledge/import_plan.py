@@ -42,7 +42,9 @@ ChangeKind = Literal["new", "updated", "unchanged", "not-in-document"]
 @dataclass(frozen=True)
 class EntryChange:
     """What the import does to one entry; `fields` are the document fields that change;
-    `category` is the document's own category for a new entry's question."""
+    `category` is the document's own category for a new entry's question; `unadopted` are
+    alternates the document gives an existing entry that its curated wordings do not hold: listed
+    for a curator, never added (a curator may have removed them on purpose)."""
 
     kind: ChangeKind
     entry_id: str
@@ -50,6 +52,7 @@ class EntryChange:
     fields: tuple[str, ...] = ()
     line: int | None = None
     category: str = ""
+    unadopted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,8 @@ def plan_import(
             entry = _updated(before, question, owner=owner, reviewed=reviewed)
             fields = tuple(name for name in DOCUMENT_FIELDS if getattr(entry, name) != getattr(before, name))
             kind: ChangeKind = "updated" if fields else "unchanged"
-            changes.append(EntryChange(kind, entry.id, question.source, fields, question.line))
+            unadopted = _unadopted(question, entry)
+            changes.append(EntryChange(kind, entry.id, question.source, fields, question.line, unadopted=unadopted))
         entries.append(entry)
     imported_sources = {question.source for question in imported.questions}
     for entry in existing.entries if existing else ():
@@ -178,6 +182,16 @@ def _updated(before: Entry, question: ImportedQuestion, *, owner: str | None, re
             "last_reviewed": reviewed,
         }
     )
+
+
+def _unadopted(question: ImportedQuestion, entry: Entry) -> tuple[str, ...]:
+    """The document's alternates for `entry` that none of its wordings is, ignoring case, spacing
+    and punctuation; each once, in the document's order."""
+    held = {_words(text) for text in (entry.question, *entry.alternates)}
+    found: dict[tuple[str, ...], str] = {}
+    for alternate in question.alternates:
+        found.setdefault(_words(alternate), alternate)
+    return tuple(text for words, text in found.items() if words and words not in held)
 
 
 def _keep_curated_urls(

@@ -20,7 +20,7 @@ from typing import TextIO
 from adapters.corpus.corpus_file import write_document
 from knowledge.corpus import FAQ_SUFFIX, CorpusDocument, CorpusError, read_corpus, read_document
 from knowledge.import_plan import DRAFT_TOPIC, EntryChange, ImportBlocked, ImportPlan, plan_import
-from knowledge.importing import DocumentError, ImportedDocument, import_file
+from knowledge.importing import DocumentError, ImportedDocument, import_file, preview
 from knowledge.lint import MeaningRanker, out_of_scope_answers
 from knowledge.models import Corpus, Entry
 
@@ -232,14 +232,20 @@ def _remarks(change: EntryChange, topic: str) -> list[str]:
         if topic != DRAFT_TOPIC:
             return [f"filed under topic '{topic}' by the document's category '{change.category}'"]
         return [f"the document's category: '{change.category}'"]
+    remarks = []
     if change.kind == "updated":
-        remarks = [f"changed from the document: {', '.join(change.fields)}"]
+        remarks.append(f"changed from the document: {', '.join(change.fields)}")
         if "question" in change.fields:
             remarks.append("the question changed: check its alternates still fit")
-        return remarks
+    if change.unadopted:
+        remarks.append(
+            f"the document gives {len(change.unadopted)} alternate(s) this entry does not have, not added "
+            "(alternates are curated): add those that fit to its alternates"
+        )
+        remarks += [f"  {preview(text)}" for text in change.unadopted]
     if change.kind == "not-in-document":
-        return ["not in this document: left in the file untouched (delete it yourself if HR withdrew it)"]
-    return []
+        remarks.append("not in this document: left in the file untouched (delete it yourself if HR withdrew it)")
+    return remarks
 
 
 def _print_findings(imported: ImportedDocument, out: TextIO) -> None:

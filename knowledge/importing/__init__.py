@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from knowledge.importing.blocks import Block, BlockDocument, DocumentError, Link
-from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding
+from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding, preview
 from knowledge.importing.metadata import parse_month
 from knowledge.importing.reading import import_blocks
 from knowledge.importing.sheets import SHEET_FORMATS, import_sheets, read_sheets
@@ -21,10 +21,10 @@ from knowledge.importing.text_reader import decode_text, read_text
 FORMATS = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", *SHEET_FORMATS)
 
 __all__ = [
-    "FORMATS",
     "Block",
     "BlockDocument",
     "DocumentError",
+    "FORMATS",
     "ImportFinding",
     "ImportedDocument",
     "ImportedQuestion",
@@ -32,6 +32,7 @@ __all__ = [
     "import_document",
     "import_file",
     "parse_month",
+    "preview",
     "read_blocks",
     "slug",
 ]

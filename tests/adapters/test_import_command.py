@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -14,6 +15,7 @@ import yaml
 
 from adapters.cli.import_command import DocumentDefaults, run_import
 from adapters.cli.lint_command import run_lint
+from adapters.corpus.corpus_file import write_document
 from knowledge import Ranker, load_corpus, read_corpus
 from knowledge.corpus import read_document
 from knowledge.embedding import Vectors
@@ -100,6 +102,31 @@ def test_a_new_document_becomes_a_new_file_of_drafts(tmp_path: Path) -> None:
     assert {e.topic for e in document.entries} == {"unsorted"}
     assert document.owner == "Employment Policy Team"
     assert written.read_text(encoding="utf-8").startswith("# Imported from lettered.txt")
+
+
+def test_a_reimport_names_the_alternates_a_curator_removed_and_does_not_put_them_back(tmp_path: Path) -> None:
+    export = ROOT / "eval" / "documents" / "accommodation" / "staff-accommodation-kb.tsv"
+    corpus = tmp_path / "corpus"
+    assert run(export, corpus)[0] == 0
+    (written,) = corpus.glob("*.faq.yaml")
+    document = read_document(written)
+    entry = next(e for e in document.entries if e.alternates)
+    removed = entry.alternates[0]
+    trimmed = tuple(
+        e.model_copy(update={"alternates": e.alternates[1:]}) if e is entry else e for e in document.entries
+    )
+    write_document(written, dataclasses.replace(document, entries=trimmed))
+
+    code, report = run(export, corpus)
+
+    assert code == 0, report
+    assert re.search(
+        rf"{entry.id}\n.*\n +the document gives 1 alternate\(s\) this entry does not have, not added "
+        rf"\(alternates are curated\): add those that fit to its alternates\n +'{re.escape(removed)}'",
+        report,
+    )
+    assert report.count("alternate(s) this entry does not have") == 1
+    assert removed not in next(e for e in read_document(written).entries if e.id == entry.id).alternates
 
 
 def test_a_sheet_category_that_is_a_declared_topic_files_the_new_entry(corpus_copy: Path) -> None:

@@ -19,6 +19,7 @@ Three of them were written by people who never saw the importer (`tests/data/imp
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -218,3 +219,24 @@ def test_a_sheet_too_long_to_be_a_q_and_a_is_refused_with_the_reason_not_cut_sho
     text = "Question,Answer\n" + "".join(f"Q{n}?,A{n}.\n" for n in range(3))
     with pytest.raises(DocumentError, match="the file has more than 3 rows: is it a Q&A sheet"):
         import_file("export.csv", text.encode())
+
+
+def test_a_reimport_lists_the_alternates_a_curated_entry_lacks_and_adds_none() -> None:
+    source, _ = written("cqa")
+    imported = import_file(source.name, source.read_bytes())
+    first = plan_import(imported, source_file=source.name, existing=None).document
+    entry = next(e for e in first.entries if len(e.alternates) >= 2)
+    removed, kept = entry.alternates[0], entry.alternates[1:]
+    # A curator removed one alternate and re-typed another in their own case and punctuation.
+    retyped = (kept[0].upper().rstrip("?") + " ?", *kept[1:])
+    curated = dataclasses.replace(
+        first,
+        entries=tuple(e.model_copy(update={"alternates": retyped}) if e.id == entry.id else e for e in first.entries),
+    )
+
+    plan = plan_import(imported, source_file=source.name, existing=curated)
+
+    change = next(c for c in plan.changes if c.entry_id == entry.id)
+    assert change.unadopted == (removed,)
+    assert next(e for e in plan.document.entries if e.id == entry.id).alternates == retyped
+    assert all(not c.unadopted for c in plan.changes if c.entry_id != entry.id)
