@@ -140,6 +140,20 @@ def filed_under(category: str, topics: Sequence[Topic]) -> str | None:
     return next((topic.id for topic in topics if wanted in {_words(topic.id), _words(topic.title)}), None)
 
 
+def topics_for(categories: Sequence[str], topics: Sequence[Topic]) -> tuple[Topic, ...]:
+    """A new topic for each of `categories` that files under none of `topics` (see `filed_under`), in
+    order and each once: the category without its section label as the title, an id made from it."""
+    used = {topic.id for topic in topics}
+    found: list[Topic] = []
+    for category in categories:
+        title = " ".join(_SECTION_LABEL.sub("", category).split())
+        if not _words(title) or filed_under(category, (*topics, *found)) is not None:
+            continue
+        found.append(Topic(id=slug(title, used), title=title))
+        used.add(found[-1].id)
+    return tuple(found)
+
+
 _SECTION_LABEL = re.compile(
     r"^\s*(?:(?:section|part)\s+[0-9a-z]{1,3}\s*[:.\-–—]?|\d{1,2}(?:\.\d{1,2})*\.?|[a-z][.)])\s+", re.I
 )

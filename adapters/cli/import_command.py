@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.corpus.corpus_file import write_document
-from knowledge.corpus import FAQ_SUFFIX, CorpusDocument, CorpusError, read_corpus, read_document
-from knowledge.import_plan import DRAFT_TOPIC, EntryChange, ImportBlocked, ImportPlan, plan_import
+from adapters.corpus.vocabulary_file import VocabularyEditError, declare_topics
+from knowledge.corpus import FAQ_SUFFIX, VOCABULARY_FILE, CorpusDocument, CorpusError, read_corpus, read_document
+from knowledge.import_plan import DRAFT_TOPIC, EntryChange, ImportBlocked, ImportPlan, plan_import, topics_for
 from knowledge.importing import DocumentError, ImportedDocument, import_file, preview
 from knowledge.lint import MeaningRanker, out_of_scope_answers
-from knowledge.models import Corpus, Entry
+from knowledge.models import Corpus, Entry, Topic
 
 _MISSING = "(none: give {option}, or fill it in the written file; lint names it until then)"
 _DATED_STEM = re.compile(r"^(.*?)-\d{4}-\d{2}$")
@@ -53,11 +54,14 @@ def run_import(
     defaults: DocumentDefaults | None = None,
     meaning: Callable[[Corpus], MeaningRanker] | None = None,
     answer_at: float = 0.8,
+    add_topics: bool = False,
 ) -> int:
     """Import `document` (a format of `knowledge.importing.FORMATS`); print the report to `out`; 0 when all was read.
 
     With `meaning` (a factory of the bot's ranker), the corpus's out-of-scope examples that the
-    imported entries now answer at `answer_at` are listed, for a curator to remove or narrow.
+    imported entries now answer at `answer_at` are listed, for a curator to remove or narrow. With
+    `add_topics`, the document's categories that are no topic yet are declared in the corpus's
+    vocabulary file (`knowledge.import_plan.topics_for`) and their new entries filed under them.
     """
     defaults = defaults or DocumentDefaults()
     try:
@@ -90,6 +94,13 @@ def run_import(
     try:
         topics = reading.corpus.topics if reading and reading.corpus else ()
         plan = plan_import(imported, source_file=document.name, existing=existing, taken_ids=taken, topics=topics)
+        declared: tuple[Topic, ...] = ()
+        if add_topics:
+            declared = topics_for([c.category for c in plan.of_kind("new") if _is_draft(plan, c)], topics)
+        if declared:
+            plan = plan_import(
+                imported, source_file=document.name, existing=existing, taken_ids=taken, topics=(*topics, *declared)
+            )
     except ImportBlocked as exc:
         _print_findings(imported, out)
         print(f"\nNothing written: {exc}.", file=out)
@@ -101,11 +112,21 @@ def run_import(
             e.model_copy(update={"document": plan.document.title or document.name}) for e in plan.document.entries
         ]
         _print_answered_examples(reading.corpus, own_ids, entries, meaning, answer_at, out)
+    vocabulary = corpus_dir / VOCABULARY_FILE
+    if declared:
+        listed = ", ".join(f"'{topic.id}' ({topic.title})" for topic in declared)
+        verb = "Would declare" if dry_run else "Declaring"
+        print(f"\n{verb} {len(declared)} topics in {_shown(vocabulary)}: {listed}.", file=out)
     if not plan.changed:
         print(f"\nNo changes: {_shown(target)} left as it is.", file=out)
     elif dry_run:
         print(f"\nDry run: {_shown(target)} not written.", file=out)
     else:
+        try:
+            declare_topics(vocabulary, declared)
+        except VocabularyEditError as exc:
+            print(f"\nNothing written: {exc}.", file=out)
+            return 1
         write_document(target, plan.document, new_file_header=_NEW_FILE_HEADER.format(source=document.name))
         print(f"\nWrote {_shown(target)}. Review the diff (git diff) before committing.", file=out)
     return 1 if imported.problems else 0
@@ -222,9 +243,14 @@ def _print_plan(plan: ImportPlan, target: Path, existing: CorpusDocument | None,
         listed = ", ".join(f"'{category}' ({count})" for category, count in undeclared.items())
         print(
             f"  The document's categories that are not topics in vocabulary.yaml: {listed}. Declare them "
-            "there (an id and a title) and import again to file their entries, or file each entry yourself.",
+            "there (an id and a title) and import again to file their entries (`--add-topics` does both), "
+            "or file each entry yourself.",
             file=out,
         )
+
+
+def _is_draft(plan: ImportPlan, change: EntryChange) -> bool:
+    return any(entry.id == change.entry_id and entry.topic == DRAFT_TOPIC for entry in plan.document.entries)
 
 
 def _remarks(change: EntryChange, topic: str) -> list[str]:

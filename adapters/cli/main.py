@@ -149,6 +149,7 @@ def _import(args: argparse.Namespace, settings: Settings, corpus_dir: Path) -> i
         defaults=defaults,
         meaning=ranker_for(settings.embedding_cache),
         answer_at=settings.answer_threshold,
+        add_topics=args.add_topics,
     )
 
 

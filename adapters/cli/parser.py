@@ -45,6 +45,11 @@ def _add_curation_commands(commands: argparse._SubParsersAction[argparse.Argumen
     imports.add_argument("--title", help="the document's title when it has none")
     imports.add_argument("--owner", help="the owning team when the document names none")
     imports.add_argument("--reviewed", help="the review date when the document gives none, e.g. 'March 2025'")
+    imports.add_argument(
+        "--add-topics",
+        action="store_true",
+        help="declare the document's categories that are no topic yet in vocabulary.yaml and file their entries",
+    )
     lint = commands.add_parser("lint", help="check the corpus; non-zero exit on errors")
     lint.add_argument("--corpus", type=Path, help=_CORPUS_HELP)
     lint.add_argument("--strict", action="store_true", help="warnings (e.g. overdue reviews) fail too")

@@ -145,6 +145,31 @@ def test_a_sheet_category_that_is_a_declared_topic_files_the_new_entry(corpus_co
     assert "categories that are not topics in vocabulary.yaml: 'Costs and salary deductions' (3), 'Night" in report
 
 
+def test_add_topics_declares_the_documents_categories_and_files_every_entry(corpus_copy: Path) -> None:
+    sheet = DOCUMENTS / "sheets" / "csv" / "car-parking-faq.csv"
+    vocabulary = corpus_copy / "vocabulary.yaml"
+    before = vocabulary.read_text(encoding="utf-8")
+
+    out = io.StringIO()
+    code = run_import(sheet, corpus_dir=corpus_copy, output=None, dry_run=True, out=out, add_topics=True)
+    assert code == 0 and "Would declare 9 topics" in out.getvalue()
+    assert vocabulary.read_text(encoding="utf-8") == before  # a dry run writes nothing
+
+    out = io.StringIO()
+    code = run_import(sheet, corpus_dir=corpus_copy, output=None, dry_run=False, out=out, add_topics=True)
+    report = out.getvalue()
+
+    assert code == 0, report
+    assert "Declaring 9 topics" in report and "'fines-appeals' (Fines and appeals)" in report
+    assert "DRAFT" not in report
+    assert vocabulary.read_text(encoding="utf-8").startswith(before.split("\nsynonyms:")[0])
+    corpus = load_corpus(corpus_copy)  # it loads: no entry is left a draft
+    shipped = {e.id for e in load_corpus(SHIPPED).entries}
+    parking = [e for e in corpus.entries if e.id not in shipped]
+    assert len(parking) == 22 and all(e.topic != "unsorted" for e in parking)
+    assert {"permits", "fines-appeals", "cycle-storage"} <= {t.id for t in corpus.topics}
+
+
 def test_problems_are_shown_with_line_numbers_and_fail_the_command(tmp_path: Path) -> None:
     code, report = run(DOCUMENTS / "unanswered.txt", tmp_path / "corpus")
     assert code == 1

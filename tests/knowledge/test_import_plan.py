@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.corpus import CorpusDocument, read_document
-from knowledge.import_plan import DRAFT_TOPIC, ImportBlocked, filed_under, plan_import
+from knowledge.import_plan import DRAFT_TOPIC, ImportBlocked, filed_under, plan_import, topics_for
 from knowledge.importing import import_document, slug
 from knowledge.models import Topic
 
@@ -156,3 +156,21 @@ def test_slug_is_readable_and_unique() -> None:
     assert slug("Can I take annual leave while on sickness absence?", ()) == "take-annual-leave-while-sickness-absence"
     assert slug("What is it?", ()) == "question"
     assert slug("Can I take leave?", {"take-leave", "take-leave-2"}) == "take-leave-3"
+
+
+def test_categories_that_are_no_topic_become_new_topics_once_each() -> None:
+    declared = [Topic(id="permits", title="Permits")]
+    categories = [
+        "Section 2: Costs and salary deductions",
+        "Permits",
+        "costs and salary deductions",
+        "Night shifts",
+        "",
+    ]
+    assert topics_for(categories, declared) == (
+        Topic(id="costs-salary-deductions", title="Costs and salary deductions"),
+        Topic(id="night-shifts", title="Night shifts"),
+    )
+    # An id already taken gets a suffix rather than a clash.
+    (topic,) = topics_for(["The night shifts"], [Topic(id="night-shifts", title="Shift patterns")])
+    assert (topic.id, topic.title) == ("night-shifts-2", "The night shifts")
