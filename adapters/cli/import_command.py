@@ -124,7 +124,7 @@ def run_import(
     else:
         try:
             declare_topics(vocabulary, declared)
-        except VocabularyEditError as exc:
+        except (VocabularyEditError, OSError) as exc:
             print(f"\nNothing written: {exc}.", file=out)
             return 1
         write_document(target, plan.document, new_file_header=_NEW_FILE_HEADER.format(source=document.name))

@@ -36,6 +36,7 @@ def declare_topics(path: Path, topics: Sequence[Topic]) -> None:
     if not topics:
         return
     if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("topics:\n" + "".join(_item("  ", topic) for topic in topics), encoding="utf-8")
         return
     text = path.read_text(encoding="utf-8")

@@ -170,6 +170,18 @@ def test_add_topics_declares_the_documents_categories_and_files_every_entry(corp
     assert {"permits", "fines-appeals", "cycle-storage"} <= {t.id for t in corpus.topics}
 
 
+def test_add_topics_into_a_new_corpus_folder_starts_its_vocabulary(tmp_path: Path) -> None:
+    corpus = tmp_path / "new-corpus"
+    out = io.StringIO()
+    sheet = DOCUMENTS / "sheets" / "csv" / "car-parking-faq.csv"
+    code = run_import(sheet, corpus_dir=corpus, output=None, dry_run=False, out=out, add_topics=True)
+    assert code == 0, out.getvalue()
+    assert "Declaring 9 topics" in out.getvalue()
+    vocabulary = yaml.safe_load((corpus / "vocabulary.yaml").read_text(encoding="utf-8"))
+    filed = {e.topic for e in read_document(corpus / "car-parking-faq.faq.yaml").entries}
+    assert filed <= {topic["id"] for topic in vocabulary["topics"]} and "unsorted" not in filed
+
+
 def test_problems_are_shown_with_line_numbers_and_fail_the_command(tmp_path: Path) -> None:
     code, report = run(DOCUMENTS / "unanswered.txt", tmp_path / "corpus")
     assert code == 1
