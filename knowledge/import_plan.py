@@ -69,6 +69,12 @@ class ImportPlan:
     def of_kind(self, kind: ChangeKind) -> tuple[EntryChange, ...]:
         return tuple(change for change in self.changes if change.kind == kind)
 
+    @property
+    def drafts(self) -> tuple[EntryChange, ...]:
+        """The new entries filed under no topic (`DRAFT_TOPIC`)."""
+        unfiled = {entry.id for entry in self.document.entries if entry.topic == DRAFT_TOPIC}
+        return tuple(change for change in self.of_kind("new") if change.entry_id in unfiled)
+
 
 class ImportBlocked(FaqbotError):
     """The document cannot become corpus entries (no questions could be read)."""

@@ -96,7 +96,7 @@ def run_import(
         plan = plan_import(imported, source_file=document.name, existing=existing, taken_ids=taken, topics=topics)
         declared: tuple[Topic, ...] = ()
         if add_topics:
-            declared = topics_for([c.category for c in plan.of_kind("new") if _is_draft(plan, c)], topics)
+            declared = topics_for([change.category for change in plan.drafts], topics)
         if declared:
             plan = plan_import(
                 imported, source_file=document.name, existing=existing, taken_ids=taken, topics=(*topics, *declared)
@@ -225,7 +225,7 @@ def _print_plan(plan: ImportPlan, target: Path, existing: CorpusDocument | None,
             file=out,
         )
     new = plan.of_kind("new")
-    drafts = [change for change in new if entries[change.entry_id].topic == DRAFT_TOPIC]
+    drafts = plan.drafts
     if len(drafts) < len(new):
         print(
             f"  {len(new) - len(drafts)} new entries are filed under a topic by the document's own category: "
@@ -247,10 +247,6 @@ def _print_plan(plan: ImportPlan, target: Path, existing: CorpusDocument | None,
             "or file each entry yourself.",
             file=out,
         )
-
-
-def _is_draft(plan: ImportPlan, change: EntryChange) -> bool:
-    return any(entry.id == change.entry_id and entry.topic == DRAFT_TOPIC for entry in plan.document.entries)
 
 
 def _remarks(change: EntryChange, topic: str) -> list[str]:
