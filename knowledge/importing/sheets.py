@@ -16,7 +16,6 @@ are one entry, its first question the question and the others its alternates. It
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import zipfile
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from knowledge.importing.blocks import Block, DocumentError
+from knowledge.importing.cell_formats import shown
 from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding, preview
 from knowledge.importing.layouts import section_row
 from knowledge.importing.metadata import missing, read_metadata
@@ -355,7 +355,11 @@ def _workbook(data: bytes) -> tuple[Sheet, ...]:
             Sheet(
                 sheet.title,
                 _limited(
-                    sheet.title, ([_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True))
+                    sheet.title,
+                    (
+                        [shown(cell.value, getattr(cell, "number_format", None)) for cell in row]
+                        for row in sheet.iter_rows()
+                    ),
                 ),
                 hidden=getattr(sheet, "sheet_state", "visible") != "visible",
             )
@@ -381,14 +385,3 @@ def _limited(name: str, rows: Iterable[list[str]]) -> tuple[tuple[str, ...], ...
 
 MAX_ROWS = 20_000
 """Rows a sheet may have: ten times the largest policy Q&A seen, far fewer than a data export."""
-
-
-def _cell_text(value: object) -> str:
-    """A cell's value as the sheet shows it: a date as '12 March 2025', a whole number without '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime | dt.date):
-        return f"{value.day} {value:%B %Y}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -240,3 +240,29 @@ def test_a_reimport_lists_the_alternates_a_curated_entry_lacks_and_adds_none() -
     assert change.unadopted == (removed,)
     assert next(e for e in plan.document.entries if e.id == entry.id).alternates == retyped
     assert all(not c.unadopted for c in plan.changes if c.entry_id != entry.id)
+
+
+def test_numbers_and_dates_in_cells_are_imported_as_the_sheet_shows_them_not_as_stored() -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "FAQ"
+    sheet.append(["Mileage FAQ"])
+    sheet.append(["Last reviewed", dt.datetime(2025, 1, 14)])
+    sheet["B2"].number_format = "mm-dd-yy"  # what Excel saves for a date typed as 14/01/2025
+    sheet.append(["Question", "Answer"])
+    formatted = [
+        ("What is the mileage rate?", 0.45, '"£"0.00', "£0.45"),
+        ("How much of the fee is refunded?", 0.1, "0%", "10%"),
+        ("When must claims be in?", dt.datetime(2025, 3, 31), "mm-dd-yy", "31/03/2025"),
+        ("What is the yearly cap?", 1500, "[$£-809]#,##0.00", "£1,500.00"),
+    ]
+    for question, value, number_format, _ in formatted:
+        sheet.append([question, value])
+        sheet.cell(row=sheet.max_row, column=2).number_format = number_format
+    out = io.BytesIO()
+    book.save(out)
+
+    imported = import_file("mileage.xlsx", out.getvalue())
+
+    assert [(q.question, q.answer) for q in imported.questions] == [(q, text) for q, _, _, text in formatted]
+    assert imported.last_reviewed == dt.date(2025, 1, 14)
