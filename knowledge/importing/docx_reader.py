@@ -10,6 +10,7 @@ from typing import Any
 
 import docx
 from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -87,10 +88,13 @@ class _Numbering:
     def __init__(self, document: Document) -> None:
         self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
         self.counters: dict[str, list[int | None]] = {}
-        try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError):
+        numbering = next(
+            (r.target_part for r in document.part.rels.values() if r.reltype == RT.NUMBERING and not r.is_external),
+            None,
+        )
+        if numbering is None:  # a document with no numbering part numbers nothing itself
             return
+        root = numbering.element
         abstract: dict[str, dict[int, tuple[int, str, str]]] = {}
         for definition in root.findall(qn("w:abstractNum")):
             levels = {}

@@ -332,3 +332,21 @@ def test_text_saved_by_windows_notepad_in_any_of_its_encodings_reads_the_same(en
     assert [(q.question, q.answer) for q in document.questions] == [
         ("Can I claim £10 for parking?", "Yes: it’s paid with your salary.")
     ]
+
+
+def test_a_word_file_with_no_numbering_part_imports_its_questions() -> None:
+    # Word's own template carries a numbering part; files that other programs write often do not.
+    document = docx.Document()
+    document.add_heading("Uniform FAQ", level=0)
+    document.add_heading("Q1. How many sets of uniform will I get?", level=2)
+    document.add_paragraph("Three sets.")
+    for key, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/numbering"):
+            del document.part.rels[key]
+    out = io.BytesIO()
+    document.save(out)
+    assert b"numbering.xml" not in out.getvalue()
+
+    (question,) = import_file("uniform.docx", out.getvalue()).questions
+
+    assert (question.question, question.answer) == ("How many sets of uniform will I get?", "Three sets.")
