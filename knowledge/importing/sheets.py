@@ -19,7 +19,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -29,6 +29,7 @@ from knowledge.importing.document import ImportedDocument, ImportedQuestion, Imp
 from knowledge.importing.layouts import section_row
 from knowledge.importing.metadata import missing, read_metadata
 from knowledge.importing.references import find_references
+from knowledge.importing.sheet_links import sheet_links
 from knowledge.importing.text_reader import decode_text
 
 SHEET_FORMATS = (".xlsx", ".csv", ".tsv")
@@ -351,15 +352,18 @@ def _workbook(data: bytes) -> tuple[Sheet, ...]:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DocumentError(f"not an Excel workbook (.xlsx): {exc}") from None
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            links = sheet_links(package)
+    except (zipfile.BadZipFile, KeyError, SyntaxError, ValueError) as exc:
+        workbook.close()
+        raise DocumentError(f"the workbook's links cannot be read: {exc}") from None
+    try:
         return tuple(
             Sheet(
                 sheet.title,
                 _limited(
                     sheet.title,
-                    (
-                        [shown(cell.value, getattr(cell, "number_format", None)) for cell in row]
-                        for row in sheet.iter_rows()
-                    ),
+                    ([_cell(cell, links.get(sheet.title, {})) for cell in row] for row in sheet.iter_rows()),
                 ),
                 hidden=getattr(sheet, "sheet_state", "visible") != "visible",
             )
@@ -367,6 +371,18 @@ def _workbook(data: bytes) -> tuple[Sheet, ...]:
         )
     finally:
         workbook.close()
+
+
+def _cell(cell: object, links: Mapping[tuple[int, int], str]) -> str:
+    """The cell's text as the sheet shows it; linked text as a markdown link, as a Word hyperlink is."""
+    text = shown(getattr(cell, "value", None), getattr(cell, "number_format", None))
+    url = links.get((getattr(cell, "row", 0), getattr(cell, "column", 0))) if text.strip() else None
+    if not url or text.strip() == url:
+        return text
+    if "\n" in text.strip():
+        return f"{text.rstrip()}\n{url}"  # a link over several lines: its address on a line of its own
+    label = text.strip().replace("]", r"\]")
+    return f"[{label}]({url})"
 
 
 def _limited(name: str, rows: Iterable[list[str]]) -> tuple[tuple[str, ...], ...]:

@@ -24,6 +24,7 @@ import datetime as dt
 import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,47 @@ def test_numbers_and_dates_in_cells_are_imported_as_the_sheet_shows_them_not_as_
 
     assert [(q.question, q.answer) for q in imported.questions] == [(q, text) for q, _, _, text in formatted]
     assert imported.last_reviewed == dt.date(2025, 1, 14)
+
+
+def test_a_linked_cell_keeps_its_link_in_the_answer_and_its_policys_address_as_the_reference() -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "FAQ"
+    sheet.append(["Question", "Answer", "Policy reference"])
+    sheet.append(["How do I order uniform?", "Use the uniform request form.", "Uniform Policy HR-07"])
+    sheet.append(["Can I wash it at home?", "Yes, at 60 degrees.", "Uniform Policy HR-07"])
+    sheet["B2"].hyperlink = "https://forms.example-trust.nhs.uk/uniform"
+    sheet["C2"].hyperlink = "https://intranet.example-trust.nhs.uk/policies/uniform"
+    sheet["C3"].hyperlink = "file:///S:/HR/Policies/uniform.docx"  # a shared drive: no link for staff
+    out = io.BytesIO()
+    book.save(out)
+
+    ordering, washing = import_file("uniform.xlsx", out.getvalue()).questions
+
+    assert ordering.answer == "[Use the uniform request form.](https://forms.example-trust.nhs.uk/uniform)"
+    policy = next(r for r in ordering.references if r.name == "Uniform Policy HR-07")
+    assert policy.url == "https://intranet.example-trust.nhs.uk/policies/uniform"
+    assert washing.answer == "Yes, at 60 degrees."
+    assert all(r.url is None for r in washing.references)
+
+
+def test_a_link_naming_no_cell_is_left_out_and_the_sheet_still_imports() -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Question", "Answer"])
+    sheet.append(["How do I order uniform?", "Use the uniform request form."])
+    sheet["B2"].hyperlink = "https://forms.example-trust.nhs.uk/uniform"
+    saved = io.BytesIO()
+    book.save(saved)
+    mangled = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(mangled, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b'ref="B2"' in data
+                data = data.replace(b'ref="B2"', b'ref="no such cell"')
+            target.writestr(item, data)
+
+    (question,) = import_file("uniform.xlsx", mangled.getvalue()).questions
+
+    assert question.answer == "Use the uniform request form."
