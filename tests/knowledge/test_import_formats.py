@@ -9,10 +9,12 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml import parse_xml
+from fpdf import FPDF
 
 from knowledge.import_plan import plan_import
 from knowledge.importing import DocumentError, ImportedDocument, import_document, import_file, slug
 from tests.import_documents import (
+    FONT_DIR,
     OWNER,
     UNIFORM,
     as_docx,
@@ -350,3 +352,38 @@ def test_a_word_file_with_no_numbering_part_imports_its_questions() -> None:
     (question,) = import_file("uniform.docx", out.getvalue()).questions
 
     assert (question.question, question.answer) == ("How many sets of uniform will I get?", "Three sets.")
+
+
+def test_a_pdf_saved_from_word_keeps_its_links_on_the_text_they_cover() -> None:
+    # Word's "Save as PDF" keeps a hyperlink as a link annotation over its text; the text layer
+    # alone would lose where it leads. fpdf2 writes links the same way.
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_page()
+    pdf.set_font("DejaVu", "", 16)
+    pdf.multi_cell(0, 9, "Uniform Questions & Answers", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 11)
+    pdf.multi_cell(0, 6, "Q1. How do I order more uniform?", new_x="LMARGIN", new_y="NEXT")
+    pdf.write(6, "Fill in the ")
+    pdf.write(6, "uniform request form", link="https://forms.example-trust.nhs.uk/uniform")
+    pdf.write(6, " and send it to ")
+    pdf.write(6, "linen services", link="mailto:linen@example-trust.nhs.uk")
+    pdf.write(6, ", as the ")
+    pdf.write(6, "Uniform and Workwear Policy FM021", link="https://intranet.example-trust.nhs.uk/policies/uniform")
+    pdf.write(6, " sets out. See also ")
+    pdf.write(6, "section 2", link=pdf.add_link(page=1))  # a jump inside the document: no address
+    pdf.write(6, ".")
+    pdf.ln(9)
+    pdf.multi_cell(0, 6, "Q2. Can I wash it at home?", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, "Yes, at 60 degrees.", new_x="LMARGIN", new_y="NEXT")
+
+    ordering, washing = import_file("uniform.pdf", bytes(pdf.output())).questions
+
+    assert ordering.answer == (
+        "Fill in the [uniform request form](https://forms.example-trust.nhs.uk/uniform) and send it to "
+        "[linen services](mailto:linen@example-trust.nhs.uk), as the [Uniform and Workwear Policy FM021]"
+        "(https://intranet.example-trust.nhs.uk/policies/uniform) sets out. See also section 2."
+    )
+    policy = next(r for r in ordering.references if r.name == "Uniform and Workwear Policy FM021")
+    assert policy.url == "https://intranet.example-trust.nhs.uk/policies/uniform"
+    assert washing.answer == "Yes, at 60 degrees."
