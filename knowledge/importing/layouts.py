@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from knowledge.importing.blocks import ACCORDION_LEVEL, Block, Unit
 from knowledge.importing.document import ImportFinding
+from knowledge.importing.references import CITATION_LABEL
 
 _PLAIN = re.compile(
     r"^(?P<n>\d{1,3})(?:\s*\((?P<a>[a-z])\)[.:)]?|[.:])(?:\s+\((?P<b>[a-z])\))?(?:\s+(?P<text>\S.*))?$", re.DOTALL
@@ -37,9 +38,7 @@ _ANSWER_LABEL = re.compile(r"^(?:\*\*|__)?(?:A\d{0,3}|Answer(?:\s+\d{1,3})?)\s*[
 # 'Source: …', 'See also: …', 'Policy reference: …', 'Related policy: …', 'Related guidance: …',
 # 'Further information: …', and a paragraph that is only '(see …)'.
 _CITED = re.compile(
-    r"^(?:(?:Sources?|See(?:\s+also)?|(?:Policy\s+)?References?|Ref|(?:Related\s+)?(?:Polic(?:y|ies)|guidance)"
-    r"|(?:Further|More)\s+information|Find\s+out\s+more)\s*:\s*(?P<text>\S.*)"
-    r"|\(\s*see(?:\s+also)?\s+(?P<bracketed>[^()]+)\)\.?)$",
+    rf"^(?:{CITATION_LABEL}\s*:\s*(?P<text>\S.*)|\(\s*see(?:\s+also)?\s+(?P<bracketed>[^()]+)\)\.?)$",
     re.IGNORECASE | re.DOTALL,
 )
 # 'Can I be suspended?.......5' or 'Can I be suspended?<tab>5': a line of a table of contents.
@@ -195,6 +194,8 @@ class _Walker:
         self.notes: list[ImportFinding] = []
         self.unplaced: list[Block] = []
         self.number: str | None = None
+        self.asked_in_bold = False  # the open question's line was bold
+        self.step: tuple[str, int] | None = None  # the last step read: its question's source and number
         self.section = ""  # the last section heading read: the questions after it are under it
         self.headings = _question_headings(blocks) if layout == "headings" else set()
         # A document that labels its questions ('Q4.', 'Question 4') numbers its steps plainly
@@ -293,6 +294,7 @@ class _Walker:
             self.number = start.number
         number = start.number or str(len({q.source.split("(")[0] for q in self.questions}) + 1)
         source = f"Q{number}({start.letter})" if start.letter else f"Q{number}"
+        self.asked_in_bold = block.bold
         self.questions.append(FoundQuestion(source, start.text, block.location, section=self.section))
 
     def _answer(self, current: FoundQuestion, block: Block) -> None:
@@ -389,8 +391,12 @@ class _Walker:
         current = self.questions[-1] if self.questions else None
         if current is None or not current.answer or self.number is None or _LABELLED.match(block.text):
             return False
-        if int(start.number or 0) > int(self.number):
+        number = int(start.number or 0)
+        # Steps 1 to 4 under question 5 go on to 5, 6, 7: the next step, unless set as the questions are.
+        goes_on = self.step == (current.source, number - 1) and block.bold != self.asked_in_bold
+        if number > int(self.number) and not goes_on:
             return False
+        self.step = (current.source, number)
         self.notes.append(self._at(block, f"'{start.number}. …' read as a step of {current.source}'s answer"))
         return True
 

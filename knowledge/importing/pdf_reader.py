@@ -22,6 +22,7 @@ import pypdf
 from pypdf.errors import PdfReadError
 
 from knowledge.importing.blocks import Block, BlockDocument, DocumentError, Link, markdown_link
+from knowledge.importing.references import CITATION_LABEL
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 # A bullet glyph may touch its text ('•new starters'): Word exports the gap as a move, not a space.
@@ -35,6 +36,12 @@ _SHORT_LINE = 0.6  # a line ending before this share of the widest one ends its 
 _HEADING_GAP = 1.5  # times a heading's size between its wrapped lines
 _ALIGNED = 3.0  # points: a piece starting this close to a column's left edge is in that column
 _NARROW = 0.5  # a character's width in a proportional font, times its size (an estimate on the narrow side)
+_CITATION = re.compile(rf"^{CITATION_LABEL}\s*:\s*\S", re.IGNORECASE)
+_STEP = re.compile(r"^(?:\d{1,2}[.)]|\(?[a-z]\))\s+\S")
+"""A numbered or lettered step ('2. Send the form', '(b) the dates'): after a sentence's end, it starts a paragraph."""
+_SAME_LINE = 1.0  # points: baselines this close are one line
+_WIDE = 0.65  # a character's width, times its size, estimated on the wide side
+_FIT_MARGIN = 0.1  # of a column's width: room to spare before a word counts as fitting on the line above
 _ROW_GAP = 1.25  # times the usual line spacing between a question cell's last line and the next row's
 _CELL_BULLET = re.compile(r"^[•▪◦●○■□◆➢\uf0b7\uf0a7–*-]\s*")
 _NUMBERED_CELL = re.compile(r"^(?:Q\s?)?\d{1,3}[.):]\s")
@@ -54,6 +61,12 @@ class _Line:
     """Where each cell (or the whole line) starts, left to right."""
     pieces: tuple[tuple[float, str], ...] = ()
     """The text as the PDF places it: where each piece starts, and its text."""
+    ruled: bool = False
+    """A line is drawn across the start of the text between this line and the one above (a table's row border)."""
+    boxed: bool = False
+    """The line lies beside a vertical rule: inside a table drawn with borders."""
+    opens_bold: bool = False
+    """The line's first words are bold (a bold question's end before its answer, 'confirmation? A: The …')."""
 
 
 def read_pdf(data: bytes) -> BlockDocument:
@@ -69,6 +82,9 @@ def read_pdf(data: bytes) -> BlockDocument:
     if not any(pages):
         raise DocumentError("the PDF has no text layer (a scan?): export it from the original document")
     furniture = _furniture(pages)
+    # A page of one-line paragraphs (a closing page, a page of short answers) has no line spacing of
+    # its own to tell its paragraph breaks by: the document's usual one does.
+    typical = statistics.median([spacing for spacing in map(_usual_spacing, pages) if spacing] or [0.0])
     blocks: list[Block] = []
     seen_furniture: set[str] = set()
     table = _Table()
@@ -84,7 +100,7 @@ def read_pdf(data: bytes) -> BlockDocument:
                     blocks.append(Block("furniture", line.text, number))
                 continue
             body.append(line)
-        spacing = _usual_spacing(body)
+        spacing = min([spacing for spacing in (_usual_spacing(body), typical) if spacing], default=0.0)
         size = statistics.median(line.size for line in body) if body else 0.0
         first = True
         for run, columns in _runs(body, table.columns):
@@ -114,6 +130,7 @@ def _lines(page: pypdf.PageObject, areas: Sequence[_LinkArea]) -> tuple[list[_Li
     pieces: list[tuple[float, float, str, float, bool]] = []
     anchored: list[list[tuple[float, float, str]]] = [[] for _ in areas]
     rules: list[_Rule] = []
+    row_borders: list[_Rule] = []  # horizontal: x is the height, low and high the left and right ends
     moved_to: list[tuple[float, float]] = []
 
     def draw(operator: bytes, operands: Sequence[object], cm: Sequence[float], tm: Sequence[float]) -> None:
@@ -124,12 +141,17 @@ def _lines(page: pypdf.PageObject, areas: Sequence[_LinkArea]) -> tuple[list[_Li
         if operator == b"re" and len(numbers) == 4 and abs(numbers[2] * cm[0]) <= _RULE and numbers[3]:
             (x, low), (_, high) = at(numbers[0] + numbers[2] / 2, numbers[1]), at(numbers[0], numbers[1] + numbers[3])
             rules.append(_Rule(x, min(low, high), max(low, high)))
+        elif operator == b"re" and len(numbers) == 4 and abs(numbers[3] * cm[3]) <= _RULE and numbers[2]:
+            (left, y), (right, _) = at(numbers[0], numbers[1] + numbers[3] / 2), at(numbers[0] + numbers[2], numbers[1])
+            row_borders.append(_Rule(y, min(left, right), max(left, right)))
         elif operator == b"m" and len(numbers) == 2:
             moved_to[:] = [at(*numbers)]
         elif operator == b"l" and len(numbers) == 2 and moved_to:
             (x0, y0), (x1, y1) = moved_to[0], at(*numbers)
             if abs(x1 - x0) < 0.5 and abs(y1 - y0) > 1.0:
                 rules.append(_Rule(x0, min(y0, y1), max(y0, y1)))
+            elif abs(y1 - y0) < 0.5 and abs(x1 - x0) > 1.0:
+                row_borders.append(_Rule(y0, min(x0, x1), max(x0, x1)))
             moved_to[:] = [(x1, y1)]
 
     def visit(text: str, cm: Sequence[float], tm: Sequence[float], font: object, size: float) -> None:
@@ -147,8 +169,19 @@ def _lines(page: pypdf.PageObject, areas: Sequence[_LinkArea]) -> tuple[list[_Li
 
     page.extract_text(visitor_text=visit, visitor_operand_before=draw)
     lines: list[_Line] = []
+    above: float | None = None
+    # Pieces of one line may sit a fraction of a point apart (a table's cells, placed one by one).
+    level: dict[float, float] = {}
     for y in sorted({piece[0] for piece in pieces}, reverse=True):
+        level[y] = next((kept for kept in level.values() if kept - y <= _SAME_LINE), y)
+    pieces = [(level[piece[0]], *piece[1:]) for piece in pieces]
+    for y in sorted(set(level.values()), reverse=True):
         row = sorted((p for p in pieces if p[0] == y), key=lambda p: p[1])
+        # A border starts before the text it boxes; a link's underline starts with its text.
+        ruled = above is not None and any(
+            y < b.x < above and b.low <= row[0][1] - 1.0 and b.high >= row[0][1] + 1.0 for b in row_borders
+        )
+        above = y
         # A cell border drawn between two pieces divides them, however close they are.
         borders = [rule.x for rule in rules if rule.low <= y <= rule.high]
         cells: list[str] = []
@@ -175,10 +208,14 @@ def _lines(page: pypdf.PageObject, areas: Sequence[_LinkArea]) -> tuple[list[_Li
                 text,
                 y,
                 max(p[3] for p in row),
-                all(p[4] for p in row),
+                # A list's number may be set in the plain font before a bold question: the words decide.
+                all(p[4] for p in (row[1:] if len(row) > 1 and len(row[0][2].strip()) <= _MARKER else row)),
                 tuple(cells) if len(cells) > 1 else (),
                 tuple(starts),
                 tuple((x, text) for _, x, text, _, _ in row),
+                ruled,
+                any(rule.low - 1.0 <= y <= rule.high + 1.0 for rule in rules),
+                row[0][4],
             )
         )
     return lines, _anchors(areas, anchored)
@@ -333,13 +370,14 @@ def _paragraphs(
         if (
             first_on_page
             and previous is not None
-            and previous.kind == "paragraph"
+            and previous.kind in {"paragraph", "list_item"}
             and not current[0].cells
             and not previous.text.endswith(_SENTENCE_END)
             and text[:1].islower()
+            and not _BULLET.match(text)
         ):
-            # Cut by the page break: the paragraph (or question) goes on from the previous page.
-            blocks[-1] = Block(previous.kind, _join_text(previous.text, text), previous.location, previous.bold)
+            # Cut by the page break: the paragraph, question or list item goes on from the previous page.
+            blocks[-1] = dataclasses.replace(previous, text=_join_text(previous.text, text))
         elif current[0].cells:
             blocks.extend(Block("table_row", line.text, page, cells=line.cells) for line in current)
         elif current[0].size >= 1.2 * body_size:
@@ -363,6 +401,18 @@ def _paragraphs(
         # A line that stops well short of the margin ends its paragraph ('Owner: Payroll Services'
         # above 'Last reviewed: February 2025', with no space between paragraphs).
         after_short = index and _right(lines[index - 1]) < _SHORT_LINE * full and line.text[:1].isupper()
+        # Paragraphs set with no space between them: after a sentence's end, a line citing a policy, or
+        # one whose first word would have fitted on the line above, is a new paragraph.
+        after_sentence = (
+            index
+            and lines[index - 1].text.endswith(_SENTENCE_END)
+            and (line.text[:1].isupper() or bool(_STEP.match(line.text)))
+        )
+        word = (len(line.text.split(maxsplit=1)[0]) + 1) * line.size * _WIDE if line.text.strip() else 0.0
+        left = lines[index - 1].pieces[0][0] if index and lines[index - 1].pieces else 0.0
+        after_break = after_sentence and (
+            bool(_CITATION.match(line.text)) or _right(lines[index - 1]) + word + _FIT_MARGIN * (full - left) < full
+        )
         # A line left of a list item's text is not that item's next line ('(see …)' under a list).
         dedented = (
             bool(current) and _BULLET.match(current[0].text) and line.pieces[0][0] < _item_text_x(current[0]) - _ALIGNED
@@ -371,12 +421,16 @@ def _paragraphs(
             index
             and not heading_goes_on
             and (
-                gap > _PARAGRAPH_GAP * usual
-                or line.bold != lines[index - 1].bold  # a bold question above its answer
+                # A larger line is spaced for its size ('3.2 What should I do …' set at 13 points).
+                gap > _PARAGRAPH_GAP * usual * max(1.0, min(line.size, lines[index - 1].size) / body_size)
+                # A bold question above its answer; a bold question may wrap into the line where its answer starts.
+                or (line.bold != lines[index - 1].bold and not (lines[index - 1].bold and line.opens_bold))
+                or abs(line.size - lines[index - 1].size) >= 0.5  # a question under its section's heading
                 or bool(line.cells) != bool(current and current[-1].cells)
                 or _BULLET.match(line.text)
                 or line.cells
                 or after_short
+                or after_break
                 or dedented
             )
         )
@@ -397,7 +451,9 @@ def _join_text(first: str, second: str) -> str:
     """Two wrapped lines as one: a line ending in a hyphen, or in an address cut by the wrap, goes on without
     a space."""
     last = first.rsplit(" ", 1)[-1]
-    cut_address = "://" in last and not last.endswith(_SENTENCE_END) and not second[:1].isupper()
+    # 'trust.secretary@westmoordale.nhs.' then 'uk': the full stop is the address's, not a sentence's.
+    ends_open = not last.endswith(_SENTENCE_END) or (last.endswith(".") and second[:1].islower())
+    cut_address = ("://" in last or "@" in last) and ends_open and not second[:1].isupper()
     return f"{first}{second}" if first.endswith("-") or cut_address else f"{first} {second}"
 
 
@@ -408,13 +464,17 @@ def _runs(
     at a line of several cells, whose left edges are its columns (or goes on from the previous page
     with `columns`, its header row taken for page furniture), and goes on while every piece of a
     line starts in a column and a line in the first column alone stays inside it (a short line
-    across the table is a section row)."""
+    across the table is a section row), and, for a table drawn with borders, while its lines stay
+    within them."""
     runs: list[tuple[list[_Line], tuple[float, ...] | None]] = []
+    bordered = False  # the table's lines so far lie within its drawn borders
     for line in lines:
-        if columns is not None and _cells_in(line, columns) is None:
-            columns = None
+        if columns is not None and (_cells_in(line, columns) is None or (bordered and not line.boxed)):
+            columns = None  # out of the table's columns, or out of its borders: the text after it
         if columns is None and len(line.starts) >= 2:
             columns = line.starts
+            bordered = False
+        bordered = bordered or (columns is not None and line.boxed)
         if not runs or runs[-1][1] != columns:
             runs.append(([], columns))
         runs[-1][0].append(line)
@@ -454,9 +514,12 @@ def _section_row(line: _Line) -> bool:
 
 
 def _wrapped(run: Sequence[_Line], columns: Sequence[float]) -> bool:
-    """Whether a table's cells wrap onto lines that leave its first column empty: then a row is
-    rebuilt from all its lines, not read line by line."""
-    return any((cells := _cells_in(line, columns)) and cells[0][0] != 0 for line in run)
+    """Whether a table's cells wrap onto lines that leave a column empty (its first, or the others
+    under a first column that wraps): then a row is rebuilt from all its lines, not read line by line."""
+    return any(
+        (cells := _cells_in(line, columns)) and (cells[0][0] != 0 or (index and len(cells) < len(columns)))
+        for index, line in enumerate(run)
+    )
 
 
 def _column_spacing(run: Sequence[_Line], columns: Sequence[float]) -> float:
@@ -481,6 +544,9 @@ class _Table:
         self.header: tuple[str, ...] | None = None
         self.cells: list[list[str]] = []
         self.last_y: list[float | None] = []
+        self.last_right: dict[int, float] = {}  # where each column's last line ended, estimated
+        self.widest: dict[int, float] = {}  # the furthest right any line of each column reached
+        self.last_size: dict[int, float] = {}  # the size of each column's last line
         self.page = 0
         self.row_page = 0
         self.spacing = 0.0
@@ -521,18 +587,46 @@ class _Table:
                 blocks.append(Block("paragraph", texts[0], page, bold=line.bold))
                 continue
             for column, x, text in cells:
-                self._add(column, x, text, line.y, page, blocks)
+                self._add(column, x, text, line.y, page, blocks, ruled=line.ruled, size=line.size)
 
     def _in_question(self, y: float) -> bool:
         """Whether a line at `y` goes on with the open row's question cell."""
         last = self.last_y[0] if self.last_y else None
         return bool(self.cells) and last is not None and last - y <= _ROW_GAP * self.spacing
 
-    def _add(self, column: int, x: float, text: str, y: float, page: int, blocks: list[Block]) -> None:
+    def _add(
+        self,
+        column: int,
+        x: float,
+        text: str,
+        y: float,
+        page: int,
+        blocks: list[Block],
+        *,
+        ruled: bool = False,
+        size: float = 0.0,
+    ) -> None:
         assert self.columns is not None
         last = self.last_y[column]
         gap = last - y if last is not None else None
-        wraps = gap is not None and gap <= _ROW_GAP * self.spacing
+        # A row border drawn above the line ends the row, however closely the rows are set.
+        wraps = gap is not None and gap <= _ROW_GAP * self.spacing and not ruled
+        # A cell's paragraphs are often set with no space between them: a sentence's last line that
+        # stops well short of the column's edge, then a capital, starts the cell's next paragraph.
+        left, right = self.columns[column], x + len(text) * size * _NARROW
+        self.widest[column] = max(self.widest.get(column, right), right)
+        previous_right = self.last_right.get(column, right)
+        self.last_right[column] = right
+        width = self.widest[column] - left
+        word = (len(text.split(maxsplit=1)[0]) + 1) * size * _WIDE if text.strip() else 0.0
+        # A smaller line under the text, or one that cites a policy ('Policy: …'), is a paragraph of its own.
+        resized = abs(self.last_size.get(column, size) - size) >= 0.5 or bool(_CITATION.match(text))
+        self.last_size[column] = size
+        short = (
+            resized
+            or previous_right - left < _SHORT_LINE * width
+            or previous_right + word + _FIT_MARGIN * width < left + width
+        )
         # After a page break, the first column goes on with a row whose cell was cut mid-sentence: in
         # a table of numbered questions, a line without a number; in any table, a line in lower case.
         open_cell = self.cells[0][-1] if self.cells and self.cells[0] else ""
@@ -553,10 +647,22 @@ class _Table:
         in_item = bool(parts) and parts[-1].startswith("- ") and x > self.columns[column] + _ALIGNED
         if bullet and len(text) > bullet.end():
             parts.append(f"- {text[bullet.end() :]}")
+        elif (
+            parts
+            and wraps
+            and parts[-1].endswith(_SENTENCE_END)
+            and (_STEP.match(text) or (short and text[:1].isupper()))
+        ):
+            parts.append(text)  # a new paragraph, or the next numbered step, in the cell
         elif parts and (wraps and (in_item or not parts[-1].startswith("- "))):
             parts[-1] = _join_text(parts[-1], text)
-        elif parts and gap is None and not parts[-1].endswith(_SENTENCE_END) and (text[:1].islower() or column == 0):
-            parts[-1] = _join_text(parts[-1], text)  # a sentence cut by the page break
+        elif (
+            parts
+            and gap is None
+            and not parts[-1].endswith(_SENTENCE_END)
+            and (text[:1].islower() or column == 0 or (parts[-1][-1:].isalpha() and not _CITATION.match(text)))
+        ):
+            parts[-1] = _join_text(parts[-1], text)  # a sentence cut by the page break ('… by NHS' | 'Pensions')
         else:
             parts.append(text)
         self.last_y[column] = y
@@ -575,3 +681,4 @@ class _Table:
         self.header_seen = False
         self.header = None
         self.last_y = []
+        self.last_right, self.widest, self.last_size = {}, {}, {}

@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from knowledge.models import PolicyReference
 
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]*)\)")
+CITATION_LABEL = (
+    r"(?:Sources?|See(?:\s+also)?|(?:Policy\s+)?References?|Ref|(?:Related\s+)?(?:Polic(?:y|ies)|guidance)"
+    r"|(?:Further|More)\s+information|Find\s+out\s+more)"
+)
+"""The label of a line that cites a policy ('Source:', 'See also:', 'Policy reference:', 'Related guidance:')."""
 _URL = re.compile(r"<?(https?://[^\s<>\]]+)>?")
 _URL_TAIL = ".,;:!?)'\"”’"
 _SECTION_TAIL = re.compile(r"^(.*?)\s+(\d+(?:\.\d+)+)$")
