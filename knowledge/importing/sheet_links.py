@@ -31,8 +31,13 @@ Cell = tuple[int, int]
 
 def sheet_links(package: zipfile.ZipFile) -> dict[str, dict[Cell, str]]:
     """Each sheet's cells (by sheet title) that link to an address outside the workbook."""
-    sheets = _relationships(package, "xl/workbook.xml")
-    workbook = fromstring(package.read("xl/workbook.xml"))
+    # The workbook part is where the package's relationships say ('xl/workbook.xml' as Excel writes it).
+    main = next(
+        (target for target, kind in _relationships(package, "").values() if kind.endswith("/officeDocument")),
+        "xl/workbook.xml",
+    )
+    sheets = _relationships(package, main)
+    workbook = fromstring(package.read(main))
     found: dict[str, dict[Cell, str]] = {}
     for sheet in workbook.iter(f"{_MAIN}sheet"):
         path = sheets.get(sheet.get(f"{_DOC_RELS}id", ""), ("", ""))[0]
