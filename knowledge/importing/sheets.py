@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from knowledge.importing.blocks import Block, DocumentError
+from knowledge.importing.blocks import Block, DocumentError, markdown_link
 from knowledge.importing.cell_formats import shown
 from knowledge.importing.document import ImportedDocument, ImportedQuestion, ImportFinding, preview
 from knowledge.importing.layouts import section_row
@@ -57,6 +57,8 @@ class Sheet:
     name: str
     rows: tuple[tuple[str, ...], ...]
     hidden: bool = False
+    links: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    """Where a linked cell leads, by its row and column in `rows` (an Excel hyperlink: not in its text)."""
 
 
 def read_sheets(suffix: str, data: bytes) -> tuple[Sheet, ...]:
@@ -153,6 +155,8 @@ class _Row:
     label: str = ""
     group: str = ""
     category: str = ""
+    link: str = ""
+    """Where a linked question or answer cell leads: a reference of the entry, not part of its text."""
 
 
 def _header(rows: Sequence[Sequence[str]]) -> tuple[int, dict[Column, int]]:
@@ -202,6 +206,10 @@ def _rows(
         index = columns.get(kind)
         return row[index].strip() if index is not None and index < len(row) else ""
 
+    def link(position: int, kind: Column) -> str:
+        index = columns.get(kind)
+        return sheet.links.get((position - 1, index), "") if index is not None else ""
+
     exported = "group" in columns  # a question answering export escapes its line breaks
     chitchat = 0
     section = ""  # the last section row's text: the category of the rows under it
@@ -223,16 +231,22 @@ def _rows(
             problems.append(ImportFinding(position, f"{where}an answer with no question, not imported", "row"))
             continue
         alternates = [line.strip() for line in cell(row, "alternates").splitlines() if line.strip()]
+        # A linked question or answer cell leads to where the answer comes from: the address is a
+        # reference, and the approved text stays as the sheet shows it. A linked policy keeps its name.
+        reference, policy_link = cell(row, "reference"), link(position, "reference")
+        if policy_link and reference:
+            reference = markdown_link(reference, policy_link)
         yield _Row(
             sheet.name,
             position,
             " ".join(question.split()),
             answer,
             alternates,
-            cell(row, "reference"),
+            reference or policy_link,
             cell(row, "label"),
             cell(row, "group"),
             _category(cell(row, "topic")) or section,
+            link(position, "answer") or link(position, "question"),
         )
     if chitchat:
         notes.append(ImportFinding(None, f"{chitchat} chit-chat rows (greetings the service adds) left out"))
@@ -276,6 +290,7 @@ def _questions(rows: Sequence[_Row], title: str, notes: list[ImportFinding]) -> 
     for row, label in zip(rows, labels, strict=True):
         answer = _cell_answer(row.answer)
         cited = [row.reference] if row.reference and not _NONE.match(row.reference) else []
+        cited += [row.link] if row.link else []
         citations = find_references(answer, title=title, source=label, cited=cited)
         notes.extend(ImportFinding(row.at, remark, "row") for remark in citations.remarks)
         alternates = tuple(dict.fromkeys(a for a in row.alternates if a.casefold() != row.question.casefold()))
@@ -363,26 +378,19 @@ def _workbook(data: bytes) -> tuple[Sheet, ...]:
                 sheet.title,
                 _limited(
                     sheet.title,
-                    ([_cell(cell, links.get(sheet.title, {})) for cell in row] for row in sheet.iter_rows()),
+                    (
+                        [shown(getattr(c, "value", None), getattr(c, "number_format", None)) for c in row]
+                        for row in sheet.iter_rows(min_row=1, min_col=1)
+                    ),
                 ),
                 hidden=getattr(sheet, "sheet_state", "visible") != "visible",
+                # Rows and columns are read from A1, so a cell's place in `rows` is its number less one.
+                links={(row - 1, column - 1): url for (row, column), url in links.get(sheet.title, {}).items()},
             )
             for sheet in workbook.worksheets
         )
     finally:
         workbook.close()
-
-
-def _cell(cell: object, links: Mapping[tuple[int, int], str]) -> str:
-    """The cell's text as the sheet shows it; linked text as a markdown link, as a Word hyperlink is."""
-    text = shown(getattr(cell, "value", None), getattr(cell, "number_format", None))
-    url = links.get((getattr(cell, "row", 0), getattr(cell, "column", 0))) if text.strip() else None
-    if not url or text.strip() == url:
-        return text
-    if "\n" in text.strip():
-        return f"{text.rstrip()}\n{url}"  # a link over several lines: its address on a line of its own
-    label = text.strip().replace("]", r"\]")
-    return f"[{label}]({url})"
 
 
 def _limited(name: str, rows: Iterable[list[str]]) -> tuple[tuple[str, ...], ...]:

@@ -269,26 +269,35 @@ def test_numbers_and_dates_in_cells_are_imported_as_the_sheet_shows_them_not_as_
     assert imported.last_reviewed == dt.date(2025, 1, 14)
 
 
-def test_a_linked_cell_keeps_its_link_in_the_answer_and_its_policys_address_as_the_reference() -> None:
+def test_a_linked_policy_keeps_its_address_and_a_linked_answer_its_text_with_the_link_as_a_reference() -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "FAQ"
-    sheet.append(["Question", "Answer", "Policy reference"])
-    sheet.append(["How do I order uniform?", "Use the uniform request form.", "Uniform Policy HR-07"])
-    sheet.append(["Can I wash it at home?", "Yes, at 60 degrees.", "Uniform Policy HR-07"])
-    sheet["B2"].hyperlink = "https://forms.example-trust.nhs.uk/uniform"
-    sheet["C2"].hyperlink = "https://intranet.example-trust.nhs.uk/policies/uniform"
-    sheet["C3"].hyperlink = "file:///S:/HR/Policies/uniform.docx"  # a shared drive: no link for staff
+    sheet.append([])  # the table starts at B3: links are found by the cell, wherever it stands
+    sheet.append([])
+    sheet.append([None, "Question", "Answer", "Policy reference"])
+    sheet.append([None, "How do I order uniform?", "Use the uniform request form.", "Uniform Policy HR-07"])
+    sheet.append([None, "Can I wash it at home?", "Yes, at 60 degrees.", "Uniform Policy HR-07"])
+    sheet["C4"].hyperlink = "https://forms.example-trust.nhs.uk/uniform"
+    sheet["D4"].hyperlink = "https://intranet.example-trust.nhs.uk/policies/uniform"
+    sheet["D5"].hyperlink = "file:///S:/HR/Policies/uniform.docx"  # a shared drive: no link for staff
     out = io.BytesIO()
     book.save(out)
 
     ordering, washing = import_file("uniform.xlsx", out.getvalue()).questions
 
-    assert ordering.answer == "[Use the uniform request form.](https://forms.example-trust.nhs.uk/uniform)"
-    policy = next(r for r in ordering.references if r.name == "Uniform Policy HR-07")
-    assert policy.url == "https://intranet.example-trust.nhs.uk/policies/uniform"
+    assert ordering.answer == "Use the uniform request form."  # the approved text, as the sheet shows it
+    urls = {r.name: r.url for r in ordering.references}
+    assert urls["Uniform Policy HR-07"] == "https://intranet.example-trust.nhs.uk/policies/uniform"
+    assert "https://forms.example-trust.nhs.uk/uniform" in urls.values()
     assert washing.answer == "Yes, at 60 degrees."
     assert all(r.url is None for r in washing.references)
+
+
+def test_an_answer_typed_as_a_markdown_link_in_a_csv_stays_the_text_its_writer_typed() -> None:
+    text = "Question,Answer\nWhere is the form?,[Uniform request form](https://forms.example-trust.nhs.uk/uniform)\n"
+    (question,) = import_file("uniform.csv", text.encode()).questions
+    assert question.answer == "[Uniform request form](https://forms.example-trust.nhs.uk/uniform)"
 
 
 def test_a_link_naming_no_cell_is_left_out_and_the_sheet_still_imports() -> None:
