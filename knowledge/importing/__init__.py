@@ -70,4 +70,19 @@ def read_blocks(name: str, data: bytes) -> BlockDocument:
         from knowledge.importing.html_reader import read_html
 
         return read_html(data)
-    raise DocumentError(f"unsupported format '{suffix or name}' (supported: {', '.join(FORMATS)})")
+    advice = _SAVE_AS.get(suffix, "")
+    raise DocumentError(f"unsupported format '{suffix or name}' (supported: {', '.join(FORMATS)}){advice}")
+
+
+_SAVE_AS = {
+    ".doc": ": an older Word file; open it in Word and save it as a Word Document (.docx)",
+    ".rtf": ": open it in Word and save it as a Word Document (.docx)",
+    ".odt": ": save it from LibreOffice or OpenOffice as Word (.docx)",
+    ".pages": ": export it from Pages as Word (.docx)",
+    ".xls": ": an older Excel file; open it in Excel and save it as an Excel Workbook (.xlsx)",
+    ".ods": ": save it from LibreOffice or OpenOffice as Excel (.xlsx)",
+    ".numbers": ": export it from Numbers as Excel (.xlsx)",
+    ".mht": ": open the page in the browser and save it as 'Webpage, HTML only' (.html)",
+    ".mhtml": ": open the page in the browser and save it as 'Webpage, HTML only' (.html)",
+}
+"""What to do with a file in a format that has a supported twin the curator's program can save."""

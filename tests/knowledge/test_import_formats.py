@@ -192,7 +192,10 @@ def test_slugs_are_readable_ascii_from_any_unicode() -> None:
     [
         ("broken.docx", b"not a zip", "not a Word document"),
         ("broken.pdf", b"%PDF-1.4 nonsense", "not a readable PDF"),
-        ("notes.odt", b"", "unsupported format"),
+        ("notes.odt", b"", "unsupported format '.odt'.*save it from LibreOffice or OpenOffice as Word"),
+        ("old-policy.doc", b"\xd0\xcf\x11\xe0", "an older Word file; open it in Word and save it as a Word Document"),
+        ("rota.xls", b"\xd0\xcf\x11\xe0", "save it as an Excel Workbook \\(.xlsx\\)"),
+        ("notes.key", b"", "unsupported format '.key' \\(supported: .txt"),
         ("binary.txt", b"\x81\x8d\x90 not text", "neither UTF-8 nor Windows-1252"),
         ("cut.txt", b"\xff\xfeQ\x00\x00", "not UTF-16"),
     ],
