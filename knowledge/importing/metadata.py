@@ -65,6 +65,7 @@ _OWNER_THEN_DATE = re.compile(
 )
 _REVIEWED_IN = re.compile(r"\blast\s+(?:reviewed|updated)\s*:?\s+(?P<date>[A-Za-z]+\s+\d{4})\b", re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*>\s*|[*_`]+")
+_LINKED = re.compile(r"\[((?:\\.|[^\]\\])+)\]\([^)\s]*\)")
 _SEPARATOR = re.compile(r"\s*[|·•]\s*")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 # A sign-off is the date and the owning team at the very end: at most this many blocks after the date.
@@ -131,7 +132,7 @@ def read_metadata(blocks: Sequence[Block]) -> Metadata:
             else _SEPARATOR.split(block.text)
         )
         for part in parts:
-            part = _MARKUP.sub("", part).strip()  # '> **Owner:** HR Systems Team', as a wiki exports it
+            part = _plain(part)  # '> **Owner:** HR Systems Team', as a wiki exports it
             owner_line, reviewed_line = _OWNER.match(part), _REVIEWED.match(part) or _CHANGED_BY.match(part)
             if owner_line:
                 value = owner_line.group(1).strip()
@@ -147,7 +148,7 @@ def read_metadata(blocks: Sequence[Block]) -> Metadata:
     body = [position for position, block in enumerate(blocks) if block.kind != "furniture" and position not in used]
     for position in body[-_SIGN_OFF_TAIL - 1 :]:
         # A closing sentence: 'Page maintained by Facilities and Estates. Last reviewed March 2012.'
-        text = blocks[position].text
+        text = _plain(blocks[position].text)
         maintained, reviewed_in = _MAINTAINED.search(text), _REVIEWED_IN.search(text)
         if len(text) <= _SIGN_OFF_LENGTH and maintained and (owner is None or reviewed is None):
             owner = owner or maintained.group("owner").strip()
@@ -161,6 +162,11 @@ def read_metadata(blocks: Sequence[Block]) -> Metadata:
         used.update(body[rank:])
         reviewed = reviewed or date
         if rank + 1 < len(body):
-            owner = owner or blocks[body[rank + 1]].text.strip()
+            owner = owner or _plain(blocks[body[rank + 1]].text)
         break
     return Metadata(owner, reviewed, frozenset(used))
+
+
+def _plain(text: str) -> str:
+    """`text` without markup: a linked team ('[Temporary Staffing](https://…) Team') is its words."""
+    return _MARKUP.sub("", _LINKED.sub(r"\1", text)).strip()

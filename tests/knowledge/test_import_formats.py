@@ -366,6 +366,10 @@ def test_a_pdf_saved_from_word_keeps_its_links_on_the_text_they_cover() -> None:
     pdf.set_font("DejaVu", "", 16)
     pdf.multi_cell(0, 9, "Uniform Questions & Answers", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 11)
+    pdf.write(6, "Owner: ")
+    pdf.write(6, "Facilities and Estates", link="https://intranet.example-trust.nhs.uk/estates")
+    pdf.write(6, " Team")
+    pdf.ln(9)
     pdf.multi_cell(0, 6, "Q1. How do I order more uniform?", new_x="LMARGIN", new_y="NEXT")
     pdf.write(6, "Fill in the ")
     pdf.write(6, "uniform request form", link="https://forms.example-trust.nhs.uk/uniform")
@@ -380,7 +384,8 @@ def test_a_pdf_saved_from_word_keeps_its_links_on_the_text_they_cover() -> None:
     pdf.multi_cell(0, 6, "Q2. Can I wash it at home?", new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(0, 6, "Yes, at 60 degrees.", new_x="LMARGIN", new_y="NEXT")
 
-    ordering, washing = import_file("uniform.pdf", bytes(pdf.output())).questions
+    imported = import_file("uniform.pdf", bytes(pdf.output()))
+    ordering, washing = imported.questions
 
     assert ordering.answer == (
         "Fill in the [uniform request form](https://forms.example-trust.nhs.uk/uniform) and send it to "
@@ -390,3 +395,4 @@ def test_a_pdf_saved_from_word_keeps_its_links_on_the_text_they_cover() -> None:
     policy = next(r for r in ordering.references if r.name == "Uniform and Workwear Policy FM021")
     assert policy.url == "https://intranet.example-trust.nhs.uk/policies/uniform"
     assert washing.answer == "Yes, at 60 degrees."
+    assert imported.owner == "Facilities and Estates Team"  # a linked team is its words
