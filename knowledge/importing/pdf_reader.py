@@ -16,12 +16,12 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pypdf
 from pypdf.errors import PdfReadError
 
-from knowledge.importing.blocks import Block, BlockDocument, DocumentError, Link, markdown_link
+from knowledge.importing.blocks import Block, BlockDocument, DocumentError, Link
+from knowledge.importing.pdf_links import LinkArea, anchors, link_areas, link_text
 from knowledge.importing.references import CITATION_LABEL
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
@@ -46,7 +46,6 @@ _ROW_GAP = 1.25  # times the usual line spacing between a question cell's last l
 _CELL_BULLET = re.compile(r"^[•▪◦●○■□◆➢\uf0b7\uf0a7–*-]\s*")
 _NUMBERED_CELL = re.compile(r"^(?:Q\s?)?\d{1,3}[.):]\s")
 _HEADER_WORDS = frozenset({"question", "questions", "answer", "answers", "q", "a", "no", "no.", "#"})
-_MARKDOWN_LINK = re.compile(r"\[(?:\\.|[^\]\\])+\]\([^)\s]*\)")
 _RULE = 2.0  # points: a filled rectangle at most this wide is a drawn line (Word draws cell borders so)
 
 
@@ -75,7 +74,7 @@ def read_pdf(data: bytes) -> BlockDocument:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise DocumentError("the PDF is encrypted: save an unprotected copy")
-        read = [_lines(page, _link_areas(page)) for page in reader.pages]
+        read = [_lines(page, link_areas(page)) for page in reader.pages]
         pages = [lines for lines, _ in read]
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise DocumentError(f"not a readable PDF: {exc}") from None
@@ -112,7 +111,7 @@ def read_pdf(data: bytes) -> BlockDocument:
             first = False
     table.close(blocks)
     for number, (_, links) in enumerate(read, start=1):
-        _link_text(blocks, number, links)
+        link_text(blocks, number, links)
     return BlockDocument(tuple(blocks), "page")
 
 
@@ -125,7 +124,7 @@ class _Rule:
     high: float
 
 
-def _lines(page: pypdf.PageObject, areas: Sequence[_LinkArea]) -> tuple[list[_Line], list[Link]]:
+def _lines(page: pypdf.PageObject, areas: Sequence[LinkArea]) -> tuple[list[_Line], list[Link]]:
     """The page's lines, top to bottom, and its links with the text each covers."""
     pieces: list[tuple[float, float, str, float, bool]] = []
     anchored: list[list[tuple[float, float, str]]] = [[] for _ in areas]
@@ -218,90 +217,7 @@ def _lines(page: pypdf.PageObject, areas: Sequence[_LinkArea]) -> tuple[list[_Li
                 row[0][4],
             )
         )
-    return lines, _anchors(areas, anchored)
-
-
-@dataclass(frozen=True)
-class _LinkArea:
-    """Where a link annotation lies on the page (one box a line it covers) and its address."""
-
-    url: str
-    boxes: tuple[tuple[float, float, float, float], ...]
-
-    def holds(self, x: float, y: float) -> bool:
-        """Whether text starting at (x, y), on its baseline, is in the link: a box spans its line's
-        descenders, so the baseline lies a little above its bottom."""
-        return any(left - 1 <= x < right - 1 and bottom - 1 <= y <= top for left, bottom, right, top in self.boxes)
-
-
-def _link_areas(page: pypdf.PageObject) -> list[_LinkArea]:
-    """The page's links to a web page or an email address, in the order the page lists them."""
-    areas = []
-    for reference in page.get("/Annots") or ():
-        try:
-            area = _link_area(reference.get_object())
-        except (AttributeError, TypeError, ValueError, PdfReadError):
-            continue  # a malformed annotation costs its link, not the document
-        if area is not None:
-            areas.append(area)
-    return areas
-
-
-def _link_area(annotation: Any) -> _LinkArea | None:
-    action = annotation.get("/A")
-    action = action.get_object() if action is not None else {}
-    url = str(action.get("/URI", "")) if annotation.get("/Subtype") == "/Link" else ""
-    if not url.startswith(("https://", "http://", "mailto:")):
-        return None  # a jump inside the document, or an address staff cannot follow
-    numbers = [float(n) for n in annotation.get("/QuadPoints") or ()]
-    quads = [numbers[i : i + 8] for i in range(0, len(numbers) - 7, 8)]
-    boxes = [(min(q[0::2]), min(q[1::2]), max(q[0::2]), max(q[1::2])) for q in quads]
-    if not boxes and len(rect := [float(n) for n in annotation.get("/Rect") or ()]) == 4:
-        boxes = [(min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3]))]
-    return _LinkArea(url, tuple(boxes)) if boxes else None
-
-
-def _anchors(areas: Sequence[_LinkArea], anchored: Sequence[list[tuple[float, float, str]]]) -> list[Link]:
-    """Each link with the text it covers, read in lines top to bottom. Consecutive links to one
-    address (a link Word cut where its text wrapped) are one link."""
-    links: list[Link] = []
-    for area, texts in zip(areas, anchored, strict=True):
-        lines = [
-            "".join(t for _, _, t in row)
-            for _, row in itertools.groupby(sorted(texts, key=lambda t: (-t[0], t[1])), key=lambda t: t[0])
-        ]
-        text = " ".join(" ".join(lines).split())
-        if not text:
-            continue
-        if links and links[-1].url == area.url:
-            links[-1] = Link(f"{links[-1].text} {text}", area.url)
-        else:
-            links.append(Link(text, area.url))
-    return links
-
-
-def _link_text(blocks: list[Block], page: int, links: Sequence[Link]) -> None:
-    """Writes each link of `page` into the first of its blocks that shows the link's text outside
-    another link, as a markdown link: the PDF's text layer holds the text and, apart, where it leads."""
-    for link in links:
-        if link.text == link.url or link.text == link.url.removeprefix("mailto:"):
-            continue  # a printed address: the text is the address already
-        for index, block in enumerate(blocks):
-            if block.location != page or block.kind == "furniture" or block.cells:
-                continue
-            if (at := _unlinked(block.text, link.text)) is not None:
-                text = block.text[:at] + markdown_link(link.text, link.url) + block.text[at + len(link.text) :]
-                blocks[index] = dataclasses.replace(block, text=text, links=(*block.links, link))
-                break
-
-
-def _unlinked(text: str, anchor: str) -> int | None:
-    """Where `anchor` first appears in `text` outside a markdown link, if it does."""
-    inside = [match.span() for match in _MARKDOWN_LINK.finditer(text)]
-    for match in re.finditer(re.escape(anchor), text):
-        if not any(start <= match.start() < end for start, end in inside):
-            return match.start()
-    return None
+    return lines, anchors(areas, anchored)
 
 
 def _item_text_x(line: _Line) -> float:
