@@ -15,17 +15,27 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from openpyxl.styles.numbers import BUILTIN_FORMATS
+
 __all__ = ["shown"]
 
 _UK_SHORT_DATE = "dd/mm/yyyy"
-# Built-in formats 14 and 22 follow the reader's system short date; openpyxl names them in the
-# US form. This bot serves an NHS organisation, whose Excel shows them day first.
+# Built-in formats 14 and 22 follow the reader's system short date, and 5 to 8 and 42 and 44 its
+# currency; openpyxl names them in the US form. This bot serves an NHS organisation, whose Excel
+# shows them day first and in pounds.
 _SYSTEM_FORMATS = {
     "mm-dd-yy": _UK_SHORT_DATE,
     "m/d/yy h:mm": f"{_UK_SHORT_DATE} hh:mm",
     "[$-f800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy": "dddd, d mmmm yyyy",
     "[$-f400]h:mm:ss\\ am/pm": "hh:mm:ss",
 }
+_SYSTEM_FORMATS |= {
+    code.lower(): code.replace('"$"', '"£"')
+    for code in BUILTIN_FORMATS.values()
+    if '"$"' in code  # the currency formats, and only those, are written with a quoted dollar
+}
+# openpyxl names format 44 without the semicolons between its sections.
+_SYSTEM_FORMATS[BUILTIN_FORMATS[44].lower()] = '_("£"* #,##0.00_);_("£"* \\(#,##0.00\\);_("£"* "-"??_);_(@_)'
 _TOKEN = re.compile(
     r'"(?P<quoted>[^"]*)"'
     r"|\\(?P<escaped>.)"

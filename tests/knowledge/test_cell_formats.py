@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from openpyxl.styles.numbers import BUILTIN_FORMATS
 
 from knowledge.importing.cell_formats import shown
 
@@ -69,6 +70,15 @@ def test_a_date_reads_as_its_format_shows_it(number_format: str, text: str) -> N
 def test_a_time_of_day_reads_in_minutes_not_months() -> None:
     assert shown(dt.time(9, 30), "h:mm") == "9:30"
     assert shown(dt.time(9, 30, 15), "mm:ss") == "30:15"
+
+
+@pytest.mark.parametrize(
+    ("builtin", "text"),
+    [(5, "£1,235"), (7, "£1,234.50"), (42, "£ 1,235"), (44, "£ 1,234.50")],
+)
+def test_excels_own_currency_formats_show_pounds_as_a_uk_excel_shows_them(builtin: int, text: str) -> None:
+    # A workbook names these by number; openpyxl spells them with '$', the US Excel's currency.
+    assert shown(1234.5, BUILTIN_FORMATS[builtin]) == text
 
 
 @pytest.mark.parametrize("number_format", ["0.00E+00", "# ?/?", "[>=100]0;0.0"])
