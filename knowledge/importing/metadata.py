@@ -66,7 +66,12 @@ _OWNER_THEN_DATE = re.compile(
 _REVIEWED_IN = re.compile(r"\blast\s+(?:reviewed|updated)\s*:?\s+(?P<date>[A-Za-z]+\s+\d{4})\b", re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*>\s*|[*_`]+")
 _LINKED = re.compile(r"\[((?:\\.|[^\]\\])+)\]\([^)\s]*\)")
-_SEPARATOR = re.compile(r"\s*[|·•]\s*")
+_SEPARATOR = re.compile(r"\s*[|·•\n]\s*")
+# 'Owner: Health and Safety Team Reviewed: August 2025': a dated label after the owner on its line.
+_NEXT_LABEL = re.compile(
+    r"\s+(?=(?:last\s+)?(?:reviewed|review\s+date|date\s+reviewed|updated|edited|approved|date\s+approved)\s*:)",
+    re.IGNORECASE,
+)
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 # A sign-off is the date and the owning team at the very end: at most this many blocks after the date.
 _SIGN_OFF_TAIL = 2
@@ -131,8 +136,8 @@ def read_metadata(blocks: Sequence[Block]) -> Metadata:
             if paired
             else _SEPARATOR.split(block.text)
         )
-        for part in parts:
-            part = _plain(part)  # '> **Owner:** HR Systems Team', as a wiki exports it
+        for piece in (piece for part in parts for piece in _NEXT_LABEL.split(part)):
+            part = _plain(piece)  # '> **Owner:** HR Systems Team', as a wiki exports it
             owner_line, reviewed_line = _OWNER.match(part), _REVIEWED.match(part) or _CHANGED_BY.match(part)
             if owner_line:
                 value = owner_line.group(1).strip()

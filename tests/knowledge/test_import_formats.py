@@ -396,3 +396,20 @@ def test_a_pdf_saved_from_word_keeps_its_links_on_the_text_they_cover() -> None:
     assert policy.url == "https://intranet.example-trust.nhs.uk/policies/uniform"
     assert washing.answer == "Yes, at 60 degrees."
     assert imported.owner == "Facilities and Estates Team"  # a linked team is its words
+
+
+def test_a_word_paragraph_giving_owner_and_review_date_on_two_lines_gives_both() -> None:
+    document = docx.Document()
+    document.add_heading("Lone Working Questions", level=0)
+    document.add_heading("Q1. Am I a lone worker?", level=2)
+    document.add_paragraph("Yes.")
+    sign_off = document.add_paragraph()
+    sign_off.add_run("Owner: Health, Safety and Security Team").add_break()  # Shift+Enter in Word
+    sign_off.add_run("Last reviewed: August 2025")
+    out = io.BytesIO()
+    document.save(out)
+
+    imported = import_file("lone.docx", out.getvalue())
+
+    assert (imported.owner, imported.last_reviewed) == ("Health, Safety and Security Team", dt.date(2025, 8, 1))
+    assert imported.questions[0].answer == "Yes."

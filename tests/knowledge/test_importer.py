@@ -247,6 +247,12 @@ def test_an_owner_line_that_ends_with_its_review_date_gives_both() -> None:
     assert (document.owner, document.last_reviewed) == ("Estates & Facilities", dt.date(2025, 1, 14))
 
 
+def test_an_owner_and_a_review_date_in_one_paragraph_are_told_apart() -> None:
+    line = "Owner: Health, Safety and Security Team Reviewed: August 2025"  # as pandoc makes a soft line break
+    document = import_document(f"Lone Working Questions\n\n1. Am I a lone worker?\n\nYes.\n\n{line}\n")
+    assert (document.owner, document.last_reviewed) == ("Health, Safety and Security Team", dt.date(2025, 8, 1))
+
+
 def test_a_section_heading_groups_the_questions_under_it_and_an_introduction_does_not() -> None:
     text = (
         "Rotas: questions and answers\n\nINTRODUCTION\n\nThis guide answers common questions.\n\n"
