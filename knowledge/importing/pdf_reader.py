@@ -124,12 +124,21 @@ class _Rule:
     high: float
 
 
+@dataclass(frozen=True)
+class _Border:
+    """A horizontal line drawn on the page (a table's row border, or an underline), in page coordinates."""
+
+    y: float
+    left: float
+    right: float
+
+
 def _lines(page: pypdf.PageObject, areas: Sequence[LinkArea]) -> tuple[list[_Line], list[Link]]:
     """The page's lines, top to bottom, and its links with the text each covers."""
     pieces: list[tuple[float, float, str, float, bool]] = []
     anchored: list[list[tuple[float, float, str]]] = [[] for _ in areas]
     rules: list[_Rule] = []
-    row_borders: list[_Rule] = []  # horizontal: x is the height, low and high the left and right ends
+    row_borders: list[_Border] = []
     moved_to: list[tuple[float, float]] = []
 
     def draw(operator: bytes, operands: Sequence[object], cm: Sequence[float], tm: Sequence[float]) -> None:
@@ -142,7 +151,7 @@ def _lines(page: pypdf.PageObject, areas: Sequence[LinkArea]) -> tuple[list[_Lin
             rules.append(_Rule(x, min(low, high), max(low, high)))
         elif operator == b"re" and len(numbers) == 4 and abs(numbers[3] * cm[3]) <= _RULE and numbers[2]:
             (left, y), (right, _) = at(numbers[0], numbers[1] + numbers[3] / 2), at(numbers[0] + numbers[2], numbers[1])
-            row_borders.append(_Rule(y, min(left, right), max(left, right)))
+            row_borders.append(_Border(y, min(left, right), max(left, right)))
         elif operator == b"m" and len(numbers) == 2:
             moved_to[:] = [at(*numbers)]
         elif operator == b"l" and len(numbers) == 2 and moved_to:
@@ -150,7 +159,7 @@ def _lines(page: pypdf.PageObject, areas: Sequence[LinkArea]) -> tuple[list[_Lin
             if abs(x1 - x0) < 0.5 and abs(y1 - y0) > 1.0:
                 rules.append(_Rule(x0, min(y0, y1), max(y0, y1)))
             elif abs(y1 - y0) < 0.5 and abs(x1 - x0) > 1.0:
-                row_borders.append(_Rule(y0, min(x0, x1), max(x0, x1)))
+                row_borders.append(_Border(y0, min(x0, x1), max(x0, x1)))
             moved_to[:] = [(x1, y1)]
 
     def visit(text: str, cm: Sequence[float], tm: Sequence[float], font: object, size: float) -> None:
@@ -178,7 +187,7 @@ def _lines(page: pypdf.PageObject, areas: Sequence[LinkArea]) -> tuple[list[_Lin
         row = sorted((p for p in pieces if p[0] == y), key=lambda p: p[1])
         # A border starts before the text it boxes; a link's underline starts with its text.
         ruled = above is not None and any(
-            y < b.x < above and b.low <= row[0][1] - 1.0 and b.high >= row[0][1] + 1.0 for b in row_borders
+            y < b.y < above and b.left <= row[0][1] - 1.0 and b.right >= row[0][1] + 1.0 for b in row_borders
         )
         above = y
         # A cell border drawn between two pieces divides them, however close they are.
