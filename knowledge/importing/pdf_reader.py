@@ -536,22 +536,7 @@ class _Table:
         gap = last - y if last is not None else None
         # A row border drawn above the line ends the row, however closely the rows are set.
         wraps = gap is not None and gap <= _ROW_GAP * self.spacing and not ruled
-        # A cell's paragraphs are often set with no space between them: a sentence's last line that
-        # stops well short of the column's edge, then a capital, starts the cell's next paragraph.
-        left, right = self.columns[column], x + len(text) * size * _NARROW
-        self.widest[column] = max(self.widest.get(column, right), right)
-        previous_right = self.last_right.get(column, right)
-        self.last_right[column] = right
-        width = self.widest[column] - left
-        word = (len(text.split(maxsplit=1)[0]) + 1) * size * _WIDE if text.strip() else 0.0
-        # A smaller line under the text, or one that cites a policy ('Policy: …'), is a paragraph of its own.
-        resized = abs(self.last_size.get(column, size) - size) >= 0.5 or bool(_CITATION.match(text))
-        self.last_size[column] = size
-        short = (
-            resized
-            or previous_right - left < _SHORT_LINE * width
-            or previous_right + word + _FIT_MARGIN * width < left + width
-        )
+        short = self._after_short(column, x, text, size)
         # After a page break, the first column goes on with a row whose cell was cut mid-sentence: in
         # a table of numbered questions, a line without a number; in any table, a line in lower case.
         open_cell = self.cells[0][-1] if self.cells and self.cells[0] else ""
@@ -591,6 +576,26 @@ class _Table:
         else:
             parts.append(text)
         self.last_y[column] = y
+
+    def _after_short(self, column: int, x: float, text: str, size: float) -> bool:
+        """Whether the column's line above could end a paragraph before this one: it stopped well
+        short of the column's edge, or this line's first word would have fitted on it, or this
+        line is set in another size or cites a policy ('Policy: …'). A cell's paragraphs are often
+        set with no space between them, so this is what tells them apart."""
+        assert self.columns is not None
+        left, right = self.columns[column], x + len(text) * size * _NARROW
+        self.widest[column] = max(self.widest.get(column, right), right)
+        previous_right = self.last_right.get(column, right)
+        previous_size = self.last_size.get(column, size)
+        self.last_right[column], self.last_size[column] = right, size
+        width = self.widest[column] - left
+        word = (len(text.split(maxsplit=1)[0]) + 1) * size * _WIDE if text.strip() else 0.0
+        return (
+            abs(previous_size - size) >= 0.5
+            or bool(_CITATION.match(text))
+            or previous_right - left < _SHORT_LINE * width
+            or previous_right + word + _FIT_MARGIN * width < left + width
+        )
 
     def _flush(self, blocks: list[Block]) -> None:
         if any(self.cells):
