@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 from knowledge.importing.blocks import (
@@ -77,6 +77,10 @@ _PANEL_CLASSES = frozenset({"expand-content", "schema-faq-section"})
 # A page Word saved ("Web Page, Filtered") marks its title and list paragraphs by class, the list's
 # bullet or number typed before the text ('·', 'o', '§' in symbol fonts; '1.', 'a)').
 _WORD_TITLE = "MsoTitle"
+_TITLE_POINTS = 16.0
+"""Text set this large (or larger) throughout a paragraph is a title, not running text."""
+_FONT_SIZES = {"5": 18.0, "6": 24.0, "7": 36.0}  # <font size="5"> and up: the old HTML sizes a title takes
+_POINT_SIZE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*pt", re.IGNORECASE)
 _WORD_LIST = re.compile(r"^MsoListParagraph")
 _WORD_MARKER = re.compile(r"^(?:(?P<bullet>[·o§▪•◦\-–])|(?P<number>\d{1,2}[.)]|[a-z][.)]|[ivx]{1,4}[.)]))\s+(?=\S)")
 _COMMENT_STATES = frozenset({"no", "has", "with", "show", "hide", "enable", "disable", "allow", "open", "closed"})
@@ -101,6 +105,56 @@ class _Depth:
     def end(self, tag: str) -> None:
         if self.open and tag not in _VOID:
             self.open -= 1
+
+
+@dataclass
+class _List:
+    numbered: bool
+    number: int
+    """Its last item's number (one less than its first's before it has any)."""
+    has_item: bool = False
+    started: bool = False
+    """It says the number it starts at (`<ol start="3">`)."""
+
+
+class _ListNumbers:
+    """The numbers of the lists open, as a word processor that saves a document as a web page
+    means them. A heading it numbers itself ('1.2') is an item of a list inside a list
+    (`<ol><li><h1>…<ol><li><h2>`); where the numbering goes on at a deeper level, the outer list is
+    opened again with no item of its own (`<ol><ol start="2"><li><h2>`), and stands for the number
+    its level showed last."""
+
+    def __init__(self) -> None:
+        self.open: list[_List] = []
+        self.shown: list[int] = []  # the numbers the last numbered heading showed, outermost first
+
+    def start(self, tag: str, start: str | None) -> None:
+        said = (start or "").strip()
+        self.open.append(_List(tag == "ol", int(said) - 1 if said.isdigit() else 0, started=said.isdigit()))
+
+    def item(self) -> None:
+        if self.open:
+            self.open[-1].number += 1
+            self.open[-1].has_item = True
+
+    def end(self) -> None:
+        if self.open:
+            self.open.pop()
+
+    def label(self) -> str:
+        """The numbers of a heading in the open numbered lists, outermost first ('1.2'); '' outside
+        them. The steps of an answer's own lists in between number nothing the headings go on from."""
+        if not self.open or not all(each.numbered for each in self.open):
+            return ""
+        self.shown = [
+            each.number
+            if each.has_item
+            else each.number + 1
+            if each.started
+            else (self.shown[depth] if depth < len(self.shown) else 1)
+            for depth, each in enumerate(self.open)
+        ]
+        return ".".join(str(number) for number in self.shown)
 
 
 class _Reader(HTMLParser):
@@ -143,8 +197,17 @@ class _Reader(HTMLParser):
         """An answer group has closed and none is open: what is read now answers nothing (until a
         heading: a page's next section may ask in groups again)."""
         self.bold = 0
+        self.item_started = False
+        """A list item has started and holds no text yet."""
+        self.item_paragraph = False
+        """The paragraph being read is a list item's own text (<li><p>…), not one of several inside it."""
+        self.sizes: list[float] = []
+        """The point sizes `<font>` and `<span>` elements set, innermost last (0 for none)."""
+        self.large: list[bool] = []
+        """For each piece of text of the block being read, whether it is set in a title's size."""
         self.footer = 0
         self.lists: list[str] = []
+        self.numbers = _ListNumbers()
         self.word_class = ""
         """The class Word gave the paragraph being read ('MsoTitle', 'MsoListParagraphCxSpFirst')."""
         self.link: tuple[str, list[str]] | None = None
@@ -179,8 +242,12 @@ class _Reader(HTMLParser):
             return
         if tag == "footer":
             self.footer += 1
-        if role == "contentinfo" and not self.page_info.open and tag not in _VOID:
+        # LibreOffice saves a document's page header and footer as <div title="header">.
+        page_part = tag == "div" and (found.get("title") or "").lower() in {"header", "footer"}
+        if (role == "contentinfo" or page_part) and not self.page_info.open and tag not in _VOID:
             self.page_info.open = 1
+        if tag in {"font", "span"}:
+            self.sizes.append(_point_size(found))
         classes = set((found.get("class") or "").split())
         if (role == "heading" or classes & _SUMMARY_CLASSES) and not self.heading.open and tag not in _VOID:
             self.flush()
@@ -196,6 +263,9 @@ class _Reader(HTMLParser):
             self.controlled.update((found.get("aria-controls") or "").split())
         if tag in {"ul", "ol"}:
             self.lists.append(tag)
+            self.numbers.start(tag, found.get("start"))
+        elif tag == "li":
+            self.numbers.item()
         if tag == "table":
             self.tables.append(bool(self.layout_tables) and self.layout_tables.pop(0))
         if tag in _GRID and self.tables and self.tables[-1]:
@@ -207,7 +277,7 @@ class _Reader(HTMLParser):
             self.cell = []
         elif tag in _BLOCKS and self.cell is None and not self.heading.open:
             self.flush()
-        elif tag in _BLOCKS and self.cell is not None:
+        elif tag in _BLOCKS and self.cell is not None and not (tag == "p" and self.item_started):
             self.cell.append("\n\n- " if tag == "li" else "\n\n")
         if tag in _BOLD:
             self.bold += 1
@@ -217,6 +287,9 @@ class _Reader(HTMLParser):
             self.link = (dict(attrs).get("href") or "", [])
         if tag == "p":  # after the flush that ended the block before it
             self.word_class = found.get("class") or ""
+            self.item_paragraph, self.item_started = self.item_started, False
+        elif tag == "li":
+            self.item_started = True
 
     def handle_endtag(self, tag: str) -> None:
         if self.hidden:
@@ -232,6 +305,8 @@ class _Reader(HTMLParser):
             self.main = max(0, self.main - 1)
         if self.heading.open == 1 and tag not in _VOID:
             self.flush(self.heading_tag)
+        if tag in {"font", "span"} and self.sizes:
+            self.sizes.pop()
         if tag in _BOLD:
             self.bold = max(0, self.bold - 1)
         elif tag == "a" and self.link is not None:
@@ -257,6 +332,7 @@ class _Reader(HTMLParser):
             depth.end(tag)
         if tag in {"ul", "ol"} and self.lists:
             self.lists.pop()
+            self.numbers.end()
         if tag == "footer":
             self.footer = max(0, self.footer - 1)
         if tag == "table" and self.tables:
@@ -291,12 +367,15 @@ class _Reader(HTMLParser):
     def _text(self, data: str) -> None:
         if self.cell is not None:
             self.cell.append(data)
+            self.item_started = self.item_started and not data.strip()
             return
         if not self.parts:
             self.start_line = self.getpos()[0]
         self.parts.append(data)
         if data.strip():
+            self.item_started = False
             self.weights.append(self.bold > 0)
+            self.large.append(next((size for size in reversed(self.sizes) if size), 0.0) >= _TITLE_POINTS)
 
     def flush(self, tag: str = "") -> None:
         raw = "".join(self.parts)
@@ -310,24 +389,32 @@ class _Reader(HTMLParser):
             for piece_kind, piece in pieces:
                 links = tuple(link for link in self.links if link.text in piece)
                 self.blocks.append(Block(piece_kind, piece, self.start_line, links=links, detached=detached))
-            self.parts, self.weights, self.links = [], [], []
+            self.parts, self.weights, self.links, self.large = [], [], [], []
             self.word_class = ""
             return
         text = _clean(raw)
         if text:
             kind: BlockKind = "paragraph"
             level = 0
+            numbered = ""
             if self.footer or self.page_info.open:
                 kind = "furniture"
             elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
                 kind, level = "heading", int(tag[1])
+                # A heading Word numbers itself, saved as the item of a numbered list (<ol><li><h2>),
+                # shows the list's numbers before it ('1.2'), as the Word file's heading does.
+                if numbered := self.numbers.label():
+                    text = f"{numbered} {text}"
             elif tag == "summary":
                 kind, level = "heading", ACCORDION_LEVEL
-            elif tag == "li":
+            elif tag == "li" or (tag == "p" and self.item_paragraph):
+                # A list item's text may be a paragraph of its own (<li><p>…), as LibreOffice saves it.
                 kind = "list_item"
             elif tag == "p" and self.word_class == _WORD_TITLE:
                 kind = "heading"
-            bold = bool(self.weights) and all(self.weights) and kind == "paragraph"
+            elif tag == "p" and self.large and all(self.large):
+                kind, level = "heading", 1  # a title typed in large letters, as a word processor saves it
+            bold = bool(self.weights) and all(self.weights) and (kind == "paragraph" or self.item_paragraph)
             ordered = kind == "list_item" and bool(self.lists) and self.lists[-1] == "ol"
             marker = _WORD_MARKER.match(text) if tag == "p" and _WORD_LIST.match(self.word_class) else None
             if marker:
@@ -345,10 +432,12 @@ class _Reader(HTMLParser):
                     level=level,
                     ordered=ordered,
                     detached=detached,
+                    numbered=numbered,
                 )
             )
-        self.parts, self.weights, self.links = [], [], []
+        self.parts, self.weights, self.links, self.large = [], [], [], []
         self.word_class = ""
+        self.item_paragraph = False
 
 
 class _TableKinds(HTMLParser):
@@ -356,27 +445,49 @@ class _TableKinds(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.layout: list[bool] = []
         self.open: list[int] = []
+        self.widest: list[int] = []  # for each table, the most cells a row of it has
+        self.row_cells: list[int] = []  # for each open table, the cells of its row so far
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _STRUCTURE and self.open:
             self.layout[self.open[-1]] = True
         if tag == "table":
             self.layout.append(False)
+            self.widest.append(0)
             self.open.append(len(self.layout) - 1)
+            self.row_cells.append(0)
+        elif tag == "tr" and self.open:
+            self.row_cells[-1] = 0
+        elif tag in {"td", "th"} and self.open:
+            self.row_cells[-1] += 1
+            self.widest[self.open[-1]] = max(self.widest[self.open[-1]], self.row_cells[-1])
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "table" and self.open:
+            # A one-column table boxes paragraphs (a shaded question row above its answer row, as
+            # Word and LibreOffice save such a document as a web page): it holds no data.
+            if self.widest[self.open[-1]] <= 1:
+                self.layout[self.open[-1]] = True
             self.open.pop()
+            self.row_cells.pop()
 
 
 def _layout_tables(text: str) -> list[bool]:
     """For each `<table>` in order, whether it lays the page out rather than holding data: an old
     intranet page frames its menu and its content in table cells, with headings, definition lists
-    and other tables inside them, which a table of data never holds."""
+    and other tables inside them, which a table of data never holds; a one-column table boxes
+    paragraphs."""
     kinds = _TableKinds()
     kinds.feed(text)
     kinds.close()
     return kinds.layout
+
+
+def _point_size(attrs: dict[str, str | None]) -> float:
+    """The size in points a `<font>` or `<span>` sets (0 when it sets none, or in other units)."""
+    if found := _POINT_SIZE.search(attrs.get("style") or ""):
+        return float(found.group(1))
+    return _FONT_SIZES.get((attrs.get("size") or "").strip(), 0.0)
 
 
 def _toggles(attrs: dict[str, str | None]) -> bool:

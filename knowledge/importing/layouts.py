@@ -41,8 +41,9 @@ _CITED = re.compile(
     rf"^(?:{CITATION_LABEL}\s*:\s*(?P<text>\S.*)|\(\s*see(?:\s+also)?\s+(?P<bracketed>[^()]+)\)\.?)$",
     re.IGNORECASE | re.DOTALL,
 )
-# 'Can I be suspended?.......5' or 'Can I be suspended?<tab>5': a line of a table of contents.
-_CONTENTS_LINE = re.compile(r"^\S.*?(?:\.{4,}|…{2,}|\t)\s*\d{1,4}$", re.DOTALL)
+# 'Can I be suspended?.......5', 'Can I be suspended?<tab>5' or, where the leader was lost (a
+# contents saved as a web page), 'Can I be suspended? 5': a line of a table of contents.
+_CONTENTS_LINE = re.compile(r"^\S.*?(?:\.{4,}|…{2,}|\t|\?\s)\s*\d{1,4}$", re.DOTALL)
 _CONTENTS_LINES = 3
 _EMPHASIS = re.compile(r"^(?:\*\*?|__?)(.+?)(?:\*\*?|__?)$", re.DOTALL)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")

@@ -29,11 +29,10 @@ from pathlib import Path
 import pytest
 
 from knowledge.importing import ImportedDocument, import_file
-from tests.import_documents import UNIFORM, as_docx
+from tests.word_documents import word_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SAVED = ROOT / "tests" / "data" / "import" / "word-as-pdf"
-WRITTEN = ROOT / "tests" / "data" / "import" / "written"
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\([^)\s]*\)")
 
 BREAKS_DIFFER = {
@@ -43,16 +42,6 @@ BREAKS_DIFFER = {
     "recruiting-managers-faq": {"Q9", "Q16"},
     "retirement-faq": {"Q7", "Q20"},
 }
-
-
-def word_file(name: str) -> tuple[str, bytes]:
-    if name == "uniform-headings":
-        return "uniform.docx", as_docx(UNIFORM, "headings")
-    if name == "speak-up-qa":
-        path = ROOT / "eval" / "documents" / "speakup" / "speak-up-qa.docx"
-    else:
-        (path,) = WRITTEN.glob(f"*/{name}.docx")
-    return path.name, path.read_bytes()
 
 
 @functools.cache
