@@ -213,7 +213,9 @@ def _print_plan(plan: ImportPlan, target: Path, existing: CorpusDocument | None,
         line = f"{unit} {change.line}" if change.line else ""
         label = "NEW" if change.kind == "new" and entry.topic != DRAFT_TOPIC else _KIND_LABEL[change.kind]
         print(f"  {label:<10} {change.source:<7} {line:<9} {change.entry_id}", file=out)
-        print(f"  {'':<10} references: {'; '.join(entry.reference_labels)}", file=out)
+        # The address too, so a curator sees which policies the document links (and which it does not).
+        cited = (f"{ref.label} <{ref.url}>" if ref.url else ref.label for ref in entry.references)
+        print(f"  {'':<10} references: {'; '.join(cited)}", file=out)
         for remark in _remarks(change, entry.topic):
             print(f"  {'':<10} {remark}", file=out)
     kept = [c for c in plan.changes if c.kind in {"updated", "unchanged"}]

@@ -278,6 +278,8 @@ def test_dry_run_lists_questions_with_their_place_references_and_unplaced_text(
     assert f"Q9      {unit} " in report
     assert "Equality, Diversity and Inclusion Policy HR031" in report
     assert "Not placed in any entry" in report and "Answers to the questions staff asked" in report
+    if suffix != "pdf":  # this PDF prints its links' addresses in the text; Word and HTML link them
+        assert "uniform request form <https://forms.example-trust.nhs.uk/uniform>" in report
     assert not (tmp_path / "corpus").exists()
 
 
