@@ -39,6 +39,11 @@ _NARROW = 0.5  # a character's width in a proportional font, times its size (an 
 _CITATION = re.compile(rf"^{CITATION_LABEL}\s*:\s*\S", re.IGNORECASE)
 _STEP = re.compile(r"^(?:\d{1,2}[.)]|\(?[a-z]\))\s+\S")
 """A numbered or lettered step ('2. Send the form', '(b) the dates'): after a sentence's end, it starts a paragraph."""
+_PATH_POINTS = frozenset({b"m", b"l", b"c", b"v", b"y"})
+_PAINTS = frozenset({b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"S", b"s", b"n"})
+_FILLS = frozenset({b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"})
+_DOT_SIZE = (1.5, 7.0)  # points: the width and height a drawn bullet has, at least and at most
+_BULLET_GAP = 3.0  # times the text's size: how far before its text a drawn bullet stands, at most
 _SAME_LINE = 1.0  # points: baselines this close are one line
 _WIDE = 0.65  # a character's width, times its size, estimated on the wide side
 _FIT_MARGIN = 0.1  # of a column's width: room to spare before a word counts as fitting on the line above
@@ -140,12 +145,22 @@ def _lines(page: pypdf.PageObject, areas: Sequence[LinkArea]) -> tuple[list[_Lin
     rules: list[_Rule] = []
     row_borders: list[_Border] = []
     moved_to: list[tuple[float, float]] = []
+    path: list[tuple[float, float]] = []  # the points of the path being drawn
+    dots: list[tuple[float, float, float]] = []  # small filled shapes: centre x, centre y, width
 
     def draw(operator: bytes, operands: Sequence[object], cm: Sequence[float], tm: Sequence[float]) -> None:
         def at(x: float, y: float) -> tuple[float, float]:
             return x * cm[0] + y * cm[2] + cm[4], x * cm[1] + y * cm[3] + cm[5]
 
         numbers = [float(value) for value in operands if isinstance(value, (int, float))]
+        if operator in _PATH_POINTS and len(numbers) in {2, 4, 6}:
+            path.extend(at(*numbers[i : i + 2]) for i in range(0, len(numbers), 2))
+        elif operator == b"re" and len(numbers) == 4:
+            path.extend(at(numbers[0] + dx, numbers[1] + dy) for dx in (0, numbers[2]) for dy in (0, numbers[3]))
+        elif operator in _PAINTS:
+            if operator in _FILLS and path and (dot := _dot(path)):
+                dots.append(dot)
+            path.clear()
         if operator == b"re" and len(numbers) == 4 and abs(numbers[2] * cm[0]) <= _RULE and numbers[3]:
             (x, low), (_, high) = at(numbers[0] + numbers[2] / 2, numbers[1]), at(numbers[0], numbers[1] + numbers[3])
             rules.append(_Rule(x, min(low, high), max(low, high)))
@@ -176,6 +191,7 @@ def _lines(page: pypdf.PageObject, areas: Sequence[LinkArea]) -> tuple[list[_Lin
                     texts.append((round(y, 1), x, text))
 
     page.extract_text(visitor_text=visit, visitor_operand_before=draw)
+    pieces += _bullets(dots, pieces)
     lines: list[_Line] = []
     above: float | None = None
     # Pieces of one line may sit a fraction of a point apart (a table's cells, placed one by one).
@@ -227,6 +243,30 @@ def _lines(page: pypdf.PageObject, areas: Sequence[LinkArea]) -> tuple[list[_Lin
             )
         )
     return lines, anchors(areas, anchored)
+
+
+def _dot(points: Sequence[tuple[float, float]]) -> tuple[float, float, float] | None:
+    """A filled shape the size of a bullet (a browser draws a list's bullets so): its centre and width."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    if not (_DOT_SIZE[0] <= width <= _DOT_SIZE[1] and _DOT_SIZE[0] <= height <= _DOT_SIZE[1]):
+        return None
+    return (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2, width
+
+
+def _bullets(
+    dots: Sequence[tuple[float, float, float]], pieces: Sequence[tuple[float, float, str, float, bool]]
+) -> list[tuple[float, float, str, float, bool]]:
+    """A '•' piece for each drawn dot that stands before the first text of a line, at the height of
+    its small letters: a bullet drawn as a shape rather than written as a glyph."""
+    found = []
+    for x, y, width in dots:
+        beside = [p for p in pieces if p[0] - 1.0 <= y <= p[0] + 0.8 * p[3] and x < p[1] <= x + _BULLET_GAP * p[3]]
+        before = [p for p in pieces if p[0] - 1.0 <= y <= p[0] + 0.8 * p[3] and p[1] <= x]
+        if beside and not before:
+            first = min(beside, key=lambda p: p[1])
+            found.append((first[0], x - width / 2, "•", first[3], False))
+    return found
 
 
 def _item_text_x(line: _Line) -> float:

@@ -413,3 +413,27 @@ def test_a_word_paragraph_giving_owner_and_review_date_on_two_lines_gives_both()
 
     assert (imported.owner, imported.last_reviewed) == ("Health, Safety and Security Team", dt.date(2025, 8, 1))
     assert imported.questions[0].answer == "Yes."
+
+
+def test_bullets_a_browser_draws_as_shapes_make_list_items() -> None:
+    # A page printed to PDF from a browser draws a list's bullets as small filled circles, not as '•'.
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_page()
+    pdf.set_font("DejaVu", "", 16)
+    pdf.multi_cell(0, 9, "Bank Shifts Questions & Answers", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 11)
+    pdf.multi_cell(0, 6, "Q1. What do I need to join the bank?", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.multi_cell(0, 6, "You need:", new_x="LMARGIN", new_y="NEXT")
+    for item in ("a reference from your manager", "a valid DBS check"):
+        pdf.circle(x=pdf.l_margin + 3, y=pdf.get_y() + 3, radius=1.2, style="F")  # centred on the line
+        pdf.set_x(pdf.l_margin + 8)
+        pdf.multi_cell(0, 6, item, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.multi_cell(0, 6, "Q2. Who pays me?", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, "Payroll, monthly.", new_x="LMARGIN", new_y="NEXT")
+
+    joining, _ = import_file("bank.pdf", bytes(pdf.output())).questions
+
+    assert joining.answer == "You need:\n\n- a reference from your manager\n- a valid DBS check"
