@@ -259,10 +259,18 @@ def _bullets(
 ) -> list[tuple[float, float, str, float, bool]]:
     """A '•' piece for each drawn dot that stands before the first text of a line, at the height of
     its small letters: a bullet drawn as a shape rather than written as a glyph."""
-    found = []
+    found: list[tuple[float, float, str, float, bool]] = []
+    if not dots or not pieces:
+        return found
+    by_height: dict[int, list[tuple[float, float, str, float, bool]]] = {}
+    for piece in pieces:  # a page may draw thousands of small shapes (a chart): look only nearby
+        by_height.setdefault(int(piece[0]), []).append(piece)
+    tallest = max(piece[3] for piece in pieces)
     for x, y, width in dots:
-        beside = [p for p in pieces if p[0] - 1.0 <= y <= p[0] + 0.8 * p[3] and x < p[1] <= x + _BULLET_GAP * p[3]]
-        before = [p for p in pieces if p[0] - 1.0 <= y <= p[0] + 0.8 * p[3] and p[1] <= x]
+        near = [p for at in range(int(y - tallest) - 1, int(y) + 2) for p in by_height.get(at, ())]
+        level = [p for p in near if p[0] - 1.0 <= y <= p[0] + 0.8 * p[3]]
+        beside = [p for p in level if x < p[1] <= x + _BULLET_GAP * p[3]]
+        before = [p for p in level if p[1] <= x]
         if beside and not before:
             first = min(beside, key=lambda p: p[1])
             found.append((first[0], x - width / 2, "•", first[3], False))
