@@ -6,6 +6,7 @@ parser knows Q&A layouts and nothing about formats. Blocks are what passes betwe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -69,6 +70,13 @@ class DocumentError(FaqbotError):
 
     exit_code = 1
     summary = "the document cannot be read"
+
+
+FOLLOWED = ("https://", "http://", "mailto:")
+"""Addresses an answer may link staff to; a file share, a script or a jump inside a file is not one."""
+
+MARKDOWN_LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]*)\)")
+"""A markdown link as `markdown_link` writes it: group 1 its text (brackets escaped), group 2 its address."""
 
 
 def markdown_link(text: str, url: str) -> str:

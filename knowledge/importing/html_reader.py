@@ -141,6 +141,10 @@ class _ListNumbers:
         if self.open:
             self.open.pop()
 
+    def innermost_numbered(self) -> bool:
+        """Whether the innermost list open is a numbered one (`<ol>`)."""
+        return bool(self.open) and self.open[-1].numbered
+
     def label(self) -> str:
         """The numbers of a heading in the open numbered lists, outermost first ('1.2'); '' outside
         them. The steps of an answer's own lists in between number nothing the headings go on from."""
@@ -206,7 +210,6 @@ class _Reader(HTMLParser):
         self.large: list[bool] = []
         """For each piece of text of the block being read, whether it is set in a title's size."""
         self.footer = 0
-        self.lists: list[str] = []
         self.numbers = _ListNumbers()
         self.word_class = ""
         """The class Word gave the paragraph being read ('MsoTitle', 'MsoListParagraphCxSpFirst')."""
@@ -262,7 +265,6 @@ class _Reader(HTMLParser):
         if (tag == "button" or role == "button") and found.get("aria-controls"):
             self.controlled.update((found.get("aria-controls") or "").split())
         if tag in {"ul", "ol"}:
-            self.lists.append(tag)
             self.numbers.start(tag, found.get("start"))
         elif tag == "li":
             self.numbers.item()
@@ -330,8 +332,7 @@ class _Reader(HTMLParser):
             self.flush(tag)
         for depth in (self.role_main, self.heading, self.page_info):
             depth.end(tag)
-        if tag in {"ul", "ol"} and self.lists:
-            self.lists.pop()
+        if tag in {"ul", "ol"}:
             self.numbers.end()
         if tag == "footer":
             self.footer = max(0, self.footer - 1)
@@ -415,7 +416,7 @@ class _Reader(HTMLParser):
             elif tag == "p" and self.large and all(self.large):
                 kind, level = "heading", 1  # a title typed in large letters, as a word processor saves it
             bold = bool(self.weights) and all(self.weights) and (kind == "paragraph" or self.item_paragraph)
-            ordered = kind == "list_item" and bool(self.lists) and self.lists[-1] == "ol"
+            ordered = kind == "list_item" and self.numbers.innermost_numbered()
             marker = _WORD_MARKER.match(text) if tag == "p" and _WORD_LIST.match(self.word_class) else None
             if marker:
                 kind, ordered, text, bold = "list_item", bool(marker.group("number")), text[marker.end() :], False

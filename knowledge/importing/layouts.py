@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from knowledge.importing.blocks import ACCORDION_LEVEL, Block, Unit
+from knowledge.importing.blocks import ACCORDION_LEVEL, MARKDOWN_LINK, Block, Unit
 from knowledge.importing.document import ImportFinding
 from knowledge.importing.references import CITATION_LABEL
 
@@ -48,7 +48,6 @@ _CONTENTS_LINES = 3
 _EMPHASIS = re.compile(r"^(?:\*\*?|__?)(.+?)(?:\*\*?|__?)$", re.DOTALL)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 _BACK_TO_TOP = re.compile(r"^\W*(?:back\s+to\s+(?:the\s+)?top|top\s+of\s+page)\W*$", re.IGNORECASE)
-_LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]*)\)")
 _TABLE_HEADER = frozenset({"question", "questions", "q", "answer", "no", "no.", "#"})
 _QUESTION_LINE_LIMIT = 300
 
@@ -87,7 +86,7 @@ class _Start:
 
 def parse_layout(blocks: Sequence[Block], *, unit: Unit) -> LayoutReading:
     """Questions in `blocks` (page furniture and metadata already removed)."""
-    blocks = [b for b in blocks if b.kind != "furniture" and not _BACK_TO_TOP.match(_LINK.sub(r"\1", b.text))]
+    blocks = [b for b in blocks if b.kind != "furniture" and not _BACK_TO_TOP.match(MARKDOWN_LINK.sub(r"\1", b.text))]
     # A table of contents lists every question with its page: those lines are not the questions.
     contents = [b for b in blocks if b.kind != "table_row" and _CONTENTS_LINE.match(b.text)]
     if len(contents) >= _CONTENTS_LINES:
@@ -216,7 +215,7 @@ class _Walker:
     def walk(self) -> LayoutReading:
         title_at = self._title_at()
         # A title that links to its own page ('[Parking FAQ](/pages/123)') is called by its text.
-        title = _LINK.sub(r"\1", self.blocks[title_at].text).strip() if title_at is not None else ""
+        title = MARKDOWN_LINK.sub(r"\1", self.blocks[title_at].text).strip() if title_at is not None else ""
         pending: FoundQuestion | None = None  # 'Question 1' with the question on the next line
         for index, block in enumerate(self.blocks):
             if index == title_at:
@@ -443,7 +442,7 @@ def section_row(cells: Sequence[str]) -> str:
     (text,) = texts
     if len(text.split()) > _SECTION_WORDS or text[-1] in ".?!;," or "\n" in text:
         return ""
-    return _LINK.sub(r"\1", text).rstrip(":").strip()
+    return MARKDOWN_LINK.sub(r"\1", text).rstrip(":").strip()
 
 
 _SECTION_WORDS = 12
@@ -455,7 +454,7 @@ def _section_title(block: Block) -> str:
     text = block.text.strip()
     if block.numbered and text.startswith(block.numbered):
         text = text[len(block.numbered) :]  # Word's own numbering: not in the heading's text
-    title = _LINK.sub(r"\1", text).strip().rstrip(":").strip()
+    title = MARKDOWN_LINK.sub(r"\1", text).strip().rstrip(":").strip()
     return "" if _NO_SUBJECT.match(title) else title
 
 

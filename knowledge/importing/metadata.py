@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from knowledge.importing.blocks import Block
+from knowledge.importing.blocks import MARKDOWN_LINK, Block
 
 _MONTHS = [
     "january",
@@ -65,7 +65,6 @@ _OWNER_THEN_DATE = re.compile(
 )
 _REVIEWED_IN = re.compile(r"\blast\s+(?:reviewed|updated)\s*:?\s+(?P<date>[A-Za-z]+\s+\d{4})\b", re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*>\s*|[*_`]+")
-_LINKED = re.compile(r"\[((?:\\.|[^\]\\])+)\]\([^)\s]*\)")
 _SEPARATOR = re.compile(r"\s*[|·•\n]\s*")
 # 'Owner: Health and Safety Team Reviewed: August 2025': a dated label after the owner on its line.
 _NEXT_LABEL = re.compile(
@@ -174,4 +173,4 @@ def read_metadata(blocks: Sequence[Block]) -> Metadata:
 
 def _plain(text: str) -> str:
     """`text` without markup: a linked team ('[Temporary Staffing](https://…) Team') is its words."""
-    return _MARKUP.sub("", _LINKED.sub(r"\1", text)).strip()
+    return _MARKUP.sub("", MARKDOWN_LINK.sub(r"\1", text)).strip()

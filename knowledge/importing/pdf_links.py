@@ -19,11 +19,9 @@ from typing import Any
 import pypdf
 from pypdf.errors import PdfReadError
 
-from knowledge.importing.blocks import Block, Link, markdown_link
+from knowledge.importing.blocks import FOLLOWED, MARKDOWN_LINK, Block, Link, markdown_link
 
 __all__ = ["LinkArea", "anchors", "link_areas", "link_text"]
-
-_MARKDOWN_LINK = re.compile(r"\[(?:\\.|[^\]\\])+\]\([^)\s]*\)")
 
 
 @dataclass(frozen=True)
@@ -56,7 +54,7 @@ def _link_area(annotation: Any) -> LinkArea | None:
     action = annotation.get("/A")
     action = action.get_object() if action is not None else {}
     url = str(action.get("/URI", "")) if annotation.get("/Subtype") == "/Link" else ""
-    if not url.startswith(("https://", "http://", "mailto:")):
+    if not url.startswith(FOLLOWED):
         return None  # a jump inside the document, or an address staff cannot follow
     numbers = [float(n) for n in annotation.get("/QuadPoints") or ()]
     quads = [numbers[i : i + 8] for i in range(0, len(numbers) - 7, 8)]
@@ -102,7 +100,7 @@ def link_text(blocks: list[Block], page: int, links: Sequence[Link]) -> None:
 
 def _unlinked(text: str, anchor: str) -> int | None:
     """Where `anchor` first appears in `text` outside a markdown link, if it does."""
-    inside = [match.span() for match in _MARKDOWN_LINK.finditer(text)]
+    inside = [match.span() for match in MARKDOWN_LINK.finditer(text)]
     for match in re.finditer(re.escape(anchor), text):
         if not any(start <= match.start() < end for start, end in inside):
             return match.start()

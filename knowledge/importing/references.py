@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from knowledge.importing.blocks import MARKDOWN_LINK
 from knowledge.models import PolicyReference
 
-_LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]*)\)")
 CITATION_LABEL = (
     r"(?:Sources?|See(?:\s+also)?|(?:Policy\s+)?References?|Ref|(?:Related\s+)?(?:Polic(?:y|ies)|guidance)"
     r"|(?:Further|More)\s+information|Find\s+out\s+more)"
@@ -87,13 +87,13 @@ def find_references(answer: str, *, title: str, source: str, cited: Sequence[str
 def _in_text(text: str, remarks: list[str]) -> list[PolicyReference]:
     found: list[tuple[int, PolicyReference]] = []
     sections = {m.group(2): m.group(1) for m in _QUESTION_ON.finditer(text)}
-    for match in _LINK.finditer(text):
+    for match in MARKDOWN_LINK.finditer(text):
         label, url = match.group(1).replace("\\", ""), match.group(2)
         if url.startswith("mailto:"):
             found.append((match.start(), PolicyReference(name=label, url=url)))
         elif _POLICY_WORDS.search(label) or url.startswith("https://"):
             found.append((match.start(), _policy(label, section=sections.get(match.group(1)), url=url)))
-    plain = _LINK.sub(lambda m: " " * len(m.group(0)), text)
+    plain = MARKDOWN_LINK.sub(lambda m: " " * len(m.group(0)), text)
     found.extend(_plain_mentions(plain, remarks))
     for match in _URL.finditer(plain):
         url = match.group(1).rstrip(_URL_TAIL)

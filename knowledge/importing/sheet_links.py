@@ -16,14 +16,14 @@ from collections.abc import Mapping
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.xml.functions import fromstring, iterparse
 
+from knowledge.importing.blocks import FOLLOWED
+
 __all__ = ["sheet_links"]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-_FOLLOWED = ("https://", "http://", "mailto:")
-"""Addresses a card may link to; a file share or script link is not one."""
 
 Cell = tuple[int, int]
 """A cell's row and column, both from 1, as openpyxl counts them."""
@@ -50,7 +50,7 @@ def _links(package: zipfile.ZipFile, path: str) -> dict[Cell, str]:
     targets = {
         rel_id: target
         for rel_id, (target, kind) in _relationships(package, path).items()
-        if kind == _HYPERLINK and target.startswith(_FOLLOWED)
+        if kind == _HYPERLINK and target.startswith(FOLLOWED)
     }
     if not targets:
         return {}

@@ -16,11 +16,10 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from knowledge.importing.blocks import ACCORDION_LEVEL, Block, BlockDocument, DocumentError, Link
+from knowledge.importing.blocks import ACCORDION_LEVEL, MARKDOWN_LINK, Block, BlockDocument, DocumentError, Link
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")
-_LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]*)\)")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*-)?$", re.IGNORECASE)
 # A rule ('---', '***') or a Markdown table's divider row ('| --- | :-: |') draws a line: no text.
 _RULE = re.compile(r"^(?:[-*_](?:\s*[-*_]){2,}|\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-{3,}:?\s*\|?|\|(?:\s*:?-{3,}:?\s*)\|)$")
@@ -108,7 +107,7 @@ def _front_matter(lines: list[str]) -> tuple[list[Block], int]:
 
 
 def _block(line: str, number: int, *, continues: bool) -> Block:
-    links = tuple(Link(m.group(1).replace("\\", ""), m.group(2)) for m in _LINK.finditer(line))
+    links = tuple(Link(m.group(1).replace("\\", ""), m.group(2)) for m in MARKDOWN_LINK.finditer(line))
     heading = _HEADING.match(line)
     if heading:
         return Block("heading", heading.group(2), number, links=links, level=len(heading.group(1)))
